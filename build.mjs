@@ -2,14 +2,17 @@
 // - generators/, shared/ and cli/ are transpiled file by file (Yeoman looks generators up as dist/generators/*/index.js);
 // - each standalone tool (shared/tools/<tool>/tool.json) is bundled into one self-contained
 //   dist/scripts/<script>.mjs with a node shebang: the exact file the data-scientist persona installs.
+// Every output is written to a temporary file and renamed, so a test run reading dist/ while another
+// build runs never sees half a file.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(root, 'dist');
 const toolsDir = join(root, 'shared', 'tools');
+const common = { format: 'esm', platform: 'node', target: 'node20.17', logLevel: 'warning', write: false, legalComments: 'none' };
 
 function tsFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -26,35 +29,34 @@ export function toolManifests() {
     .map((name) => ({ dir: join(toolsDir, name), ...JSON.parse(readFileSync(join(toolsDir, name, 'tool.json'), 'utf8')) }));
 }
 
+function writeAtomically(path, contents, mode = 0o644) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents, { mode });
+  renameSync(temporary, path);
+}
+
 export async function buildAll() {
-  rmSync(dist, { recursive: true, force: true });
   const sources = ['generators', 'shared', 'cli'].flatMap((dir) => tsFiles(join(root, dir)));
-  await build({
-    entryPoints: sources,
-    outdir: dist,
-    outbase: root,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20.17',
-    sourcemap: false,
-    logLevel: 'warning',
-  });
+  const transpiled = await build({ ...common, entryPoints: sources, outdir: dist, outbase: root });
+  for (const file of transpiled.outputFiles) writeAtomically(file.path, file.contents);
+
   for (const tool of toolManifests()) {
-    const outfile = join(dist, 'scripts', `${tool.script}.mjs`);
-    await build({
-      entryPoints: [join(tool.dir, 'main.ts')],
-      outfile,
+    const entry = join(tool.dir, 'main.ts');
+    if (!existsSync(entry)) {
+      console.warn(`build: ${relative(root, tool.dir)} has no main.ts yet; ${tool.script}.mjs not built`);
+      continue;
+    }
+    const bundled = await build({
+      ...common,
+      entryPoints: [entry],
+      outfile: join(dist, 'scripts', `${tool.script}.mjs`),
       bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20.17',
-      // Installed tools run with nothing but Node: any non-builtin import fails the build.
-      external: [],
+      // Installed tools run with nothing but Node: only node: builtins may stay external.
+      packages: 'bundle',
       banner: { js: '#!/usr/bin/env node' },
-      legalComments: 'none',
-      logLevel: 'warning',
     });
-    chmodSync(outfile, 0o755);
+    for (const file of bundled.outputFiles) writeAtomically(file.path, file.contents, 0o755);
   }
   return relative(root, dist);
 }

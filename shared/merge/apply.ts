@@ -1,0 +1,283 @@
+// The merge-aware writer as one pure function: given what is on disk (a reader), what dp recorded last
+// time, and the personas that should be active, it returns the writes to make and a report per path.
+// Nothing is written here; every check (markers, settings, record) runs before any write is returned,
+// so a refusal leaves the repository untouched. The caller writes `changes` in order: the record last.
+import type { PermissionSet } from '../persona/schema.js';
+import { decide } from './decide.js';
+import { RECORD_PATH, emptyRecord, packBase, parseRecord, serializeRecord, sha256, unpackBase, type PersonaRecord } from './record.js';
+import { parseSections, removeSection, sectionBody, upsertSection } from './sections.js';
+import { parseSettings, serializeSettings } from './settings-file.js';
+import { mergeSettings, type SettingsContribution } from './settings-merge.js';
+
+export const CLAUDE_MD = 'CLAUDE.md';
+export const SETTINGS_PATH = '.claude/settings.json';
+
+export type ConflictPolicy = 'ask' | 'keep' | 'markers';
+
+export interface DesiredFile {
+  path: string;
+  content: string;
+  executable: boolean;
+}
+
+/** One persona as it should be in the repository. */
+export interface DesiredPersona {
+  id: string;
+  displayName: string;
+  level?: string;
+  custom?: boolean;
+  files: DesiredFile[];
+  /** The body of its CLAUDE.md section. */
+  section: string;
+  permissions: PermissionSet;
+  env: Record<string, string>;
+  commands: string[];
+  tools: string[];
+}
+
+export interface Change {
+  path: string;
+  /** null deletes the file. */
+  content: string | null;
+  executable?: boolean;
+  /** Let the user decide through Yeoman's conflicter (interactive conflict policy). */
+  prompt?: boolean;
+}
+
+export type Status = 'created' | 'updated' | 'merged' | 'kept' | 'conflict' | 'unchanged' | 'removed' | 'kept-edited' | 'deleted' | 'restored';
+
+export interface Outcome {
+  path: string;
+  status: Status;
+  detail?: string;
+}
+
+export interface ApplyOptions {
+  version: string;
+  onConflict: ConflictPolicy;
+  /** Recreate files and sections the user deleted (dp doctor --fix). */
+  restoreDeleted?: boolean;
+}
+
+export interface ApplyResult {
+  changes: Change[];
+  outcomes: Outcome[];
+  record: PersonaRecord;
+  notes: string[];
+}
+
+export type Reader = (path: string) => string | null;
+
+export function dpNewPath(path: string): string {
+  return `${path}.dp-new`;
+}
+
+/** Where the new version of a conflicting section goes, beside CLAUDE.md. */
+export function sectionDpNewPath(persona: string): string {
+  return `${CLAUDE_MD}.${persona}.dp-new`;
+}
+
+export function applyPersonas(read: Reader, personas: DesiredPersona[], options: ApplyOptions): ApplyResult {
+  const recordText = read(RECORD_PATH);
+  const previous = parseRecord(recordText, options.version) ?? emptyRecord(options.version);
+  const label = `generator-dp ${options.version}`;
+  const changes: Change[] = [];
+  const outcomes: Outcome[] = [];
+  const record = emptyRecord(options.version);
+
+  // Read and check the shared files first: a refusal must come before any change is planned.
+  const claudeText = read(CLAUDE_MD);
+  parseSections(claudeText ?? '', CLAUDE_MD);
+  const settingsText = read(SETTINGS_PATH);
+  const settings = settingsText === null ? null : parseSettings(settingsText, SETTINGS_PATH);
+
+  applyFiles(read, personas, previous, record, options, label, changes, outcomes);
+  applySections(claudeText, personas, previous, record, options, label, changes, outcomes);
+
+  const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
+  const merged = mergeSettings(settings, contributions, previous.managed.settings);
+  record.managed.settings = merged.ownership;
+  const settingsOut = serializeSettings(merged.settings);
+  const settingsChanged = settings === null ? Object.keys(merged.settings).length > 0 : serializeSettings(settings) !== settingsOut;
+  if (settingsChanged) {
+    changes.push({ path: SETTINGS_PATH, content: settingsOut });
+    outcomes.push({ path: SETTINGS_PATH, status: settings === null ? 'created' : 'updated' });
+  } else if (settings !== null) {
+    outcomes.push({ path: SETTINGS_PATH, status: 'unchanged' });
+  }
+
+  record.active = personas.map((p) => ({ id: p.id, displayName: p.displayName, ...(p.level ? { level: p.level } : {}), ...(p.custom ? { custom: true } : {}) }));
+  record.configuration = {
+    permissions: {
+      allow: unique(personas.flatMap((p) => p.permissions.allow)),
+      ask: unique(personas.flatMap((p) => p.permissions.ask)),
+      deny: unique(personas.flatMap((p) => p.permissions.deny)),
+    },
+    env: Object.assign({}, ...[...personas].reverse().map((p) => p.env)) as Record<string, string>,
+    commands: unique(personas.flatMap((p) => p.commands)),
+    tools: unique(personas.flatMap((p) => p.tools)),
+  };
+
+  const nothingManaged = personas.length === 0 && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0;
+  const recordOut = nothingManaged ? null : serializeRecord(record);
+  if (recordOut !== recordText) changes.push({ path: RECORD_PATH, content: recordOut });
+  return { changes, outcomes, record, notes: merged.notes };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function managedEntry(persona: string, content: string) {
+  return { persona, sha256: sha256(content), base: packBase(content) };
+}
+
+function applyFiles(
+  read: Reader,
+  personas: DesiredPersona[],
+  previous: PersonaRecord,
+  record: PersonaRecord,
+  options: ApplyOptions,
+  label: string,
+  changes: Change[],
+  outcomes: Outcome[],
+): void {
+  for (const persona of personas) {
+    for (const file of persona.files) {
+      const prior = previous.managed.files[file.path];
+      const disk = read(file.path);
+      const decision = decide(disk, prior ? unpackBase(prior.base) : null, file.content, label);
+      const write = (content: string, extra: Partial<Change> = {}) => changes.push({ path: file.path, content, executable: file.executable, ...extra });
+      switch (decision.action) {
+        case 'create':
+          write(file.content);
+          outcomes.push({ path: file.path, status: 'created' });
+          break;
+        case 'unchanged':
+          outcomes.push({ path: file.path, status: 'unchanged' });
+          break;
+        case 'upgrade':
+          write(file.content);
+          outcomes.push({ path: file.path, status: 'updated' });
+          break;
+        case 'keep':
+          outcomes.push({ path: file.path, status: 'kept', detail: 'your edits kept; nothing new from dp' });
+          break;
+        case 'merge':
+          write(decision.text);
+          outcomes.push({ path: file.path, status: 'merged', detail: 'your edits and the new version merged' });
+          break;
+        case 'conflict':
+          changes.push({ path: dpNewPath(file.path), content: file.content, executable: false });
+          if (options.onConflict !== 'keep') write(decision.markers, { prompt: options.onConflict === 'ask' });
+          outcomes.push({ path: file.path, status: 'conflict', detail: conflictDetail(decision.reason, dpNewPath(file.path), options.onConflict) });
+          break;
+        case 'deleted':
+          if (options.restoreDeleted) {
+            write(file.content);
+            outcomes.push({ path: file.path, status: 'restored' });
+          } else {
+            outcomes.push({ path: file.path, status: 'deleted', detail: 'you deleted it; not restored (dp doctor --fix restores it)' });
+          }
+          break;
+      }
+      record.managed.files[file.path] = { ...managedEntry(persona.id, file.content), executable: file.executable };
+    }
+  }
+  // Files dp wrote before that no active persona produces now: removed, unless the user edited them.
+  for (const [path, prior] of Object.entries(previous.managed.files)) {
+    if (path in record.managed.files) continue;
+    const disk = read(path);
+    if (disk === null) continue;
+    if (disk === unpackBase(prior.base)) {
+      changes.push({ path, content: null });
+      outcomes.push({ path, status: 'removed' });
+    } else {
+      outcomes.push({ path, status: 'kept-edited', detail: 'you edited it, so it stays (it is yours now)' });
+    }
+  }
+}
+
+function conflictDetail(reason: 'both-changed' | 'not-ours', dpNew: string, policy: ConflictPolicy): string {
+  const why = reason === 'not-ours' ? 'a file dp did not write is in the way' : 'your edits and the new version change the same lines';
+  const what =
+    policy === 'keep' ? `yours kept, the new version is in ${dpNew}` : policy === 'markers' ? `conflict markers written, the new version is also in ${dpNew}` : `you chose; the new version is also in ${dpNew}`;
+  return `${why}: ${what}`;
+}
+
+function applySections(
+  claudeText: string | null,
+  personas: DesiredPersona[],
+  previous: PersonaRecord,
+  record: PersonaRecord,
+  options: ApplyOptions,
+  label: string,
+  changes: Change[],
+  outcomes: Outcome[],
+): void {
+  let text = claudeText ?? '';
+  let prompt = false;
+  const details: string[] = [];
+  let status: Status | null = null;
+  const note = (s: Status, detail?: string) => {
+    if (s === 'unchanged') return;
+    status = status === null || s === 'conflict' ? s : status;
+    if (detail) details.push(detail);
+  };
+
+  for (const persona of personas) {
+    const prior = previous.managed.sections[persona.id];
+    const current = sectionBody(text, persona.id, CLAUDE_MD);
+    const decision = decide(current, prior ? unpackBase(prior.base) : null, persona.section, label);
+    switch (decision.action) {
+      case 'create':
+      case 'upgrade':
+        text = upsertSection(text, persona.id, persona.section, CLAUDE_MD);
+        note(decision.action === 'create' && claudeText === null ? 'created' : 'updated');
+        break;
+      case 'merge':
+        text = upsertSection(text, persona.id, decision.text, CLAUDE_MD);
+        note('merged', `section ${persona.id}: your edits and the new version merged`);
+        break;
+      case 'keep':
+        note('kept', `section ${persona.id}: your edits kept`);
+        break;
+      case 'conflict': {
+        const dpNew = sectionDpNewPath(persona.id);
+        changes.push({ path: dpNew, content: persona.section });
+        if (options.onConflict !== 'keep') {
+          text = upsertSection(text, persona.id, decision.markers, CLAUDE_MD);
+          prompt ||= options.onConflict === 'ask';
+        }
+        note('conflict', `section ${persona.id}: ${conflictDetail(decision.reason, dpNew, options.onConflict)}`);
+        break;
+      }
+      case 'deleted':
+        if (options.restoreDeleted) {
+          text = upsertSection(text, persona.id, persona.section, CLAUDE_MD);
+          note('restored', `section ${persona.id} restored`);
+        } else {
+          note('deleted', `section ${persona.id}: you deleted it; not restored (dp doctor --fix restores it)`);
+        }
+        break;
+      case 'unchanged':
+        break;
+    }
+    record.managed.sections[persona.id] = { ...managedEntry(persona.id, persona.section), file: CLAUDE_MD };
+  }
+  for (const [id, prior] of Object.entries(previous.managed.sections)) {
+    if (id in record.managed.sections) continue;
+    const current = sectionBody(text, id, CLAUDE_MD);
+    if (current === null) continue;
+    const edited = current !== unpackBase(prior.base);
+    text = removeSection(text, id, CLAUDE_MD, { keepBody: edited });
+    note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} removed`);
+  }
+
+  if (text !== (claudeText ?? '')) {
+    // A CLAUDE.md left empty by removing the last section held nothing of the user's.
+    changes.push({ path: CLAUDE_MD, content: text === '' ? null : text, ...(prompt ? { prompt } : {}) });
+  }
+  if (status !== null) outcomes.push({ path: CLAUDE_MD, status, ...(details.length ? { detail: details.join('; ') } : {}) });
+  else if (claudeText !== null && personas.length > 0) outcomes.push({ path: CLAUDE_MD, status: 'unchanged' });
+}

@@ -1,0 +1,82 @@
+// Reading .claude/settings.json the way Claude Code does: strict JSON, and a value the schema rejects
+// makes Claude Code skip the whole file. So dp refuses to touch a file it cannot read or that is
+// already invalid, and says where the problem is. Facts: ../shared/research/claude-code.md §1.
+import { z } from 'zod';
+import { DpError } from '../errors.js';
+import { isValidRule } from '../persona/rules.js';
+import { formatIssuePath, issueMessage } from '../persona/schema.js';
+
+export type Settings = Record<string, unknown>;
+
+const ruleList = z
+  .array(z.string().refine(isValidRule, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid permission rule` }))
+  .refine((rules) => new Set(rules).size === rules.length, 'lists the same rule twice (the schema requires unique items)');
+
+/** The parts of the Claude Code settings schema that dp reads or writes. */
+const settingsSchema = z.looseObject({
+  permissions: z
+    .strictObject({
+      allow: ruleList.optional(),
+      ask: ruleList.optional(),
+      deny: ruleList.optional(),
+      defaultMode: z.enum(['acceptEdits', 'bypassPermissions', 'default', 'delegate', 'dontAsk', 'plan', 'auto', 'manual']).optional(),
+      disableBypassPermissionsMode: z.literal('disable').optional(),
+      disableAutoMode: z.literal('disable').optional(),
+      additionalDirectories: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'is not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
+});
+
+/** Where a JSON text stops being strict JSON in the ways people most often write: comments, trailing commas. */
+function looseJsonProblem(text: string): { line: number; what: string } | null {
+  let inString = false;
+  let line = 1;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (c === '\n') line += 1;
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) return { line, what: 'has a comment' };
+    else if (c === ',') {
+      const next = /^\s*([}\]])/.exec(text.slice(i + 1));
+      if (next) return { line, what: 'has a trailing comma' };
+    }
+  }
+  return null;
+}
+
+const REFUSAL_HINT = 'Claude Code skips a settings file it cannot parse; fix it (strict JSON) and run again. dp did not change it';
+
+/** Parse and check settings text; `file` names it in errors. */
+export function parseSettings(text: string, file: string): Settings {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const loose = looseJsonProblem(text);
+    if (loose) throw new DpError(`${file} ${loose.what} on line ${loose.line}: settings files are strict JSON`, REFUSAL_HINT);
+    throw new DpError(`${file} is not valid JSON (${(error as Error).message})`, REFUSAL_HINT);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new DpError(`${file} must hold a JSON object`, REFUSAL_HINT);
+  }
+  const checked = settingsSchema.safeParse(data);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new DpError(
+      `${file}: ${formatIssuePath(issue.path)} ${issueMessage(issue)}`,
+      'Claude Code ignores the whole file while it holds an invalid value; fix that value and run again. dp did not change the file',
+    );
+  }
+  return data as Settings;
+}
+
+/** 2-space JSON with a final newline, the format Claude Code and dp write. */
+export function serializeSettings(settings: Settings): string {
+  return `${JSON.stringify(settings, null, 2)}\n`;
+}

@@ -1,0 +1,154 @@
+// Merging personas' permissions and env into .claude/settings.json.
+// - allow/ask/deny are sets: the user's rules and order are kept, persona rules are appended;
+// - dp records which entries it added (SettingsOwnership) so that removing or switching a persona takes
+//   back exactly those, and never an entry the user wrote;
+// - an entry the user deleted is not added back (declined);
+// - deny wins: a rule that is denied is not added to allow or ask;
+// - env values are per key; a value the user changed becomes the user's.
+import type { PermissionSet } from '../persona/schema.js';
+import type { Settings } from './settings-file.js';
+
+export const RULE_LISTS = ['deny', 'ask', 'allow'] as const;
+export type RuleList = (typeof RULE_LISTS)[number];
+
+export interface SettingsOwnership {
+  /** Rules dp added, with the personas that want them. */
+  rules: Record<RuleList, Record<string, string[]>>;
+  /** Env keys dp added: the value it wrote and the personas that want it. */
+  env: Record<string, { value: string; personas: string[] }>;
+  /** Entries dp added that the user has since removed: not added again while a persona still wants them. */
+  declined: { rules: Record<RuleList, string[]>; env: string[] };
+}
+
+export interface SettingsContribution {
+  persona: string;
+  permissions: PermissionSet;
+  env: Record<string, string>;
+}
+
+export function emptyOwnership(): SettingsOwnership {
+  return { rules: { deny: {}, ask: {}, allow: {} }, env: {}, declined: { rules: { deny: [], ask: [], allow: [] }, env: [] } };
+}
+
+export interface SettingsMergeResult {
+  settings: Settings;
+  ownership: SettingsOwnership;
+  /** Things the user should know (a rule skipped because it is denied, a value kept because the user changed it). */
+  notes: string[];
+}
+
+function wantedRules(contributions: SettingsContribution[], list: RuleList): Map<string, string[]> {
+  const wanted = new Map<string, string[]>();
+  for (const c of contributions) {
+    for (const rule of c.permissions[list]) wanted.set(rule, [...(wanted.get(rule) ?? []), c.persona]);
+  }
+  return wanted;
+}
+
+function wantedEnv(contributions: SettingsContribution[], notes: string[]): Map<string, { value: string; personas: string[] }> {
+  const wanted = new Map<string, { value: string; personas: string[] }>();
+  for (const c of contributions) {
+    for (const [key, value] of Object.entries(c.env)) {
+      const existing = wanted.get(key);
+      if (!existing) wanted.set(key, { value, personas: [c.persona] });
+      else if (existing.value === value) existing.personas.push(c.persona);
+      else notes.push(`env ${key}: ${c.persona} wants "${value}", ${existing.personas[0]} wants "${existing.value}"; keeping "${existing.value}"`);
+    }
+  }
+  return wanted;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function mergeSettings(current: Settings | null, contributions: SettingsContribution[], previous: SettingsOwnership): SettingsMergeResult {
+  const settings: Settings = structuredClone(current ?? {});
+  const ownership = emptyOwnership();
+  const notes: string[] = [];
+
+  const hadPermissions = isPlainObject(settings.permissions);
+  const permissions: Record<string, unknown> = hadPermissions ? (settings.permissions as Record<string, unknown>) : {};
+  const denied = new Set<string>();
+
+  for (const list of RULE_LISTS) {
+    const existed = Array.isArray(permissions[list]);
+    const rules = existed ? [...(permissions[list] as string[])] : [];
+    const present = new Set(rules);
+    const wanted = wantedRules(contributions, list);
+    const declined = new Set(previous.declined.rules[list]);
+    const owned = previous.rules[list];
+    const removed = new Set<string>();
+
+    for (const [rule] of Object.entries(owned)) {
+      if (!present.has(rule)) {
+        if (wanted.has(rule)) declined.add(rule);
+      } else if (!wanted.has(rule)) {
+        removed.add(rule);
+      } else {
+        ownership.rules[list][rule] = wanted.get(rule)!;
+      }
+    }
+    for (const [rule, personas] of wanted) {
+      if (rule in owned || present.has(rule) || declined.has(rule)) continue;
+      if (list !== 'deny' && denied.has(rule)) {
+        notes.push(`${list} ${rule}: not added, the same rule is denied (deny wins)`);
+        continue;
+      }
+      rules.push(rule);
+      ownership.rules[list][rule] = personas;
+    }
+    ownership.declined.rules[list] = [...declined].filter((rule) => wanted.has(rule)).sort();
+
+    const kept = rules.filter((rule) => !removed.has(rule));
+    if (kept.length > 0 || (existed && removed.size === 0)) permissions[list] = kept;
+    else delete permissions[list];
+    if (list === 'deny') for (const rule of kept) denied.add(rule);
+  }
+  // The lists were visited deny-first; write them back in the order people read them.
+  const ordered = reorderLists(permissions, hadPermissions);
+  if (Object.keys(ordered).length > 0) settings.permissions = ordered;
+  else delete settings.permissions;
+
+  mergeEnv(settings, contributions, previous, ownership, notes);
+  return { settings, ownership, notes };
+}
+
+function reorderLists(permissions: Record<string, unknown>, keepOrder: boolean): Record<string, unknown> {
+  if (keepOrder) return permissions;
+  const ordered: Record<string, unknown> = {};
+  for (const list of ['allow', 'ask', 'deny']) if (list in permissions) ordered[list] = permissions[list];
+  return ordered;
+}
+
+function mergeEnv(settings: Settings, contributions: SettingsContribution[], previous: SettingsOwnership, ownership: SettingsOwnership, notes: string[]): void {
+  const hadEnv = isPlainObject(settings.env);
+  const env: Record<string, string> = hadEnv ? (settings.env as Record<string, string>) : {};
+  const wanted = wantedEnv(contributions, notes);
+  const declined = new Set(previous.declined.env);
+  let removedAny = false;
+
+  for (const [key, owned] of Object.entries(previous.env)) {
+    if (!(key in env)) {
+      if (wanted.has(key)) declined.add(key);
+    } else if (env[key] !== owned.value) {
+      notes.push(`env ${key}: you changed it to "${env[key]}"; it is yours now`);
+    } else if (!wanted.has(key)) {
+      delete env[key];
+      removedAny = true;
+    } else {
+      const next = wanted.get(key)!;
+      env[key] = next.value;
+      ownership.env[key] = { value: next.value, personas: next.personas };
+    }
+  }
+  for (const [key, next] of wanted) {
+    if (key in previous.env || key in env || declined.has(key)) continue;
+    env[key] = next.value;
+    ownership.env[key] = { value: next.value, personas: next.personas };
+  }
+  ownership.declined.env = [...declined].filter((key) => wanted.has(key)).sort();
+
+  if (Object.keys(env).length > 0 || (hadEnv && !removedAny)) settings.env = env;
+  else delete settings.env;
+}

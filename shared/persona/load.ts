@@ -1,0 +1,63 @@
+// Loading and validating persona definitions: built-in (personas/<id>/persona.json) and the user's own
+// (profiles/personas/<id>.json in their repository). Errors name the file and the field path.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { z } from 'zod';
+import { DpError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
+import { MENU, availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
+import { builtinPersonaSchema, formatIssuePath, issueMessage, fromBuiltin, fromSeed, seedPersonaSchema, type Persona } from './schema.js';
+
+function parseJsonFile(file: string, shownAs: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new DpError(`${shownAs} cannot be read`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DpError(`${shownAs} is not valid JSON (${(error as Error).message})`, 'fix the file and run again');
+  }
+}
+
+function validationError(shownAs: string, error: z.ZodError): DpError {
+  const issue = error.issues[0]!;
+  const path = formatIssuePath(issue.path);
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return new DpError(`${shownAs}: ${path ? `${path}: ` : ''}${issueMessage(issue)}${more}`, 'fix the persona definition and run again');
+}
+
+/** Validate parsed persona data in either format; `shownAs` names the file in errors. */
+export function parsePersona(data: unknown, origin: Persona['origin'], shownAs: string): Persona {
+  const isSeed = typeof data === 'object' && data !== null && 'persona' in data && !('id' in data);
+  if (isSeed) {
+    const parsed = seedPersonaSchema.safeParse(data);
+    if (!parsed.success) throw validationError(shownAs, parsed.error);
+    return fromSeed(parsed.data, origin);
+  }
+  const parsed = builtinPersonaSchema.safeParse(data);
+  if (!parsed.success) throw validationError(shownAs, parsed.error);
+  return fromBuiltin(parsed.data, origin);
+}
+
+export function loadBuiltinPersona(id: string): Persona {
+  const dir = join(packageRoot(), 'personas', id);
+  const file = join(dir, 'persona.json');
+  const shownAs = relative(packageRoot(), file);
+  const persona = parsePersona(parseJsonFile(file, shownAs), { kind: 'builtin', dir, file }, shownAs);
+  if (persona.id !== id) throw new DpError(`${shownAs}: id: must be "${id}" (the folder name), got "${persona.id}"`);
+  return persona;
+}
+
+/** Resolve a name the user typed (id, alias or menu number) to a built-in persona, or fail listing the known ones. */
+export function resolveBuiltinId(name: string): string {
+  const id = canonicalId(name);
+  if (id && isAvailable(id)) return id;
+  if (id) {
+    const entry = MENU.find((e) => e.id === id)!;
+    throw new DpError(`the ${entry.displayName} persona is not available in this version yet`, `available: ${availableBuiltinIds().join(', ')}`, 2);
+  }
+  throw new DpError(`unknown persona "${name}"`, `known personas: ${availableBuiltinIds().join(', ')} (or your own in profiles/personas/<id>.json)`, 2);
+}

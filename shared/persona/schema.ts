@@ -1,0 +1,141 @@
+// The persona model. A built-in persona is data (personas/<id>/persona.json); a user's own persona is
+// the seed format (profiles/personas/<id>.json). Both validate here and normalise to one Persona.
+import { z } from 'zod';
+import { isBlanketAllow, isValidRule } from './rules.js';
+
+export const PERSONA_ID = /^[a-z][a-z0-9-]{0,63}$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+const id = z.string().regex(PERSONA_ID, 'must be lower-case letters, digits and dashes, starting with a letter');
+
+const rule = z
+  .string()
+  .refine((value) => value !== 'bypassPermissions', 'bypassPermissions turns every permission check off; dp never writes it')
+  .refine(isValidRule, { error: (issue) => `${JSON.stringify(issue.input)} is not a Claude Code permission rule: write Tool or Tool(specifier), e.g. Bash(npm test)` });
+
+const allowRule = rule.refine((value) => !isBlanketAllow(value), {
+  error: (issue) => `${JSON.stringify(issue.input)} allows every command: allow the specific commands instead, e.g. Bash(npm test)`,
+});
+
+const envName = z.string().regex(ENV_NAME, 'environment variable names must match ^[A-Z_][A-Z0-9_]*$ (e.g. MY_VAR)');
+const env = z.record(envName, z.string({ error: 'environment values must be strings (write "1", not 1)' }));
+
+/** Only the three rule lists; `defaultMode` is named so the refusal says why. */
+const defaultMode = z.unknown().refine(() => false, 'personas do not set permissions.defaultMode (bypassPermissions and auto are never written)');
+
+const permissions = z.strictObject({
+  allow: z.array(allowRule).default([]),
+  ask: z.array(rule).default([]),
+  deny: z.array(rule).default([]),
+  defaultMode: defaultMode.optional(),
+});
+
+/** A command's basename: becomes `.claude/commands/<set>/<name>.md`, so no path separators or dots. */
+export const commandName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'command names are lower-case letters, digits and dashes: no slashes, dots or "..", which would leave the commands folder');
+
+/** A path inside the repository, relative, without `..`. */
+const repoPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..') && !p.includes('\\'), 'must be a relative path inside the repository (no leading /, no ..)');
+
+const level = z.strictObject({
+  displayName: z.string().min(1),
+  description: z.string().min(1),
+  permissions: permissions.default({ allow: [], ask: [], deny: [] }),
+  env: env.default({}),
+  commands: z.array(commandName).default([]),
+});
+
+export const builtinPersonaSchema = z.strictObject({
+  id,
+  displayName: z.string().min(1),
+  description: z.string().min(1),
+  /** Folder under .claude/commands/ holding this persona's commands. */
+  commandSet: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a single folder name'),
+  commands: z.array(commandName).default([]),
+  permissions: permissions.default({ allow: [], ask: [], deny: [] }),
+  env: env.default({}),
+  /** Standalone tools (shared/tools/<tool>/tool.json `script`) installed as scripts/<script>.mjs + .sh. */
+  tools: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]),
+  /** Other files rendered from templates in the persona folder. */
+  files: z.array(z.strictObject({ path: repoPath, template: z.string().min(1) })).default([]),
+  /** Skill levels: each adds its permissions, env and commands to the base; the section template sees the level. */
+  levels: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), level).optional(),
+});
+
+/** The format users already write for their own personas. `block` means deny. */
+export const seedPersonaSchema = z.strictObject({
+  persona: id,
+  display_name: z.string().min(1),
+  description: z.string().optional(),
+  permissions: z
+    .strictObject({
+      allow: z.array(allowRule).default([]),
+      ask: z.array(rule).default([]),
+      block: z.array(rule).default([]),
+      deny: z.array(rule).default([]),
+      defaultMode: defaultMode.optional(),
+    })
+    .default({ allow: [], ask: [], block: [], deny: [] }),
+  environment: env.default({}),
+});
+
+export type BuiltinPersonaData = z.infer<typeof builtinPersonaSchema>;
+export type SeedPersonaData = z.infer<typeof seedPersonaSchema>;
+export type LevelData = z.infer<typeof level>;
+
+export interface PermissionSet {
+  allow: string[];
+  ask: string[];
+  deny: string[];
+}
+
+/** A persona after validation, whichever format it came from. */
+export interface Persona {
+  id: string;
+  displayName: string;
+  description: string;
+  commandSet: string;
+  commands: string[];
+  permissions: PermissionSet;
+  env: Record<string, string>;
+  tools: string[];
+  files: Array<{ path: string; template: string }>;
+  levels?: Record<string, LevelData>;
+  origin: { kind: 'builtin' | 'custom'; dir: string; file: string };
+}
+
+export function fromBuiltin(data: BuiltinPersonaData, origin: Persona['origin']): Persona {
+  const { allow, ask, deny } = data.permissions;
+  return { ...data, permissions: { allow, ask, deny }, origin };
+}
+
+export function fromSeed(data: SeedPersonaData, origin: Persona['origin']): Persona {
+  const { allow, ask, block, deny } = data.permissions;
+  return {
+    id: data.persona,
+    displayName: data.display_name,
+    description: data.description ?? `${data.display_name} (custom persona)`,
+    commandSet: `sets/${data.persona}`,
+    commands: [],
+    permissions: { allow, ask, deny: [...new Set([...block, ...deny])] },
+    env: data.environment,
+    tools: [],
+    files: [],
+    origin,
+  };
+}
+
+/** The message of a zod issue; for a bad record key, the key's own message rather than "Invalid key in record". */
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
+  return issue.message;
+}
+
+/** `permissions.block[2]` from a zod issue path. */
+export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}

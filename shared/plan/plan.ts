@@ -1,0 +1,62 @@
+// A persona + its answers -> what it should put in the repository (a DesiredPersona for the merge).
+import { join } from 'node:path';
+import { DpError } from '../errors.js';
+import type { DesiredPersona } from '../merge/apply.js';
+import type { Persona } from '../persona/schema.js';
+import { generatorVersion } from '../package-root.js';
+import { renderTemplate } from './render.js';
+import { toolFiles } from './tool-files.js';
+
+export interface Answers {
+  level?: string;
+}
+
+export function commandPath(persona: Persona, name: string): string {
+  return `.claude/commands/${persona.commandSet}/${name}.md`;
+}
+
+/** The level to use: the answer, checked against the persona's levels. */
+export function resolveLevel(persona: Persona, level: string | undefined): string | undefined {
+  if (!persona.levels) return undefined;
+  const levels = Object.keys(persona.levels);
+  if (level === undefined) {
+    throw new DpError(`the ${persona.displayName} persona needs a skill level`, `pass --level ${levels.join('|')}`, 2);
+  }
+  const wanted = level.toLowerCase();
+  if (!levels.includes(wanted)) {
+    throw new DpError(`unknown level "${level}" for ${persona.displayName}`, `choose one of: ${levels.join(', ')}`, 2);
+  }
+  return wanted;
+}
+
+export function planPersona(persona: Persona, answers: Answers): DesiredPersona {
+  const level = resolveLevel(persona, answers.level);
+  const levelData = level ? persona.levels![level]! : undefined;
+  const permissions = {
+    allow: [...new Set([...persona.permissions.allow, ...(levelData?.permissions.allow ?? [])])],
+    ask: [...new Set([...persona.permissions.ask, ...(levelData?.permissions.ask ?? [])])],
+    deny: [...new Set([...persona.permissions.deny, ...(levelData?.permissions.deny ?? [])])],
+  };
+  const env = { ...persona.env, ...(levelData?.env ?? {}) };
+  const commands = [...persona.commands, ...(levelData?.commands ?? [])];
+  const data = { persona, level, levelData, permissions, env, commands, version: generatorVersion(), commandPath: (name: string) => commandPath(persona, name) };
+  const render = (template: string) => renderTemplate(join(persona.origin.dir, template), data, `personas/${persona.id}/${template}`);
+
+  const files = [
+    ...commands.map((name) => ({ path: commandPath(persona, name), content: render(`commands/${name}.md.ejs`), executable: false })),
+    ...persona.tools.flatMap((script) => toolFiles(script)),
+    ...persona.files.map((file) => ({ path: file.path, content: render(file.template), executable: false })),
+  ];
+  return {
+    id: persona.id,
+    displayName: persona.displayName,
+    ...(level ? { level } : {}),
+    ...(persona.origin.kind === 'custom' ? { custom: true } : {}),
+    files,
+    section: render('claude.md.ejs'),
+    permissions,
+    env,
+    commands: commands.map((name) => commandPath(persona, name)),
+    tools: persona.tools.map((script) => `scripts/${script}.mjs`),
+  };
+}

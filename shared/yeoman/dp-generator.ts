@@ -1,0 +1,101 @@
+// The base of every dp generator: options shared by all, and one operation, "make these personas the
+// active ones", that runs the merge against mem-fs and queues the writes. Errors are DpErrors:
+// thrown before anything is queued, so a refused run writes nothing.
+import Generator from 'yeoman-generator';
+import { DpError, formatError } from '../errors.js';
+import { applyPersonas, type ConflictPolicy, type Outcome } from '../merge/apply.js';
+import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
+import { generatorVersion } from '../package-root.js';
+import { planPersona } from '../plan/plan.js';
+import { loadPersona } from '../persona/resolve.js';
+import { canPrompt, memFsReader, onTerminal, queueChanges } from './io.js';
+import { formatOutcomes, summarize } from './report.js';
+
+export interface PersonaRequest {
+  id: string;
+  level?: string;
+}
+
+const POLICIES: ConflictPolicy[] = ['ask', 'keep', 'markers'];
+
+export interface DpOptions {
+  onConflict?: string;
+  restoreDeleted?: boolean;
+  [key: string]: unknown;
+}
+
+export abstract class DpGenerator extends Generator {
+  protected outcomes: Outcome[] = [];
+  protected notes: string[] = [];
+
+  constructor(args: string[], options: Record<string, unknown>) {
+    // inheritTasks: the lifecycle methods live on this base class, not on each thin persona generator.
+    super(args, options as never, { inheritTasks: true });
+    this.option('on-conflict', {
+      type: String,
+      description:
+        'when your edits and a new version change the same lines: ask (default on a terminal), keep (yours stays, the new version goes beside it as <file>.dp-new; the default otherwise) or markers (git-style conflict markers)',
+    });
+    this.option('restore-deleted', { type: Boolean, description: 'recreate files and sections dp wrote that you deleted' });
+  }
+
+  protected get dpOptions(): DpOptions {
+    return this.options as unknown as DpOptions;
+  }
+
+  protected conflictPolicy(): ConflictPolicy {
+    const wanted = this.dpOptions.onConflict;
+    if (wanted === undefined) return onTerminal(this) ? 'ask' : 'keep';
+    if (!POLICIES.includes(wanted as ConflictPolicy)) {
+      throw new DpError(`--on-conflict must be one of ${POLICIES.join(', ')}, got "${wanted}"`, undefined, 2);
+    }
+    return wanted as ConflictPolicy;
+  }
+
+  /** The record of what dp did in this repository, as this run sees it (pending writes included). */
+  protected currentRecord(): PersonaRecord | null {
+    return parseRecord(memFsReader(this)(RECORD_PATH), generatorVersion());
+  }
+
+  /** Make exactly these personas active (in this order), merging everything against what is there. */
+  protected applyActive(requests: PersonaRequest[], { restoreDeleted = false } = {}): void {
+    const root = this.destinationRoot();
+    const personas = requests.map((request) => planPersona(loadPersona(request.id, root), { level: request.level }));
+    const result = applyPersonas(memFsReader(this), personas, {
+      version: generatorVersion(),
+      onConflict: this.conflictPolicy(),
+      restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
+    });
+    queueChanges(this, result.changes);
+    this.outcomes = result.outcomes;
+    this.notes = result.notes;
+  }
+
+  /** Ask a question unless its answer came as an option; without a terminal a missing answer is an error. */
+  protected async ask<T>(name: string, optionValue: T | undefined, question: Record<string, unknown>, hint: string): Promise<T> {
+    if (optionValue !== undefined) return optionValue;
+    if (!canPrompt(this)) {
+      throw new DpError(`no answer for "${name}" and no terminal to ask it on`, hint, 2);
+    }
+    const answers = await this.prompt([{ name, ...question } as never]);
+    return (answers as Record<string, T>)[name]!;
+  }
+
+  /** Run a step, turning a DpError into `dp: message` + hint on the log before failing the run. */
+  protected async guard<T>(step: () => T | Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof DpError) {
+        this.log.error(formatError(error));
+        process.exitCode = error.exitCode;
+      }
+      throw error;
+    }
+  }
+
+  protected report(title: string): void {
+    for (const line of formatOutcomes(this.outcomes, this.notes)) this.log(`  ${line}`);
+    this.log(`dp: ${title}: ${summarize(this.outcomes)}`);
+  }
+}

@@ -1,0 +1,68 @@
+// A generator that applies one persona (yo dp:<persona>): the persona joins the active ones (or is
+// re-applied with new answers), and every active persona is merged with this version's templates.
+import { loadPersona } from '../persona/resolve.js';
+import { DpGenerator, type PersonaRequest } from './dp-generator.js';
+
+type Stored = Record<string, { level?: string }>;
+
+export abstract class PersonaGenerator extends DpGenerator {
+  protected abstract readonly personaId: string;
+  private request!: PersonaRequest;
+
+  constructor(args: string[], options: Record<string, unknown>) {
+    super(args, options);
+    this.option('level', { type: String, description: 'skill level, for personas that have levels (developer: beginner, l1, l2, expert)' });
+  }
+
+  async initializing(): Promise<void> {
+    await this.guard(() => {
+      const persona = loadPersona(this.personaId, this.destinationRoot());
+      this.request = { id: persona.id };
+      this.currentRecord(); // refuse a corrupt or newer record before asking anything
+    });
+  }
+
+  async prompting(): Promise<void> {
+    await this.guard(async () => {
+      const persona = loadPersona(this.request.id, this.destinationRoot());
+      if (!persona.levels) return;
+      const stored = (this.config.get('personas') as Stored | undefined)?.[persona.id]?.level;
+      const recorded = this.currentRecord()?.active.find((a) => a.id === persona.id)?.level;
+      const given = (this.dpOptions.level as string | undefined) ?? stored ?? recorded;
+      const levels = Object.entries(persona.levels);
+      this.request.level = await this.ask<string>(
+        'level',
+        given,
+        {
+          type: 'list',
+          message: `${persona.displayName}: skill level?`,
+          choices: levels.map(([value, level]) => ({ value, name: `${level.displayName}: ${level.description}` })),
+        },
+        `pass --level ${levels.map(([value]) => value).join('|')}`,
+      );
+    });
+  }
+
+  async writing(): Promise<void> {
+    await this.guard(() => {
+      const active: PersonaRequest[] = (this.currentRecord()?.active ?? []).map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
+      const index = active.findIndex((a) => a.id === this.request.id);
+      if (index >= 0) active[index] = this.request;
+      else active.push(this.request);
+      this.applyActive(active);
+      this.rememberAnswers();
+    });
+  }
+
+  end(): void {
+    this.report(`${this.request.id}`);
+  }
+
+  /** Answers go to .yo-rc.json so re-runs do not ask again; written only when they change. */
+  private rememberAnswers(): void {
+    const stored = (this.config.get('personas') as Stored | undefined) ?? {};
+    const answers = this.request.level ? { level: this.request.level } : {};
+    if (JSON.stringify(stored[this.request.id]) === JSON.stringify(answers)) return;
+    this.config.set('personas', { ...stored, [this.request.id]: answers });
+  }
+}

@@ -1,0 +1,69 @@
+// yo dp — the menu, numbered as users know it. Every answer can come as an option, so scripts and
+// composing generators run it without a terminal: --persona data-scientist (or 3, or ds; several
+// comma-separated), --level for the developer persona.
+import { fileURLToPath } from 'node:url';
+import { DpError } from '../../shared/errors.js';
+import { MENU, isAvailable } from '../../shared/persona/registry.js';
+import { resolveBuiltinId } from '../../shared/persona/load.js';
+import { DpGenerator } from '../../shared/yeoman/dp-generator.js';
+
+const SEVERAL = 'several';
+const CUSTOM = 'custom';
+
+export default class AppGenerator extends DpGenerator {
+  private chosen: string[] = [];
+
+  constructor(args: string[], options: Record<string, unknown>) {
+    super(args, options);
+    this.option('persona', { type: String, description: 'persona(s) to apply: id, alias or menu number, comma-separated (e.g. data-scientist or 3 or ds,pm)' });
+    this.option('level', { type: String, description: 'skill level for the developer persona: beginner, l1, l2, expert' });
+  }
+
+  async prompting(): Promise<void> {
+    await this.guard(async () => {
+      const given = this.dpOptions.persona as string | undefined;
+      if (given !== undefined) {
+        this.chosen = given.split(',').map((name) => name.trim()).filter(Boolean).map(resolveBuiltinId);
+        if (this.chosen.length === 0) throw new DpError('--persona is empty', 'name at least one persona, e.g. --persona data-scientist', 2);
+        return;
+      }
+      const choice = await this.ask<string>('persona', undefined, {
+        type: 'list',
+        message: 'Which persona should the assistant take on in this repository?',
+        choices: [
+          ...MENU.map((entry) => ({
+            value: entry.id,
+            name: `${entry.number}) ${entry.displayName}`,
+            ...(isAvailable(entry.id) ? {} : { disabled: 'coming in a later version' }),
+          })),
+          { value: SEVERAL, name: `${MENU.length + 1}) Several at once` },
+          { value: CUSTOM, name: `${MENU.length + 2}) Custom (your own, from profiles/personas/<id>.json)` },
+        ],
+      }, 'pass --persona <id>[,<id>...], e.g. --persona data-scientist');
+      if (choice === SEVERAL) {
+        this.chosen = await this.ask<string[]>('personas', undefined, {
+          type: 'checkbox',
+          message: 'Which personas?',
+          choices: MENU.filter((entry) => isAvailable(entry.id)).map((entry) => ({ value: entry.id, name: entry.displayName })),
+          validate: (picked: string[]) => picked.length > 0 || 'pick at least one',
+        }, 'pass --persona <id>,<id>');
+      } else if (choice === CUSTOM) {
+        throw new DpError('custom personas are applied with yo dp:persona <id>', 'define profiles/personas/<id>.json, then run yo dp:persona <id>', 2);
+      } else {
+        this.chosen = [choice];
+      }
+    });
+  }
+
+  async configuring(): Promise<void> {
+    for (const id of this.chosen) {
+      const path = fileURLToPath(new URL(`../${id}/index.js`, import.meta.url));
+      await this.composeWith(path, { generatorOptions: this.forwardedOptions() } as never);
+    }
+  }
+
+  private forwardedOptions(): Record<string, unknown> {
+    const { level, onConflict, restoreDeleted } = this.dpOptions;
+    return Object.fromEntries(Object.entries({ level, onConflict, restoreDeleted }).filter(([, value]) => value !== undefined));
+  }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { listFiles, read, runIn, snapshot } from '../support/generators.js';
+import { useTempDir } from '../support/tmp.js';
+
+const newDir = useTempDir('dp-app-');
+
+describe('yo dp (the menu)', () => {
+  it('lists the personas numbered as users know them, with unavailable ones marked as coming', async () => {
+    const dir = newDir();
+    let questions: Array<{ name: string; choices: Array<{ name: string; disabled?: string }> }> = [];
+    await runIn(dir, 'app', { answers: { persona: 'data-scientist' } }).withAdapterOptions({
+      callback: (_answer: unknown, options: { question: (typeof questions)[number] }) => {
+        questions.push(options.question);
+        return _answer;
+      },
+    } as never);
+    const menu = questions.find((q) => q.name === 'persona')!;
+    const names = menu.choices.map((c) => c.name);
+    expect(names.slice(0, 5)).toEqual(['1) Software Developer', '2) Software Architect', '3) Data Scientist', '4) Product Manager', '5) Designer']);
+    expect(names[5]).toBe('6) Several at once');
+    expect(names[6]).toMatch(/^7\) Custom/);
+    expect(menu.choices[2]!.disabled).toBeUndefined();
+    expect(read(dir, 'CLAUDE.md')).toContain('<!-- dp:begin data-scientist -->');
+  });
+
+  it('applies the persona chosen in the menu (3 = Data Scientist)', async () => {
+    const dir = newDir();
+    await runIn(dir, 'app', { answers: { persona: 'data-scientist' } });
+    expect(listFiles(dir)).toContain('scripts/gpu_monitor.mjs');
+    expect(JSON.parse(read(dir, '.claude/persona.json')).active.map((a: { id: string }) => a.id)).toEqual(['data-scientist']);
+  });
+
+  it.each([['data-scientist'], ['3'], ['ds']])('takes --persona %s without asking', async (persona) => {
+    const dir = newDir();
+    const result = await runIn(dir, 'app', { options: { persona } });
+    expect(result.askedQuestions).toEqual([]);
+    expect(listFiles(dir)).toContain('.claude/commands/data-science/gpu-optimize.md');
+  });
+
+  it('refuses an unknown persona with the list of known ones, writing nothing', async () => {
+    const dir = newDir();
+    await expect(runIn(dir, 'app', { options: { persona: 'astronaut' } })).rejects.toThrow('unknown persona "astronaut"');
+    expect(snapshot(dir)).toEqual({});
+  });
+});

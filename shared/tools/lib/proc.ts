@@ -1,6 +1,6 @@
 // Reading Linux /proc. Facts: ../shared/research/impact.md §1.
 // /proc/PID/stat is split after the last ')' because the command name may contain spaces and ')'.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 
 export interface ProcStat {
   pid: number;
@@ -113,4 +113,167 @@ export function pageSizeBytes(): number {
   const rssPages = Number((readText('/proc/self/statm') ?? '').split(' ')[1]);
   if (rssKb > 0 && rssPages > 0) return Math.round((rssKb * 1024) / rssPages / 4096) * 4096 || 4096;
   return 4096;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-process facts beyond stat/cmdline (impact.md §1.4-1.6). Files that need ptrace-read access
+// (environ, fd/, fdinfo/, cwd) report *why* they could not be read instead of returning nothing.
+
+/** A fact that may be unreadable: `permission` (other user's process), `gone` (it exited), `other`. */
+export type ProcRead<T> = { ok: true; value: T } | { ok: false; reason: 'permission' | 'gone' | 'other'; message: string };
+
+function failure(error: unknown): { ok: false; reason: 'permission' | 'gone' | 'other'; message: string } {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: 'permission', message: 'permission denied' };
+  if (code === 'ENOENT' || code === 'ESRCH') return { ok: false, reason: 'gone', message: 'the process exited' };
+  return { ok: false, reason: 'other', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** More of /proc/PID/stat: process group (5), session (6), controlling terminal (7; 0 = none). */
+export function parseStatGroups(text: string): { pgrp: number; session: number; ttyNr: number } {
+  const rest = text.slice(text.lastIndexOf(')') + 2).trim().split(/\s+/);
+  return { pgrp: Number(rest[2]), session: Number(rest[3]), ttyNr: Number(rest[4]) };
+}
+
+export interface ProcStatus {
+  /** `State:` as the kernel writes it, e.g. "S (sleeping)". */
+  state: string | null;
+  /** `Uid:` real, effective, saved, filesystem. */
+  uids: number[] | null;
+  threads: number | null;
+  /** VmRSS (resident set, approximate per the kernel) in bytes. */
+  rssBytes: number | null;
+  /** VmHWM (peak resident set) in bytes. */
+  peakRssBytes: number | null;
+  /** Signal masks: bit n-1 set = signal n. */
+  sigCgt: bigint | null;
+  sigIgn: bigint | null;
+  sigBlk: bigint | null;
+  /** NSpid: the PID in each nested PID namespace, outermost first. */
+  nspid: number[] | null;
+}
+
+/** Parse the text of /proc/PID/status. Absent fields (kernel threads, zombies) are null. */
+export function parseStatus(text: string): ProcStatus {
+  const fields = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
+  }
+  const kb = (name: string) => {
+    const match = /^(\d+)\s*kB$/.exec(fields.get(name) ?? '');
+    return match ? Number(match[1]) * 1024 : null;
+  };
+  const mask = (name: string) => {
+    const value = fields.get(name);
+    return value && /^[0-9a-f]+$/i.test(value) ? BigInt(`0x${value}`) : null;
+  };
+  const numbers = (name: string) => {
+    const value = fields.get(name);
+    return value ? value.split(/\s+/).map(Number) : null;
+  };
+  const threads = fields.get('Threads');
+  return {
+    state: fields.get('State') ?? null,
+    uids: numbers('Uid'),
+    threads: threads === undefined ? null : Number(threads),
+    rssBytes: kb('VmRSS'),
+    peakRssBytes: kb('VmHWM'),
+    sigCgt: mask('SigCgt'),
+    sigIgn: mask('SigIgn'),
+    sigBlk: mask('SigBlk'),
+    nspid: numbers('NSpid'),
+  };
+}
+
+/** /proc/PID/status, or null when the process does not exist. */
+export function readStatus(pid: number, root = '/proc'): ProcStatus | null {
+  const text = readText(`${root}/${pid}/status`);
+  return text === null ? null : parseStatus(text);
+}
+
+/** Signal numbers whose bit is set in a /proc signal mask (bit n-1 = signal n). */
+export function signalsInMask(mask: bigint): number[] {
+  const signals: number[] = [];
+  for (let n = 1; n <= 64; n += 1) if ((mask >> BigInt(n - 1)) & 1n) signals.push(n);
+  return signals;
+}
+
+/** NUL-separated NAME=value pairs of /proc/PID/environ. */
+export function parseEnviron(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split('\0')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The environment the process was started with (later changes inside it are not visible). Same user or root only. */
+export function readEnviron(pid: number, root = '/proc'): ProcRead<Record<string, string>> {
+  try {
+    return { ok: true, value: parseEnviron(readFileSync(`${root}/${pid}/environ`, 'utf8')) };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/** Target of a /proc symlink such as cwd or exe. */
+export function readProcLink(pid: number, name: string, root = '/proc'): ProcRead<string> {
+  try {
+    return { ok: true, value: readlinkSync(`${root}/${pid}/${name}`) };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export interface Fdinfo {
+  pos: number | null;
+  /** Open flags (octal in the file). */
+  flags: number | null;
+}
+
+export function parseFdinfo(text: string): Fdinfo {
+  const pos = /^pos:\s*(\d+)/m.exec(text);
+  const flags = /^flags:\s*([0-7]+)/m.exec(text);
+  return { pos: pos ? Number(pos[1]) : null, flags: flags ? parseInt(flags[1]!, 8) : null };
+}
+
+export interface OpenFile {
+  fd: number;
+  /** readlink of fd/N: a path (maybe ending in " (deleted)"), `pipe:[ino]`, `socket:[ino]`, `/dev/pts/N`... */
+  target: string;
+  /** Offset in the file (fdinfo `pos`). */
+  pos: number | null;
+  flags: number | null;
+  /** Opened O_WRONLY or O_RDWR (flags & 3); null when fdinfo was unreadable. */
+  writable: boolean | null;
+}
+
+/** Every open file descriptor with its fdinfo. Same user or root only. */
+export function readOpenFiles(pid: number, root = '/proc'): ProcRead<OpenFile[]> {
+  let names: string[];
+  try {
+    names = readdirSync(`${root}/${pid}/fd`);
+  } catch (error) {
+    return failure(error);
+  }
+  const files: OpenFile[] = [];
+  for (const name of names) {
+    let target: string;
+    try {
+      target = readlinkSync(`${root}/${pid}/fd/${name}`);
+    } catch {
+      continue; // closed between readdir and readlink
+    }
+    const info = parseFdinfo(readText(`${root}/${pid}/fdinfo/${name}`) ?? '');
+    files.push({ fd: Number(name), target, pos: info.pos, flags: info.flags, writable: info.flags === null ? null : (info.flags & 3) !== 0 });
+  }
+  return { ok: true, value: files.sort((a, b) => a.fd - b.fd) };
+}
+
+/** Seconds since boot (`/proc/uptime`, first field). */
+export function uptimeSeconds(root = '/proc'): number | null {
+  const value = Number((readText(`${root}/uptime`) ?? '').split(' ')[0]);
+  return Number.isFinite(value) && value > 0 ? value : null;
 }

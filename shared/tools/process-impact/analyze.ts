@@ -1,0 +1,202 @@
+// One analysis: identity, one pass over /proc for the table, then every fact in turn while the CPU sample and the
+// nvidia-smi queries run; the identity is re-checked at the end so a process that exited mid-way is reported as such.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ToolError, UsageError } from '../lib/cli.js';
+import { queryComputeApps, type ComputeAppsResult } from '../lib/compute-apps.js';
+import type { SmiOptions } from '../lib/nvidia-smi.js';
+import { readEnviron, readOpenFiles, readProcLink, readProcessTable, type OpenFile, type ProcRead } from '../lib/proc.js';
+import { ancestorsOf, childTree, helperRole, helpersOf, isLauncher, isPython, type Helper, type TreeMember } from './children.js';
+import { checkIdentity, commandString, readProcessFacts, type ProcessFacts } from './identity.js';
+import { analyzeDistributed, type DistributedFacts } from './distributed.js';
+import { findLogSources, type LogSource } from './logs.js';
+import { recommend } from './recommendations.js';
+import { finishCpuSample, gpusOfTree, startCpuSample, type GpuFacts } from './resources.js';
+import { chooseGraceful, signalMasks, type GracefulChoice, type SignalMasks } from './signals.js';
+import { checkpointFacts, progressFacts, type CheckpointFacts, type ProgressFacts } from './facts.js';
+import type { Identity, ImpactJson } from './types.js';
+
+export interface AnalyzeOptions {
+  pid: number;
+  /** CPU sampling window; 0 = no sample (cpuPercent null). */
+  sampleMs: number;
+  /** Skip nvidia-smi. */
+  noGpu?: boolean;
+  smi?: SmiOptions;
+  root?: string;
+}
+
+export interface Analysis {
+  json: ImpactJson;
+  facts: ProcessFacts;
+  tree: TreeMember[];
+  helpers: Helper[];
+  /** The process and its descendants as identified now: what [S]/[K] may signal. */
+  identities: Identity[];
+  cpu: { samplePercent: number | null; treePercent: number | null; sampleMs: number };
+  gpu: GpuFacts;
+  progress: ProgressFacts;
+  checkpoints: CheckpointFacts;
+  logSources: LogSource[];
+  logNotes: string[];
+  distributed: DistributedFacts | null;
+  masks: SignalMasks;
+  graceful: GracefulChoice;
+  environ: ProcRead<Record<string, string>>;
+  /** Whose facts could not be read (other user's process). */
+  unreadable: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function assertLinux(root = '/proc'): void {
+  if (process.platform !== 'linux') {
+    throw new UsageError(`this tool reads Linux /proc; this is ${process.platform}`, 'run it on the Linux machine where the training runs');
+  }
+  if (!existsSync(`${root}/self/stat`)) throw new UsageError(`${root} is not mounted`, 'mount procfs (mount -t proc proc /proc) or run on the host');
+}
+
+export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
+  const root = options.root ?? '/proc';
+  assertLinux(root);
+  const facts = readProcessFacts(options.pid, root);
+  const table = readProcessTable(root).map((e) => (e.pid === facts.entry.pid ? facts.entry : e));
+  if (!table.some((e) => e.pid === facts.entry.pid)) table.push(facts.entry);
+  const tree = childTree(facts.entry, table, root);
+  const helpers = helpersOf(facts.entry, tree, table);
+  const treePids = [facts.entry.pid, ...tree.map((m) => m.entry.pid)];
+
+  const sample = options.sampleMs > 0 ? startCpuSample(treePids, root) : null;
+  const sampleStarted = performance.now();
+  const smiPromise: Promise<ComputeAppsResult | null> = options.noGpu ? Promise.resolve(null) : queryComputeApps(options.smi);
+
+  const unreadable: string[] = [];
+  const openFiles = new Map<number, OpenFile[] | null>();
+  for (const pid of treePids) {
+    const files = readOpenFiles(pid, root);
+    openFiles.set(pid, files.ok ? files.value : null);
+    if (!files.ok && pid === facts.entry.pid) unreadable.push(`open files (fd/, fdinfo/): ${files.message}`);
+  }
+  const environ = readEnviron(facts.entry.pid, root);
+  if (!environ.ok) unreadable.push(`environment (environ): ${environ.message}`);
+  const cwd = readProcLink(facts.entry.pid, 'cwd', root);
+  if (!cwd.ok) unreadable.push(`working directory (cwd): ${cwd.message}`);
+
+  const ancestors = ancestorsOf(facts.entry, table);
+  const inTree = new Set(treePids);
+  const neighbours = table.filter((e) => !inTree.has(e.pid) && ancestors.slice(0, 4).some((a) => a.pid === e.ppid));
+  const targetFiles = openFiles.get(facts.entry.pid) ?? [];
+  const logs = findLogSources(facts.entry.pid, targetFiles, neighbours, root);
+  const checkpoints = checkpointFacts(facts, cwd.ok ? cwd.value : null, openFiles);
+  const progress = progressFacts(logs.sources, checkpoints);
+  checkpoints.applyProgress(progress);
+  const distributed = analyzeDistributed(facts.entry, environ, ancestors);
+  const masks = signalMasks(facts.status);
+  const program = basename(facts.entry.cmdline[0] ?? facts.entry.comm);
+  const graceful = chooseGraceful(masks, {
+    python: isPython(facts.entry),
+    node: program === 'node' || program === 'nodejs',
+    slurm: environ.ok && environ.value.SLURM_JOB_ID !== undefined,
+  });
+
+  const smi = await smiPromise;
+  const gpu = gpusOfTree(treePids, openFiles, smi);
+  let samplePercent: number | null = null;
+  let treePercent: number | null = null;
+  if (sample) {
+    const left = options.sampleMs - (performance.now() - sampleStarted);
+    if (left > 0) await sleep(left);
+    const percent = finishCpuSample(sample, root);
+    samplePercent = percent.get(facts.entry.pid) ?? null;
+    treePercent = Math.round([...percent.values()].reduce((a, b) => a + b, 0) * 10) / 10;
+  }
+
+  const check = checkIdentity(facts.identity, root);
+  if (check !== 'same') {
+    throw new ToolError(
+      check === 'gone' ? `PID ${options.pid} exited during the analysis` : `PID ${options.pid} was replaced by another process during the analysis`,
+      'nothing to stop any more; check its log for how it ended',
+    );
+  }
+
+  const now = Date.now();
+  const lostSeconds = checkpoints.lostSeconds(now);
+  const gpuHoursLost = gpu.gpus === null || lostSeconds === null ? null : Math.round((lostSeconds / 3600) * gpu.gpus.length * 1000) / 1000;
+  const agentLauncher = distributed?.agent && distributed.json.launcher ? { pid: distributed.agent.pid, launcher: distributed.json.launcher } : null;
+  const next = checkpoints.next(now);
+  const recommendations = recommend({
+    pid: facts.entry.pid,
+    state: facts.entry.state,
+    descendants: tree.map((m) => m.entry.pid),
+    helpers: helpers.length,
+    latestCheckpoint: checkpoints.latest?.path ?? null,
+    nextInSeconds: next.seconds,
+    nextFormula: next.formula,
+    lostSeconds,
+    gpuHoursLost,
+    writesInProgress: checkpoints.writes.map((w) => w.path),
+    graceful,
+    distributed: distributed?.json ?? null,
+    agent: agentLauncher,
+    isLauncher: isLauncher(facts.entry),
+  });
+
+  const json: ImpactJson = {
+    pid: facts.entry.pid,
+    command: facts.command,
+    user: facts.user,
+    state: facts.state,
+    startedAt: facts.startedAt,
+    runtimeSeconds: facts.runtimeSeconds,
+    progress: progress.json,
+    resources: {
+      cpuPercent: samplePercent,
+      threads: facts.status.threads ?? facts.entry.threads,
+      rssBytes: facts.status.rssBytes,
+      peakRssBytes: facts.status.peakRssBytes,
+      gpus: gpu.gpus === null ? null : gpu.gpus.map((g) => ({ index: g.index, uuid: g.uuid, usedMemoryMiB: g.usedMemoryMiB })),
+    },
+    checkpoints: {
+      latest: checkpoints.latest
+        ? {
+            path: checkpoints.latest.path,
+            modifiedAt: new Date(checkpoints.latest.mtimeMs).toISOString(),
+            ageSeconds: Math.max(0, Math.round((now - checkpoints.latest.mtimeMs) / 100) / 10),
+            sizeBytes: checkpoints.latest.sizeBytes,
+          }
+        : null,
+      intervalSeconds: checkpoints.intervalSeconds,
+      nextInSeconds: next.seconds,
+    },
+    ifKilledNow: {
+      lostSeconds,
+      gpuHoursLost,
+      resumeFrom: checkpoints.latest?.path ?? null,
+      writesInProgress: checkpoints.writes.map((w) => w.path),
+    },
+    children: [
+      ...tree.map((m) => ({ pid: m.entry.pid, role: m.role, command: commandString(m.entry) })),
+      ...helpers.map((h) => ({ pid: h.entry.pid, role: helperRole(h), command: commandString(h.entry) })),
+    ],
+    distributed: distributed?.json ?? null,
+    recommendations,
+  };
+  return {
+    json,
+    facts,
+    tree,
+    helpers,
+    identities: [facts.identity, ...tree.map((m) => ({ pid: m.entry.pid, startTicks: m.entry.startTicks }))],
+    cpu: { samplePercent, treePercent: sample ? treePercent : null, sampleMs: options.sampleMs },
+    gpu,
+    progress,
+    checkpoints,
+    logSources: logs.sources,
+    logNotes: logs.notes,
+    distributed,
+    masks,
+    graceful,
+    environ,
+    unreadable,
+  };
+}

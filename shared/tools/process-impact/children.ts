@@ -1,0 +1,138 @@
+// The descendant tree of the process (what [S]/[K] act on) with a role for each, and helpers that serve the
+// process without being its descendants (W&B's service is started in its own session with `--pid <trainer>`).
+// Facts: impact.md §4.1 (DataLoader worker names and cmdlines by start method), §4.2 (wandb-core), §1.9.
+import { basename } from 'node:path';
+import { readEnviron, type ProcEntry } from '../lib/proc.js';
+
+export interface TreeMember {
+  entry: ProcEntry;
+  role: string;
+  /** Depth below the analysed process (1 = direct child). */
+  depth: number;
+}
+
+export interface Helper {
+  entry: ProcEntry;
+  role: string;
+  /** Which argument ties it to the tree, e.g. "--pid 1234". */
+  link: string;
+}
+
+/** All descendants of `pid`, breadth first, from one process-table pass. */
+export function descendantsOf(pid: number, table: ProcEntry[]): { entry: ProcEntry; depth: number }[] {
+  const byParent = new Map<number, ProcEntry[]>();
+  for (const entry of table) {
+    if (entry.pid === pid && entry.ppid === pid) continue;
+    const siblings = byParent.get(entry.ppid) ?? [];
+    siblings.push(entry);
+    byParent.set(entry.ppid, siblings);
+  }
+  const result: { entry: ProcEntry; depth: number }[] = [];
+  const seen = new Set<number>([pid]);
+  let frontier = [pid];
+  for (let depth = 1; frontier.length > 0; depth += 1) {
+    const next: number[] = [];
+    for (const parent of frontier) {
+      for (const child of byParent.get(parent) ?? []) {
+        if (seen.has(child.pid)) continue;
+        seen.add(child.pid);
+        result.push({ entry: child, depth });
+        next.push(child.pid);
+      }
+    }
+    frontier = next;
+  }
+  return result;
+}
+
+/** Ancestors of a process, nearest first (stops at PID 1 or an unknown parent). */
+export function ancestorsOf(entry: ProcEntry, table: ProcEntry[]): ProcEntry[] {
+  const byPid = new Map(table.map((e) => [e.pid, e]));
+  const chain: ProcEntry[] = [];
+  let parent = byPid.get(entry.ppid);
+  while (parent && !chain.includes(parent) && chain.length < 64) {
+    chain.push(parent);
+    if (parent.pid <= 1) break;
+    parent = byPid.get(parent.ppid);
+  }
+  return chain;
+}
+
+const MONITORS = new Set(['nvidia-smi', 'nvtop', 'nvitop', 'gpustat', 'top', 'htop', 'btop', 'watch', 'dstat', 'glances', 'iostat', 'vmstat']);
+const LAUNCHER_PATTERN = /torch\.distributed\.(run|launch)|\btorchrun\b|deepspeed\.launcher|\bdeepspeed\b|accelerate(\/commands)?[ /]launch|\baccelerate\b.*\blaunch\b/;
+
+export function isPython(entry: Pick<ProcEntry, 'cmdline' | 'comm'>): boolean {
+  const first = entry.cmdline[0];
+  return first !== undefined && /^python[\d.]*$/.test(basename(first));
+}
+
+export function isLauncher(entry: Pick<ProcEntry, 'cmdline'>): boolean {
+  return LAUNCHER_PATTERN.test(entry.cmdline.join(' '));
+}
+
+/** What a process in the tree is, from its comm name and command line. */
+export function roleOf(entry: ProcEntry, parent: ProcEntry | undefined, root = '/proc'): string {
+  const cmd = entry.cmdline.join(' ');
+  const program = basename(entry.cmdline[0] ?? entry.comm);
+  const script = basename(entry.cmdline[1] ?? '');
+  if (/^pt_data_worker|^pt_multiprocess/.test(entry.comm)) return 'DataLoader worker';
+  if (cmd.includes('multiprocessing.resource_tracker')) return 'multiprocessing resource tracker';
+  if (cmd.includes('multiprocessing.forkserver')) return 'multiprocessing forkserver (parent of DataLoader workers)';
+  if (cmd.includes('multiprocessing.spawn') || cmd.includes('--multiprocessing-fork')) return 'multiprocessing worker (spawn; e.g. DataLoader)';
+  if (/wandb/.test(cmd)) return 'W&B helper';
+  if (/tensorboard/i.test(cmd)) return 'TensorBoard';
+  if (/mlflow/i.test(cmd)) return 'MLflow helper';
+  if (MONITORS.has(program) || MONITORS.has(script) || /gpu_monitor/.test(cmd)) return 'monitor';
+  if (parent && isLauncher(parent) && isPython(entry)) {
+    const env = readEnviron(entry.pid, root);
+    const rank = env.ok ? env.value.RANK : undefined;
+    return rank === undefined ? 'training worker (started by the launcher)' : `training worker (rank ${rank})`;
+  }
+  if (parent && entry.cmdline.length > 0 && entry.cmdline.join('\0') === parent.cmdline.join('\0')) {
+    const env = readEnviron(entry.pid, root);
+    if (env.ok && env.value.LOCAL_RANK !== undefined && env.value.NODE_RANK !== undefined) return `training worker (local rank ${env.value.LOCAL_RANK})`;
+    return isPython(entry) ? 'forked worker (same command as its parent: DataLoader or multiprocessing worker)' : 'forked copy of its parent';
+  }
+  return 'other';
+}
+
+/** The tree below `target` with roles. */
+export function childTree(target: ProcEntry, table: ProcEntry[], root = '/proc'): TreeMember[] {
+  const byPid = new Map(table.map((e) => [e.pid, e]));
+  byPid.set(target.pid, target);
+  return descendantsOf(target.pid, table).map(({ entry, depth }) => ({ entry, depth, role: roleOf(entry, byPid.get(entry.ppid), root) }));
+}
+
+/** The pid an argv names with `--pid N` / `--pid=N`, or in a wandb `port-<pid>.txt` file name. */
+export function pidArgument(argv: string[]): { pid: number; link: string } | null {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--pid' && /^\d+$/.test(argv[i + 1] ?? '')) return { pid: Number(argv[i + 1]), link: `--pid ${argv[i + 1]}` };
+    const eq = /^--pid=(\d+)$/.exec(arg);
+    if (eq) return { pid: Number(eq[1]), link: arg };
+  }
+  for (const arg of argv) {
+    const port = /port-(\d+)\.txt$/.exec(arg);
+    if (port) return { pid: Number(port[1]), link: basename(arg) };
+  }
+  return null;
+}
+
+/** Processes outside the tree that name the process (or one of its descendants) as the one they serve. */
+export function helpersOf(target: ProcEntry, tree: TreeMember[], table: ProcEntry[]): Helper[] {
+  const inTree = new Set([target.pid, ...tree.map((m) => m.entry.pid)]);
+  const helpers: Helper[] = [];
+  for (const entry of table) {
+    if (inTree.has(entry.pid)) continue;
+    const ref = pidArgument(entry.cmdline);
+    if (!ref || !inTree.has(ref.pid)) continue;
+    const role = /wandb/.test(entry.cmdline.join(' ')) ? 'W&B service' : /mlflow/i.test(entry.cmdline.join(' ')) ? 'MLflow helper' : 'helper';
+    helpers.push({ entry, role, link: ref.link });
+  }
+  return helpers;
+}
+
+/** Role text as --json prints it for a helper that is not a descendant. */
+export function helperRole(helper: Helper): string {
+  return `${helper.role}, not a descendant (serves this process via ${helper.link}; keeps running)`;
+}

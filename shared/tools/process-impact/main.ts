@@ -1,0 +1,126 @@
+// analyze_process_impact: what is lost if this process is killed now, and the safe way to stop it.
+// Usage and options: docs/tools/process-impact.md. Facts and sources: ../shared/research/impact.md.
+import { createInterface } from 'node:readline/promises';
+import { isMain, numberOption, parseToolArgs, runTool, ToolError, UsageError } from '../lib/cli.js';
+import { colorEnabled, stylist } from '../lib/term.js';
+import { performAction } from './actions.js';
+import { analyze, type Analysis } from './analyze.js';
+import { parsePid } from './identity.js';
+import { renderText } from './render.js';
+import type { ActionName } from './types.js';
+
+export { analyze } from './analyze.js';
+export { performAction, signalIdentities, waitForCheckpoint } from './actions.js';
+export { checkIdentity, parsePid, readProcessFacts } from './identity.js';
+export { renderText } from './render.js';
+
+const TOOL = 'analyze_process_impact';
+
+export const HELP = `Usage: analyze_process_impact <pid> [options]
+
+What is lost if this process is killed now, and the safe way to stop it: identity, progress and ETA,
+CPU/RAM/GPUs, checkpoints, the work lost, child processes, distributed-training impact, and
+recommendations [W]ait / [G]raceful / [S]uspend / [K]ill. On a terminal you may pick one.
+
+Options:
+  --json                     print one JSON object (the shape is in docs/tools/process-impact.md)
+  --action <name>            wait | graceful | suspend | kill: do it after the analysis
+  -y, --yes                  confirm --action without asking (needed when not on a terminal)
+  --sample-ms <ms>           CPU sampling window (default 1000; 0 = no sample)
+  --expect-started-at <iso>  refuse to act unless the process started at this instant
+                             (the startedAt of an earlier --json run): guards against PID reuse
+  --wait-timeout <s>         --action wait: give up after this many seconds (default: no limit)
+  --poll-ms <ms>             --action wait: how often to look for a new checkpoint (default 2000)
+  --no-gpu                   do not run nvidia-smi
+  -h, --help                 this help
+
+Exit codes: 0 ok, 1 failure (process gone, refused, action failed), 2 bad usage or not Linux.`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  action: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'sample-ms': { type: 'string' },
+  'expect-started-at': { type: 'string' },
+  'wait-timeout': { type: 'string' },
+  'poll-ms': { type: 'string' },
+  'no-gpu': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ACTIONS: Record<string, ActionName> = { wait: 'wait', w: 'wait', graceful: 'graceful', g: 'graceful', suspend: 'suspend', s: 'suspend', kill: 'kill', k: 'kill' };
+
+function parseAction(raw: string | undefined): ActionName | undefined {
+  if (raw === undefined) return undefined;
+  const action = ACTIONS[raw.toLowerCase()];
+  if (!action) throw new UsageError(`--action must be wait, graceful, suspend or kill, got '${raw}'`);
+  return action;
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+function describeAction(action: ActionName, analysis: Analysis): string {
+  const rec = analysis.json.recommendations.find((r) => r.action === action)!;
+  const others = analysis.identities.length - 1;
+  const scope = action === 'graceful' ? '' : others > 0 ? ` and its ${others} descendant(s)` : '';
+  return `Send ${rec.signal} to PID ${analysis.json.pid} (${analysis.json.command.slice(0, 60)})${scope}?`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseToolArgs(TOOL, argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`expected one PID, got ${positionals.length} arguments: ${positionals.join(' ')}`, 'analyse one process at a time');
+  const pid = parsePid(positionals[0]);
+  const action = parseAction(values.action);
+  const sampleMs = numberOption('sample-ms', values['sample-ms'], { min: 0, max: 60_000, integer: true }) ?? 1000;
+  const waitTimeoutSeconds = numberOption('wait-timeout', values['wait-timeout'], { min: 0 }) ?? 0;
+  const pollMs = numberOption('poll-ms', values['poll-ms'], { min: 50, max: 600_000, integer: true }) ?? 2000;
+  const expected = values['expect-started-at'];
+  if (expected !== undefined && Number.isNaN(Date.parse(expected))) throw new UsageError(`--expect-started-at must be an ISO time such as 2025-01-31T12:00:00.000Z, got '${expected}'`);
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  if (action && action !== 'wait' && !values.yes && !interactive) {
+    throw new UsageError(`--action ${action} signals the process: add --yes to confirm (there is no terminal to ask on)`);
+  }
+
+  const analysis = await analyze({ pid, sampleMs, noGpu: values['no-gpu'] === true });
+  if (expected !== undefined && analysis.json.startedAt !== new Date(expected).toISOString()) {
+    throw new ToolError(
+      `PID ${pid} started at ${analysis.json.startedAt ?? 'an unknown time'}, not at ${new Date(expected).toISOString()}: it is not the process you analysed (PID reused); nothing was signalled`,
+      'run the analysis again to see what this PID is now',
+    );
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(analysis.json, null, 2)}\n`);
+  else process.stdout.write(renderText(analysis, stylist(colorEnabled()), Math.max(60, Math.min(process.stdout.columns ?? 100, 120))));
+
+  // Messages about actions go to stderr under --json so stdout stays one JSON object.
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  let chosen = action;
+  if (!chosen && interactive && !values.json) {
+    const answer = (await ask('\nChoose [W]ait, [G]raceful, [S]uspend, [K]ill, or Enter to leave it running: ')).toLowerCase();
+    if (answer === '') return 0;
+    chosen = ACTIONS[answer];
+    if (!chosen) throw new UsageError(`'${answer}' is not one of W, G, S, K: nothing was done`);
+  }
+  if (!chosen) return 0;
+  if (chosen !== 'wait' && !values.yes) {
+    const confirm = (await ask(`${describeAction(chosen, analysis)} [y/N] `)).toLowerCase();
+    if (confirm !== 'y' && confirm !== 'yes') {
+      log('Nothing was done.');
+      return 0;
+    }
+  }
+  const result = await performAction(chosen, analysis, { log, waitTimeoutSeconds, pollMs });
+  return result.code;
+}
+
+if (isMain(import.meta.url)) void runTool(TOOL, main);

@@ -1,0 +1,247 @@
+// ML processes on this host, read from /proc at a low, steady cost.
+// A full /proc pass reads three files per process; doing that every second is most of a monitor's CPU.
+// So each pass lists /proc (one readdir), reads new PIDs once, re-reads only the ML processes and the PIDs
+// that hold a GPU, and re-checks every other PID every `rescanMs` (a PID reused or exec'd into python is
+// caught by a changed start time or command name).
+// CPU% = (utime+stime delta in clock ticks / ticks per second) / wall seconds between the two reads x 100
+// (share of one core, like top). A process seen once has no interval yet: its CPU% is then the average since
+// it started (cpu seconds / seconds since start) and is labelled so.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ComputeProcess, GpuReading } from '../lib/gpu-query.js';
+import { clockTicksPerSecond, pageSizeBytes, parseCmdline, parseStat } from '../lib/proc.js';
+import type { GpuProcess } from './snapshot.js';
+
+export interface HostProcess {
+  pid: number;
+  user: string | null;
+  cpuPercent: number | null;
+  /** 'interval': over the last refresh interval; 'lifetime': average since the process started. */
+  cpuBasis: 'interval' | 'lifetime';
+  rssBytes: number | null;
+  command: string;
+  /** GPUs this process has a compute context on (from nvidia-smi), by index. */
+  gpuIndices: number[];
+}
+
+const ML_PROGRAMS =
+  /^(python[0-9.]*|ipython[0-9.]*|jupyter(-.*)?|torchrun|deepspeed|accelerate|horovodrun|vllm|tritonserver|text-generation-launcher|ollama|llama-server|pt_main_thread|pt_data_worker|ray)$/i;
+const ML_ARGUMENTS = /(^|[\s/])(torchrun|deepspeed|accelerate|torch\.distributed\.(run|launch)|ipykernel_launcher|jupyter-lab|jupyter-notebook|vllm|ray)(\s|$|\.py)/;
+
+/** Whether a process looks like ML work: a Python interpreter, Jupyter, a launcher such as torchrun or deepspeed. */
+export function isMlProcess(argv: string[], comm: string): boolean {
+  const program = argv[0] ? basename(argv[0]) : '';
+  if (ML_PROGRAMS.test(program) || ML_PROGRAMS.test(comm)) return true;
+  return ML_ARGUMENTS.test(argv.slice(0, 4).join(' '));
+}
+
+interface Entry {
+  pid: number;
+  startTicks: number;
+  comm: string;
+  argv: string[];
+  uid: number | null;
+  ml: boolean;
+  cpuTicks: number;
+  rssPages: number;
+  readAt: number;
+  previous: { cpuTicks: number; readAt: number } | null;
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export interface HostScannerOptions {
+  root?: string;
+  now?: () => number;
+  rescanMs?: number;
+  passwdPath?: string;
+}
+
+export class HostScanner {
+  private readonly root: string;
+  private readonly now: () => number;
+  private readonly rescanMs: number;
+  private readonly passwdPath: string;
+  private readonly entries = new Map<number, Entry>();
+  private readonly hz = clockTicksPerSecond();
+  private readonly pageSize = pageSizeBytes();
+  private users: Map<number, string> | null = null;
+  private lastFullPass = -Infinity;
+  private lastScanAt = -Infinity;
+  /** PIDs to re-read on every pass even if they do not look like ML (they hold a GPU). */
+  private watched = new Set<number>();
+  /** False when /proc cannot be listed (not Linux): host processes are then unknown. */
+  available = true;
+
+  constructor({ root = '/proc', now = Date.now, rescanMs = 10_000, passwdPath = '/etc/passwd' }: HostScannerOptions = {}) {
+    this.root = root;
+    this.now = now;
+    this.rescanMs = rescanMs;
+    this.passwdPath = passwdPath;
+  }
+
+  watch(pids: Iterable<number>): void {
+    this.watched = new Set(pids);
+  }
+
+  /** One pass over /proc. */
+  scan(): void {
+    const now = this.now();
+    let names: string[];
+    try {
+      names = readdirSync(this.root);
+      this.available = true;
+    } catch {
+      this.available = false;
+      return;
+    }
+    this.lastScanAt = now;
+    const full = now - this.lastFullPass >= this.rescanMs;
+    if (full) this.lastFullPass = now;
+    const alive = new Set<number>();
+    for (const name of names) {
+      const first = name.charCodeAt(0);
+      if (first < 48 || first > 57) continue;
+      const pid = Number(name);
+      alive.add(pid);
+      const known = this.entries.get(pid);
+      if (known && !known.ml && !full && !this.watched.has(pid)) continue;
+      this.read(pid, known, now);
+    }
+    for (const pid of this.entries.keys()) if (!alive.has(pid)) this.entries.delete(pid);
+  }
+
+  private read(pid: number, known: Entry | undefined, now: number): Entry | null {
+    const statText = readText(`${this.root}/${pid}/stat`);
+    if (statText === null) {
+      this.entries.delete(pid);
+      return null;
+    }
+    let stat;
+    try {
+      stat = parseStat(statText);
+    } catch {
+      return null;
+    }
+    if (known && known.startTicks === stat.startTicks && known.comm === stat.comm) {
+      known.previous = { cpuTicks: known.cpuTicks, readAt: known.readAt };
+      known.cpuTicks = stat.cpuTicks;
+      known.rssPages = stat.rssPages;
+      known.readAt = now;
+      return known;
+    }
+    const argv = parseCmdline(readText(`${this.root}/${pid}/cmdline`));
+    let uid: number | null = null;
+    try {
+      uid = statSync(`${this.root}/${pid}`).uid;
+    } catch {
+      uid = null;
+    }
+    const entry: Entry = {
+      pid,
+      startTicks: stat.startTicks,
+      comm: stat.comm,
+      argv,
+      uid,
+      ml: isMlProcess(argv, stat.comm),
+      cpuTicks: stat.cpuTicks,
+      rssPages: stat.rssPages,
+      readAt: now,
+      previous: null,
+    };
+    this.entries.set(pid, entry);
+    return entry;
+  }
+
+  private userName(uid: number | null): string | null {
+    if (uid === null) return null;
+    if (this.users === null) {
+      this.users = new Map();
+      for (const line of (readText(this.passwdPath) ?? '').split('\n')) {
+        const [name, , id] = line.split(':');
+        if (name && id !== undefined && /^\d+$/.test(id)) this.users.set(Number(id), name);
+      }
+    }
+    return this.users.get(uid) ?? String(uid);
+  }
+
+  private uptime(): number | null {
+    const value = Number((readText(`${this.root}/uptime`) ?? '').split(' ')[0]);
+    return Number.isFinite(value) && value > 0 ? value : null;
+  }
+
+  private toHost(entry: Entry, gpuIndices: number[], uptime: () => number | null): HostProcess {
+    let cpuPercent: number | null = null;
+    let cpuBasis: HostProcess['cpuBasis'] = 'interval';
+    if (entry.previous && entry.readAt > entry.previous.readAt) {
+      cpuPercent = ((entry.cpuTicks - entry.previous.cpuTicks) / this.hz / ((entry.readAt - entry.previous.readAt) / 1000)) * 100;
+    } else {
+      cpuBasis = 'lifetime';
+      const up = uptime();
+      const age = up === null ? null : up - entry.startTicks / this.hz;
+      cpuPercent = age !== null && age > 0 ? (entry.cpuTicks / this.hz / age) * 100 : null;
+    }
+    return {
+      pid: entry.pid,
+      user: this.userName(entry.uid),
+      cpuPercent: cpuPercent === null ? null : Math.max(0, cpuPercent),
+      cpuBasis,
+      rssBytes: entry.rssPages * this.pageSize,
+      command: entry.argv.length > 0 ? entry.argv.join(' ') : `[${entry.comm}]`,
+      gpuIndices,
+    };
+  }
+
+  /** ML processes and processes that hold a GPU, busiest first. */
+  mlProcesses(gpuIndicesByPid: Map<number, number[]> = new Map()): HostProcess[] {
+    let up: number | null | undefined;
+    const uptime = () => (up === undefined ? (up = this.uptime()) : up);
+    return [...this.entries.values()]
+      .filter((entry) => entry.ml || gpuIndicesByPid.has(entry.pid))
+      .map((entry) => this.toHost(entry, gpuIndicesByPid.get(entry.pid) ?? [], uptime))
+      .sort((a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || a.pid - b.pid);
+  }
+
+  /** What /proc says about one PID (read now unless the latest pass read it), or null when it is not visible here. */
+  lookup(pid: number): { argv: string[]; comm: string; user: string | null } | null {
+    const known = this.entries.get(pid);
+    const entry = known && known.readAt === this.lastScanAt ? known : this.read(pid, known, this.now());
+    return entry ? { argv: entry.argv, comm: entry.comm, user: this.userName(entry.uid) } : null;
+  }
+}
+
+/** Whether nvidia-smi's process_name and this host's view of the PID describe the same program. */
+export function sameProgram(processName: string, argv: string[], comm: string): boolean {
+  const smi = basename(processName.replace(/\\/g, '/').split(' ')[0] ?? '');
+  if (smi === '') return false;
+  const candidates = [argv[0] ? basename(argv[0]) : '', comm].filter((name) => name !== '');
+  return candidates.some((name) => name.startsWith(smi) || smi.startsWith(name) || smi.slice(0, 15) === name.slice(0, 15));
+}
+
+/**
+ * nvidia-smi's compute processes joined with the GPUs (by uuid; under MIG the parent GPU) and with /proc.
+ * A PID nvidia-smi could not name ([Not Found]: another PID namespace) or whose program here differs from the
+ * one nvidia-smi saw gets no command: the same number here is not the same process.
+ */
+export function joinGpuProcesses(rows: ComputeProcess[], gpus: GpuReading[], scanner: HostScanner | null): GpuProcess[] {
+  const indexByUuid = new Map(gpus.filter((gpu) => gpu.uuid !== null).map((gpu) => [gpu.uuid!, gpu.index]));
+  return rows.map((row) => {
+    const seen = row.processName !== null && scanner ? scanner.lookup(row.pid) : null;
+    const same = seen !== null && row.processName !== null && sameProgram(row.processName, seen.argv, seen.comm);
+    return {
+      pid: row.pid,
+      gpuIndex: row.gpuUuid === null ? null : (indexByUuid.get(row.gpuUuid) ?? null),
+      gpuUuid: row.gpuUuid,
+      usedMemoryMiB: row.usedMemoryMiB,
+      name: row.processName,
+      command: same && seen ? (seen.argv.length > 0 ? seen.argv.join(' ') : `[${seen.comm}]`) : null,
+      user: same && seen ? seen.user : null,
+    };
+  });
+}

@@ -1,0 +1,160 @@
+// The text view: one frame as lines of plain text (colour only through the Stylist, i.e. only on a terminal
+// without NO_COLOR). Used by the live view and by `--once`. Unknown values print as "unknown", never 0.
+import type { GpuReading } from '../lib/gpu-query.js';
+import { UNKNOWN, formatBytes, formatMiB } from '../lib/format.js';
+import { bar, visibleLength, type Stylist } from '../lib/term.js';
+import type { HostProcess } from './host-procs.js';
+import type { Frame } from './monitor.js';
+import type { GpuProcess } from './snapshot.js';
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+/** One character per value in [0, max]: ▁ (0) to █ (max); unknown values are a space. */
+export function sparkline(values: (number | null)[], max = 100): string {
+  return values
+    .map((value) => {
+      if (value === null || !Number.isFinite(value)) return ' ';
+      const level = Math.round((Math.min(max, Math.max(0, value)) / max) * (SPARKS.length - 1));
+      return SPARKS[level];
+    })
+    .join('');
+}
+
+export interface RenderOptions {
+  width: number;
+  style: Stylist;
+  intervalMs: number;
+  /** Host ML processes to list. */
+  top: number;
+  /** A single snapshot (--once): no history, no key hint. */
+  once?: boolean;
+  /** Show "q or Ctrl-C quits" (a live view on a terminal). */
+  keyHint?: boolean;
+}
+
+/** Cut a line to `width` visible characters (ANSI codes kept intact for what remains). */
+export function fit(line: string, width: number): string {
+  if (visibleLength(line) <= width) return line;
+  let out = '';
+  let visible = 0;
+  for (let i = 0; i < line.length && visible < width - 1; ) {
+    const escape = /^\x1b\[[0-9;]*m/.exec(line.slice(i));
+    if (escape) {
+      out += escape[0];
+      i += escape[0].length;
+      continue;
+    }
+    out += line[i];
+    visible += 1;
+    i += 1;
+  }
+  return line.includes('\x1b[') ? `${out}…\x1b[0m` : `${out}…`;
+}
+
+const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - visibleLength(text)));
+const padStart = (text: string, width: number) => ' '.repeat(Math.max(0, width - visibleLength(text))) + text;
+const num = (value: number | null, unit: string, digits = 0) => (value === null ? UNKNOWN : `${value.toFixed(digits)}${unit}`);
+
+function localTime(at: Date, withDate: boolean): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
+  return withDate ? `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${time}` : time;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+function fraction(part: number | null, whole: number | null): number | null {
+  return part === null || whole === null || whole <= 0 ? null : part / whole;
+}
+
+function describeProcess(process: GpuProcess): string {
+  if (process.command !== null) return process.command;
+  if (process.name === null) return '[Not Found]: a PID from another PID namespace (container); run with --pid=host to see it';
+  return `${process.name} (PID not visible here: another PID namespace, or it has exited)`;
+}
+
+function gpuBlock(gpu: GpuReading, frame: Frame, options: RenderOptions): string[] {
+  const { style, width } = options;
+  const lines: string[] = [];
+  const power = gpu.powerDrawW === null && gpu.powerLimitW === null ? `power ${UNKNOWN}` : `${num(gpu.powerDrawW, '')} / ${num(gpu.powerLimitW, ' W')}`;
+  lines.push(`${style('bold', `GPU ${gpu.index}`)}  ${gpu.name ?? UNKNOWN}   ${num(gpu.temperatureC, ' °C')}   ${power}`);
+  const barWidth = Math.max(10, Math.min(30, Math.floor((width - 60) / 2)));
+  const util = gpu.utilizationGpuPercent;
+  const memFraction = fraction(gpu.memoryUsedMiB, gpu.memoryTotalMiB);
+  const memText = `${formatMiB(gpu.memoryUsedMiB)} / ${formatMiB(gpu.memoryTotalMiB)}${memFraction === null ? '' : ` (${Math.round(memFraction * 100)}%)`}`;
+  lines.push(`  util ${bar(util === null ? null : util / 100, barWidth)} ${padStart(num(util, '%'), 7)}   mem ${bar(memFraction, barWidth)} ${memText}`);
+  const series = frame.history.get(gpu.index) ?? [];
+  if (!options.once && series.length > 0) {
+    const room = Math.max(10, width - 30);
+    const shown = series.slice(-room);
+    lines.push(`  util history ${style('cyan', sparkline(shown))}  ${style('dim', `last ${seconds(shown.length * options.intervalMs)}`)}`);
+  }
+  if (gpu.migEnabled) {
+    lines.push(style('dim', '  MIG mode: nvidia-smi reports no whole-GPU utilisation ([N/A]); per-instance activity needs DCGM'));
+  }
+  if (gpu.driverModel === 'WDDM') {
+    lines.push(style('dim', '  WDDM driver model: per-process GPU memory is not reported ([N/A])'));
+  }
+  if (frame.processes === null) {
+    if (frame.processNote) lines.push(style('dim', `  ${frame.processNote}`));
+    return lines;
+  }
+  const mine = frame.processes.filter((p) => p.gpuIndex === gpu.index).sort((a, b) => (b.usedMemoryMiB ?? -1) - (a.usedMemoryMiB ?? -1));
+  if (mine.length === 0) lines.push(style('dim', '  no compute processes'));
+  for (const process of mine.slice(0, 5)) {
+    lines.push(`  pid ${padStart(String(process.pid), 7)}  ${pad(process.user ?? '?', 10)} ${padStart(formatMiB(process.usedMemoryMiB), 9)}  ${describeProcess(process)}`);
+  }
+  if (mine.length > 5) lines.push(style('dim', `  ... ${mine.length - 5} more`));
+  return lines;
+}
+
+function hostBlock(hosts: HostProcess[] | null, options: RenderOptions): string[] {
+  const { style } = options;
+  if (hosts === null) return [style('bold', 'ML processes on this host'), style('dim', '  not available: /proc cannot be read on this system')];
+  const shown = hosts.slice(0, options.top);
+  const lines = [`${style('bold', 'ML processes on this host')} ${style('dim', `(top ${options.top} by CPU%; CPU% = share of one core)`)}`];
+  if (shown.length === 0) {
+    lines.push(style('dim', '  none (python, jupyter, torchrun, deepspeed, accelerate, vllm, ... or a process holding a GPU)'));
+    return lines;
+  }
+  lines.push(style('dim', `  ${padStart('PID', 7)}  ${pad('USER', 10)} ${padStart('CPU%', 7)} ${padStart('RSS', 10)}  ${pad('GPU', 4)} COMMAND`));
+  for (const host of shown) {
+    const cpu = host.cpuPercent === null ? UNKNOWN : `${host.cpuPercent.toFixed(1)}${host.cpuBasis === 'lifetime' ? '*' : ''}`;
+    const gpus = host.gpuIndices.length > 0 ? host.gpuIndices.join(',') : '-';
+    lines.push(`  ${padStart(String(host.pid), 7)}  ${pad(host.user ?? '?', 10)} ${padStart(cpu, 7)} ${padStart(formatBytes(host.rssBytes), 10)}  ${pad(gpus, 4)} ${host.command}`);
+  }
+  if (shown.some((host) => host.cpuBasis === 'lifetime')) lines.push(style('dim', '  * average since the process started (no interval measured yet)'));
+  return lines;
+}
+
+/** The whole view for one frame, as text lines without trailing newline. */
+export function renderFrame(frame: Frame, options: RenderOptions): string {
+  const { style, width } = options;
+  const gpus = frame.gpus ?? [];
+  const head = [
+    style('bold', 'gpu_monitor'),
+    frame.source ?? 'no GPU tool',
+    frame.gpus ? `${gpus.length} GPU${gpus.length === 1 ? '' : 's'}` : null,
+    options.once ? null : `every ${seconds(options.intervalMs)}`,
+    localTime(frame.at, options.once === true),
+  ].filter((part) => part !== null);
+  let header = head.join(' · ');
+  if (options.keyHint) header = pad(header, width - 17) + style('dim', 'q or Ctrl-C quits');
+  const lines: string[] = [header];
+  if (frame.problem) lines.push(style('red', `! ${frame.problem}`));
+  lines.push('');
+  if (frame.gpus && frame.stale) {
+    lines.push(style('yellow', `GPU data unavailable: last sample ${seconds(Math.round((frame.sampleAgeMs ?? 0) / 100) * 100)} ago`), '');
+  } else if (frame.gpus) {
+    for (const gpu of gpus) lines.push(...gpuBlock(gpu, frame, options), '');
+  }
+  lines.push(...hostBlock(frame.hostProcesses, options));
+  if (frame.warnings.length > 0) {
+    lines.push('', style('bold', 'Warnings'));
+    for (const warning of frame.warnings) lines.push(style('yellow', `  ! ${warning.message}`));
+  }
+  return lines.map((line) => fit(line, width)).join('\n');
+}

@@ -1,0 +1,143 @@
+// Parsing what users type (7B, 80GiB, 235) and printing quantities with their units.
+// Units (../shared/research/parallel.md §0): GiB = 2^30 B, GB = 1e9 B; nccl-tests GB/s = 1e9 B/s.
+import { UsageError } from '../lib/cli.js';
+
+const COUNT_SUFFIX: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12 };
+
+/**
+ * A parameter count: "7B", "1.3e9", "350M", "70b", "1.5T", "125k", "6_700_000_000", "6,700,000,000".
+ * Rounded to a whole number; zero, negative and non-numbers are usage errors naming the flag.
+ */
+export function parseCount(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim().replace(/[_,]/g, '');
+  const match = /^(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)\s*([kmbgt]?)$/i.exec(text);
+  const value = match ? Number(match[1]) * COUNT_SUFFIX[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isFinite(value) || Math.round(value) < 1) {
+    throw new UsageError(
+      `--${flag} must be a positive count such as 7B, 1.3e9 or 350M, got '${raw}'`,
+      'suffixes: k = 1e3, M = 1e6, B = 1e9, T = 1e12',
+    );
+  }
+  if (value > Number.MAX_SAFE_INTEGER) throw new UsageError(`--${flag} is too large to count exactly, got '${raw}'`);
+  return Math.round(value);
+}
+
+/** A positive whole number (GPU and node counts, layers, batch sizes). */
+export function parsePositiveInt(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1) {
+    throw new UsageError(`--${flag} must be a whole number of at least 1, got '${raw}'`);
+  }
+  return value;
+}
+
+/** A positive real number, optionally followed by a unit word the flag documents (e.g. "GB/s", "TFLOP/s"). */
+export function parsePositive(flag: string, raw: string | undefined, unit = ''): number | undefined {
+  if (raw === undefined) return undefined;
+  let text = raw.trim();
+  if (unit && text.toLowerCase().endsWith(unit.toLowerCase())) text = text.slice(0, -unit.length).trim();
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`--${flag} must be a positive number${unit ? ` (${unit})` : ''}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** A fraction in (0, 1] given as 0.4 or 40%. */
+export function parseFraction(flag: string, raw: string | undefined, { allowZero = false } = {}): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  const percent = text.endsWith('%');
+  const value = Number(percent ? text.slice(0, -1) : text) / (percent ? 100 : 1);
+  if (text === '' || !Number.isFinite(value) || value > 1 || value < 0 || (!allowZero && value === 0)) {
+    throw new UsageError(`--${flag} must be a fraction ${allowZero ? 'from 0' : 'above 0'} up to 1 (e.g. 0.4 or 40%), got '${raw}'`);
+  }
+  return value;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** A memory size: "80GiB", "81920MiB", "80GB" (decimal), or a bare number meaning GiB. */
+export function parseBytes(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = match ? (match[2] === '' ? 'gib' : match[2]!.toLowerCase()) : '';
+  const factor = BYTE_UNITS[unit];
+  const value = match && factor ? Number(match[1]) * factor : NaN;
+  if (!Number.isFinite(value) || value < 1) {
+    throw new UsageError(
+      `--${flag} must be a memory size such as 80GiB, 81920MiB or 40GB, got '${raw}'`,
+      'GiB/MiB are binary (2^30, 2^20), GB/MB decimal (1e9, 1e6); a bare number means GiB',
+    );
+  }
+  return Math.round(value);
+}
+
+export const GiB = 2 ** 30;
+
+/** Bytes in GiB with two decimals: "72.00 GiB". */
+export function gib(bytes: number, digits = 2): string {
+  return `${(bytes / GiB).toFixed(digits)} GiB`;
+}
+
+/** Bytes in decimal GB (the ZeRO paper's and nccl-tests' unit): "14.00 GB". */
+export function gb(bytes: number, digits = 2): string {
+  return `${(bytes / 1e9).toFixed(digits)} GB`;
+}
+
+/** A parameter count for people: "6.74 B" / "350.0 M" / "125.4 k". */
+export function formatCount(n: number): string {
+  if (n >= 1e12) return `${(n / 1e12).toFixed(2)} T`;
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+/** A whole number with thousands separators: 6,738,415,616. */
+export function withCommas(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** Seconds with a unit that keeps 3 significant figures: "104 ms", "2.35 s", "1.20 h". */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'unknown';
+  if (seconds === 0) return '0 s';
+  const sig = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  if (seconds < 1e-3) return `${sig(seconds * 1e6)} µs`;
+  if (seconds < 1) return `${sig(seconds * 1e3)} ms`;
+  if (seconds < 3600) return `${sig(seconds)} s`;
+  if (seconds < 86400 * 2) return `${sig(seconds / 3600)} h`;
+  return `${sig(seconds / 86400)} days`;
+}
+
+/** A bandwidth in bytes/s as nccl-tests prints it: "235 GB/s". */
+export function formatBandwidth(bytesPerSecond: number | null): string {
+  if (bytesPerSecond === null) return 'n/a';
+  const gbps = bytesPerSecond / 1e9;
+  return `${gbps >= 100 ? gbps.toFixed(0) : gbps >= 10 ? gbps.toFixed(1) : gbps.toFixed(2)} GB/s`;
+}
+
+/** A fraction as a percentage: 0.375 -> "37.5%". */
+export function percent(fraction: number | null, digits = 1): string {
+  if (fraction === null || !Number.isFinite(fraction)) return 'n/a';
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** A bandwidth flag in GB/s (1e9 bytes/s, as nccl-tests prints busbw), "235" or "235GB/s"; returns bytes/s. */
+export function parseBandwidthGBps(flag: string, raw: string | undefined): number | undefined {
+  const value = parsePositive(flag, raw, 'GB/s');
+  return value === undefined ? undefined : value * 1e9;
+}

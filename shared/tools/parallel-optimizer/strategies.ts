@@ -1,0 +1,289 @@
+// The eight strategies, each evaluated on this model and cluster: memory per GPU, fit, traffic, time, bubble.
+import type { Figure } from './bandwidth.js';
+import { allGatherBytes, bubbleOfIdeal, efficiencyBounds, interleavedBubbleOfIdeal, pipelineP2PBytes, ringAllReduceBytes, tensorParallelBytes, trainingFlops } from './comm.js';
+import type { Cluster } from './hardware.js';
+import { activationBytesPerGpu, activationBytesPerLayer, activationFormula, zeroFormula, zeroModelStateBytes, type Precision, type Recompute, type StateBytes, type Optimizer } from './memory.js';
+import type { ModelInfo } from './model.js';
+
+export const STRATEGY_NAMES = ['ddp', 'zero1', 'zero2', 'zero3', 'zero3-offload', 'tp', 'pp', '3d'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export interface Training {
+  precision: Precision;
+  optimizer: Optimizer;
+  bytes: StateBytes;
+  recompute: Recompute;
+  sequenceParallel: boolean;
+  microBatch: number;
+  seqLen: number;
+  seqLenSource: string;
+  /** Sequences per optimizer step over the whole cluster. */
+  globalBatch: number;
+  globalBatchSource: string;
+  /** Interleaved pipeline chunks per device (1 = plain 1F1B). */
+  interleave: number;
+  mfu: number;
+  /** Where the MFU came from: --mfu, or the stated assumption. */
+  mfuSource: string;
+  peakFlops: Figure | null;
+  /** Share of GPU memory kept free for the CUDA context, NCCL buffers and fragmentation. */
+  headroom: number;
+}
+
+export interface Layout {
+  /** Tensor-parallel size (GPUs of one node sharing each layer). */
+  t: number;
+  /** Pipeline stages. */
+  p: number;
+  /** Data-parallel replicas. */
+  d: number;
+}
+
+export interface CommPart {
+  what: string;
+  bytes: number;
+  seconds: number;
+  /** Bytes/s used. */
+  bandwidth: number;
+  link: 'intra-node' | 'inter-node' | 'inter-node NIC share';
+  /** Data-parallel gradient traffic can overlap the backward pass; TP and p2p traffic cannot. */
+  overlappable: boolean;
+  formula: string;
+}
+
+export interface StrategyResult {
+  name: StrategyName;
+  title: string;
+  layout: Layout;
+  /** Micro-batches per optimizer step per data-parallel replica: m = B / (b·d). */
+  microBatches: number;
+  modelStatesBytesPerGpu: number;
+  activationBytesPerGpu: number;
+  totalBytesPerGpu: number;
+  fits: boolean;
+  commBytesPerGpuPerStep: number;
+  commSecondsPerStep: number;
+  bubbleFraction: number | null;
+  stateFormula: string;
+  activationFormula: string;
+  comm: CommPart[];
+  /** Ideal compute seconds per step per GPU (estimate at the assumed MFU), null without a peak FLOP/s. */
+  computeSeconds: number | null;
+  efficiency: { serial: number; overlapped: number } | null;
+  notes: string[];
+}
+
+export interface PlanInput {
+  model: ModelInfo;
+  cluster: Cluster;
+  training: Training;
+}
+
+export function usableBytes(cluster: Cluster, training: Training): number {
+  return cluster.gpuMemoryBytes * (1 - training.headroom);
+}
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i <= n; i += 1) if (n % i === 0) out.push(i);
+  return out;
+}
+
+/** A data-parallel collective: intra-node when its d ranks share a node, else at the inter-node busbw. */
+function dpComm(input: PlanInput, what: string, bytes: number, spansNodes: boolean, formula: string): CommPart {
+  const { cluster } = input;
+  const inter = spansNodes && cluster.interBusBandwidth !== null;
+  const bandwidth = inter ? cluster.interBusBandwidth!.value : cluster.intraBusBandwidth.value;
+  return { what, bytes, seconds: bytes / bandwidth, bandwidth, link: inter ? 'inter-node' : 'intra-node', overlappable: true, formula };
+}
+
+interface Build {
+  name: StrategyName;
+  title: string;
+  layout: Layout;
+  states: number;
+  stateFormula: string;
+  tensorParallel: number;
+  comm: CommPart[];
+  notes: string[];
+}
+
+function finish(input: PlanInput, build: Build): StrategyResult {
+  const { model, cluster, training } = input;
+  const { t, p, d } = build.layout;
+  const m = training.globalBatch / (training.microBatch * d);
+  const actInput = {
+    seqLen: training.seqLen,
+    microBatch: training.microBatch,
+    hidden: model.shape.hidden,
+    heads: model.shape.heads,
+    tensorParallel: t,
+    sequenceParallel: training.sequenceParallel,
+    recompute: training.recompute,
+  };
+  const perLayer = activationBytesPerLayer(actInput);
+  const activations = activationBytesPerGpu(perLayer, model.shape.layers, p, m, p > 1 ? training.interleave : 1);
+  const total = build.states + activations;
+  const bubble = p > 1 ? (training.interleave > 1 ? interleavedBubbleOfIdeal(p, m, training.interleave) : bubbleOfIdeal(p, m)) : null;
+  const commBytes = build.comm.reduce((sum, c) => sum + c.bytes, 0);
+  const commSeconds = build.comm.reduce((sum, c) => sum + c.seconds, 0);
+  let computeSeconds: number | null = null;
+  let efficiency: StrategyResult['efficiency'] = null;
+  if (training.peakFlops) {
+    const tokens = training.globalBatch * training.seqLen;
+    const flops = trainingFlops(model.parameters, tokens, training.recompute === 'full');
+    computeSeconds = flops / (cluster.totalGpus * training.peakFlops.value * training.mfu);
+    efficiency = efficiencyBounds({
+      compute: computeSeconds,
+      bubble: bubble ?? 0,
+      overlappable: build.comm.filter((c) => c.overlappable).reduce((s, c) => s + c.seconds, 0),
+      exposed: build.comm.filter((c) => !c.overlappable).reduce((s, c) => s + c.seconds, 0),
+    });
+  }
+  return {
+    name: build.name,
+    title: build.title,
+    layout: build.layout,
+    microBatches: m,
+    modelStatesBytesPerGpu: build.states,
+    activationBytesPerGpu: activations,
+    totalBytesPerGpu: total,
+    fits: total <= usableBytes(cluster, training),
+    commBytesPerGpuPerStep: commBytes,
+    commSecondsPerStep: commSeconds,
+    bubbleFraction: bubble,
+    stateFormula: build.stateFormula,
+    activationFormula: `${activationFormula(actInput)} per layer x ${p > 1 ? `${model.shape.layers}/${p} layers x min(m, p) = ${Math.min(m, p)} micro-batches in flight (1F1B)` : `${model.shape.layers} layers`}`,
+    comm: build.comm,
+    computeSeconds,
+    efficiency,
+    notes: build.notes,
+  };
+}
+
+/** DDP and ZeRO stages 1-3 (+ CPU offload) over all n GPUs. */
+function dataParallel(input: PlanInput, name: 'ddp' | 'zero1' | 'zero2' | 'zero3' | 'zero3-offload'): StrategyResult {
+  const { model, cluster, training } = input;
+  const n = cluster.totalGpus;
+  const psi = model.parameters;
+  const payload = psi * training.bytes.grad;
+  const m = training.globalBatch / (training.microBatch * n);
+  const spans = cluster.nodes > 1;
+  const stage = name === 'ddp' ? 0 : name === 'zero1' ? 1 : name === 'zero2' ? 2 : 3;
+  const comm: CommPart[] = [];
+  const notes: string[] = [];
+  if (stage <= 1) {
+    comm.push(dpComm(input, 'gradient all-reduce (once per step)', ringAllReduceBytes(payload, n), spans, '2(n-1)/n·S'));
+  } else if (stage === 2) {
+    comm.push(dpComm(input, `gradient reduce-scatter x ${m} micro-batches`, m * allGatherBytes(payload, n), spans, 'm·(n-1)/n·S'));
+    comm.push(dpComm(input, 'parameter all-gather after the step', allGatherBytes(psi * training.bytes.param, n), spans, '(n-1)/n·S'));
+    if (m > 1) notes.push('partitioned gradients are reduce-scattered every micro-batch');
+  } else {
+    comm.push(dpComm(input, `2 parameter all-gathers + 1 gradient reduce-scatter x ${m} micro-batches`, m * 3 * allGatherBytes(payload, n), spans, 'm·3(n-1)/n·S = 1.5x DDP per micro-batch'));
+  }
+  let states = zeroModelStateBytes(stage as 0 | 1 | 2 | 3, psi, n, training.bytes);
+  let stateFormula = `${zeroFormula(stage as 0 | 1 | 2 | 3, training.bytes)} (N = ${n})`;
+  if (name === 'zero3-offload') {
+    const working = training.bytes.param + training.bytes.grad;
+    states = working * model.largestLayer;
+    stateFormula = `${working} x largest layer (DeepSpeed offload_param=cpu, offload_optimizer=cpu: only the gathered layer's parameters and gradients stay on the GPU)`;
+    notes.push(`PCIe per GPU per step: gradients down and updated parameters up, ${working}Ψ/N; the CPU optimizer step time is not included`);
+  }
+  const titles = {
+    ddp: 'DDP (replicated model states)',
+    zero1: 'ZeRO-1 (optimizer states sharded)',
+    zero2: 'ZeRO-2 / FSDP SHARD_GRAD_OP (+ gradients sharded)',
+    zero3: 'ZeRO-3 / FSDP FULL_SHARD (+ parameters sharded)',
+    'zero3-offload': 'ZeRO-3 + CPU offload of parameters and optimizer',
+  } as const;
+  return finish(input, { name, title: titles[name], layout: { t: 1, p: 1, d: n }, states, stateFormula, tensorParallel: 1, comm, notes });
+}
+
+/** Tensor parallel over t GPUs of a node, pipeline over p stages, data parallel over d (ZeRO-1 when zero1). */
+export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout: Layout, distributedOptimizer: boolean): StrategyResult {
+  const { model, cluster, training } = input;
+  const { t, p, d } = layout;
+  const { hidden, layers } = model.shape;
+  const psi = model.parameters;
+  const width = training.precision === 'fp32' ? 4 : 2;
+  const m = training.globalBatch / (training.microBatch * d);
+  const g = cluster.gpusPerNode;
+  const comm: CommPart[] = [];
+  const notes: string[] = [];
+  if (t > 1) {
+    const bytes = m * tensorParallelBytes(training.microBatch, training.seqLen, hidden, t, layers / p, width);
+    comm.push({ what: `tensor-parallel all-reduces, ${layers / p} layers x ${m} micro-batches`, bytes, seconds: bytes / cluster.intraBusBandwidth.value, bandwidth: cluster.intraBusBandwidth.value, link: 'intra-node', overlappable: false, formula: 'm·(L/p)·8bsh(t-1)/t·bytes' });
+    if (cluster.interconnect !== 'nvlink') notes.push('tensor parallel over PCIe: Megatron keeps TP inside the NVLink domain');
+    if (!model.shapeEstimated && model.shape.heads % t !== 0) notes.push(`${model.shape.heads} heads do not split evenly over t = ${t}`);
+  }
+  if (p > 1) {
+    const bytes = m * pipelineP2PBytes(training.microBatch, training.seqLen, hidden, t, width, training.interleave);
+    // Ranks are ordered tp, dp, pp (Megatron's default): with several nodes some adjacent stages sit on
+    // different nodes, and that hop paces the pipeline; each GPU gets its 1/g share of the node's NICs.
+    const crosses = cluster.nodes > 1 && cluster.interBusBandwidth !== null;
+    const bandwidth = crosses ? cluster.interBusBandwidth!.value / g : cluster.intraBusBandwidth.value;
+    comm.push({ what: `pipeline send/recv, ${m} micro-batches`, bytes, seconds: bytes / bandwidth, bandwidth, link: crosses ? 'inter-node NIC share' : 'intra-node', overlappable: false, formula: `m·2bsh/t·bytes${training.interleave > 1 ? '·v' : ''}` });
+    if (p > layers) notes.push(`${p} stages for ${layers} layers: some stages would be empty`);
+  }
+  if (d > 1) {
+    const shard = (psi / (t * p)) * training.bytes.grad;
+    const spans = t * d > g;
+    comm.push(dpComm(input, distributedOptimizer ? 'gradient reduce-scatter + parameter all-gather (distributed optimizer)' : 'gradient all-reduce', ringAllReduceBytes(shard, d), spans, '2(d-1)/d·S/(t·p)'));
+  }
+  const { param, grad, optimizer } = training.bytes;
+  const mp = t * p;
+  const states = distributedOptimizer ? ((param + grad) * psi) / mp + (optimizer * psi) / (mp * d) : ((param + grad + optimizer) * psi) / mp;
+  const stateFormula = distributedOptimizer ? `${param + grad}Ψ/(t·p) + ${optimizer}Ψ/(t·p·d)` : `${param + grad + optimizer}Ψ/(t·p)`;
+  const titles = { tp: 'tensor parallel within each node', pp: 'pipeline parallel', '3d': 'TP x PP x DP (Megatron)' } as const;
+  return finish(input, { name, title: titles[name], layout, states, stateFormula, tensorParallel: t, comm, notes });
+}
+
+/**
+ * The 3-D layout by Narayanan et al. 2021 §3 takeaways: the smallest model-parallel size M = t·p that fits
+ * (takeaway 2), tensor parallel first and at most the GPUs of one node (takeaway 1), NVLink only, then
+ * pipeline stages; data parallel (with the distributed optimizer, ZeRO-1) over the rest.
+ */
+export function searchLayout(input: PlanInput): { result: StrategyResult; candidates: number } {
+  const { model, cluster } = input;
+  const n = cluster.totalGpus;
+  const g = cluster.gpusPerNode;
+  const tOptions = divisors(g).filter((t) => (cluster.interconnect === 'nvlink' || t === 1) && (model.shapeEstimated || model.shape.heads % t === 0));
+  const layouts: Layout[] = [];
+  for (const t of tOptions) {
+    for (const p of divisors(n / t)) {
+      if (p > model.shape.layers) continue;
+      if (t * p < 2 && n > 1) continue;
+      layouts.push({ t, p, d: n / (t * p) });
+    }
+  }
+  if (layouts.length === 0) layouts.push({ t: 1, p: 1, d: n });
+  layouts.sort((a, b) => a.t * a.p - b.t * b.p || b.t - a.t);
+  for (const layout of layouts) {
+    const result = modelParallel(input, '3d', layout, true);
+    if (result.fits) return { result, candidates: layouts.length };
+  }
+  const largest = layouts[layouts.length - 1]!;
+  return { result: modelParallel(input, '3d', largest, true), candidates: layouts.length };
+}
+
+/** All eight rows, in the issue's order. */
+export function evaluateStrategies(input: PlanInput): StrategyResult[] {
+  const { cluster, model } = input;
+  const g = cluster.gpusPerNode;
+  const n = cluster.totalGpus;
+  const tp = modelParallel(input, 'tp', { t: g, p: 1, d: cluster.nodes }, false);
+  if (g === 1) tp.notes.push('one GPU per node: t = 1, the same as DDP');
+  const stages = Math.min(cluster.nodes > 1 ? cluster.nodes : n, model.shape.layers);
+  const pp = modelParallel(input, 'pp', { t: 1, p: stages, d: n / stages }, false);
+  if (n === 1) pp.notes.push('one GPU: p = 1, the same as DDP');
+  return [
+    dataParallel(input, 'ddp'),
+    dataParallel(input, 'zero1'),
+    dataParallel(input, 'zero2'),
+    dataParallel(input, 'zero3'),
+    dataParallel(input, 'zero3-offload'),
+    tp,
+    pp,
+    searchLayout(input).result,
+  ];
+}

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DpError } from '../../shared/errors.js';
 import { MENU, isAvailable } from '../../shared/persona/registry.js';
 import { resolveBuiltinId } from '../../shared/persona/load.js';
+import { CUSTOM_DIR, customPersonaIds } from '../../shared/persona/resolve.js';
 import { DpGenerator } from '../../shared/yeoman/dp-generator.js';
 
 const SEVERAL = 'several';
@@ -12,16 +13,21 @@ const CUSTOM = 'custom';
 
 export default class AppGenerator extends DpGenerator {
   private chosen: string[] = [];
+  private custom: string[] = [];
 
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options);
     this.option('persona', { type: String, description: 'persona(s) to apply: id, alias or menu number, comma-separated (e.g. data-scientist or 3 or ds,pm)' });
     this.option('level', { type: String, description: 'skill level for the developer persona: beginner, l1, l2, expert' });
+    this.option('custom', { type: String, description: `your own persona(s), comma-separated ids from ${CUSTOM_DIR}/<id>.json` });
   }
 
   async prompting(): Promise<void> {
     await this.guard(async () => {
       const given = this.dpOptions.persona as string | undefined;
+      const custom = this.dpOptions.custom as string | undefined;
+      if (custom !== undefined) this.custom = this.checkCustom(custom.split(',').map((id) => id.trim()).filter(Boolean));
+      if (given === undefined && custom !== undefined) return;
       if (given !== undefined) {
         this.chosen = given.split(',').map((name) => name.trim()).filter(Boolean).map(resolveBuiltinId);
         if (this.chosen.length === 0) throw new DpError('--persona is empty', 'name at least one persona, e.g. --persona data-scientist', 2);
@@ -48,7 +54,11 @@ export default class AppGenerator extends DpGenerator {
           validate: (picked: string[]) => picked.length > 0 || 'pick at least one',
         }, 'pass --persona <id>,<id>');
       } else if (choice === CUSTOM) {
-        throw new DpError('custom personas are applied with yo dp:persona <id>', 'define profiles/personas/<id>.json, then run yo dp:persona <id>', 2);
+        const found = customPersonaIds(this.destinationRoot());
+        if (found.length === 0) {
+          throw new DpError(`no personas of your own in ${CUSTOM_DIR}/`, `define one as ${CUSTOM_DIR}/<id>.json: {"persona": "<id>", "display_name": "...", "permissions": {"allow": [], "block": []}, "environment": {}}`, 2);
+        }
+        this.custom = [await this.ask<string>('custom', undefined, { type: 'list', message: 'Which of your personas?', choices: found }, '--custom <id>')];
       } else {
         this.chosen = [choice];
       }
@@ -57,9 +67,22 @@ export default class AppGenerator extends DpGenerator {
 
   async configuring(): Promise<void> {
     for (const id of this.chosen) {
-      const path = fileURLToPath(new URL(`../${id}/index.js`, import.meta.url));
-      await this.composeWith(path, { generatorOptions: this.forwardedOptions() } as never);
+      await this.composeWith(this.sibling(id), { generatorOptions: this.forwardedOptions() } as never);
     }
+    for (const id of this.custom) {
+      await this.composeWith(this.sibling('persona'), { generatorArgs: [id], generatorOptions: this.forwardedOptions() } as never);
+    }
+  }
+
+  private sibling(name: string): string {
+    return fileURLToPath(new URL(`../${name}/index.js`, import.meta.url));
+  }
+
+  private checkCustom(ids: string[]): string[] {
+    const found = customPersonaIds(this.destinationRoot());
+    const missing = ids.filter((id) => !found.includes(id));
+    if (missing.length > 0) throw new DpError(`no ${CUSTOM_DIR}/${missing[0]}.json`, found.length ? `your personas: ${found.join(', ')}` : `define it in ${CUSTOM_DIR}/${missing[0]}.json`, 2);
+    return ids;
   }
 
   private forwardedOptions(): Record<string, unknown> {

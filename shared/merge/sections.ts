@@ -74,14 +74,17 @@ function withFinalNewline(body: string): string {
   return body === '' || body.endsWith('\n') ? body : `${body}\n`;
 }
 
-/** Replace a section's body, or append the section (after a blank line) when it is not there yet. */
+/**
+ * Replace a section's body, or append the section at the end when it is not there yet. Nothing else is
+ * added (only a final newline to a file that lacks one), so removing the section gives back the user's
+ * text exactly. An HTML comment line may follow a paragraph directly in Markdown.
+ */
 export function upsertSection(text: string, id: string, body: string, file: string): string {
   const span = parseSections(text, file).find((s) => s.id === id);
   if (span) return text.slice(0, span.bodyStart) + withFinalNewline(body) + text.slice(span.bodyEnd);
   const block = `${beginMarker(id)}\n${withFinalNewline(body)}${endMarker(id)}\n`;
-  if (text === '') return block;
-  const separator = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-  return text + separator + block;
+  if (text === '' || text.endsWith('\n')) return text + block;
+  return `${text}\n${block}`;
 }
 
 /**

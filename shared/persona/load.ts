@@ -8,7 +8,7 @@ import { packageRoot } from '../package-root.js';
 import { MENU, availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
 import { builtinPersonaSchema, formatIssuePath, issueMessage, fromBuiltin, fromSeed, seedPersonaSchema, type Persona } from './schema.js';
 
-function parseJsonFile(file: string, shownAs: string): unknown {
+export function readJsonFile(file: string, shownAs: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -46,7 +46,7 @@ export function loadBuiltinPersona(id: string): Persona {
   const dir = join(packageRoot(), 'personas', id);
   const file = join(dir, 'persona.json');
   const shownAs = relative(packageRoot(), file);
-  const persona = parsePersona(parseJsonFile(file, shownAs), { kind: 'builtin', dir, file }, shownAs);
+  const persona = parsePersona(readJsonFile(file, shownAs), { kind: 'builtin', dir, file }, shownAs);
   if (persona.id !== id) throw new DpError(`${shownAs}: id: must be "${id}" (the folder name), got "${persona.id}"`);
   return persona;
 }

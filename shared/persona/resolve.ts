@@ -1,18 +1,73 @@
-// Find a persona by id: built-in first, then the repository's own (profiles/personas/<id>.json).
-import { existsSync } from 'node:fs';
+// Find a persona by name: a built-in one (id, alias or menu number), else the repository's own
+// (profiles/personas/<id>.json, the seed format). Unknown names fail with the list of known ones.
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
-import { isAvailable } from './registry.js';
-import { loadBuiltinPersona, resolveBuiltinId } from './load.js';
+import { isBroadAllow } from './rules.js';
+import { availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
+import { loadBuiltinPersona, parsePersona, readJsonFile } from './load.js';
 import type { Persona } from './schema.js';
 
-export function loadPersona(name: string, _repoRoot: string): Persona {
-  const id = resolveBuiltinId(name);
-  if (!isAvailable(id)) throw new DpError(`unknown persona "${name}"`);
-  return loadBuiltinPersona(id);
+export const CUSTOM_DIR = 'profiles/personas';
+
+/** Ids of the repository's own personas (profiles/personas/*.json). */
+export function customPersonaIds(repoRoot: string): string[] {
+  const dir = join(repoRoot, CUSTOM_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
 }
 
-export function customPersonaFile(repoRoot: string, id: string): string | null {
-  const file = join(repoRoot, 'profiles', 'personas', `${id}.json`);
-  return existsSync(file) ? file : null;
+export function loadCustomPersona(repoRoot: string, id: string): Persona {
+  const shownAs = `${CUSTOM_DIR}/${id}.json`;
+  const file = join(repoRoot, shownAs);
+  const data = readJsonFile(file, shownAs);
+  if (typeof data !== 'object' || data === null || !('persona' in data)) {
+    throw new DpError(`${shownAs}: persona: required`, `write it as {"persona": "${id}", "display_name": "...", "permissions": {"allow": [], "block": []}, "environment": {}}`);
+  }
+  const persona = parsePersona(data, { kind: 'custom', dir: repoRoot, file }, shownAs);
+  if (persona.id !== id) throw new DpError(`${shownAs}: persona: must be "${id}" (the file name), got "${persona.id}"`, 'rename the file or fix the field');
+  if (canonicalId(id)) throw new DpError(`${shownAs}: persona: "${id}" is the name of a built-in persona`, 'choose another id for your own persona');
+  return persona;
+}
+
+export function loadPersona(name: string, repoRoot: string): Persona {
+  const builtin = canonicalId(name);
+  if (builtin && isAvailable(builtin)) return loadBuiltinPersona(builtin);
+  if (customPersonaIds(repoRoot).includes(name)) return loadCustomPersona(repoRoot, name);
+  const known = [...availableBuiltinIds(), ...customPersonaIds(repoRoot)];
+  if (builtin) throw new DpError(`the ${name} persona is not available in this version yet`, `available: ${known.join(', ')}`, 2);
+  throw new DpError(`unknown persona "${name}"`, `known personas: ${known.join(', ')} (or define your own in ${CUSTOM_DIR}/<id>.json)`, 2);
+}
+
+/** Allow rules of a persona that are valid but broad (applied, with a warning naming them). */
+export function broadAllows(persona: Persona): string[] {
+  return persona.permissions.allow.filter(isBroadAllow);
+}
+
+/** Names of the command files a custom persona's user keeps in .claude/commands/sets/<id>/. */
+export function userCommandNames(repoRoot: string, persona: Persona): string[] {
+  const dir = join(repoRoot, '.claude', 'commands', persona.commandSet);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => name.slice(0, -'.md'.length))
+    .sort();
+}
+
+/** What a user should hear about a custom persona before it is applied. */
+export function customPersonaWarnings(repoRoot: string, persona: Persona): string[] {
+  const warnings: string[] = [];
+  const broad = broadAllows(persona);
+  if (broad.length > 0) {
+    warnings.push(`${persona.id} allows broad rules: ${broad.join(', ')}. They let the assistant run anything those programs can; narrow them if you can`);
+  }
+  const found = userCommandNames(repoRoot, persona);
+  const missing = persona.commands.filter((name) => !found.includes(name));
+  if (missing.length > 0) {
+    warnings.push(`${persona.id} lists commands with no file in .claude/commands/${persona.commandSet}/: ${missing.map((n) => `${n}.md`).join(', ')}`);
+  }
+  return warnings;
 }

@@ -81,6 +81,10 @@ export const seedPersonaSchema = z.strictObject({
     })
     .default({ allow: [], ask: [], block: [], deny: [] }),
   environment: env.default({}),
+  /** Commands the user keeps in .claude/commands/sets/<persona>/<name>.md (listed in the CLAUDE.md section). */
+  commands: z.array(commandName).default([]),
+  /** Guidance for the persona's CLAUDE.md section. */
+  instructions: z.string().optional(),
 });
 
 export type BuiltinPersonaData = z.infer<typeof builtinPersonaSchema>;
@@ -105,6 +109,8 @@ export interface Persona {
   tools: string[];
   files: Array<{ path: string; template: string }>;
   levels?: Record<string, LevelData>;
+  /** Custom personas: the guidance their CLAUDE.md section carries. */
+  instructions?: string;
   origin: { kind: 'builtin' | 'custom'; dir: string; file: string };
 }
 
@@ -120,11 +126,12 @@ export function fromSeed(data: SeedPersonaData, origin: Persona['origin']): Pers
     displayName: data.display_name,
     description: data.description ?? `${data.display_name} (custom persona)`,
     commandSet: `sets/${data.persona}`,
-    commands: [],
+    commands: data.commands,
     permissions: { allow, ask, deny: [...new Set([...block, ...deny])] },
     env: data.environment,
     tools: [],
     files: [],
+    ...(data.instructions ? { instructions: data.instructions } : {}),
     origin,
   };
 }

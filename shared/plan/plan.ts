@@ -3,13 +3,18 @@ import { join } from 'node:path';
 import { DpError } from '../errors.js';
 import type { DesiredPersona } from '../merge/apply.js';
 import type { Persona } from '../persona/schema.js';
-import { generatorVersion } from '../package-root.js';
+import { generatorVersion, packageRoot } from '../package-root.js';
 import { renderTemplate } from './render.js';
 import { toolFiles } from './tool-files.js';
 
 export interface Answers {
   level?: string;
+  /** Custom personas: the command files the user keeps in .claude/commands/sets/<id>/ (names without .md). */
+  userCommands?: string[];
 }
+
+/** Custom personas render their CLAUDE.md section from this shared template. */
+const CUSTOM_TEMPLATES = join(packageRoot(), 'personas', '_custom');
 
 export function commandPath(persona: Persona, name: string): string {
   return `.claude/commands/${persona.commandSet}/${name}.md`;
@@ -38,12 +43,15 @@ export function planPersona(persona: Persona, answers: Answers): DesiredPersona 
     deny: [...new Set([...persona.permissions.deny, ...(levelData?.permissions.deny ?? [])])],
   };
   const env = { ...persona.env, ...(levelData?.env ?? {}) };
-  const commands = [...persona.commands, ...(levelData?.commands ?? [])];
-  const data = { persona, level, levelData, permissions, env, commands, version: generatorVersion(), commandPath: (name: string) => commandPath(persona, name) };
-  const render = (template: string) => renderTemplate(join(persona.origin.dir, template), data, `personas/${persona.id}/${template}`);
+  const custom = persona.origin.kind === 'custom';
+  // A custom persona's commands are the user's own files: listed, never written.
+  const commands = custom ? [...new Set([...persona.commands, ...(answers.userCommands ?? [])])].sort() : [...persona.commands, ...(levelData?.commands ?? [])];
+  const data = { persona, level, levelData, permissions, env, commands, userCommands: commands, version: generatorVersion(), commandPath: (name: string) => commandPath(persona, name) };
+  const templateDir = custom ? CUSTOM_TEMPLATES : persona.origin.dir;
+  const render = (template: string) => renderTemplate(join(templateDir, template), data, custom ? `personas/_custom/${template}` : `personas/${persona.id}/${template}`);
 
   const files = [
-    ...commands.map((name) => ({ path: commandPath(persona, name), content: render(`commands/${name}.md.ejs`), executable: false })),
+    ...(custom ? [] : commands.map((name) => ({ path: commandPath(persona, name), content: render(`commands/${name}.md.ejs`), executable: false }))),
     ...persona.tools.flatMap((script) => toolFiles(script)),
     ...persona.files.map((file) => ({ path: file.path, content: render(file.template), executable: false })),
   ];
@@ -51,7 +59,7 @@ export function planPersona(persona: Persona, answers: Answers): DesiredPersona 
     id: persona.id,
     displayName: persona.displayName,
     ...(level ? { level } : {}),
-    ...(persona.origin.kind === 'custom' ? { custom: true } : {}),
+    ...(custom ? { custom: true } : {}),
     files,
     section: render('claude.md.ejs'),
     permissions,

@@ -7,7 +7,7 @@ import { applyPersonas, type ConflictPolicy, type Outcome } from '../merge/apply
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';
 import { planPersona } from '../plan/plan.js';
-import { loadPersona } from '../persona/resolve.js';
+import { loadPersona, userCommandNames } from '../persona/resolve.js';
 import { canPrompt, memFsReader, onTerminal, queueChanges } from './io.js';
 import { formatOutcomes, summarize } from './report.js';
 
@@ -60,7 +60,11 @@ export abstract class DpGenerator extends Generator {
   /** Make exactly these personas active (in this order), merging everything against what is there. */
   protected applyActive(requests: PersonaRequest[], { restoreDeleted = false } = {}): void {
     const root = this.destinationRoot();
-    const personas = requests.map((request) => planPersona(loadPersona(request.id, root), { level: request.level }));
+    const personas = requests.map((request) => {
+      const persona = loadPersona(request.id, root);
+      const userCommands = persona.origin.kind === 'custom' ? userCommandNames(root, persona) : undefined;
+      return planPersona(persona, { level: request.level, userCommands });
+    });
     const result = applyPersonas(memFsReader(this), personas, {
       version: generatorVersion(),
       onConflict: this.conflictPolicy(),

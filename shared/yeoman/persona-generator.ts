@@ -1,12 +1,14 @@
 // A generator that applies one persona (yo dp:<persona>): the persona joins the active ones (or is
 // re-applied with new answers), and every active persona is merged with this version's templates.
-import { loadPersona } from '../persona/resolve.js';
+import { customPersonaWarnings, loadPersona } from '../persona/resolve.js';
 import { DpGenerator, type PersonaRequest } from './dp-generator.js';
 
 type Stored = Record<string, { level?: string }>;
 
 export abstract class PersonaGenerator extends DpGenerator {
   protected abstract readonly personaId: string;
+  /** When true the persona becomes the only active one (switch); otherwise it joins the others. */
+  protected readonly exclusive: boolean = false;
   private request!: PersonaRequest;
 
   constructor(args: string[], options: Record<string, unknown>) {
@@ -19,6 +21,9 @@ export abstract class PersonaGenerator extends DpGenerator {
       const persona = loadPersona(this.personaId, this.destinationRoot());
       this.request = { id: persona.id };
       this.currentRecord(); // refuse a corrupt or newer record before asking anything
+      if (persona.origin.kind === 'custom') {
+        for (const warning of customPersonaWarnings(this.destinationRoot(), persona)) this.log(`dp: warning: ${warning}`);
+      }
     });
   }
 
@@ -45,7 +50,8 @@ export abstract class PersonaGenerator extends DpGenerator {
 
   async writing(): Promise<void> {
     await this.guard(() => {
-      const active: PersonaRequest[] = (this.currentRecord()?.active ?? []).map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
+      const recorded = this.exclusive ? [] : (this.currentRecord()?.active ?? []);
+      const active: PersonaRequest[] = recorded.map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
       const index = active.findIndex((a) => a.id === this.request.id);
       if (index >= 0) active[index] = this.request;
       else active.push(this.request);

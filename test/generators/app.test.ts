@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, read, runIn, snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
@@ -41,5 +43,20 @@ describe('yo dp (the menu)', () => {
     const dir = newDir();
     await expect(runIn(dir, 'app', { options: { persona: 'astronaut' } })).rejects.toThrow('unknown persona "astronaut"');
     expect(snapshot(dir)).toEqual({});
+  });
+});
+
+describe('yo dp -> custom', () => {
+  it('offers the personas defined in profiles/personas and applies the chosen one', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, 'profiles/personas'), { recursive: true });
+    writeFileSync(join(dir, 'profiles/personas/qa.json'), JSON.stringify({ persona: 'qa', display_name: 'QA', permissions: { allow: ['Bash(make e2e)'] } }));
+    await runIn(dir, 'app', { answers: { persona: 'custom', custom: 'qa' } });
+    expect(JSON.parse(read(dir, '.claude/persona.json')).active).toEqual([{ id: 'qa', displayName: 'QA', custom: true }]);
+  });
+
+  it('says how to define one when there is none', async () => {
+    const dir = newDir();
+    await expect(runIn(dir, 'app', { answers: { persona: 'custom' } })).rejects.toThrow('no personas of your own in profiles/personas/');
   });
 });

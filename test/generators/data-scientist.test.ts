@@ -95,7 +95,7 @@ describe("yo dp:data-scientist in a repository with the user's own files", () =>
     seed(dir);
     await runIn(dir, 'data-scientist');
     const claude = read(dir, 'CLAUDE.md');
-    expect(claude.startsWith(`${userClaude}\n<!-- dp:begin data-scientist -->\n## Data Scientist persona`)).toBe(true);
+    expect(claude.startsWith(`${userClaude}<!-- dp:begin data-scientist -->\n## Data Scientist persona`)).toBe(true);
     expect(claude.endsWith('<!-- dp:end data-scientist -->\n')).toBe(true);
     const settings = json(dir, '.claude/settings.json');
     expect(settings.teamKey).toEqual({ a: [1, 2] });
@@ -114,9 +114,9 @@ describe("yo dp:data-scientist in a repository with the user's own files", () =>
     const record = json(dir, '.claude/persona.json');
     record.managed.sections['data-scientist'].base = packBase('older section\n');
     writeFileSync(join(dir, '.claude/persona.json'), JSON.stringify(record));
-    writeFileSync(join(dir, 'CLAUDE.md'), `${userClaude}\n<!-- dp:begin data-scientist -->\nolder section\n<!-- dp:end data-scientist -->\n${userBelow}`);
+    writeFileSync(join(dir, 'CLAUDE.md'), `${userClaude}<!-- dp:begin data-scientist -->\nolder section\n<!-- dp:end data-scientist -->\n${userBelow}`);
     await runIn(dir, 'data-scientist');
-    expect(read(dir, 'CLAUDE.md')).toBe(`${userClaude}\n<!-- dp:begin data-scientist -->\n${section}<!-- dp:end data-scientist -->\n${userBelow}`);
+    expect(read(dir, 'CLAUDE.md')).toBe(`${userClaude}<!-- dp:begin data-scientist -->\n${section}<!-- dp:end data-scientist -->\n${userBelow}`);
   });
 
   it('re-run with nothing new writes nothing and keeps exactly one section', async () => {

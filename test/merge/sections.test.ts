@@ -5,15 +5,15 @@ import { parseSections, removeSection, sectionBody, upsertSection } from '../../
 const userText = '# My project\n\nUse pnpm, not npm.\n';
 
 describe('CLAUDE.md sections', () => {
-  it('appends a section after a blank line and keeps the user text byte for byte', () => {
+  it('appends a section at the end and keeps the user text byte for byte', () => {
     const out = upsertSection(userText, 'data-scientist', 'DS guidance\n', 'CLAUDE.md');
-    expect(out).toBe(`${userText}\n<!-- dp:begin data-scientist -->\nDS guidance\n<!-- dp:end data-scientist -->\n`);
+    expect(out).toBe(`${userText}<!-- dp:begin data-scientist -->\nDS guidance\n<!-- dp:end data-scientist -->\n`);
     expect(out.startsWith(userText)).toBe(true);
   });
 
   it('adds the missing final newline before appending to a file without one', () => {
     const out = upsertSection('no newline', 'pm', 'x\n', 'CLAUDE.md');
-    expect(out).toBe('no newline\n\n<!-- dp:begin pm -->\nx\n<!-- dp:end pm -->\n');
+    expect(out).toBe('no newline\n<!-- dp:begin pm -->\nx\n<!-- dp:end pm -->\n');
   });
 
   it('replaces only the body of an existing section, text above and below untouched', () => {
@@ -27,8 +27,8 @@ describe('CLAUDE.md sections', () => {
 
   it('removes a section, or keeps its body as user text', () => {
     const text = upsertSection(userText, 'pm', 'edited by me\n', 'CLAUDE.md');
-    expect(removeSection(text, 'pm', 'CLAUDE.md')).toBe(`${userText}\n`);
-    expect(removeSection(text, 'pm', 'CLAUDE.md', { keepBody: true })).toBe(`${userText}\nedited by me\n`);
+    expect(removeSection(text, 'pm', 'CLAUDE.md')).toBe(userText);
+    expect(removeSection(text, 'pm', 'CLAUDE.md', { keepBody: true })).toBe(`${userText}edited by me\n`);
   });
 
   it.each([

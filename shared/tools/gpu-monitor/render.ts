@@ -80,7 +80,7 @@ function gpuBlock(gpu: GpuReading, frame: Frame, options: RenderOptions): string
   const { style, width } = options;
   const lines: string[] = [];
   const power = gpu.powerDrawW === null && gpu.powerLimitW === null ? `power ${UNKNOWN}` : `${num(gpu.powerDrawW, '')} / ${num(gpu.powerLimitW, ' W')}`;
-  lines.push(`${style('bold', `GPU ${gpu.index}`)}  ${gpu.name ?? UNKNOWN}   ${num(gpu.temperatureC, ' °C')}   ${power}`);
+  lines.push(`${style('bold', `GPU ${gpu.index}`)}  ${gpu.name ?? UNKNOWN}   ${gpu.temperatureC === null ? `temperature ${UNKNOWN}` : `${gpu.temperatureC} °C`}   ${power}`);
   const barWidth = Math.max(10, Math.min(30, Math.floor((width - 60) / 2)));
   const util = gpu.utilizationGpuPercent;
   const memFraction = fraction(gpu.memoryUsedMiB, gpu.memoryTotalMiB);

@@ -38,7 +38,9 @@ export function parseRocmCard(index: number, card: Record<string, unknown>): Gpu
   const gpu = emptyReading(index);
   const uniqueId = parseCell(pick(card, ['Unique ID', 'Unique ID:']));
   gpu.uuid = uniqueId;
-  gpu.name = parseCell(pick(card, ['Card Series', 'Card series', 'Device Name', 'Card SKU', 'Card Model', 'Card model']));
+  // Older ROCm puts PCI ids ("0x1002") in "Card series": a hex id is not a name.
+  const names = ['Device Name', 'Card Series', 'Card series', 'Card SKU'].map((key) => parseCell(pick(card, [key])));
+  gpu.name = names.find((name): name is string => name !== null && !/^0x[0-9a-f]+$/i.test(name)) ?? null;
   gpu.busId = parseCell(pick(card, ['PCI Bus']));
   gpu.utilizationGpuPercent = number(card, ['GPU use (%)']);
   gpu.utilizationMemoryPercent = number(card, ['GPU memory use (%)', 'GPU Memory Read/Write Activity (%)']);

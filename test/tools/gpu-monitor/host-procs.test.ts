@@ -1,0 +1,136 @@
+// Host ML processes from a /proc tree written by the test (deterministic clock and CPU ticks).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HostScanner, isMlProcess, joinGpuProcesses, sameProgram } from '../../../shared/tools/gpu-monitor/host-procs.js';
+import { emptyReading } from '../../../shared/tools/lib/gpu-query.js';
+import { clockTicksPerSecond } from '../../../shared/tools/lib/proc.js';
+import { useTempDir } from '../../support/tmp.js';
+
+const hz = clockTicksPerSecond();
+const tempDir = useTempDir('gpu-monitor-proc-');
+
+interface FakeProcess {
+  pid: number;
+  comm: string;
+  argv: string[];
+  cpuTicks: number;
+  startTicks: number;
+  rssPages?: number;
+}
+
+function writeProcess(root: string, p: FakeProcess): void {
+  mkdirSync(join(root, String(p.pid)), { recursive: true });
+  const utime = Math.floor(p.cpuTicks / 2);
+  const stime = p.cpuTicks - utime;
+  // fields: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime prio nice threads itreal starttime vsize rss
+  const stat = `${p.pid} (${p.comm}) S 1 ${p.pid} ${p.pid} 0 -1 4194304 100 0 0 0 ${utime} ${stime} 0 0 20 0 4 0 ${p.startTicks} 1000000 ${p.rssPages ?? 256} 0 0 0`;
+  writeFileSync(join(root, String(p.pid), 'stat'), stat);
+  writeFileSync(join(root, String(p.pid), 'cmdline'), p.argv.length ? `${p.argv.join('\0')}\0` : '');
+}
+
+function fakeProc(processes: FakeProcess[], uptimeSeconds = 1000): string {
+  const root = join(tempDir(), 'proc');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'uptime'), `${uptimeSeconds.toFixed(2)} 100.00\n`);
+  for (const p of processes) writeProcess(root, p);
+  return root;
+}
+
+describe('isMlProcess', () => {
+  it('recognises interpreters, notebooks and launchers', () => {
+    expect(isMlProcess(['/usr/bin/python3.11', 'train.py'], 'python3.11')).toBe(true);
+    expect(isMlProcess(['python', '-m', 'ipykernel_launcher', '-f', 'k.json'], 'python')).toBe(true);
+    expect(isMlProcess(['/opt/conda/bin/torchrun', '--nproc-per-node=8', 'train.py'], 'torchrun')).toBe(true);
+    expect(isMlProcess(['/usr/bin/env', 'deepspeed', 'train.py'], 'env')).toBe(true);
+    expect(isMlProcess(['/opt/conda/bin/python', 'x.py'], 'pt_main_thread')).toBe(true);
+    expect(isMlProcess(['/usr/bin/bash'], 'bash')).toBe(false);
+    expect(isMlProcess(['/usr/sbin/sshd', '-D'], 'sshd')).toBe(false);
+    expect(isMlProcess([], 'kworker/0:1')).toBe(false);
+  });
+});
+
+describe('HostScanner', () => {
+  it('measures CPU% over the interval between two passes, and RSS', () => {
+    let now = 0;
+    const root = fakeProc([
+      { pid: 100, comm: 'python3', argv: ['python3', 'train.py'], cpuTicks: 100, startTicks: 900 * hz, rssPages: 1000 },
+      { pid: 200, comm: 'bash', argv: ['bash'], cpuTicks: 5, startTicks: 10 * hz },
+    ]);
+    const scanner = new HostScanner({ root, now: () => now, passwdPath: join(root, 'no-passwd') });
+    scanner.scan();
+    const first = scanner.mlProcesses();
+    expect(first.map((p) => p.pid)).toEqual([100]);
+    // Seen once: average since start = 1 s of CPU over (1000 - 900) s.
+    expect(first[0]).toMatchObject({ cpuBasis: 'lifetime', command: 'python3 train.py' });
+    expect(first[0]!.cpuPercent).toBeCloseTo(((100 / hz) / 100) * 100, 5);
+    now = 2000;
+    writeProcess(root, { pid: 100, comm: 'python3', argv: ['python3', 'train.py'], cpuTicks: 100 + 1.5 * hz, startTicks: 900 * hz, rssPages: 1000 });
+    scanner.scan();
+    const second = scanner.mlProcesses()[0]!;
+    expect(second.cpuBasis).toBe('interval');
+    expect(second.cpuPercent).toBeCloseTo(75, 5);
+    expect(second.rssBytes).toBeGreaterThanOrEqual(1000 * 4096);
+  });
+
+  it('notices a PID reused by a new ML process and one that exec()s into python', () => {
+    let now = 0;
+    const root = fakeProc([{ pid: 300, comm: 'bash', argv: ['bash', 'run.sh'], cpuTicks: 1, startTicks: 50 }]);
+    const scanner = new HostScanner({ root, now: () => now, rescanMs: 10_000 });
+    scanner.scan();
+    expect(scanner.mlProcesses()).toEqual([]);
+    writeProcess(root, { pid: 300, comm: 'python', argv: ['python', 'train.py'], cpuTicks: 2, startTicks: 50 });
+    now = 1000;
+    scanner.scan();
+    expect(scanner.mlProcesses()).toEqual([]); // not re-read before the rescan period
+    now = 10_000;
+    scanner.scan();
+    expect(scanner.mlProcesses().map((p) => p.command)).toEqual(['python train.py']);
+  });
+
+  it('lists processes that hold a GPU even when they are not Python, with their GPU indices', () => {
+    const root = fakeProc([{ pid: 400, comm: 'gpu_burn', argv: ['./gpu_burn', '60'], cpuTicks: 10, startTicks: 100 }]);
+    const scanner = new HostScanner({ root });
+    scanner.watch([400]);
+    scanner.scan();
+    expect(scanner.mlProcesses(new Map([[400, [0, 1]]]))).toMatchObject([{ pid: 400, gpuIndices: [0, 1], command: './gpu_burn 60' }]);
+  });
+
+  it('reports /proc as unavailable instead of an empty list', () => {
+    const scanner = new HostScanner({ root: join(tempDir(), 'missing') });
+    scanner.scan();
+    expect(scanner.available).toBe(false);
+  });
+});
+
+describe('joining nvidia-smi processes with /proc', () => {
+  it('names a visible process, and refuses a PID that here is another program or that nvidia-smi could not name', () => {
+    const root = fakeProc([
+      { pid: 4242, comm: 'python3', argv: ['/usr/bin/python3', 'train.py', '--epochs', '3'], cpuTicks: 1, startTicks: 1 },
+      { pid: 777, comm: 'bash', argv: ['bash'], cpuTicks: 1, startTicks: 1 },
+    ]);
+    const scanner = new HostScanner({ root });
+    const gpu = { ...emptyReading(3), uuid: 'GPU-a' };
+    const joined = joinGpuProcesses(
+      [
+        { gpuUuid: 'GPU-a', pid: 4242, processName: '/usr/bin/python3.11', usedMemoryMiB: 1024 },
+        { gpuUuid: 'GPU-a', pid: 777, processName: '/usr/bin/python3', usedMemoryMiB: 10 },
+        { gpuUuid: 'GPU-a', pid: 4242, processName: null, usedMemoryMiB: 5 },
+        { gpuUuid: 'GPU-unknown', pid: 99999, processName: 'python', usedMemoryMiB: null },
+      ],
+      [gpu],
+      scanner,
+    );
+    expect(joined[0]).toMatchObject({ pid: 4242, gpuIndex: 3, command: '/usr/bin/python3 train.py --epochs 3', name: '/usr/bin/python3.11' });
+    expect(joined[1]).toMatchObject({ pid: 777, command: null, user: null });
+    expect(joined[2]).toMatchObject({ command: null, name: null });
+    expect(joined[3]).toMatchObject({ gpuIndex: null, command: null });
+  });
+
+  it('compares program names across paths, truncated comm and Windows paths', () => {
+    expect(sameProgram('./gpu_burn', ['./gpu_burn'], 'gpu_burn')).toBe(true);
+    expect(sameProgram('/usr/local/bin/python3.10', ['python3'], 'python3')).toBe(true);
+    expect(sameProgram('text-generation-launcher', ['x'], 'text-generation-')).toBe(true);
+    expect(sameProgram('C:\\Windows\\explorer.exe', ['bash'], 'bash')).toBe(false);
+  });
+});

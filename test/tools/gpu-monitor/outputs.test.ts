@@ -1,0 +1,156 @@
+// The CSV log, the SVG plot, the Prometheus exposition and the JSON shape.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CSV_HEADER, CsvLog, parseCsvLog, type LogRow } from '../../../shared/tools/gpu-monitor/csv-log.js';
+import { downsample, renderPlotSvg, segments } from '../../../shared/tools/gpu-monitor/plot.js';
+import { DCGM_METRICS, escapeLabel, formatMetrics } from '../../../shared/tools/gpu-monitor/prometheus.js';
+import { snapshotJson } from '../../../shared/tools/gpu-monitor/snapshot.js';
+import { ToolError, UsageError } from '../../../shared/tools/lib/cli.js';
+import { emptyReading, parseGpuCsv } from '../../../shared/tools/lib/gpu-query.js';
+import { hasShared, readSmiFixture } from '../../support/shared-fixtures.js';
+import { useTempDir } from '../../support/tmp.js';
+import { ownFixture, projectRows } from './helpers.js';
+import { checkSvg } from './svg.js';
+
+const tempDir = useTempDir('gpu-monitor-out-');
+const training = () => parseGpuCsv(projectRows(ownFixture('query-gpu_h100-x8_train.csv'))).gpus;
+const naFields = () => parseGpuCsv(projectRows(ownFixture('query-gpu_na-fields.csv'))).gpus;
+
+describe('--once --json shape', () => {
+  it('has exactly the fields of the issue, unknown as null', () => {
+    const json = snapshotJson(new Date('2026-01-01T00:00:00Z'), 'nvidia-smi', naFields(), null);
+    expect(Object.keys(json)).toEqual(['timestamp', 'source', 'gpus', 'processes']);
+    expect(Object.keys(json.gpus[0]!)).toEqual([
+      'index',
+      'uuid',
+      'name',
+      'utilizationGpuPercent',
+      'utilizationMemoryPercent',
+      'memoryUsedMiB',
+      'memoryTotalMiB',
+      'temperatureC',
+      'powerDrawW',
+      'powerLimitW',
+    ]);
+    expect(json.gpus[1]).toMatchObject({ utilizationGpuPercent: null, memoryUsedMiB: null, temperatureC: null, powerDrawW: 28.16 });
+    expect(json.processes).toBeNull();
+  });
+});
+
+describe('CSV log', () => {
+  it('writes the header once, appends rows with empty cells for unknowns, and reads them back', () => {
+    const path = join(tempDir(), 'run.csv');
+    const first = CsvLog.open(path);
+    first.append(new Date('2026-01-01T00:00:00Z'), naFields());
+    first.close();
+    const second = CsvLog.open(path);
+    second.append(new Date('2026-01-01T00:00:01Z'), training().slice(0, 1));
+    second.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\n')[0]).toBe('timestamp,gpu_index,utilization_gpu_percent,utilization_memory_percent,memory_used_mib,memory_total_mib,temperature_c,power_draw_w,power_limit_w');
+    expect(text.match(/^timestamp,/gm)).toHaveLength(1);
+    expect(text).toContain('2026-01-01T00:00:00.000Z,1,,,,16280,,28.16,250\n');
+    expect(text).toContain('2026-01-01T00:00:01.000Z,0,100,31,71234,81559,68,688.41,700\n');
+    const { rows, skipped } = parseCsvLog(text);
+    expect(skipped).toBe(0);
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toMatchObject({ gpuIndex: 1, utilizationGpuPercent: null, memoryUsedMiB: null, memoryTotalMiB: 16280 });
+  });
+
+  it('refuses to append to a file that is not a gpu_monitor log, and starts a fresh line after a cut-off one', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.csv'), 'a,b,c\n1,2,3\n');
+    expect(() => CsvLog.open(join(dir, 'notes.csv'))).toThrow(UsageError);
+    writeFileSync(join(dir, 'cut.csv'), `${CSV_HEADER}\n2026-01-01T00:00:00.000Z,0,5`);
+    const log = CsvLog.open(join(dir, 'cut.csv'));
+    log.append(new Date('2026-01-01T00:00:01Z'), training().slice(0, 1));
+    log.close();
+    expect(parseCsvLog(readFileSync(join(dir, 'cut.csv'), 'utf8'))).toMatchObject({ skipped: 1, rows: [{ gpuIndex: 0, utilizationGpuPercent: 100 }] });
+    expect(() => CsvLog.open(join(dir, 'missing', 'x.csv'))).toThrow(ToolError);
+  });
+});
+
+function rowsFor(gpu: number, values: (number | null)[], startMs = 0, stepMs = 1000): LogRow[] {
+  return values.map((util, i) => ({
+    time: startMs + i * stepMs,
+    gpuIndex: gpu,
+    utilizationGpuPercent: util,
+    utilizationMemoryPercent: null,
+    memoryUsedMiB: util === null ? null : 1000 + i,
+    memoryTotalMiB: 4000,
+    temperatureC: 50,
+    powerDrawW: 100,
+    powerLimitW: 300,
+  }));
+}
+
+describe('SVG plot', () => {
+  it('draws one panel per GPU with utilisation and memory lines, broken at unknowns and pauses', () => {
+    const rows = [...rowsFor(0, [10, 20, null, 40, 50]), ...rowsFor(1, [90, 80, 70]), ...rowsFor(1, [60, 50], 60_000)];
+    const plot = renderPlotSvg(rows, { title: 'run <1> & "2"' });
+    const svg = checkSvg(plot.svg);
+    expect(svg.root).toBe('svg');
+    expect(plot.svg).toContain('<title>run &lt;1&gt; &amp; &quot;2&quot;</title>');
+    expect(svg.polylines.filter((p) => p.gpu === '0' && p.series === 'util').map((p) => p.points.length)).toEqual([2, 2]);
+    expect(svg.polylines.filter((p) => p.gpu === '0' && p.series === 'memory').map((p) => p.points.length)).toEqual([2, 2]);
+    expect(svg.polylines.filter((p) => p.gpu === '1' && p.series === 'util').map((p) => p.points.length)).toEqual([3, 2]);
+    // Higher values are drawn higher (smaller y): GPU 1 falls from 90 to 70, GPU 0 rises from 10 to 20.
+    const y = (gpu: string, i: number) => svg.polylines.find((p) => p.gpu === gpu && p.series === 'util')!.points[i]![1];
+    expect(y('1', 0)).toBeLessThan(y('1', 2));
+    expect(y('0', 1)).toBeLessThan(y('0', 0));
+    expect(plot).toMatchObject({ gpus: 2, samples: 10 });
+  });
+
+  it('reduces long runs to bucket means and says so', () => {
+    const long = rowsFor(0, Array.from({ length: 5000 }, (_, i) => i % 100));
+    const plot = renderPlotSvg(long, { maxPoints: 500 });
+    const svg = checkSvg(plot.svg);
+    expect(svg.polylines.filter((p) => p.series === 'util').reduce((n, p) => n + p.points.length, 0)).toBe(500);
+    expect(plot.svg).toContain('each point is the mean of up to 10 samples');
+    expect(downsample([{ time: 0, value: null }, { time: 1, value: null }, { time: 2, value: 4 }], 2).points).toEqual([
+      { time: 0, value: null },
+      { time: 2, value: 4 },
+    ]);
+    expect(segments([{ time: 0, value: 1 }, { time: 1, value: 2 }, { time: 100, value: 3 }], 10).map((s) => s.length)).toEqual([2, 1]);
+  });
+});
+
+describe('Prometheus exposition', () => {
+  const state = { source: 'nvidia-smi' as const, gpus: training(), fresh: true, sampleAgeSeconds: 0.25, samples: 12, hostname: 'node-1' };
+
+  it('uses dcgm-exporter names and labels, HELP and TYPE once per metric, newline at the end', () => {
+    const text = formatMetrics(state);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).toContain('# TYPE DCGM_FI_DEV_GPU_UTIL gauge');
+    expect(text).toContain(
+      'DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-3f6a1c2e-8b1d-4c55-9e0a-1a2b3c4d5e60",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",Hostname="node-1",pci_bus_id="00000000:18:00.0"} 100',
+    );
+    expect(text).toMatch(/^DCGM_FI_DEV_FB_USED\{gpu="7",.*\} 58071$/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_POWER_USAGE\{gpu="0",.*\} 688\.41$/m);
+    expect(text.match(/^# TYPE DCGM_FI_DEV_FB_USED gauge$/gm)).toHaveLength(1);
+    expect(text).toContain('gpu_monitor_up{source="nvidia-smi"} 1');
+    expect(text).toContain('gpu_monitor_samples_total{source="nvidia-smi"} 12');
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+]+$/);
+  });
+
+  it('leaves unknown values out instead of exporting 0, and serves no GPU series while the sample is stale', () => {
+    const text = formatMetrics({ ...state, gpus: naFields() });
+    expect(text).not.toMatch(/^DCGM_FI_DEV_GPU_UTIL\{/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_POWER_USAGE\{gpu="1",.*\} 28\.16$/m);
+    expect(text).not.toMatch(/^DCGM_FI_DEV_POWER_USAGE\{gpu="0"/m);
+    const stale = formatMetrics({ ...state, fresh: false });
+    expect(stale).not.toContain('DCGM_FI_');
+    expect(stale).toContain('gpu_monitor_up{source="nvidia-smi"} 0');
+    expect(escapeLabel('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    expect(formatMetrics({ ...state, gpus: [{ ...emptyReading(0), name: 'x"y', utilizationGpuPercent: 1 }] })).toContain('modelName="x\\"y"');
+  });
+
+  it.runIf(hasShared)('uses the names and label keys dcgm-exporter publishes', () => {
+    const dcgm = readSmiFixture('prom__dcgm-exporter_readme-excerpt.txt');
+    for (const name of ['DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_MEM_CLOCK', 'DCGM_FI_DEV_MEMORY_TEMP']) {
+      expect(DCGM_METRICS.map((m) => m.name)).toContain(name);
+      expect(dcgm).toContain(`${name}{gpu="0", UUID="GPU-`);
+    }
+  });
+});

@@ -228,7 +228,7 @@ async function runCommand(settings: Settings): Promise<number> {
           }
           if (screen) {
             const width = screen.width;
-            screen.draw(renderFrame(frame, { width, style, intervalMs: settings.intervalMs, top: settings.top, keyHint: ansi }));
+            screen.draw(renderFrame(frame, { width, style, intervalMs: settings.intervalMs, top: settings.top, keyHint: ansi, truncate: ansi }));
           }
           if (settings.count !== null && frame.fresh && frame.samples >= settings.count) finish(0);
         } catch (error) {

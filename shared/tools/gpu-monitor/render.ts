@@ -30,6 +30,22 @@ export interface RenderOptions {
   once?: boolean;
   /** Show "q or Ctrl-C quits" (a live view on a terminal). */
   keyHint?: boolean;
+  /** Cut lines to the width (a terminal redrawn in place); problems and warnings wrap instead. */
+  truncate?: boolean;
+}
+
+/** Split plain text into lines of at most `width` characters, at spaces where possible. */
+export function wrap(text: string, width: number, indent = '    '): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(' ', width);
+    const at = cut > width / 2 ? cut : width;
+    lines.push(rest.slice(0, at));
+    rest = indent + rest.slice(at).trimStart();
+  }
+  lines.push(rest);
+  return lines;
 }
 
 /** Cut a line to `width` visible characters (ANSI codes kept intact for what remains). */
@@ -144,7 +160,8 @@ export function renderFrame(frame: Frame, options: RenderOptions): string {
   let header = head.join(' · ');
   if (options.keyHint) header = pad(header, width - 17) + style('dim', 'q or Ctrl-C quits');
   const lines: string[] = [header];
-  if (frame.problem) lines.push(style('red', `! ${frame.problem}`));
+  const wrapped = (text: string, color: 'red' | 'yellow') => (options.truncate ? wrap(text, width - 1) : [text]).map((line) => style(color, line));
+  if (frame.problem) lines.push(...wrapped(`! ${frame.problem}`, 'red'));
   lines.push('');
   if (frame.gpus && frame.stale) {
     lines.push(style('yellow', `GPU data unavailable: last sample ${seconds(Math.round((frame.sampleAgeMs ?? 0) / 100) * 100)} ago`), '');
@@ -154,7 +171,7 @@ export function renderFrame(frame: Frame, options: RenderOptions): string {
   lines.push(...hostBlock(frame.hostProcesses, options));
   if (frame.warnings.length > 0) {
     lines.push('', style('bold', 'Warnings'));
-    for (const warning of frame.warnings) lines.push(style('yellow', `  ! ${warning.message}`));
+    for (const warning of frame.warnings) lines.push(...wrapped(`  ! ${warning.message}`, 'yellow'));
   }
-  return lines.map((line) => fit(line, width)).join('\n');
+  return (options.truncate ? lines.map((line) => fit(line, width)) : lines).join('\n');
 }

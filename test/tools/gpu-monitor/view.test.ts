@@ -111,6 +111,11 @@ describe('the text view', () => {
     const warnings = [{ gpuIndex: 4, kind: 'memory' as const, message: 'GPU 4 memory 97% full' }];
     expect(renderFrame(frameOf([], { warnings }), plain)).toContain('Warnings\n  ! GPU 4 memory 97% full');
     expect(fit('abcdefghij', 5)).toBe('abcd…');
+    const long = 'nvidia-smi cannot reach the NVIDIA driver (NVIDIA-SMI has failed): check that the driver is loaded (lsmod | grep nvidia)';
+    const onTerminal = renderFrame(frameOf([], { problem: long }), { ...plain, width: 50, truncate: true }).split('\n');
+    expect(onTerminal.every((line) => line.length <= 50)).toBe(true);
+    expect(onTerminal.filter((line) => line.startsWith('! ') || line.startsWith('    ')).join(' ').replace(/\s+/g, ' ')).toBe(`! ${long}`);
+    expect(renderFrame(frameOf([], { problem: long }), { ...plain, width: 50 })).toContain(`! ${long}`);
     expect(sparkline([0, 25, 50, 75, 100, null, 150])).toBe('▁▃▅▆█ █');
   });
 });

@@ -90,6 +90,9 @@ export async function performAction(action: ActionName, analysis: Analysis, opti
     case 'kill': {
       const signalled = signalIdentities(identities, 'SIGKILL', options);
       options.log(`Sent SIGKILL to PID ${json.pid}${tree}.${json.ifKilledNow.resumeFrom ? ` Resume from ${json.ifKilledNow.resumeFrom}.` : ''}`);
+      for (const helper of analysis.helpers) {
+        options.log(`Left running: ${helper.role} (PID ${helper.entry.pid}): it exits by itself once PID ${json.pid} is gone.`);
+      }
       return { code: 0, signalled };
     }
     case 'wait':

@@ -6,7 +6,7 @@ import { ToolError, UsageError } from '../lib/cli.js';
 import { queryComputeApps, type ComputeAppsResult } from '../lib/compute-apps.js';
 import type { SmiOptions } from '../lib/nvidia-smi.js';
 import { readEnviron, readOpenFiles, readProcLink, readProcessTable, type OpenFile, type ProcRead } from '../lib/proc.js';
-import { ancestorsOf, childTree, helperRole, helpersOf, isLauncher, isPython, type Helper, type TreeMember } from './children.js';
+import { ancestorsOf, childTree, helperRole, isLauncher, isPython, type Helper, type TreeMember } from './children.js';
 import { checkIdentity, commandString, readProcessFacts, type ProcessFacts } from './identity.js';
 import { analyzeDistributed, type DistributedFacts } from './distributed.js';
 import { findLogSources, type LogSource } from './logs.js';
@@ -62,8 +62,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const facts = readProcessFacts(options.pid, root);
   const table = readProcessTable(root).map((e) => (e.pid === facts.entry.pid ? facts.entry : e));
   if (!table.some((e) => e.pid === facts.entry.pid)) table.push(facts.entry);
-  const tree = childTree(facts.entry, table, root);
-  const helpers = helpersOf(facts.entry, tree, table);
+  const { tree, helpers } = childTree(facts.entry, table, root);
   const treePids = [facts.entry.pid, ...tree.map((m) => m.entry.pid)];
 
   const sample = options.sampleMs > 0 ? startCpuSample(treePids, root) : null;

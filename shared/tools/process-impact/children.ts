@@ -16,6 +16,8 @@ export interface Helper {
   role: string;
   /** Which argument ties it to the tree, e.g. "--pid 1234". */
   link: string;
+  /** A descendant by parentage (W&B's service is a child in its own session), yet left out of the tree. */
+  descendant: boolean;
 }
 
 /** All descendants of `pid`, breadth first, from one process-table pass. */
@@ -96,11 +98,34 @@ export function roleOf(entry: ProcEntry, parent: ProcEntry | undefined, root = '
   return 'other';
 }
 
-/** The tree below `target` with roles. */
-export function childTree(target: ProcEntry, table: ProcEntry[], root = '/proc'): TreeMember[] {
+/**
+ * The tree below `target` with roles, and the helpers that serve it: processes naming the target (or a member) with
+ * `--pid N`. A helper is taken out of the tree with its own descendants even when it is a child: W&B's service is
+ * started in a new session and watches --pid to exit by itself after flushing, so [S]/[K] leave it alone.
+ */
+export function childTree(target: ProcEntry, table: ProcEntry[], root = '/proc'): { tree: TreeMember[]; helpers: Helper[] } {
   const byPid = new Map(table.map((e) => [e.pid, e]));
   byPid.set(target.pid, target);
-  return descendantsOf(target.pid, table).map(({ entry, depth }) => ({ entry, depth, role: roleOf(entry, byPid.get(entry.ppid), root) }));
+  const all = descendantsOf(target.pid, table);
+  const members = new Set([target.pid, ...all.map((d) => d.entry.pid)]);
+  const helpers: Helper[] = [];
+  const excluded = new Set<number>();
+  for (const entry of table) {
+    if (entry.pid === target.pid) continue;
+    const ref = pidArgument(entry.cmdline);
+    if (!ref || !members.has(ref.pid) || ref.pid === entry.pid) continue;
+    const cmd = entry.cmdline.join(' ');
+    const role = /wandb/.test(cmd) ? 'W&B service' : /mlflow/i.test(cmd) ? 'MLflow helper' : 'helper';
+    helpers.push({ entry, role, link: ref.link, descendant: members.has(entry.pid) });
+    if (members.has(entry.pid)) {
+      excluded.add(entry.pid);
+      for (const below of descendantsOf(entry.pid, table)) excluded.add(below.entry.pid);
+    }
+  }
+  const tree = all
+    .filter(({ entry }) => !excluded.has(entry.pid))
+    .map(({ entry, depth }) => ({ entry, depth, role: roleOf(entry, byPid.get(entry.ppid), root) }));
+  return { tree, helpers };
 }
 
 /** The pid an argv names with `--pid N` / `--pid=N`, or in a wandb `port-<pid>.txt` file name. */
@@ -118,21 +143,9 @@ export function pidArgument(argv: string[]): { pid: number; link: string } | nul
   return null;
 }
 
-/** Processes outside the tree that name the process (or one of its descendants) as the one they serve. */
-export function helpersOf(target: ProcEntry, tree: TreeMember[], table: ProcEntry[]): Helper[] {
-  const inTree = new Set([target.pid, ...tree.map((m) => m.entry.pid)]);
-  const helpers: Helper[] = [];
-  for (const entry of table) {
-    if (inTree.has(entry.pid)) continue;
-    const ref = pidArgument(entry.cmdline);
-    if (!ref || !inTree.has(ref.pid)) continue;
-    const role = /wandb/.test(entry.cmdline.join(' ')) ? 'W&B service' : /mlflow/i.test(entry.cmdline.join(' ')) ? 'MLflow helper' : 'helper';
-    helpers.push({ entry, role, link: ref.link });
-  }
-  return helpers;
-}
-
 /** Role text as --json prints it for a helper that is not a descendant. */
 export function helperRole(helper: Helper): string {
-  return `${helper.role}, not a descendant (serves this process via ${helper.link}; keeps running)`;
+  return helper.descendant
+    ? `${helper.role}, a child in its own session (serves this process via ${helper.link}; not signalled: it exits by itself when the process ends)`
+    : `${helper.role}, not a descendant (serves this process via ${helper.link}; keeps running)`;
 }

@@ -1,7 +1,6 @@
 // Checkpoint and progress facts for one process, and the estimates derived from them (labelled with their formula):
 // work lost since the last checkpoint, the save interval, when the next save is due.
 // Facts: impact.md §6.2 (lost work = now - mtime of the newest checkpoint; "next in" only from a known cadence).
-import { formatDuration } from '../lib/format.js';
 import type { OpenFile } from '../lib/proc.js';
 import {
   checkpointRoots,
@@ -83,8 +82,8 @@ export function checkpointFacts(facts: ProcessFacts, cwd: string | null, openFil
       if (roundedInterval === null || !latest) return { seconds: null, formula: intervalNote };
       const due = events[events.length - 1]! + roundedInterval * 1000;
       const seconds = Math.round((due - now) / 1000);
-      if (seconds < 0) return { seconds: 0, formula: `last save + interval ${formatDuration(roundedInterval)} passed ${formatDuration(-seconds)} ago: overdue` };
-      return { seconds, formula: `last save + interval ${formatDuration(roundedInterval)}` };
+      if (seconds < 0) return { seconds: 0, formula: `last save + interval ${roundedInterval} s passed ${-seconds} s ago: overdue` };
+      return { seconds, formula: `last save + interval ${roundedInterval} s` };
     },
     applyProgress(p) {
       progress = p;

@@ -57,13 +57,18 @@ function parseAction(raw: string | undefined): ActionName | undefined {
   return action;
 }
 
-async function ask(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    rl.close();
-  }
+/** Questions on the terminal. One reader for the whole run: answers typed ahead are kept, not lost. */
+function terminalPrompter() {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    async ask(question: string): Promise<string> {
+      process.stdout.write(question);
+      const next = await lines.next();
+      return next.done ? '' : String(next.value).trim();
+    },
+    close: () => rl.close(),
+  };
 }
 
 function describeAction(action: ActionName, analysis: Analysis): string {
@@ -105,18 +110,26 @@ export async function main(argv: string[]): Promise<number> {
   // Messages about actions go to stderr under --json so stdout stays one JSON object.
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   let chosen = action;
-  if (!chosen && interactive && !values.json) {
-    const answer = (await ask('\nChoose [W]ait, [G]raceful, [S]uspend, [K]ill, or Enter to leave it running: ')).toLowerCase();
-    if (answer === '') return 0;
-    chosen = ACTIONS[answer];
-    if (!chosen) throw new UsageError(`'${answer}' is not one of W, G, S, K: nothing was done`);
-  }
-  if (!chosen) return 0;
-  if (chosen !== 'wait' && !values.yes) {
-    const confirm = (await ask(`${describeAction(chosen, analysis)} [y/N] `)).toLowerCase();
-    if (confirm !== 'y' && confirm !== 'yes') {
-      log('Nothing was done.');
-      return 0;
+  if (!chosen && !(interactive && !values.json)) return 0;
+  const needsConfirm = (name: ActionName) => name !== 'wait' && !values.yes;
+  if (!chosen || needsConfirm(chosen)) {
+    const prompter = terminalPrompter();
+    try {
+      if (!chosen) {
+        const answer = (await prompter.ask('\nChoose [W]ait, [G]raceful, [S]uspend, [K]ill, or Enter to leave it running: ')).toLowerCase();
+        if (answer === '') return 0;
+        chosen = ACTIONS[answer];
+        if (!chosen) throw new UsageError(`'${answer}' is not one of W, G, S, K: nothing was done`);
+      }
+      if (needsConfirm(chosen)) {
+        const confirm = (await prompter.ask(`${describeAction(chosen, analysis)} [y/N] `)).toLowerCase();
+        if (confirm !== 'y' && confirm !== 'yes') {
+          log('Nothing was done.');
+          return 0;
+        }
+      }
+    } finally {
+      prompter.close();
     }
   }
   const result = await performAction(chosen, analysis, { log, waitTimeoutSeconds, pollMs });

@@ -51,7 +51,7 @@ export function recommend(input: RecommendationInput): RecommendationJson[] {
   if (input.distributed && (input.distributed.peers.count ?? 1) > 0) suspend += `. Warning: ${input.distributed.peers.ifSuspended}`;
 
   let kill = `SIGKILL to ${tree} (cannot be caught): loses ${loss}${writing}`;
-  if (input.helpers > 0) kill += `; ${plural(input.helpers, 'helper')} outside the tree keep running`;
+  if (input.helpers > 0) kill += `; ${plural(input.helpers, 'helper')} serving it (left out of the tree) ${input.helpers === 1 ? 'exits' : 'exit'} by itself once it is gone`;
   if (input.state === 'D') kill += '; it is in uninterruptible sleep (D): the kill takes effect only when that I/O completes';
   if (input.distributed && (input.distributed.peers.count ?? 1) > 0) kill += `. Other ranks: ${input.distributed.peers.ifKilled}`;
 

@@ -24,6 +24,12 @@ export function wrap(text: string, width: number, indent: string): string {
   return lines.join('\n');
 }
 
+/** Durations as formatDuration, but sub-10-second ones with a decimal ("0.4s"), so short intervals do not read "0s". */
+export function seconds(value: number | null): string {
+  if (value !== null && Number.isFinite(value) && value < 10) return `${Math.max(0, value).toFixed(1)}s`;
+  return formatDuration(value);
+}
+
 function timestamp(iso: string | null): string {
   return iso === null ? 'unknown' : iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
@@ -64,7 +70,7 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
     const amount = p.unit === 'epoch' ? `Epoch ${p.current}/${p.total}` : `${p.unit} ${p.current}${p.total !== null ? `/${p.total}` : ''}`;
     row('Progress', `${amount}${p.percent !== null ? ` (${formatPercent(p.percent)})` : ''}`);
     const age = analysis.progress.source?.mtimeMs ? `; log last written ${formatDuration((Date.now() - analysis.progress.source.mtimeMs) / 1000)} ago` : '';
-    row('  read from', `${p.source}${age}`);
+    row('Source', `${p.source}${age}`);
     row('ETA', p.etaSeconds === null ? `unknown (${analysis.progress.note.replace(/^no ETA: /, '')})` : `${formatDuration(p.etaSeconds)} (${analysis.progress.note})`);
   } else {
     const streams = analysis.logNotes.length > 0 ? `; ${analysis.logNotes.join('; ')}` : '';
@@ -100,23 +106,23 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
   const latest = json.checkpoints.latest;
   if (latest) {
     const tag = ck.latest?.lightning ? ` (epoch ${ck.latest.lightning.epoch}, step ${ck.latest.lightning.step})` : ck.latest?.trainerState?.globalStep != null ? ` (step ${ck.latest.trainerState.globalStep})` : '';
-    row('Last saved', `${formatDuration(latest.ageSeconds)} ago${tag}`);
+    row('Last saved', `${seconds(latest.ageSeconds)} ago${tag}`);
     row('Location', show(latest.path));
     row('Size', formatBytes(latest.sizeBytes));
   } else row('Last saved', `none found (${ck.intervalNote})`);
-  row('Interval', json.checkpoints.intervalSeconds === null ? `unknown (${ck.intervalNote})` : `~${formatDuration(json.checkpoints.intervalSeconds)} (${ck.intervalNote})`);
+  row('Interval', json.checkpoints.intervalSeconds === null ? `unknown (${ck.intervalNote})` : `~${seconds(json.checkpoints.intervalSeconds)} (${ck.intervalNote})`);
   const next = ck.next(Date.now());
-  row('Next due', json.checkpoints.nextInSeconds === null ? `unknown (${next.formula})` : `in ~${formatDuration(json.checkpoints.nextInSeconds)} (estimate: ${next.formula})`);
+  row('Next due', json.checkpoints.nextInSeconds === null ? `unknown (${next.formula})` : `in ~${seconds(json.checkpoints.nextInSeconds)} (estimate: ${next.formula})`);
   row('Searched', `${ck.scan.roots.map(show).join(', ') || 'nothing'} (${ck.scan.visited} entries, depth ${SCAN_LIMITS.maxDepth}${ck.scan.truncated ? '; stopped at the entry limit' : ''})`);
 
   head('If Killed Now');
   const k = json.ifKilledNow;
   const gpuCount = gpus?.length ?? null;
   if (k.lostSeconds === null) warn('Work lost: unknown (start time unreadable)');
-  else warn(`Work lost: ${formatDuration(k.lostSeconds)} of compute since ${latest ? 'the last checkpoint' : 'the process started (no checkpoint found)'}`);
+  else warn(`Work lost: ${seconds(k.lostSeconds)} of compute since ${latest ? 'the last checkpoint' : 'the process started (no checkpoint found)'}`);
   if (k.gpuHoursLost === null) warn(`GPU-hours lost: unknown (${analysis.gpu.note ?? 'GPUs unknown'})`);
   else if (gpuCount) {
-    warn(`GPU-hours lost: ${k.gpuHoursLost.toFixed(2)} (${gpuCount} GPU${gpuCount > 1 ? 's' : ''} × ${formatDuration(k.lostSeconds)})`);
+    warn(`GPU-hours lost: ${k.gpuHoursLost.toFixed(2)} (${gpuCount} GPU${gpuCount > 1 ? 's' : ''} × ${seconds(k.lostSeconds)})`);
     const world = json.distributed?.worldSize;
     if (world && world > 1) out.push(`      whole job, if every rank holds as many GPUs and loses as much: ~${(k.gpuHoursLost * world).toFixed(2)} GPU-hours (estimate)`);
   } else good('GPU-hours lost: 0 (no GPU held)');
@@ -134,9 +140,10 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
     out.push('    DataLoader workers watch their parent and exit when it dies.');
   }
   if (analysis.helpers.length > 0) {
-    out.push('  Helpers serving it that are not descendants (they keep running):');
+    out.push('  Helpers serving it, left out of [S]/[K] (they exit by themselves when it ends):');
     for (const helper of analysis.helpers) {
-      out.push(wrap(`  - ${helper.role} (PID ${helper.entry.pid}, via ${helper.link}): ${truncate(helper.entry.cmdline.join(' '), 80)}`, width, '      '));
+      const where = helper.descendant ? 'a child in its own session' : 'not a descendant';
+      out.push(wrap(`  - ${helper.role} (PID ${helper.entry.pid}, via ${helper.link}; ${where}): ${truncate(helper.entry.cmdline.join(' '), 80)}`, width, '      '));
     }
   }
 
@@ -165,7 +172,8 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
 
   if (analysis.unreadable.length > 0) {
     out.push('');
-    out.push(wrap(`Not readable (process of ${json.user ?? 'another user'}; run as that user or root for these): ${analysis.unreadable.join('; ')}`, width, '  '));
+    out.push(`Not readable (process of ${json.user ?? 'another user'}; run as that user or root for these):`);
+    for (const item of analysis.unreadable) out.push(`  - ${item}`);
   }
   return `${out.join('\n')}\n`;
 }

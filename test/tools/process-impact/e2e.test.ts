@@ -1,0 +1,240 @@
+// End-to-end: the built dist/scripts/analyze_process_impact.mjs (the file users get) against a real fake training run.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installFakeSmi } from '../../support/fake-nvidia-smi.js';
+import { useTempDir } from '../../support/tmp.js';
+import { killFakeRuns, procState, startFakeRun, type FakeRun } from './fake-run.js';
+
+export const TOOL = fileURLToPath(new URL('../../../dist/scripts/analyze_process_impact.mjs', import.meta.url));
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built tool with node; never rejects. */
+export function runTool(args: string[], env: NodeJS.ProcessEnv = {}, options: { uid?: number; gid?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [TOOL, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000, ...options }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** PATH with a fake nvidia-smi that puts the trainer on GPUs 0 and 1 and a worker on GPU 1; GPU 2 is someone else's. */
+export function fakeSmiFor(binDir: string, run: FakeRun): string {
+  return installFakeSmi(binDir, [
+    {
+      match: ['--query-compute-apps'],
+      stdout: `GPU-aaaa-0000, ${run.pid}, 20480\nGPU-bbbb-1111, ${run.pid}, 20480\nGPU-bbbb-1111, ${run.workers[0]}, 512\nGPU-cccc-2222, 4000000, 1000\n`,
+    },
+    {
+      match: ['--query-gpu'],
+      stdout: '0, GPU-aaaa-0000, NVIDIA H100 80GB HBM3, 95, 21000, 81559\n1, GPU-bbbb-1111, NVIDIA H100 80GB HBM3, 93, 21500, 81559\n2, GPU-cccc-2222, NVIDIA H100 80GB HBM3, 0, 1000, 81559\n',
+    },
+  ]);
+}
+
+const temp = useTempDir('dp-impact-');
+afterEach(() => killFakeRuns());
+
+describe('analyze_process_impact against a running fake training run', () => {
+  it('reports every fact in --json', async () => {
+    const run = await startFakeRun(temp());
+    const path = fakeSmiFor(join(temp(), 'bin'), run);
+    const result = await runTool([String(run.pid), '--json', '--sample-ms', '50'], { PATH: path });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(Object.keys(report)).toEqual([
+      'pid', 'command', 'user', 'state', 'startedAt', 'runtimeSeconds', 'progress', 'resources', 'checkpoints', 'ifKilledNow', 'children', 'distributed', 'recommendations',
+    ]);
+    expect(report.pid).toBe(run.pid);
+    expect(report.command).toBe(`${process.execPath} train.mjs --epochs 60 --output_dir checkpoints`);
+    expect(report.user).toEqual(expect.any(String));
+    expect(report.state).toMatch(/^[RS] \((running|sleeping)\)$/);
+    expect(Date.parse(report.startedAt)).toBeGreaterThan(Date.now() - 120_000);
+    expect(report.runtimeSeconds).toBeGreaterThanOrEqual(0);
+
+    expect(Object.keys(report.progress)).toEqual(['current', 'total', 'unit', 'percent', 'source', 'etaSeconds']);
+    expect(report.progress).toMatchObject({ unit: 'epoch', total: 60 });
+    expect(report.progress.current).toBeGreaterThanOrEqual(46);
+    expect(report.progress.source).toContain(run.logPath);
+    expect(report.progress.source).toContain('tqdm bar');
+    expect(report.progress.etaSeconds).toEqual(expect.any(Number));
+
+    expect(Object.keys(report.resources)).toEqual(['cpuPercent', 'threads', 'rssBytes', 'peakRssBytes', 'gpus']);
+    expect(report.resources.cpuPercent).toEqual(expect.any(Number));
+    expect(report.resources.threads).toBeGreaterThanOrEqual(1);
+    expect(report.resources.rssBytes).toBeGreaterThan(0);
+    expect(report.resources.peakRssBytes).toBeGreaterThanOrEqual(report.resources.rssBytes);
+    expect(report.resources.gpus).toEqual([
+      { index: 0, uuid: 'GPU-aaaa-0000', usedMemoryMiB: 20480 },
+      { index: 1, uuid: 'GPU-bbbb-1111', usedMemoryMiB: 20992 },
+    ]);
+
+    const latest = report.checkpoints.latest;
+    expect(Object.keys(latest)).toEqual(['path', 'modifiedAt', 'ageSeconds', 'sizeBytes']);
+    expect(latest.path).toMatch(new RegExp(`^${run.dir}/checkpoints/model_epoch_\\d+\\.pt$`));
+    expect(latest.sizeBytes).toBe(4096);
+    expect(latest.ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(report.checkpoints.intervalSeconds).toBeGreaterThan(0);
+    expect(report.checkpoints.nextInSeconds).toBeGreaterThanOrEqual(0);
+
+    const killed = report.ifKilledNow;
+    expect(killed.resumeFrom).toBe(latest.path);
+    expect(killed.writesInProgress).toEqual([join(run.dir, 'checkpoints', 'in_progress.pt')]);
+    expect(killed.lostSeconds).toBeGreaterThanOrEqual(0);
+    expect(killed.gpuHoursLost).toBeCloseTo((killed.lostSeconds / 3600) * 2, 3);
+
+    const role = (pid: number) => report.children.find((c: { pid: number }) => c.pid === pid)?.role;
+    expect(role(run.workers[0]!)).toBe('DataLoader worker');
+    expect(role(run.workers[1]!)).toBe('DataLoader worker');
+    expect(role(run.tensorboard)).toBe('TensorBoard');
+    expect(role(run.wandb)).toBe(`W&B service, a child in its own session (serves this process via --pid ${run.pid}; not signalled: it exits by itself when the process ends)`);
+    expect(report.children.find((c: { pid: number }) => c.pid === run.wandb).command).toContain(`--pid ${run.pid}`);
+
+    expect(report.distributed).toMatchObject({ launcher: 'torchrun', rank: 0, localRank: 0, worldSize: 4, masterAddr: '127.0.0.1', masterPort: 29500 });
+    expect(report.distributed.peers.count).toBe(3);
+    expect(report.distributed.peers.ifKilled).toContain('2 of 3 restarts left');
+    expect(report.distributed.peers.ifSuspended).toContain('10 min by default for NCCL');
+
+    expect(report.recommendations.map((r: { key: string; action: string; signal: string | null }) => [r.key, r.action, r.signal])).toEqual([
+      ['W', 'wait', null],
+      ['G', 'graceful', 'SIGTERM'],
+      ['S', 'suspend', 'SIGSTOP'],
+      ['K', 'kill', 'SIGKILL'],
+    ]);
+    expect(report.recommendations[0].reason).toContain('in_progress.pt');
+    // The run must still be alive: analysing never signals.
+    expect(procState(run.pid)).not.toBeNull();
+  });
+
+  it('prints the text report with every section', async () => {
+    const run = await startFakeRun(temp());
+    const path = fakeSmiFor(join(temp(), 'bin'), run);
+    const { code, stdout } = await runTool([String(run.pid), '--sample-ms', '50'], { PATH: path });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Process Impact Analysis - PID: ${run.pid} \\(node train\\.mjs\\)\\n═+\\n`));
+    const sections = ['Current State:', 'Resources:', 'Checkpoints:', 'If Killed Now:', 'Child Processes', 'Distributed Training Impact:', 'Recommendations:'];
+    const positions = sections.map((s) => stdout.indexOf(`\n${s}`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(stdout).toMatch(/Progress: {3}Epoch \d+\/60 \(\d+%\)/);
+    expect(stdout).toMatch(/GPU 0: {6}95% util \(whole GPU\), 20\.0 GiB used by this tree/);
+    expect(stdout).toMatch(/GPU 1: {6}93% util \(whole GPU\), 20\.5 GiB used by this tree/);
+    expect(stdout).toMatch(/Location: {3}checkpoints\/model_epoch_\d+\.pt/);
+    expect(stdout).toContain('Being written right now: checkpoints/in_progress.pt');
+    expect(stdout).toMatch(/GPU-hours lost: [\d.]+ \(2 GPUs × /);
+    expect(stdout).toContain(`- DataLoader worker (PID ${run.workers[0]})`);
+    expect(stdout).toContain(`- TensorBoard (PID ${run.tensorboard})`);
+    expect(stdout).toContain(`- W&B service (PID ${run.wandb}, via --pid ${run.pid}; a child in its own session)`);
+    expect(stdout).toContain('Rank:       0 of 4 (local rank 0) - the master rank');
+    expect(stdout).toContain('Master:     127.0.0.1:29500');
+    expect(stdout).toContain('[W] Wait');
+    expect(stdout).toContain('[G] Graceful shutdown (SIGTERM)');
+    expect(stdout).toContain('[S] Suspend (SIGSTOP)');
+    expect(stdout).toContain('[K] Kill now (SIGKILL)');
+    expect(stdout).toMatch(/Caught signals \(SigCgt\): .*SIGTERM/);
+    expect(stdout).not.toContain('\x1b[');
+  });
+
+  it('[G] sends the graceful signal, which the run handles', async () => {
+    const run = await startFakeRun(temp());
+    const result = await runTool([String(run.pid), '--action', 'graceful', '--yes', '--sample-ms', '0', '--no-gpu']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Sent SIGTERM to PID ${run.pid}`);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(readFileSync(join(run.dir, 'signals.log'), 'utf8')).toBe('SIGTERM\n');
+  });
+
+  it('[S] stops the process and its descendants', async () => {
+    const run = await startFakeRun(temp());
+    const result = await runTool([String(run.pid), '--action', 'suspend', '--yes', '--sample-ms', '0', '--no-gpu']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Sent SIGSTOP to PID ${run.pid} and 3 descendant(s). Resume with: kill -CONT ${run.pid}`);
+    for (const pid of [run.pid, ...run.workers, run.tensorboard]) expect(procState(pid)).toBe('T');
+    expect(procState(run.wandb)).not.toBe('T'); // a helper outside the tree is left alone
+    expect(existsSync(join(run.dir, 'signals.log'))).toBe(false);
+  });
+
+  it('[K] kills the process tree but not the helper outside it', async () => {
+    const run = await startFakeRun(temp());
+    const result = await runTool([String(run.pid), '--action', 'kill', '--yes', '--sample-ms', '0', '--no-gpu', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).pid).toBe(run.pid);
+    expect(result.stderr).toContain(`Sent SIGKILL to PID ${run.pid} and 3 descendant(s).`);
+    expect(result.stderr).toContain(`Left running: W&B service (PID ${run.wandb}): it exits by itself once PID ${run.pid} is gone.`);
+    expect(await run.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    for (const pid of [...run.workers, run.tensorboard]) {
+      for (let i = 0; i < 200 && !['Z', null].includes(procState(pid)); i += 1) await new Promise((r) => setTimeout(r, 10));
+      expect(['Z', null]).toContain(procState(pid));
+    }
+  });
+
+  it('[W] waits for the next complete checkpoint', async () => {
+    const run = await startFakeRun(temp());
+    const result = await runTool([String(run.pid), '--action', 'wait', '--poll-ms', '100', '--wait-timeout', '15', '--sample-ms', '0', '--no-gpu']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/New checkpoint: .*model_epoch_\d+\.pt \(4\.0 KiB/);
+    expect(procState(run.pid)).not.toBeNull();
+  });
+
+  it('refuses to signal a PID whose start time is not the analysed one', async () => {
+    const run = await startFakeRun(temp());
+    const { stdout } = await runTool([String(run.pid), '--json', '--sample-ms', '0', '--no-gpu']);
+    const startedAt = JSON.parse(stdout).startedAt as string;
+    const earlier = new Date(Date.parse(startedAt) - 1000).toISOString();
+    const result = await runTool([String(run.pid), '--action', 'kill', '--yes', '--expect-started-at', earlier, '--sample-ms', '0', '--no-gpu']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`analyze_process_impact: PID ${run.pid} started at ${startedAt}, not at ${earlier}: it is not the process you analysed (PID reused); nothing was signalled`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(procState(run.pid)).not.toBeNull();
+    // The same identity is accepted.
+    const again = await runTool([String(run.pid), '--action', 'suspend', '--yes', '--expect-started-at', startedAt, '--sample-ms', '0', '--no-gpu']);
+    expect(again.code).toBe(0);
+    expect(procState(run.pid)).toBe('T');
+  });
+
+  it('needs --yes to signal when there is no terminal', async () => {
+    const run = await startFakeRun(temp());
+    const result = await runTool([String(run.pid), '--action', 'kill', '--sample-ms', '0', '--no-gpu']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--action kill signals the process: add --yes to confirm');
+    expect(procState(run.pid)).not.toBeNull();
+  });
+
+  it('names what it cannot read in another user\'s process', async () => {
+    if (process.getuid?.() !== 0) {
+      // Not root: analyse PID 1 when another user owns it.
+      const owner = (await import('node:fs')).statSync('/proc/1').uid;
+      if (owner === process.getuid?.()) return void process.stderr.write('NOTICE: no process of another user to analyse: test skipped\n');
+      const result = await runTool(['1', '--json', '--sample-ms', '0', '--no-gpu']);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).pid).toBe(1);
+      return;
+    }
+    const run = await startFakeRun(temp());
+    const nobody = { uid: 65534, gid: 65534 };
+    const json = await runTool([String(run.pid), '--json', '--sample-ms', '20', '--no-gpu'], {}, nobody);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.pid).toBe(run.pid);
+    expect(report.resources.rssBytes).toBeGreaterThan(0);
+    expect(report.resources.gpus).toBeNull();
+    expect(report.distributed).toBeNull();
+    expect(report.progress).toBeNull();
+    const text = await runTool([String(run.pid), '--sample-ms', '20', '--no-gpu'], {}, nobody);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Not readable (process of');
+    expect(text.stdout).toContain('environment (environ): permission denied');
+    expect(text.stdout).toContain('open files (fd/, fdinfo/): permission denied');
+    expect(text.stdout).toContain('GPUs:       unknown (GPU query skipped (--no-gpu); its open files are not readable either');
+  });
+});

@@ -2,7 +2,7 @@
 // another active persona or you have them too) and its files (unless you edited them: kept, reported).
 import { DpError } from '../../shared/errors.js';
 import { canonicalId } from '../../shared/persona/registry.js';
-import { DpGenerator, type PersonaRequest } from '../../shared/yeoman/dp-generator.js';
+import { DpGenerator } from '../../shared/yeoman/dp-generator.js';
 
 export default class RemoveGenerator extends DpGenerator {
   private removed: string[] = [];
@@ -23,8 +23,7 @@ export default class RemoveGenerator extends DpGenerator {
         throw new DpError(`${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not active here`, `active personas: ${activeIds.join(', ') || 'none'}`, 2);
       }
       this.removed = names;
-      const keep: PersonaRequest[] = active.filter((a) => !names.includes(a.id)).map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
-      this.applyActive(keep);
+      this.applyActive(this.activeRequests().filter((a) => !names.includes(a.id)));
     });
   }
 

@@ -1,36 +1,21 @@
-// Applying a merge result straight to a directory: each file written to a temporary file and renamed
-// into place, in the order given (the record last), so an interrupted run leaves every file either
-// old or new. Used where no Yeoman run is involved and by tests of the merge on real files.
+// Writing to a directory: every target checked first (preflight), then each file written to a
+// temporary file beside it and renamed into place, in the order given (the record last), so an
+// interrupted run leaves every file either old or new, and the next run repairs the rest.
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Change, Reader } from './apply.js';
+import { preflight, resolveTarget } from './preflight.js';
 
 export function diskReader(root: string): Reader {
   return (path) => {
     try {
       return readFileSync(join(root, path), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw error;
     }
   };
-}
-
-export function writeChanges(root: string, changes: Change[]): void {
-  for (const change of changes) {
-    const full = join(root, change.path);
-    if (change.content === null) {
-      rmSync(full, { force: true });
-      continue;
-    }
-    mkdirSync(dirname(full), { recursive: true });
-    const temporary = join(dirname(full), `.${change.path.split('/').pop()}.dp-${process.pid}.tmp`);
-    writeFileSync(temporary, change.content);
-    // Keep the mode of a file being replaced (a user's 0600 CLAUDE.md stays 0600).
-    const mode = change.executable ? 0o755 : existingMode(full);
-    if (mode !== null) chmodSync(temporary, mode);
-    renameSync(temporary, full);
-  }
 }
 
 function existingMode(path: string): number | null {
@@ -38,5 +23,29 @@ function existingMode(path: string): number | null {
     return statSync(path).mode & 0o7777;
   } catch {
     return null;
+  }
+}
+
+/** Write one file atomically; `mode` (or else the mode of the file it replaces) is kept. */
+export function writeFileAtomically(target: string, content: string | Buffer, mode?: number): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const temporary = join(dirname(target), `.${basename(target)}.dp-${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, content);
+    const keep = mode ?? existingMode(target);
+    if (keep !== null) chmodSync(temporary, keep);
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+export function writeChanges(root: string, changes: Change[]): void {
+  preflight(root, changes);
+  for (const change of changes) {
+    const target = resolveTarget(root, change.path);
+    if (change.content === null) rmSync(target, { force: true });
+    else writeFileAtomically(target, change.content, change.executable ? 0o755 : undefined);
   }
 }

@@ -1,20 +1,20 @@
 // The base of every dp generator: options shared by all, and one operation, "make these personas the
-// active ones", that runs the merge against mem-fs and queues the writes. Errors are DpErrors:
-// thrown before anything is queued, so a refused run writes nothing.
+// active ones", that runs the merge against mem-fs and queues the writes. Errors are DpErrors, thrown
+// before anything is queued, so a refused run writes nothing. dp's commit (commit.ts) then writes
+// atomically with the record last, under the repository's lock.
 import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
+import { activeRequests, planRequests, type PersonaRequest } from '../engine/plan-active.js';
 import { applyPersonas, type ConflictPolicy, type Outcome } from '../merge/apply.js';
+import { holdLock, releaseLock } from '../merge/lock.js';
+import { preflight } from '../merge/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';
-import { planPersona } from '../plan/plan.js';
-import { loadPersona, userCommandNames } from '../persona/resolve.js';
+import { dpCommitTask } from './commit.js';
 import { canPrompt, memFsReader, onTerminal, queueChanges } from './io.js';
 import { formatOutcomes, summarize } from './report.js';
 
-export interface PersonaRequest {
-  id: string;
-  level?: string;
-}
+export type { PersonaRequest };
 
 const POLICIES: ConflictPolicy[] = ['ask', 'keep', 'markers'];
 
@@ -24,13 +24,23 @@ export interface DpOptions {
   [key: string]: unknown;
 }
 
+type FeatureStore = { findFeature?(name: string): unknown[] };
+
 export abstract class DpGenerator extends Generator {
   protected outcomes: Outcome[] = [];
   protected notes: string[] = [];
 
   constructor(args: string[], options: Record<string, unknown>) {
-    // inheritTasks: the lifecycle methods live on this base class, not on each thin persona generator.
-    super(args, options as never, { inheritTasks: true });
+    const self: { generator?: DpGenerator } = {};
+    // The first dp generator of a run provides the commit (a composing generator's own commit wins).
+    const store = (options.env as { composedStore?: FeatureStore } | undefined)?.composedStore;
+    const provideCommit = !(store?.findFeature?.('customCommitTask')?.length);
+    super(args, options as never, {
+      // inheritTasks: the lifecycle methods live on shared base classes, not on each thin persona generator.
+      inheritTasks: true,
+      ...(provideCommit ? { customCommitTask: () => self.generator!.commit() } : {}),
+    });
+    self.generator = this;
     this.option('on-conflict', {
       type: String,
       description:
@@ -57,22 +67,36 @@ export abstract class DpGenerator extends Generator {
     return parseRecord(memFsReader(this)(RECORD_PATH), generatorVersion());
   }
 
+  protected activeRequests(): PersonaRequest[] {
+    return activeRequests(this.currentRecord());
+  }
+
   /** Make exactly these personas active (in this order), merging everything against what is there. */
   protected applyActive(requests: PersonaRequest[], { restoreDeleted = false } = {}): void {
     const root = this.destinationRoot();
-    const personas = requests.map((request) => {
-      const persona = loadPersona(request.id, root);
-      const userCommands = persona.origin.kind === 'custom' ? userCommandNames(root, persona) : undefined;
-      return planPersona(persona, { level: request.level, userCommands });
-    });
-    const result = applyPersonas(memFsReader(this), personas, {
-      version: generatorVersion(),
-      onConflict: this.conflictPolicy(),
-      restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
-    });
-    queueChanges(this, result.changes);
-    this.outcomes = result.outcomes;
-    this.notes = result.notes;
+    holdLock(root);
+    try {
+      const result = applyPersonas(memFsReader(this), planRequests(root, requests), {
+        version: generatorVersion(),
+        onConflict: this.conflictPolicy(),
+        restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
+      });
+      preflight(root, result.changes);
+      queueChanges(this, result.changes);
+      this.outcomes = result.outcomes;
+      this.notes = result.notes;
+    } catch (error) {
+      releaseLock(root);
+      throw error;
+    }
+  }
+
+  private async commit(): Promise<void> {
+    try {
+      await dpCommitTask({ ...(this.env as never as object), root: this.destinationRoot() } as never)();
+    } finally {
+      releaseLock(this.destinationRoot());
+    }
   }
 
   /** Ask a question unless its answer came as an option; without a terminal a missing answer is an error. */
@@ -99,6 +123,7 @@ export abstract class DpGenerator extends Generator {
   }
 
   protected report(title: string): void {
+    releaseLock(this.destinationRoot());
     for (const line of formatOutcomes(this.outcomes, this.notes)) this.log(`  ${line}`);
     this.log(`dp: ${title}: ${summarize(this.outcomes)}`);
   }

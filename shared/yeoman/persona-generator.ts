@@ -1,6 +1,7 @@
 // A generator that applies one persona (yo dp:<persona>): the persona joins the active ones (or is
 // re-applied with new answers), and every active persona is merged with this version's templates.
 import { customPersonaWarnings, loadPersona } from '../persona/resolve.js';
+import { withPersona } from '../engine/plan-active.js';
 import { DpGenerator, type PersonaRequest } from './dp-generator.js';
 
 type Stored = Record<string, { level?: string }>;
@@ -50,12 +51,7 @@ export abstract class PersonaGenerator extends DpGenerator {
 
   async writing(): Promise<void> {
     await this.guard(() => {
-      const recorded = this.exclusive ? [] : (this.currentRecord()?.active ?? []);
-      const active: PersonaRequest[] = recorded.map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
-      const index = active.findIndex((a) => a.id === this.request.id);
-      if (index >= 0) active[index] = this.request;
-      else active.push(this.request);
-      this.applyActive(active);
+      this.applyActive(withPersona(this.exclusive ? [] : this.activeRequests(), this.request));
       this.rememberAnswers();
     });
   }

@@ -1,0 +1,31 @@
+// Personas requested -> what they should put in the repository. Shared by the generators (through
+// mem-fs) and the dp CLI (on disk), so both apply exactly the same plan.
+import { planPersona } from '../plan/plan.js';
+import type { DesiredPersona } from '../merge/apply.js';
+import type { PersonaRecord } from '../merge/record.js';
+import { loadPersona, userCommandNames } from '../persona/resolve.js';
+
+export interface PersonaRequest {
+  id: string;
+  level?: string;
+}
+
+export function planRequests(repoRoot: string, requests: PersonaRequest[]): DesiredPersona[] {
+  return requests.map((request) => {
+    const persona = loadPersona(request.id, repoRoot);
+    const userCommands = persona.origin.kind === 'custom' ? userCommandNames(repoRoot, persona) : undefined;
+    return planPersona(persona, { level: request.level, userCommands });
+  });
+}
+
+/** The requests that re-apply what the record says is active. */
+export function activeRequests(record: PersonaRecord | null): PersonaRequest[] {
+  return (record?.active ?? []).map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
+}
+
+/** Active personas with `request` added, or replacing the same persona (new answers). */
+export function withPersona(active: PersonaRequest[], request: PersonaRequest): PersonaRequest[] {
+  const index = active.findIndex((a) => a.id === request.id);
+  if (index < 0) return [...active, request];
+  return active.map((a, i) => (i === index ? request : a));
+}

@@ -1,44 +1,9 @@
 // End-to-end: the built dist/scripts/analyze_process_impact.mjs (the file users get) against a real fake training run.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installFakeSmi } from '../../support/fake-nvidia-smi.js';
 import { useTempDir } from '../../support/tmp.js';
-import { killFakeRuns, procState, startFakeRun, type FakeRun } from './fake-run.js';
-
-export const TOOL = fileURLToPath(new URL('../../../dist/scripts/analyze_process_impact.mjs', import.meta.url));
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the built tool with node; never rejects. */
-export function runTool(args: string[], env: NodeJS.ProcessEnv = {}, options: { uid?: number; gid?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [TOOL, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000, ...options }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** PATH with a fake nvidia-smi that puts the trainer on GPUs 0 and 1 and a worker on GPU 1; GPU 2 is someone else's. */
-export function fakeSmiFor(binDir: string, run: FakeRun): string {
-  return installFakeSmi(binDir, [
-    {
-      match: ['--query-compute-apps'],
-      stdout: `GPU-aaaa-0000, ${run.pid}, 20480\nGPU-bbbb-1111, ${run.pid}, 20480\nGPU-bbbb-1111, ${run.workers[0]}, 512\nGPU-cccc-2222, 4000000, 1000\n`,
-    },
-    {
-      match: ['--query-gpu'],
-      stdout: '0, GPU-aaaa-0000, NVIDIA H100 80GB HBM3, 95, 21000, 81559\n1, GPU-bbbb-1111, NVIDIA H100 80GB HBM3, 93, 21500, 81559\n2, GPU-cccc-2222, NVIDIA H100 80GB HBM3, 0, 1000, 81559\n',
-    },
-  ]);
-}
+import { fakeSmiFor, killFakeRuns, procState, runTool, startFakeRun } from './fake-run.js';
 
 const temp = useTempDir('dp-impact-');
 afterEach(() => killFakeRuns());

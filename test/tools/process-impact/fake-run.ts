@@ -1,3 +1,4 @@
+// Test support for the process-impact tests: a fake training run, the built-tool runner and a fake nvidia-smi for it.
 // A fake training run for the analyzer's end-to-end tests: a real Node process in a temp dir that
 // - writes "Epoch i/N" lines and tqdm-style bars redrawn with '\r' to train.log (its stdout and stderr),
 // - saves checkpoints/model_epoch_<i>.pt at the end of every (short) epoch and holds checkpoints/in_progress.pt
@@ -6,9 +7,11 @@
 //   child, all of which exit when their parent dies, and a detached "wandb-core --pid <trainer>" helper in its own
 //   session (not a descendant),
 // - records SIGTERM in signals.log and exits 0 (its caught-signal mask shows the handler).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installFakeSmi } from '../../support/fake-nvidia-smi.js';
 
 const SCRIPT = String.raw`
 import { spawn } from 'node:child_process';
@@ -28,7 +31,7 @@ if (role === '--worker') {
   const epochs = Number(process.env.FAKE_EPOCHS ?? 60);
   let epoch = Number(process.env.FAKE_START_EPOCH ?? 45);
   const batches = 10;
-  const batchMs = Number(process.env.FAKE_BATCH_MS ?? 40);
+  const batchMs = Number(process.env.FAKE_BATCH_MS ?? 20);
   process.on('SIGTERM', () => {
     appendFileSync(dir + '/signals.log', 'SIGTERM\n');
     process.exit(0);
@@ -138,3 +141,36 @@ export function procState(pid: number): string | null {
     return null;
   }
 }
+
+export const TOOL = fileURLToPath(new URL('../../../dist/scripts/analyze_process_impact.mjs', import.meta.url));
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built tool with node; never rejects. */
+export function runTool(args: string[], env: NodeJS.ProcessEnv = {}, options: { uid?: number; gid?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [TOOL, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 20_000, ...options }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** PATH with a fake nvidia-smi that puts the trainer on GPUs 0 and 1 and a worker on GPU 1; GPU 2 is someone else's. */
+export function fakeSmiFor(binDir: string, run: FakeRun): string {
+  return installFakeSmi(binDir, [
+    {
+      match: ['--query-compute-apps'],
+      stdout: `GPU-aaaa-0000, ${run.pid}, 20480\nGPU-bbbb-1111, ${run.pid}, 20480\nGPU-bbbb-1111, ${run.workers[0]}, 512\nGPU-cccc-2222, 4000000, 1000\n`,
+    },
+    {
+      match: ['--query-gpu'],
+      stdout: '0, GPU-aaaa-0000, NVIDIA H100 80GB HBM3, 95, 21000, 81559\n1, GPU-bbbb-1111, NVIDIA H100 80GB HBM3, 93, 21500, 81559\n2, GPU-cccc-2222, NVIDIA H100 80GB HBM3, 0, 1000, 81559\n',
+    },
+  ]);
+}
+

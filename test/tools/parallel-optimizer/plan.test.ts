@@ -1,0 +1,164 @@
+// The whole plan from command-line flags: strategies, the recommendation by Megatron's and ZeRO's guidance,
+// and the launch commands (torch/distributed/run.py docstring; ml-engineering's Slurm torchrun launcher).
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../shared/tools/lib/cli.js';
+import { buildReport, splitArgv } from '../../../shared/tools/parallel-optimizer/main.js';
+import { toJson, type Report } from '../../../shared/tools/parallel-optimizer/render.js';
+import { STRATEGY_NAMES } from '../../../shared/tools/parallel-optimizer/strategies.js';
+
+const GiB = 2 ** 30;
+const noDetection = () => Promise.reject(new Error('nvidia-smi must not be asked when flags describe the cluster'));
+
+async function plan(args: string): Promise<Report> {
+  const built = await buildReport(args.split(/\s+/).filter(Boolean), noDetection);
+  if (!built) throw new Error('help requested');
+  return built.report;
+}
+
+const row = (report: Report, name: string) => report.strategies.find((s) => s.name === name)!;
+const H100 = '--gpu-name H100 --interconnect nvlink --gpu-memory 80GiB';
+
+describe('strategies', () => {
+  it('evaluates all eight, in the documented order', async () => {
+    const report = await plan(`--params 7B --gpus 8 ${H100}`);
+    expect(report.strategies.map((s) => s.name)).toEqual([...STRATEGY_NAMES]);
+  });
+
+  it('model states follow the ZeRO paper: 16Ψ, 4Ψ + 12Ψ/N, 2Ψ + 14Ψ/N, 16Ψ/N', async () => {
+    const report = await plan(`--params 7B --gpus 8 ${H100}`);
+    expect(row(report, 'ddp').modelStatesBytesPerGpu).toBe(16 * 7e9);
+    expect(row(report, 'zero1').modelStatesBytesPerGpu).toBe(4 * 7e9 + (12 * 7e9) / 8);
+    expect(row(report, 'zero2').modelStatesBytesPerGpu).toBe(2 * 7e9 + (14 * 7e9) / 8);
+    expect(row(report, 'zero3').modelStatesBytesPerGpu).toBe((16 * 7e9) / 8);
+    expect(row(report, 'zero3-offload').modelStatesBytesPerGpu).toBe(4 * report.model.largestLayer);
+  });
+
+  it('traffic: DDP and ZeRO-1 one all-reduce of S = Ψ x 2 bytes; ZeRO-3 1.5x per micro-batch', async () => {
+    const report = await plan(`--params 7B --gpus 8 --global-batch 8 ${H100}`);
+    const S = 7e9 * 2;
+    expect(row(report, 'ddp').commBytesPerGpuPerStep).toBe((2 * 7 * S) / 8);
+    expect(row(report, 'zero1').commBytesPerGpuPerStep).toBe((2 * 7 * S) / 8);
+    expect(row(report, 'zero2').commBytesPerGpuPerStep).toBe((2 * 7 * S) / 8);
+    expect(row(report, 'zero3').commBytesPerGpuPerStep).toBe((3 * 7 * S) / 8);
+    expect(row(report, 'ddp').commSecondsPerStep).toBeCloseTo((2 * 7 * S) / 8 / 370e9, 12);
+  });
+
+  it('pipelines report the 1F1B bubble (p-1)/m, interleaved (p-1)/(v·m)', async () => {
+    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`);
+    const pp = row(report, 'pp');
+    expect(pp.layout).toEqual({ t: 1, p: 4, d: 8 });
+    expect(pp.microBatches).toBe(32);
+    expect(pp.bubbleFraction).toBe(3 / 32);
+    expect(row(report, 'ddp').bubbleFraction).toBeNull();
+    const interleaved = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 --interleave 2 ${H100}`);
+    expect(row(interleaved, 'pp').bubbleFraction).toBe(3 / 64);
+  });
+
+  it('tensor parallel within a node divides activations by t (TP + SP) and keeps its traffic on NVLink', async () => {
+    const report = await plan(`--params 70B --layers 80 --hidden-size 8192 --heads 64 --seq-len 4096 --nodes 2 --gpus-per-node 8 ${H100}`);
+    const tp = row(report, 'tp');
+    expect(tp.layout).toEqual({ t: 8, p: 1, d: 2 });
+    expect(tp.activationBytesPerGpu).toBe((34 * 4096 * 8192 * 80) / 8);
+    expect(tp.comm[0]).toMatchObject({ link: 'intra-node', bandwidth: 370e9 });
+  });
+});
+
+describe('recommendation', () => {
+  it('a small model fits on one GPU: DDP', async () => {
+    const report = await plan(`--params 125M --gpus 8 ${H100}`);
+    expect(report.recommendation.strategy).toBe('ddp');
+    expect(report.recommendation.reasons[0]).toMatch(/^ddp: .* <= 72\.00 GiB usable: the whole model trains on one GPU/);
+  });
+
+  it('7B on 8x 80 GiB: DDP does not fit, ZeRO-1 does with the same traffic', async () => {
+    const report = await plan(`--params 7B --gpus 8 ${H100}`);
+    expect(report.recommendation.strategy).toBe('zero1');
+    expect(report.recommendation.reasons.join('\n')).toContain('ZeRO-1/2 move the same volume as DDP');
+  });
+
+  it('20B on one H100 node: only ZeRO-3 fits, and its traffic hides behind compute', async () => {
+    const report = await plan(`--params 20B --gpus 8 ${H100}`);
+    expect(report.recommendation.strategy).toBe('zero3');
+    expect(report.recommendation.reasons.at(-1)).toMatch(/ZeRO-3 traffic takes .* vs .* of compute \(estimate\): it can overlap/);
+  });
+
+  it('GPT-3 175B on 8 nodes x 8 A100 80GB: Megatron layout, TP 8 inside nodes and PP across', async () => {
+    const report = await plan('--params 175B --layers 96 --hidden-size 12288 --heads 96 --nodes 8 --gpus-per-node 8 --gpu-memory 80GiB --gpu-name NVIDIA-A100-SXM4-80GB --interconnect nvlink');
+    expect(report.recommendation.strategy).toBe('3d');
+    expect(row(report, '3d').layout).toEqual({ t: 8, p: 4, d: 2 });
+    expect(report.recommendation.reasons.join('\n')).toContain('tensor model parallelism should generally be used up to degree g');
+  });
+
+  it('one GPU too small: CPU offload, with the CPU memory from DeepSpeed\'s estimator', async () => {
+    const report = await plan('--params 7B --gpus 1 --gpu-memory 24GiB');
+    expect(report.recommendation.strategy).toBe('zero3-offload');
+    expect(report.recommendation.reasons.join('\n')).toMatch(/CPU memory per node needed: \d+\.\d\d GiB by DeepSpeed's estimator/);
+  });
+
+  it('nothing fits: no strategy, and what to change', async () => {
+    const report = await plan('--params 7B --gpus 1 --gpu-memory 8GiB --seq-len 65536');
+    expect(report.recommendation.strategy).toBeNull();
+    expect(report.recommendation.reasons.at(-1)).toContain('no strategy fits');
+  });
+});
+
+describe('launch commands', () => {
+  it('one node: torchrun --standalone; several: c10d rendezvous on port 29400', async () => {
+    const one = await plan(`--params 7B --gpus 8 ${H100}`);
+    expect(one.launch.torchrun).toBe('torchrun --standalone --nnodes=1 --nproc-per-node=8 train.py --deepspeed ds_config.json');
+    expect(one.launch.settings[0]).toBe('ds_config.json: {"train_micro_batch_size_per_gpu":1,"gradient_accumulation_steps":4,"zero_optimization":{"stage":1},"bf16":{"enabled":true}}');
+    const many = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
+    expect(many.launch.torchrun).toMatch(
+      /^CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7 torchrun --nnodes=4 --nproc-per-node=8 --rdzv-id=\$JOB_ID --rdzv-backend=c10d --rdzv-endpoint=\$HOST_NODE_ADDR:29400 train\.py --tensor-model-parallel-size 8 /,
+    );
+  });
+
+  it('Slurm: one task per node, escaped \\$SLURM_PROCID, device order exported for model parallelism', async () => {
+    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
+    const slurm = report.launch.slurm;
+    expect(slurm).toContain('#SBATCH --nodes=4\n#SBATCH --ntasks-per-node=1\n#SBATCH --gres=gpu:8\n#SBATCH --exclusive');
+    expect(slurm).toContain('export CUDA_DEVICE_ORDER=PCI_BUS_ID');
+    expect(slurm).toContain('MASTER_ADDR=$(scontrol show hostnames $SLURM_JOB_NODELIST | head -n 1)');
+    expect(slurm).toContain('--node_rank \\$SLURM_PROCID --rdzv_endpoint $MASTER_ADDR:$MASTER_PORT --rdzv_backend c10d train.py');
+  });
+
+  it('--script and arguments after -- replace the suggestion; DDP needs no device order', async () => {
+    const built = await buildReport(['--params', '125M', '--gpus', '2', '--gpu-memory', '80GiB', '--script', 'my train.py', '--', '--lr', '3e-4'], noDetection);
+    expect(built!.report.launch.torchrun).toBe("torchrun --standalone --nnodes=1 --nproc-per-node=2 'my train.py' --lr 3e-4");
+  });
+});
+
+describe('--json', () => {
+  it('has exactly the documented keys', async () => {
+    const json = toJson(await plan(`--params 70B --nodes 2 --gpus-per-node 8 ${H100}`)) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(json)).toEqual(['model', 'cluster', 'strategies', 'deepspeed', 'recommendation', 'launch']);
+    expect(Object.keys(json.model!)).toEqual(['parameters', 'source']);
+    expect(Object.keys(json.cluster!)).toEqual(['nodes', 'gpusPerNode', 'totalGpus', 'gpuName', 'gpuMemoryBytes', 'intraNodeBusBandwidthGBps', 'interNodeBusBandwidthGBps', 'source']);
+    const strategies = json.strategies as unknown as Record<string, unknown>[];
+    expect(Object.keys(strategies[0]!)).toEqual(['name', 'modelStatesBytesPerGpu', 'activationBytesPerGpu', 'totalBytesPerGpu', 'fits', 'commBytesPerGpuPerStep', 'commSecondsPerStep', 'bubbleFraction']);
+    const ds = json.deepspeed as unknown as { zero2: object[]; zero3: object[] };
+    expect(Object.keys(ds.zero2[0]!)).toEqual(['offloadOptimizer', 'perGpuBytes', 'perCpuBytes']);
+    expect(Object.keys(ds.zero3[0]!)).toEqual(['offloadParam', 'offloadOptimizer', 'zeroInit', 'perGpuBytes', 'perCpuBytes']);
+    expect(Object.keys(json.recommendation!)).toEqual(['strategy', 'reasons']);
+    expect(Object.keys(json.launch!)).toEqual(['torchrun', 'slurm']);
+    expect(json.cluster).toMatchObject({ nodes: 2, gpusPerNode: 8, totalGpus: 16, gpuMemoryBytes: 80 * GiB, intraNodeBusBandwidthGBps: 370, interNodeBusBandwidthGBps: 360 });
+  });
+});
+
+describe('argument handling', () => {
+  it('negative numbers reach validation instead of being taken for flags', () => {
+    expect(splitArgv(['--gpus', '-2', '--', '-x'])).toEqual({ own: ['--gpus=-2'], script: ['-x'] });
+  });
+
+  it.each([
+    ['--params 7B --gpus 8 --gpu-memory 80GiB --global-batch 12', /--global-batch 12 is not a multiple of micro-batch x GPUs = 8/],
+    ['--params 7B --gpus 8 --gpu-memory 80GiB --precision fp8', /--precision must be one of bf16, fp16, fp32, got 'fp8'/],
+    ['--params 7B --gpus 8 --gpu-memory 0GiB', /--gpu-memory must be a memory size such as 80GiB/],
+    ['--params 7B --gpus 8 --gpu-memory 80GiB --mfu 1.5', /--mfu must be a fraction/],
+    ['--params 7B --gpus 8 --gpu-memory 80GiB --bus-bandwidth fast', /--bus-bandwidth must be a positive number \(GB\/s\)/],
+    ['--params 7B --gpus 8 --gpu-memory 80GiB --hidden-size 100 --heads 3 --layers 2', /hidden size 100 is not a multiple of 3 heads/],
+  ])('%s', async (args, message) => {
+    await expect(plan(args)).rejects.toThrow(message);
+    await expect(plan(args)).rejects.toBeInstanceOf(UsageError);
+  });
+});

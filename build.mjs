@@ -18,7 +18,8 @@ function tsFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return path === toolsDir ? [] : tsFiles(path);
+    // Tools are bundled on their own; only their shared library is also used by the CLI (dp doctor).
+    if (statSync(path).isDirectory()) return dirname(path) === toolsDir && name !== 'lib' ? [] : tsFiles(path);
     return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
   });
 }

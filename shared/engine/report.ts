@@ -3,11 +3,16 @@ import type { Outcome } from '../merge/apply.js';
 
 const QUIET = new Set(['unchanged']);
 
-export function formatOutcomes(outcomes: Outcome[], notes: string[]): string[] {
-  const width = Math.max(0, ...outcomes.map((o) => o.status.length));
-  const lines = outcomes
-    .filter((o) => !QUIET.has(o.status))
-    .map((o) => `${o.status.padEnd(width)}  ${o.path}${o.detail ? `  (${o.detail})` : ''}`);
+/** How a status reads in a report (dp upgrade says "upgraded" and "kept (yours)"). */
+export type Labels = Partial<Record<Outcome['status'], string>>;
+
+export const UPGRADE_LABELS: Labels = { updated: 'upgraded', kept: 'kept (yours)', 'kept-edited': 'kept (yours)', deleted: 'deleted (by you)' };
+
+export function formatOutcomes(outcomes: Outcome[], notes: string[], labels: Labels = {}): string[] {
+  const shown = outcomes.filter((o) => !QUIET.has(o.status));
+  const label = (o: Outcome) => labels[o.status] ?? o.status;
+  const width = Math.max(0, ...shown.map((o) => label(o).length));
+  const lines = shown.map((o) => `${label(o).padEnd(width)}  ${o.path}${o.detail ? `  (${o.detail})` : ''}`);
   for (const note of notes) lines.push(`note  ${note}`);
   return lines;
 }

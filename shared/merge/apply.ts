@@ -177,7 +177,7 @@ function applyFiles(
             write(file.content);
             outcomes.push({ path: file.path, status: 'restored' });
           } else {
-            outcomes.push({ path: file.path, status: 'deleted', detail: 'you deleted it; not restored (dp doctor --fix restores it)' });
+            outcomes.push({ path: file.path, status: 'deleted', detail: 'you deleted it; dp doctor --fix restores it' });
           }
           break;
       }
@@ -257,7 +257,7 @@ function applySections(
           text = upsertSection(text, persona.id, persona.section, CLAUDE_MD);
           note('restored', `section ${persona.id} restored`);
         } else {
-          note('deleted', `section ${persona.id}: you deleted it; not restored (dp doctor --fix restores it)`);
+          note('deleted', `section ${persona.id}: you deleted it; dp doctor --fix restores it`);
         }
         break;
       case 'unchanged':

@@ -12,7 +12,7 @@ import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js
 import { generatorVersion } from '../package-root.js';
 import { dpCommitTask } from './commit.js';
 import { canPrompt, memFsReader, onTerminal, queueChanges } from './io.js';
-import { formatOutcomes, summarize } from './report.js';
+import { formatOutcomes, summarize } from '../engine/report.js';
 
 export type { PersonaRequest };
 

@@ -1,0 +1,116 @@
+// dp doctor [--fix]: is the persona applied as recorded? Commands, tools and sections present, tools
+// executable, settings valid, no conflict left unresolved, nvidia-smi reachable, Node recent enough.
+// --fix restores what dp wrote and is missing (and tool modes); it never overwrites your edits.
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
+import { activeRequests } from '../../shared/engine/plan-active.js';
+import { DpError } from '../../shared/errors.js';
+import { CLAUDE_MD, SETTINGS_PATH, dpNewPath } from '../../shared/merge/apply.js';
+import { diskReader } from '../../shared/merge/disk.js';
+import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
+import { sectionBody } from '../../shared/merge/sections.js';
+import { parseSettings } from '../../shared/merge/settings-file.js';
+import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
+import { COMMON, parse } from '../args.js';
+import { repoRoot } from '../repo.js';
+
+type Level = 'ok' | 'warn' | 'problem';
+interface Finding {
+  level: Level;
+  text: string;
+  /** What --fix can do about it. */
+  fix?: 'restore' | 'chmod';
+  path?: string;
+}
+
+const MIN_NODE = [20, 17];
+
+function nodeFinding(): Finding {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  return { level: ok ? 'ok' : 'problem', text: `Node.js ${process.versions.node}${ok ? '' : ` is older than ${MIN_NODE.join('.')}: the installed tools need Node >= 20.17`}` };
+}
+
+function recordFindings(root: string, record: PersonaRecord): Finding[] {
+  const read = diskReader(root);
+  const findings: Finding[] = [];
+  for (const [path, entry] of Object.entries(record.managed.files)) {
+    const disk = read(path);
+    if (disk === null) {
+      findings.push({ level: 'problem', text: `${path} is missing (${entry.persona})`, fix: 'restore', path });
+      continue;
+    }
+    if (entry.executable && (statSync(join(root, path)).mode & 0o111) === 0) {
+      findings.push({ level: 'problem', text: `${path} is not executable`, fix: 'chmod', path });
+    }
+    if (/^<<<<<<< yours$/m.test(disk)) findings.push({ level: 'problem', text: `${path} still has conflict markers: resolve them by hand` });
+    if (existsSync(join(root, dpNewPath(path)))) findings.push({ level: 'warn', text: `${dpNewPath(path)} waits to be merged into ${path}, then deleted` });
+  }
+  const claude = read(CLAUDE_MD) ?? '';
+  for (const id of Object.keys(record.managed.sections)) {
+    if (sectionBody(claude, id, CLAUDE_MD) === null) findings.push({ level: 'problem', text: `${CLAUDE_MD} has no ${id} section`, fix: 'restore' });
+  }
+  for (const command of record.configuration.commands) {
+    if (!existsSync(join(root, command)) && !(command in record.managed.files)) findings.push({ level: 'warn', text: `${command} is listed by a custom persona but missing` });
+  }
+  const settingsText = read(SETTINGS_PATH);
+  if (settingsText === null) {
+    findings.push({ level: 'problem', text: `${SETTINGS_PATH} is missing`, fix: 'restore' });
+  } else {
+    try {
+      parseSettings(settingsText, SETTINGS_PATH);
+      findings.push({ level: 'ok', text: `${SETTINGS_PATH} is valid` });
+    } catch (error) {
+      findings.push({ level: 'problem', text: (error as DpError).message });
+    }
+  }
+  const declined = Object.values(record.managed.settings.declined.rules).flat();
+  if (declined.length > 0) findings.push({ level: 'warn', text: `rules you removed stay removed: ${declined.join(', ')}` });
+  const broken = findings.filter((f) => f.level === 'problem').length;
+  if (broken === 0) findings.unshift({ level: 'ok', text: `${record.active.map((a) => a.id).join(', ')} applied: ${Object.keys(record.managed.files).length} files and ${Object.keys(record.managed.sections).length} CLAUDE.md sections in place` });
+  return findings;
+}
+
+async function gpuFinding(record: PersonaRecord | null): Promise<Finding> {
+  const result = await runSmi(['-L'], { timeoutMs: 5000 });
+  const needed = record?.active.some((a) => a.id === 'data-scientist') ?? false;
+  if (result.ok) return { level: 'ok', text: `nvidia-smi reachable: ${result.stdout.trim().split('\n').length} GPU line(s)` };
+  return { level: needed ? 'warn' : 'ok', text: `${describeSmiFailure(result)}${needed ? ' (the GPU tools report this and exit with code 2)' : ''}` };
+}
+
+async function diagnose(root: string): Promise<{ findings: Finding[]; record: PersonaRecord | null }> {
+  const findings: Finding[] = [nodeFinding()];
+  let record: PersonaRecord | null = null;
+  try {
+    record = readRecordOnDisk(root);
+  } catch (error) {
+    findings.push({ level: 'problem', text: (error as DpError).message });
+    return { findings, record };
+  }
+  if (!record) findings.push({ level: 'problem', text: `no persona is applied here (no ${RECORD_PATH}): dp persona add <persona>` });
+  else findings.push(...recordFindings(root, record));
+  findings.push(await gpuFinding(record));
+  return { findings, record };
+}
+
+function print(findings: Finding[]): void {
+  for (const f of findings) process.stdout.write(`${f.level.padEnd(7)}  ${f.text}${f.fix ? '  (dp doctor --fix)' : ''}\n`);
+}
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const { values } = parse('doctor', argv, { ...COMMON, fix: { type: 'boolean' } });
+  const root = repoRoot(values.cwd);
+  let { findings, record } = await diagnose(root);
+  const fixable = findings.filter((f) => f.fix);
+  if (values.fix && record && fixable.length > 0) {
+    for (const f of fixable) if (f.fix === 'chmod' && f.path) chmodSync(join(root, f.path), 0o755);
+    if (fixable.some((f) => f.fix === 'restore')) applyOnDisk(root, activeRequests(record), { onConflict: 'keep', restoreDeleted: true });
+    process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);
+    ({ findings, record } = await diagnose(root));
+  }
+  print(findings);
+  const problems = findings.filter((f) => f.level === 'problem').length;
+  process.stdout.write(problems === 0 ? 'dp doctor: no problems\n' : `dp doctor: ${problems} problem(s)${findings.some((f) => f.fix) ? '; dp doctor --fix repairs those marked' : ''}\n`);
+  return problems === 0 ? 0 : 1;
+}

@@ -1,0 +1,88 @@
+// dp persona add | remove | switch | list
+import { activeRequests, withPersona, type PersonaRequest } from '../../shared/engine/plan-active.js';
+import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
+import { MENU, isAvailable, canonicalId } from '../../shared/persona/registry.js';
+import { customPersonaIds, loadPersona } from '../../shared/persona/resolve.js';
+import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
+import { levelFor } from '../levels.js';
+import { repoRoot } from '../repo.js';
+import { notActive, writeRun } from '../write-run.js';
+
+const ADD = { ...COMMON, ...WRITING, level: { type: 'string' } } as const;
+
+async function add(argv: string[], exclusive: boolean): Promise<number> {
+  const command = exclusive ? 'persona switch' : 'persona add';
+  const { values, positionals } = parse(command, argv, ADD);
+  if (positionals.length === 0) throw usage(`name the persona to ${exclusive ? 'switch to' : 'add'}`, command);
+  if (exclusive && positionals.length > 1) throw usage('switch takes one persona', command);
+  const root = repoRoot(values.cwd);
+  const record = readRecordOnDisk(root);
+  let requests: PersonaRequest[] = exclusive ? [] : activeRequests(record);
+  const added: string[] = [];
+  for (const name of positionals) {
+    const persona = loadPersona(name, root);
+    const level = await levelFor(root, persona, values.level, record);
+    requests = withPersona(requests, { id: persona.id, ...(level ? { level } : {}) });
+    added.push(persona.id);
+  }
+  return writeRun(root, requests, {
+    title: `${exclusive ? 'switched to' : 'added'} ${added.join(', ')}`,
+    dryRun: values['dry-run'],
+    onConflict: conflictOption(values['on-conflict'], command),
+  });
+}
+
+async function remove(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('persona remove', argv, { ...COMMON, ...WRITING });
+  if (positionals.length === 0) throw usage('name the persona to remove', 'persona remove');
+  const root = repoRoot(values.cwd);
+  const active = activeRequests(readRecordOnDisk(root));
+  const ids = positionals.map((name) => canonicalId(name) ?? name);
+  const missing = ids.filter((id) => !active.some((a) => a.id === id));
+  if (missing.length > 0) throw notActive(missing, active.map((a) => a.id));
+  return writeRun(root, active.filter((a) => !ids.includes(a.id)), {
+    title: `removed ${ids.join(', ')}`,
+    dryRun: values['dry-run'],
+    onConflict: conflictOption(values['on-conflict'], 'persona remove'),
+  });
+}
+
+function list(argv: string[]): number {
+  const { values } = parse('persona list', argv, { ...COMMON, json: { type: 'boolean' } });
+  const root = repoRoot(values.cwd);
+  const record = readRecordOnDisk(root);
+  const active = new Map((record?.active ?? []).map((a) => [a.id, a]));
+  const builtin = MENU.map((entry) => ({ ...entry, available: isAvailable(entry.id), active: active.has(entry.id), level: active.get(entry.id)?.level ?? null }));
+  const custom = customPersonaIds(root).map((id) => ({ id, active: active.has(id) }));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ builtin, custom, active: [...active.keys()] }, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write('Built-in personas:\n');
+  for (const p of builtin) {
+    const state = !p.available ? '(coming in a later version)' : p.active ? `* active${p.level ? ` (level ${p.level})` : ''}` : '';
+    const aliases = p.aliases.length ? `  aliases: ${p.aliases.join(', ')}` : '';
+    process.stdout.write(`  ${p.number}) ${p.id.padEnd(20)} ${p.displayName.padEnd(20)} ${state}${aliases}\n`.replace(/ +\n$/, '\n'));
+  }
+  process.stdout.write(custom.length ? `Your personas (profiles/personas/):\n${custom.map((c) => `  ${c.id}${c.active ? '  * active' : ''}`).join('\n')}\n` : 'Your personas: none (define one in profiles/personas/<id>.json)\n');
+  process.stdout.write(`Active here: ${[...active.keys()].join(', ') || 'none'}\n`);
+  return 0;
+}
+
+export async function personaCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'add':
+      return add(rest, false);
+    case 'switch':
+      return add(rest, true);
+    case 'remove':
+    case 'rm':
+      return remove(rest);
+    case 'list':
+    case 'ls':
+      return list(rest);
+    default:
+      throw usage(sub ? `unknown persona command "${sub}"` : 'persona needs a command: add, remove, switch or list', 'persona');
+  }
+}

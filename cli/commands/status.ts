@@ -1,0 +1,85 @@
+// dp status: active personas and levels, the generator version that applied them vs this one, the files
+// the user changed, the upgrades this version brings, and conflicts waiting in .dp-new files.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { planOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
+import { activeRequests } from '../../shared/engine/plan-active.js';
+import { generatorVersion } from '../../shared/package-root.js';
+import { diskReader } from '../../shared/merge/disk.js';
+import { RECORD_PATH, sha256 } from '../../shared/merge/record.js';
+import { dpNewPath, sectionDpNewPath, CLAUDE_MD } from '../../shared/merge/apply.js';
+import { sectionBody } from '../../shared/merge/sections.js';
+import { COMMON, parse } from '../args.js';
+import { repoRoot } from '../repo.js';
+
+export interface StatusReport {
+  root: string;
+  generatorVersion: string;
+  appliedWith: string | null;
+  active: Array<{ id: string; displayName: string; level: string | null; custom: boolean }>;
+  changedByYou: string[];
+  missing: string[];
+  upgradesAvailable: string[];
+  pendingConflicts: string[];
+}
+
+export function statusReport(root: string): StatusReport {
+  const record = readRecordOnDisk(root);
+  const read = diskReader(root);
+  const changedByYou: string[] = [];
+  const missing: string[] = [];
+  const pendingConflicts: string[] = [];
+  if (record) {
+    for (const [path, entry] of Object.entries(record.managed.files)) {
+      const disk = read(path);
+      if (disk === null) missing.push(path);
+      else if (sha256(disk) !== entry.sha256) changedByYou.push(path);
+      if (existsSync(join(root, dpNewPath(path)))) pendingConflicts.push(dpNewPath(path));
+    }
+    const claude = read(CLAUDE_MD) ?? '';
+    for (const [id, entry] of Object.entries(record.managed.sections)) {
+      const body = sectionBody(claude, id, CLAUDE_MD);
+      if (body === null) missing.push(`${CLAUDE_MD} (section ${id})`);
+      else if (sha256(body) !== entry.sha256) changedByYou.push(`${CLAUDE_MD} (section ${id})`);
+      if (existsSync(join(root, sectionDpNewPath(id)))) pendingConflicts.push(sectionDpNewPath(id));
+    }
+  }
+  const planned = record ? planOnDisk(root, activeRequests(record), { onConflict: 'keep' }) : null;
+  const upgradesAvailable = planned
+    ? planned.outcomes.filter((o) => ['updated', 'merged', 'conflict', 'created', 'removed'].includes(o.status)).map((o) => `${o.path} (${o.status === 'updated' ? 'upgrade' : o.status})`)
+    : [];
+  return {
+    root,
+    generatorVersion: generatorVersion(),
+    appliedWith: record?.version ?? null,
+    active: (record?.active ?? []).map((a) => ({ id: a.id, displayName: a.displayName, level: a.level ?? null, custom: a.custom ?? false })),
+    changedByYou,
+    missing,
+    upgradesAvailable,
+    pendingConflicts,
+  };
+}
+
+export function statusCommand(argv: string[]): number {
+  const { values } = parse('status', argv, { ...COMMON, json: { type: 'boolean' } });
+  const report = statusReport(repoRoot(values.cwd));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  const out: string[] = [`repository: ${report.root}`];
+  if (report.active.length === 0) {
+    out.push(`no persona is active here (no ${RECORD_PATH}); add one: dp persona add <persona>`);
+  } else {
+    out.push(`active: ${report.active.map((a) => `${a.id}${a.level ? ` (level ${a.level})` : ''}${a.custom ? ' (custom)' : ''}`).join(', ')}`);
+    const versions = report.appliedWith === report.generatorVersion ? `${report.generatorVersion} (current)` : `${report.appliedWith}; this is ${report.generatorVersion}`;
+    out.push(`applied with generator-dp ${versions}`);
+    const list = (title: string, items: string[], none: string) => out.push(items.length ? `${title}:\n${items.map((i) => `  ${i}`).join('\n')}` : `${title}: ${none}`);
+    list('changed by you (kept on upgrade, merged where the template changed)', report.changedByYou, 'none');
+    list('missing (dp doctor --fix restores them)', report.missing, 'none');
+    list('upgrades available (dp upgrade --dry-run shows them)', report.upgradesAvailable, 'none, up to date');
+    list('conflicts waiting for you (merge by hand, then delete the .dp-new file)', report.pendingConflicts, 'none');
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,21 @@
+// dp upgrade [--dry-run]: re-apply the active personas with this version's templates.
+import { activeRequests } from '../../shared/engine/plan-active.js';
+import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
+import { UPGRADE_LABELS } from '../../shared/engine/report.js';
+import { DpError } from '../../shared/errors.js';
+import { COMMON, WRITING, conflictOption, parse } from '../args.js';
+import { repoRoot } from '../repo.js';
+import { writeRun } from '../write-run.js';
+
+export async function upgradeCommand(argv: string[]): Promise<number> {
+  const { values } = parse('upgrade', argv, { ...COMMON, ...WRITING });
+  const root = repoRoot(values.cwd);
+  const record = readRecordOnDisk(root);
+  if (!record || record.active.length === 0) throw new DpError('no persona is active here, so there is nothing to upgrade', 'add one first: dp persona add <persona>', 1);
+  return writeRun(root, activeRequests(record), {
+    title: `upgrade from ${record.version}`,
+    dryRun: values['dry-run'],
+    onConflict: conflictOption(values['on-conflict'], 'upgrade'),
+    labels: UPGRADE_LABELS,
+  });
+}

@@ -1,0 +1,122 @@
+// create-dp-project: a new repository with personas applied (the entry point of the create-dp-project
+// package, which holds nothing else). Asks for what is missing on a terminal; scripts pass flags.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { DpError, formatError } from '../shared/errors.js';
+import { applyOnDisk } from '../shared/engine/apply-on-disk.js';
+import type { PersonaRequest } from '../shared/engine/plan-active.js';
+import { formatOutcomes } from '../shared/engine/report.js';
+import { MENU, availableBuiltinIds, isAvailable } from '../shared/persona/registry.js';
+import { loadPersona } from '../shared/persona/resolve.js';
+import { parse } from './args.js';
+import { choose, interactive } from './prompt.js';
+import { createInterface } from 'node:readline/promises';
+
+const HELP = `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git]
+
+Creates the directory (it must be new or empty unless --force), runs git init, writes a README and a
+.gitignore (with .claude/settings.local.json and CLAUDE.local.md), and applies the personas.
+Asks for the directory, personas and skill level on a terminal; without one, pass them as flags.
+
+  --persona <ids>   data-scientist (ds), software-architect (architect, sa), developer (dev),
+                    pm (product-manager), designer; several comma-separated
+  --level <level>   the developer persona's skill level: beginner, l1, l2, expert
+  --force           use a directory that is not empty (nothing in it is overwritten)
+  --no-git          do not run git init
+
+Example: npx create-dp-project my-model --persona data-scientist`;
+
+const GITIGNORE = ['node_modules/', '.env', '.env.*', '.claude/settings.local.json', 'CLAUDE.local.md', '*.dp-new'];
+
+async function ask(question: string, fallback: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(`${question} (${fallback}) `)).trim() || fallback;
+  } finally {
+    rl.close();
+  }
+}
+
+async function askPersonas(): Promise<string[]> {
+  const available = MENU.filter((entry) => isAvailable(entry.id));
+  process.stdout.write(`Personas:\n${available.map((e) => `  ${e.number}) ${e.displayName} (${e.id})`).join('\n')}\n`);
+  for (;;) {
+    const answer = await ask('Which personas? numbers or ids, comma-separated', String(available[0]!.number));
+    const ids = answer.split(',').map((part) => part.trim()).filter(Boolean);
+    const resolved = ids.map((id) => MENU.find((e) => String(e.number) === id || e.id === id || e.aliases.includes(id))?.id);
+    if (resolved.every((id) => id && isAvailable(id))) return resolved as string[];
+    process.stdout.write(`  choose among: ${availableBuiltinIds().join(', ')}\n`);
+  }
+}
+
+function prepareDirectory(target: string, force: boolean): void {
+  if (existsSync(target)) {
+    if (readdirSync(target).length > 0 && !force) {
+      throw new DpError(`${target} is not empty`, 'choose a new directory, or pass --force to add personas to it (nothing in it is overwritten)', 2);
+    }
+  } else {
+    mkdirSync(target, { recursive: true });
+  }
+}
+
+function writeScaffold(target: string, personas: string[], git: boolean): void {
+  if (git && !existsSync(join(target, '.git'))) {
+    const init = spawnSync('git', ['init', '-q'], { cwd: target, encoding: 'utf8' });
+    if (init.error || init.status !== 0) process.stderr.write(`create-dp-project: git init failed (${init.error?.message ?? init.stderr.trim()}); continuing without git\n`);
+  }
+  const readme = join(target, 'README.md');
+  if (!existsSync(readme)) {
+    writeFileSync(readme, `# ${basename(target)}\n\nAI-assistant personas applied with generator-dp: ${personas.join(', ')}.\nSee CLAUDE.md for the guidance and .claude/commands/ for the slash commands; \`dp status\` shows what is installed.\n`);
+  }
+  const gitignore = join(target, '.gitignore');
+  const present = existsSync(gitignore) ? readFileSync(gitignore, 'utf8').split('\n') : [];
+  const missing = GITIGNORE.filter((line) => !present.includes(line));
+  if (missing.length > 0) appendFileSync(gitignore, `${present.length && !present.at(-1) ? '' : present.length ? '\n' : ''}${missing.join('\n')}\n`);
+}
+
+export async function runCreate(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parse('', argv, {
+      persona: { type: 'string' },
+      level: { type: 'string' },
+      force: { type: 'boolean' },
+      'no-git': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (positionals.length > 1) throw new DpError('give one directory', 'create-dp-project <directory> --persona <id>', 2);
+    const canAsk = interactive();
+    const missingAnswer = (what: string, flag: string) => new DpError(`no ${what} given and no terminal to ask`, `pass ${flag}`, 2);
+    const dir = positionals[0] ?? (canAsk ? await ask('Project directory?', 'my-project') : undefined);
+    if (!dir) throw missingAnswer('directory', '<directory> (e.g. create-dp-project my-model --persona data-scientist)');
+    const names = values.persona?.split(',').map((p) => p.trim()).filter(Boolean) ?? (canAsk ? await askPersonas() : undefined);
+    if (!names?.length) throw missingAnswer('persona', '--persona <id>[,<id>...]');
+
+    const target = resolve(dir);
+    // Validate everything before the directory is created.
+    const personas = names.map((name) => loadPersona(name, target));
+    const requests: PersonaRequest[] = [];
+    for (const persona of personas) {
+      let level = values.level;
+      if (persona.levels && level === undefined) {
+        if (!canAsk) throw missingAnswer(`skill level for ${persona.displayName}`, `--level ${Object.keys(persona.levels).join('|')}`);
+        level = await choose(`${persona.displayName}: skill level?`, Object.entries(persona.levels).map(([value, l]) => ({ value, label: `${l.displayName}: ${l.description}` })));
+      }
+      requests.push({ id: persona.id, ...(persona.levels && level ? { level } : {}) });
+    }
+    prepareDirectory(target, values.force ?? false);
+    writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
+    const result = applyOnDisk(target, requests, { onConflict: 'keep' });
+    for (const line of formatOutcomes(result.outcomes, result.notes)) process.stdout.write(`  ${line}\n`);
+    const shown = relative(process.cwd(), target) || '.';
+    process.stdout.write(`\nCreated ${shown} with ${requests.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ')}.\nNext steps:\n  cd ${shown}\n  claude                      # start Claude Code: CLAUDE.md and the commands are in place\n  npx -p generator-dp dp status   # what is installed, and upgrades later\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${formatError(error).replace(/^dp: /, 'create-dp-project: ')}\n`);
+    return error instanceof DpError ? error.exitCode : 1;
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// dp: the command line of generator-dp. The same engine as the generators; commands load only what they
+// use (yeoman-environment only for the interactive menu), so most commands start in a fraction of Yeoman's time.
+import { DpError, formatError } from '../shared/errors.js';
+import { helpFor } from './help.js';
+
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => number | Promise<number>>> = {
+  persona: async () => (await import('./commands/persona.js')).personaCommand,
+  profile: async () => (await import('./commands/profile.js')).profileCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  upgrade: async () => (await import('./commands/upgrade.js')).upgradeCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
+  graduate: async () => (await import('./commands/graduate.js')).graduateCommand,
+};
+
+async function version(): Promise<string> {
+  return (await import('../shared/package-root.js')).generatorVersion();
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help') {
+    process.stdout.write(`${helpFor(rest)}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${await version()}\n`);
+    return 0;
+  }
+  if (command === '--help' || command === '-h') {
+    process.stdout.write(`${helpFor([])}\n`);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) throw new DpError(`unknown command "${command}"`, "run 'dp --help' for the commands", 2);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${helpFor([command, ...rest.filter((word) => !word.startsWith('-'))])}\n`);
+    return 0;
+  }
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${formatError(error)}\n`);
+    if (!(error instanceof DpError) && process.env.DP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = error instanceof DpError ? error.exitCode : 1;
+  },
+);

@@ -1,0 +1,42 @@
+// Answers (the developer's level, ...) live in .yo-rc.json under generator-dp.personas.<id>, where
+// Yeoman keeps a generator's configuration, so yo and dp re-runs find them and do not ask again.
+import { DpError } from '../errors.js';
+import type { Change, Reader } from '../merge/apply.js';
+import type { PersonaRequest } from './plan-active.js';
+
+export const YO_RC = '.yo-rc.json';
+const KEY = 'generator-dp';
+
+type YoRc = Record<string, unknown> & { [KEY]?: { personas?: Record<string, { level?: string }> } };
+
+function readYoRc(read: Reader): YoRc {
+  const text = read(YO_RC);
+  if (text === null) return {};
+  try {
+    const data = JSON.parse(text) as unknown;
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) return data as YoRc;
+  } catch {
+    // reported below
+  }
+  throw new DpError(`${YO_RC} is not a JSON object`, `fix or delete ${YO_RC} (it only holds answers), then run again`);
+}
+
+export function storedLevel(read: Reader, id: string): string | undefined {
+  return readYoRc(read)[KEY]?.personas?.[id]?.level;
+}
+
+/** The .yo-rc.json change that records these answers, or null when they are already there. */
+export function answersChange(read: Reader, requests: PersonaRequest[]): Change | null {
+  const yoRc = readYoRc(read);
+  const personas = { ...(yoRc[KEY]?.personas ?? {}) };
+  let changed = false;
+  for (const request of requests) {
+    const answers = request.level ? { level: request.level } : {};
+    if (JSON.stringify(personas[request.id]) === JSON.stringify(answers)) continue;
+    personas[request.id] = answers;
+    changed = true;
+  }
+  if (!changed) return null;
+  const next = { ...yoRc, [KEY]: { ...(yoRc[KEY] ?? {}), personas } };
+  return { path: YO_RC, content: `${JSON.stringify(next, null, 2)}\n` };
+}

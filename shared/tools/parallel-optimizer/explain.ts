@@ -135,7 +135,8 @@ function pipelineDiagram(report: Report): string[] {
   const m = pp.microBatches;
   if (p <= MAX_DRAWN) {
     const drawn = Math.min(m, MAX_DRAWN);
-    out.push(`  1F1B schedule${drawn < m ? ` (first ${drawn} of m = ${m} micro-batches drawn)` : ''}: F = forward, B = backward, .. = idle (bubble)`);
+    const notes = [drawn < m ? `first ${drawn} of m = ${m} micro-batches drawn` : '', training.interleave > 1 ? 'drawn without interleaving' : ''].filter(Boolean).join('; ');
+    out.push(`  1F1B schedule${notes ? ` (${notes})` : ''}: F = forward, B = backward, .. = idle (bubble)`);
     for (const line of renderSchedule(p, drawn)) out.push(`    ${line}`);
   }
   out.push(`  bubble: (p-1)/m = ${p - 1}/${m} = ${percent(pp.bubbleFraction)} of the ideal time (Narayanan et al. 2021); as a share of the total, (p-1)/(m+p-1) = ${percent(bubbleOfTotal(p, m))} (GPipe)`);

@@ -10,6 +10,8 @@ import type { Cluster } from './hardware.js';
 import type { StrategyName, StrategyResult, Training } from './strategies.js';
 
 export interface Launch {
+  /** The strategy the commands are for. */
+  strategy: StrategyName;
   torchrun: string;
   slurm: string;
   /** Framework settings that go with the command (DeepSpeed config, Megatron-LM flags), printed as text. */
@@ -106,5 +108,5 @@ export function launchCommands(cluster: Cluster, row: StrategyResult, training: 
     `srun --wait=60 --kill-on-bad-exit=1 bash -c "${inner}"`,
     '',
   ].join('\n');
-  return { torchrun, slurm, settings, deviceOrderMatters };
+  return { strategy: row.name, torchrun, slurm, settings, deviceOrderMatters };
 }

@@ -149,6 +149,9 @@ export function renderRecommendation(report: Report, style: Stylist): string[] {
   for (const reason of recommendation.reasons) out.push(`  - ${reason}`);
   out.push('');
   out.push(style('bold', `Launch (${report.cluster.nodes === 1 ? 'one node' : `${report.cluster.nodes} nodes: run on every node`})`));
+  if (recommendation.strategy === null) {
+    out.push(style('yellow', `  nothing fits: these commands are for ${launch.strategy}, the layout that needs the least memory per GPU, and it will not fit as planned`));
+  }
   out.push(`  ${launch.torchrun}`);
   for (const line of launch.settings) out.push(`  ${line}`);
   if (launch.deviceOrderMatters) out.push('  CUDA_DEVICE_ORDER=PCI_BUS_ID: CUDA then numbers GPUs in nvidia-smi (PCI bus) order, so tensor/pipeline groups land on the GPUs planned');

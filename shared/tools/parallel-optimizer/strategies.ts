@@ -258,12 +258,14 @@ export function searchLayout(input: PlanInput): { result: StrategyResult; candid
   }
   if (layouts.length === 0) layouts.push({ t: 1, p: 1, d: n });
   layouts.sort((a, b) => a.t * a.p - b.t * b.p || b.t - a.t);
+  let smallest: StrategyResult | null = null;
   for (const layout of layouts) {
     const result = modelParallel(input, '3d', layout, true);
     if (result.fits) return { result, candidates: layouts.length };
+    if (!smallest || result.totalBytesPerGpu < smallest.totalBytesPerGpu) smallest = result;
   }
-  const largest = layouts[layouts.length - 1]!;
-  return { result: modelParallel(input, '3d', largest, true), candidates: layouts.length };
+  // Nothing fits: show the layout that needs the least memory per GPU.
+  return { result: smallest!, candidates: layouts.length };
 }
 
 /** All eight rows, in the order. */

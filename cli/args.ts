@@ -19,7 +19,8 @@ export function parse<T extends Spec>(command: string, argv: string[], options: 
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]!.replace(/\.$/, '');
+    // node:util's messages add a sentence about '--' that does not help here.
+    const message = (error as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '');
     throw new DpError(message, `run 'dp ${command} --help' for its options`, 2);
   }
 }

@@ -96,13 +96,22 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
 
   const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
   const merged = mergeSettings(settings, contributions, previous.managed.settings);
-  record.managed.settings = merged.ownership;
-  const settingsOut = serializeSettings(merged.settings);
-  const settingsChanged = settings === null ? Object.keys(merged.settings).length > 0 : serializeSettings(settings) !== settingsOut;
-  if (settingsChanged) {
-    changes.push({ path: SETTINGS_PATH, content: settingsOut });
-    outcomes.push({ path: SETTINGS_PATH, status: settings === null ? 'created' : 'updated' });
-  } else if (settings !== null) {
+  const empty = Object.keys(merged.settings).length === 0;
+  const createdByDp = settings === null ? !empty : previous.managed.settings.createdFile === true;
+  record.managed.settings = { ...merged.ownership, ...(createdByDp && !empty ? { createdFile: true } : {}) };
+  if (settings === null) {
+    if (!empty) {
+      changes.push({ path: SETTINGS_PATH, content: serializeSettings(merged.settings) });
+      outcomes.push({ path: SETTINGS_PATH, status: 'created' });
+    }
+  } else if (empty && createdByDp) {
+    // dp created it and nothing of anyone's is left in it.
+    changes.push({ path: SETTINGS_PATH, content: null });
+    outcomes.push({ path: SETTINGS_PATH, status: 'removed' });
+  } else if (serializeSettings(settings) !== serializeSettings(merged.settings)) {
+    changes.push({ path: SETTINGS_PATH, content: serializeSettings(merged.settings) });
+    outcomes.push({ path: SETTINGS_PATH, status: 'updated' });
+  } else {
     outcomes.push({ path: SETTINGS_PATH, status: 'unchanged' });
   }
 

@@ -15,6 +15,7 @@ const ownershipSchema = z.object({
   rules: z.object({ deny: ruleMap, ask: ruleMap, allow: ruleMap }),
   env: z.record(z.string(), z.object({ value: z.string(), personas: z.array(z.string()) })),
   declined: z.object({ rules: z.object({ deny: z.array(z.string()), ask: z.array(z.string()), allow: z.array(z.string()) }), env: z.array(z.string()) }),
+  createdFile: z.boolean().optional(),
 });
 
 const managedContent = z.object({

@@ -18,6 +18,8 @@ export interface SettingsOwnership {
   env: Record<string, { value: string; personas: string[] }>;
   /** Entries dp added that the user has since removed: not added again while a persona still wants them. */
   declined: { rules: Record<RuleList, string[]>; env: string[] };
+  /** dp created the settings file, so it may delete it once nothing is left in it. */
+  createdFile?: boolean;
 }
 
 export interface SettingsContribution {

@@ -1,0 +1,154 @@
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dp } from '../support/cli.js';
+import { listFiles, read, snapshot } from '../support/generators.js';
+import { useTempDir } from '../support/tmp.js';
+
+const newDir = useTempDir('dp-cli-');
+
+describe('dp persona add / remove / list', () => {
+  it('adds a persona by alias, then a re-run writes nothing', async () => {
+    const dir = newDir();
+    const added = await dp(dir, ['persona', 'add', 'ds']);
+    expect(added.exitCode).toBe(0);
+    expect(added.stdout).toContain('created  scripts/gpu_monitor.mjs');
+    expect(added.stdout).toMatch(/dp: added data-scientist: \d+ created/);
+    expect(listFiles(dir)).toEqual(expect.arrayContaining(['.claude/persona.json', '.claude/settings.json', 'CLAUDE.md', 'scripts/parallel_optimizer.sh', '.yo-rc.json']));
+    const before = snapshot(dir);
+    const again = await dp(dir, ['persona', 'add', 'data-scientist']);
+    expect(again.stdout).toContain('dp: added data-scientist: nothing to do: everything is up to date');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('writes exactly what the generator writes (the same engine)', async () => {
+    const viaCli = newDir();
+    await dp(viaCli, ['persona', 'add', 'data-scientist']);
+    const { runIn } = await import('../support/generators.js');
+    const viaYo = newDir();
+    await runIn(viaYo, 'data-scientist');
+    for (const file of listFiles(viaYo)) expect(read(viaCli, file), file).toBe(read(viaYo, file));
+    expect(listFiles(viaCli)).toEqual(listFiles(viaYo));
+  });
+
+  it('--dry-run shows the diffs and writes nothing', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'CLAUDE.md'), '# mine\n');
+    const result = await dp(dir, ['persona', 'add', 'ds', '--dry-run']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('--- a/CLAUDE.md\n+++ b/CLAUDE.md\n # mine\n+<!-- dp:begin data-scientist -->');
+    expect(result.stdout).toContain('--- /dev/null\n+++ b/scripts/gpu_monitor.sh');
+    expect(result.stdout).toContain('(dry run, nothing written)');
+    expect(listFiles(dir)).toEqual(['CLAUDE.md']);
+  });
+
+  it('removes a persona, keeping a file the user edited', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    writeFileSync(join(dir, 'scripts/gpu_monitor.sh'), `${read(dir, 'scripts/gpu_monitor.sh')}# mine\n`);
+    const result = await dp(dir, ['persona', 'remove', 'ds']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/kept-edited\s+scripts\/gpu_monitor\.sh/);
+    expect(listFiles(dir)).toEqual(['.yo-rc.json', 'scripts/gpu_monitor.sh']);
+  });
+
+  it('lists personas with menu numbers, aliases and what is active', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    const result = await dp(dir, ['persona', 'list', '--json']);
+    const listed = JSON.parse(result.stdout);
+    expect(listed.active).toEqual(['data-scientist']);
+    expect(listed.builtin.map((p: { number: number; id: string }) => `${p.number} ${p.id}`)).toEqual(['1 developer', '2 software-architect', '3 data-scientist', '4 pm', '5 designer']);
+    const text = await dp(dir, ['persona', 'list']);
+    expect(text.stdout).toMatch(/3\) data-scientist\s+Data Scientist\s+\* active\s+aliases: ds/);
+  });
+
+  it('finds the repository root from a subdirectory, like git', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    mkdirSync(join(dir, 'src/deep'), { recursive: true });
+    const status = await dp(join(dir, 'src/deep'), ['status', '--json']);
+    expect(JSON.parse(status.stdout).root).toBe(dir);
+  });
+});
+
+describe('dp status, upgrade, doctor', () => {
+  it('status reports active personas, your changes and upgrades', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    writeFileSync(join(dir, '.claude/commands/data-science/gpu-optimize.md'), 'my own version\n');
+    const status = JSON.parse((await dp(dir, ['status', '--json'])).stdout);
+    expect(status.active).toEqual([{ id: 'data-scientist', displayName: 'Data Scientist', level: null, custom: false }]);
+    expect(status.appliedWith).toBe(status.generatorVersion);
+    expect(status.changedByYou).toEqual(['.claude/commands/data-science/gpu-optimize.md']);
+    expect(status.upgradesAvailable).toEqual([]);
+  });
+
+  it('upgrade --dry-run lists one line per file and writes nothing', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    const record = JSON.parse(read(dir, '.claude/persona.json'));
+    const { packBase, sha256 } = await import('../../shared/merge/record.js');
+    // As if an older version had written a different gpu_monitor.sh, still untouched by the user.
+    record.managed.files['scripts/gpu_monitor.sh'] = { ...record.managed.files['scripts/gpu_monitor.sh'], sha256: sha256('old\n'), base: packBase('old\n') };
+    writeFileSync(join(dir, '.claude/persona.json'), JSON.stringify(record));
+    writeFileSync(join(dir, 'scripts/gpu_monitor.sh'), 'old\n');
+    const before = snapshot(dir);
+    const result = await dp(dir, ['upgrade', '--dry-run']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/upgraded\s+scripts\/gpu_monitor\.sh/);
+    expect(result.stdout).toContain('-old\n+#!/bin/sh');
+    expect(snapshot(dir)).toEqual(before);
+    const real = await dp(dir, ['upgrade']);
+    expect(real.stdout).toMatch(/upgraded\s+scripts\/gpu_monitor\.sh/);
+    expect(read(dir, 'scripts/gpu_monitor.sh')).toContain('exec node');
+  });
+
+  it('doctor finds missing files and lost modes, and --fix repairs them', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    rmSync(join(dir, '.claude/commands/data-science/process-impact.md'));
+    chmodSync(join(dir, 'scripts/gpu_monitor.mjs'), 0o644);
+    const sick = await dp(dir, ['doctor']);
+    expect(sick.exitCode).toBe(1);
+    expect(sick.stdout).toContain('problem  .claude/commands/data-science/process-impact.md is missing (data-scientist)  (dp doctor --fix)');
+    expect(sick.stdout).toContain('problem  scripts/gpu_monitor.mjs is not executable');
+    expect(sick.stdout).toMatch(/Node\.js \d+\.\d+/);
+    expect(sick.stdout).toMatch(/nvidia-smi/);
+    const fixed = await dp(dir, ['doctor', '--fix']);
+    expect(fixed.exitCode).toBe(0);
+    expect(fixed.stdout).toContain('dp doctor: no problems');
+    expect(existsSync(join(dir, '.claude/commands/data-science/process-impact.md'))).toBe(true);
+  });
+});
+
+describe('dp refuses bad usage with one line and a hint', () => {
+  it.each([
+    [['bogus'], 2, 'dp: unknown command "bogus"'],
+    [['persona', 'add'], 2, 'dp: name the persona to add'],
+    [['persona', 'add', 'astronaut'], 2, 'dp: unknown persona "astronaut"'],
+    [['persona', 'add', 'ds', '--frobnicate'], 2, "dp: Unknown option '--frobnicate'"],
+    [['persona', 'add', 'ds', '--on-conflict', 'maybe'], 2, 'dp: --on-conflict must be keep or markers, got "maybe"'],
+    [['persona', 'remove', 'designer'], 2, 'dp: designer is not active here'],
+    [['upgrade'], 1, 'dp: no persona is active here, so there is nothing to upgrade'],
+    [['graduate'], 1, 'dp: the developer persona is not active here'],
+  ])('dp %j', async (args, code, message) => {
+    const dir = newDir();
+    const result = await dp(dir, args);
+    expect(result.exitCode).toBe(code);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(listFiles(dir)).toEqual([]);
+  });
+
+  it('--help for each command and --version', async () => {
+    const dir = newDir();
+    for (const words of [['persona', 'add'], ['persona', 'remove'], ['persona', 'switch'], ['persona', 'list'], ['status'], ['upgrade'], ['doctor'], ['graduate'], ['profile']]) {
+      const result = await dp(dir, [...words, '--help']);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain(`Usage: dp ${words.join(' ')}`);
+    }
+    const version = await dp(dir, ['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -152,7 +152,7 @@ export function resolveModel(flags: ModelFlags): ModelInfo {
   if (flags.largestLayer !== undefined) {
     largestLayer = flags.largestLayer;
     largestLayerSource = '--largest-layer';
-  } else if (summary?.largestLayer && flags.params === undefined) {
+  } else if (summary?.largestLayer) {
     largestLayer = summary.largestLayer.parameters;
     largestLayerSource = `checkpoint: ${summary.largestLayer.name} (tensors grouped by module, as DeepSpeed counts parameters(recurse=False))`;
   } else {

@@ -77,7 +77,8 @@ export function renderSummary(report: Report, style: Stylist): string[] {
   out.push(`  ${withCommas(model.parameters)} parameters (${formatCount(model.parameters)}) from ${model.source}`);
   for (const note of model.notes) out.push(`  ${note}`);
   const shape = model.shape;
-  out.push(`  shape: ${shape.layers} layers, hidden ${shape.hidden}, ${shape.heads} heads${shape.vocab ? `, vocab ${shape.vocab}` : ''} (${model.shapeSource})`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  out.push(`  shape: ${plural(shape.layers, 'layer')}, hidden ${shape.hidden}, ${plural(shape.heads, 'head')}${shape.vocab ? `, vocab ${shape.vocab}` : ''} (${model.shapeSource})`);
   out.push(`  largest layer: ${withCommas(model.largestLayer)} parameters (${model.largestLayerSource})`);
   out.push('');
   out.push(h('Cluster'));
@@ -104,7 +105,7 @@ export function renderSummary(report: Report, style: Stylist): string[] {
 
 export function renderStrategies(report: Report, style: Stylist): string[] {
   const out: string[] = [style('bold', 'Strategies (memory per GPU in GiB; traffic per GPU per optimizer step)')];
-  const header = [pad('strategy', 14), pad('layout', 9), pad('states', 9, true), pad('activ.', 9, true), pad('total', 9, true), pad('fits', 5, true), pad('traffic', 11, true), pad('comm time', 10, true), pad('bubble', 7, true), pad('efficiency', 11, true)].join(' ');
+  const header = [pad('strategy', 14), pad('layout', 9), pad('states', 9, true), pad('activ.', 9, true), pad('total', 9, true), pad('fits', 5, true), pad('traffic', 11, true), pad('comm time', 10, true), pad('bubble', 7, true), pad('est. effic.', 11, true)].join(' ');
   out.push(`  ${header}`);
   for (const s of report.strategies) {
     const fits = s.fits ? style('green', pad('yes', 5, true)) : style('red', pad('no', 5, true));
@@ -154,7 +155,9 @@ export function renderRecommendation(report: Report, style: Stylist): string[] {
   }
   out.push(`  ${launch.torchrun}`);
   for (const line of launch.settings) out.push(`  ${line}`);
-  if (launch.deviceOrderMatters) out.push('  CUDA_DEVICE_ORDER=PCI_BUS_ID: CUDA then numbers GPUs in nvidia-smi (PCI bus) order, so tensor/pipeline groups land on the GPUs planned');
+  if (launch.deviceOrderMatters) {
+    out.push("  CUDA_DEVICE_ORDER=PCI_BUS_ID: CUDA then numbers GPUs in nvidia-smi's PCI bus order (its default is fastest first), so ranks land on the GPUs this plan assumes");
+  }
   out.push('');
   out.push(style('bold', 'Slurm (sbatch)'));
   for (const line of launch.slurm.trimEnd().split('\n')) out.push(`  ${line}`);

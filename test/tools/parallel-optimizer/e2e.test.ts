@@ -117,7 +117,7 @@ describe('--json', () => {
     expect(json.recommendation.strategy).toBe('ddp');
     const text = await runTool(['--model', join(dir, 'model.safetensors'), '--gpus', '1', '--gpu-memory', '8GiB'], bare());
     expect(text.stdout).toContain('32 elements of integer/bool tensors (masks, ids, buffers) are not counted as parameters');
-    expect(text.stdout).toContain('shape: 1 layers, hidden 64, 4 heads, vocab 1000');
+    expect(text.stdout).toContain('shape: 1 layer, hidden 64, 4 heads, vocab 1000');
     expect(text.stdout).toContain("s = 512 (config.json's maximum");
   });
 });

@@ -1,0 +1,114 @@
+// The plain-text report. Every section says when it found nothing, and what it looked for.
+import { formatBytes } from '../lib/format.js';
+import type { Stylist } from '../lib/term.js';
+import type { ArchitectureFacts, DependencyCounts, Stack } from './types.js';
+
+const SHOWN = 50;
+
+const ROUTES_LOOKED_FOR =
+  'Express, Fastify, Koa, Hono, NestJS, Next.js (app and pages), Flask, FastAPI, Django urls.py, Go net/http, gin, echo, chi, gorilla/mux, Fiber, Spring, JAX-RS, Rails, Sinatra, Laravel, Symfony';
+const MODELS_LOOKED_FOR = 'Prisma models, SQL CREATE TABLE, SQLAlchemy, SQLModel, Django, TypeORM, JPA, Mongoose, Sequelize, Active Record';
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text.padEnd(width);
+}
+
+function dependencies(d: DependencyCounts): string {
+  if (d.total === null) return 'dependencies: not counted';
+  const split = d.runtime !== null && d.dev !== null ? ` (runtime ${d.runtime}, dev ${d.dev})` : ' (this format does not separate runtime from dev)';
+  return `dependencies: ${d.total}${split}`;
+}
+
+function stackLines(stack: Stack, s: Stylist): string[] {
+  const head = `  ${s('bold', stack.manifest)}  ${stack.ecosystem} · ${stack.language}${stack.name ? ` · ${stack.name}` : ''}`;
+  const detail = `    ${dependencies(stack.dependencies)}${stack.frameworks.length ? ` · frameworks: ${stack.frameworks.join(', ')}` : ''}`;
+  return [head, detail, ...stack.notes.map((n) => `    ${s('dim', `note: ${n}`)}`)];
+}
+
+function more(total: number, shown: number): string[] {
+  return total > shown ? [`  … and ${total - shown} more: run with --json for the full list`] : [];
+}
+
+export function renderText(facts: ArchitectureFacts, s: Stylist): string {
+  const out: string[] = [];
+  const heading = (text: string) => out.push('', s('bold', text));
+  const { scan } = facts;
+
+  out.push(s('bold', `Architecture facts for ${facts.root}`));
+  out.push(
+    `Scanned ${plural(scan.files, 'file')} in ${plural(scan.directories, 'directory', 'directories')}; read ${scan.filesRead} (caps: ${scan.maxFiles} files, ${formatBytes(scan.maxFileBytes, 0)} per file).`,
+  );
+  if (scan.fileCapHit) out.push(s('yellow', `The file cap (${scan.maxFiles}) was hit: the deepest files were not seen. Raise it with --max-files.`));
+  if (scan.skippedLargeCount) out.push(s('yellow', `${plural(scan.skippedLargeCount, 'file')} over ${formatBytes(scan.maxFileBytes, 0)} not read: ${scan.skippedLargeFiles.slice(0, 5).join(', ')}${scan.skippedLargeCount > 5 ? ', …' : ''}`));
+  if (scan.skippedDirectoryCount) out.push(`Left out: ${scan.skippedDirectories.slice(0, 8).join(' ')}${scan.skippedDirectoryCount > 8 ? ` and ${scan.skippedDirectoryCount - 8} more` : ''} (vendored, build or .gitignore'd).`);
+
+  heading(`Stacks (${plural(facts.stacks.length, 'manifest')})`);
+  if (facts.stacks.length === 0) out.push('  No manifest found (looked for package.json, pyproject.toml, requirements*.txt, setup.py, go.mod, Cargo.toml, pom.xml, build.gradle(.kts), Gemfile, composer.json, *.csproj).');
+  for (const stack of facts.stacks) out.push(...stackLines(stack, s));
+
+  heading('Languages (files by extension)');
+  out.push(facts.languages.length ? `  ${facts.languages.map((l) => `${l.language} ${l.files}`).join(', ')}` : '  No source files recognised.');
+
+  heading(`Directory map (depth ${facts.directories.depth}; files under each)`);
+  const width = Math.min(48, Math.max(...facts.directories.entries.map((e) => e.path.length + e.depth * 2)) + 2);
+  for (const entry of facts.directories.entries) out.push(`  ${pad(`${'  '.repeat(Math.max(0, entry.depth - 1))}${entry.path}`, width)}${entry.files}`);
+
+  heading('Services');
+  const { compose, kubernetes, procfile } = facts.services;
+  if (compose.length === 0) out.push('  docker-compose: none found (looked for docker-compose*.yml and compose*.yaml).');
+  for (const file of compose) {
+    out.push(`  ${s('bold', file.file)}: ${plural(file.services.length, 'service')}`);
+    const w = Math.max(...file.services.map((x) => x.name.length), 4) + 2;
+    for (const svc of file.services) {
+      const parts = [svc.image ? `image: ${svc.image}` : svc.build ? `build: ${svc.build}` : 'no image or build', svc.ports.length ? `ports ${svc.ports.join(', ')}` : '', svc.dependsOn.length ? `depends on ${svc.dependsOn.join(', ')}` : ''];
+      out.push(`    ${pad(svc.name, w)}${parts.filter(Boolean).join(' · ')}`);
+    }
+  }
+  if (kubernetes.length === 0) out.push('  Kubernetes: no manifests found (YAML files with apiVersion and kind).');
+  else {
+    out.push(`  Kubernetes: ${plural(kubernetes.length, 'resource')}`);
+    for (const r of kubernetes.slice(0, SHOWN)) {
+      out.push(`    ${pad(`${r.kind} ${r.name ?? '(no name)'}`, 30)}${r.images.length ? `images: ${r.images.join(', ')} ` : ''}${s('dim', `${r.file}:${r.line}`)}`);
+    }
+    out.push(...more(kubernetes.length, SHOWN));
+  }
+  if (procfile.length === 0) out.push('  Procfile: none found.');
+  for (const p of procfile) out.push(`  Procfile ${pad(p.name, 10)}${p.command} ${s('dim', `${p.file}:${p.line}`)}`);
+
+  const allRoutes = facts.truncated.routes ?? facts.routes.length;
+  heading(`HTTP routes (${allRoutes})`);
+  if (facts.routes.length === 0) out.push(`  None found (looked for ${ROUTES_LOOKED_FOR}).`);
+  for (const r of facts.routes.slice(0, SHOWN)) out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}`)}`);
+  out.push(...more(allRoutes, Math.min(SHOWN, facts.routes.length)));
+  if (facts.routes.length) {
+    out.push(s('dim', '  Paths as written. Prefixes are applied only where the same file declares them (router prefix=, Go groups,'));
+    out.push(s('dim', '  class-level mappings); MOUNT lines show where other routers are mounted, which is not followed.'));
+  }
+
+  const allModels = facts.truncated.models ?? facts.models.length;
+  heading(`Data models (${allModels})`);
+  if (facts.models.length === 0) out.push(`  None found (looked for ${MODELS_LOOKED_FOR}).`);
+  for (const m of facts.models.slice(0, SHOWN)) out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}`)}`);
+  out.push(...more(allModels, Math.min(SHOWN, facts.models.length)));
+
+  heading('Schemas');
+  if (facts.schemas.length === 0) out.push('  None found (looked for OpenAPI/Swagger, GraphQL, Protocol Buffers and Prisma files).');
+  for (const x of facts.schemas) {
+    const what = [x.kind === 'openapi' ? `OpenAPI ${x.version}` : x.kind === 'swagger' ? `Swagger ${x.version}` : x.kind, x.title ? `"${x.title}"` : '', x.count !== null ? `${x.count} ${x.countOf}` : '', x.detail ?? ''];
+    out.push(`  ${pad(x.file, 32)}${what.filter(Boolean).join(' · ')}`);
+  }
+
+  heading(`Diagram (Mermaid: ${plural(facts.diagram.nodes, 'node')}, ${plural(facts.diagram.edges, 'edge')})`);
+  out.push('```mermaid', facts.diagram.mermaid.trimEnd(), '```');
+
+  if (facts.notes.length) {
+    heading('Notes');
+    for (const note of facts.notes.slice(0, SHOWN)) out.push(`  - ${note}`);
+    out.push(...more(facts.notes.length, SHOWN));
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,164 @@
+// The facts analyze_architecture reports (the --json shape; docs/tools/analyze-architecture.md).
+// A fact that could not be determined is null or absent, never a guess.
+
+/** One file found by the walk: its path relative to the root, with forward slashes. */
+export interface WalkedFile {
+  path: string;
+}
+
+export interface ScanFacts {
+  /** Files seen by the walk (within the caps). */
+  files: number;
+  directories: number;
+  /** Files whose content was read for routes, models, schemas and services. */
+  filesRead: number;
+  maxFiles: number;
+  maxFileBytes: number;
+  /** True when the walk stopped at maxFiles: later files (deepest first) were not seen. */
+  fileCapHit: boolean;
+  /** Files larger than maxFileBytes that would have been read (first 50). */
+  skippedLargeFiles: string[];
+  skippedLargeCount: number;
+  /** Directories left out because of their name or the top-level .gitignore (first 50). */
+  skippedDirectories: string[];
+  skippedDirectoryCount: number;
+  /** Patterns read from the top-level .gitignore; null when there is none. */
+  gitignorePatterns: number | null;
+  /** Symbolic links are not followed. */
+  symlinksSkipped: number;
+}
+
+export interface DependencyCounts {
+  /** Every dependency the manifest declares; null when it could not be counted (e.g. a computed list). */
+  total: number | null;
+  /** Given only where the manifest itself separates runtime from development dependencies. */
+  runtime: number | null;
+  dev: number | null;
+  /** Counts per group exactly as the manifest names them (dependencies, devDependencies, [dev-dependencies], ...). */
+  groups: Record<string, number>;
+}
+
+export interface Stack {
+  manifest: string;
+  ecosystem: 'npm' | 'python' | 'go' | 'cargo' | 'maven' | 'gradle' | 'bundler' | 'composer' | 'nuget';
+  language: string;
+  /** The project name the manifest declares, null when it declares none. */
+  name: string | null;
+  dependencies: DependencyCounts;
+  /** Well-known frameworks and libraries among the declared dependencies. */
+  frameworks: string[];
+  /** What the reader could not interpret in this manifest. */
+  notes: string[];
+}
+
+export interface LanguageCount {
+  language: string;
+  files: number;
+}
+
+export interface DirectoryEntry {
+  /** Relative path with a trailing slash; '.' is the root. */
+  path: string;
+  depth: number;
+  /** Files under this directory, recursively, within the walk. */
+  files: number;
+}
+
+export interface ComposeService {
+  name: string;
+  line: number | null;
+  image: string | null;
+  /** The build context (`build: ./api` or `build.context`); null when the service is not built here. */
+  build: string | null;
+  /** As written: "8080:80", "127.0.0.1:5432:5432/tcp", or "published:target" from the long syntax. */
+  ports: string[];
+  dependsOn: string[];
+}
+
+export interface ComposeFile {
+  file: string;
+  services: ComposeService[];
+}
+
+export interface KubernetesResource {
+  file: string;
+  line: number;
+  apiVersion: string;
+  kind: string;
+  name: string | null;
+  namespace: string | null;
+  /** Container images of workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod...). */
+  images: string[];
+}
+
+export interface ProcfileProcess {
+  file: string;
+  line: number;
+  name: string;
+  command: string;
+}
+
+export interface Services {
+  compose: ComposeFile[];
+  kubernetes: KubernetesResource[];
+  procfile: ProcfileProcess[];
+}
+
+export interface Route {
+  /**
+   * GET, POST, ...; ANY when every method reaches the handler; PAGE for a page (Next.js); MOUNT for a
+   * prefix under which other routes are mounted; RESOURCES for a Rails/Laravel resource; null when the
+   * method could not be read.
+   */
+  method: string | null;
+  /** The path as written in the code (router prefixes mounted elsewhere are not applied). */
+  path: string;
+  framework: string;
+  file: string;
+  line: number;
+}
+
+export interface Model {
+  name: string;
+  kind: string;
+  file: string;
+  line: number;
+}
+
+export interface SchemaFile {
+  file: string;
+  kind: 'openapi' | 'swagger' | 'graphql' | 'protobuf' | 'prisma';
+  /** The spec version (OpenAPI/Swagger), null otherwise or when absent. */
+  version: string | null;
+  /** OpenAPI/Swagger info.title. */
+  title: string | null;
+  /** Prisma: the datasource provider; Protobuf: the package and services. */
+  detail: string | null;
+  /** OpenAPI: paths; GraphQL: type definitions; Protobuf: messages; Prisma: models. */
+  count: number | null;
+  countOf: string | null;
+}
+
+export interface Diagram {
+  mermaid: string;
+  nodes: number;
+  edges: number;
+}
+
+export interface ArchitectureFacts {
+  tool: 'analyze_architecture';
+  root: string;
+  scan: ScanFacts;
+  languages: LanguageCount[];
+  stacks: Stack[];
+  directories: { depth: number; entries: DirectoryEntry[] };
+  services: Services;
+  routes: Route[];
+  models: Model[];
+  schemas: SchemaFile[];
+  /** Lists cut at the result cap: name -> how many were found in all. */
+  truncated: Record<string, number>;
+  diagram: Diagram;
+  /** What could not be read or interpreted, in one line each. */
+  notes: string[];
+}

@@ -92,9 +92,15 @@ export function renderSummary(report: Report, style: Stylist): string[] {
   out.push(`  model states: ${training.bytes.convention}`);
   out.push(`  micro-batch b = ${training.microBatch} x sequence s = ${training.seqLen} (${training.seqLenSource}); global batch B = ${training.globalBatch} sequences per step (${training.globalBatchSource})`);
   out.push(`  activations: Korthikanti et al. 2022 Table 2, recompute ${training.recompute}${training.sequenceParallel ? ', sequence parallel with TP' : ', no sequence parallel'}; embeddings and logits not included`);
+  out.push(`  gradient payload S = ${withCommas(model.parameters)} parameters x ${training.bytes.grad} bytes (${training.precision} gradients) = ${gb(model.parameters * training.bytes.grad)}`);
   out.push(`  usable memory per GPU: ${gib(cluster.gpuMemoryBytes)} x ${(1 - training.headroom).toFixed(2)} = ${gib(usable)} (${percent(training.headroom, 0)} kept for CUDA context, NCCL buffers, fragmentation)`);
   if (training.peakFlops) {
-    out.push(`  compute per step (estimate): ${training.recompute === 'full' ? 8 : 6}·N·tokens FLOPs at MFU ${percent(training.mfu, 0)} x ${(training.peakFlops.value / 1e12).toFixed(0)} TFLOP/s per GPU`);
+    const tokens = training.globalBatch * training.seqLen;
+    const seconds = report.strategies[0]?.computeSeconds ?? null;
+    out.push(
+      `  compute per step (estimate): ${training.recompute === 'full' ? 8 : 6}·N·tokens = ${training.recompute === 'full' ? 8 : 6} x ${formatCount(model.parameters)} x ${withCommas(tokens)} tokens ` +
+        `at MFU ${percent(training.mfu, 0)} x ${(training.peakFlops.value / 1e12).toFixed(0)} TFLOP/s x ${cluster.totalGpus} GPUs = ${formatSeconds(seconds)} (without pipeline bubbles)`,
+    );
     out.push(`    MFU: ${training.mfuSource}`);
     out.push(`    peak: ${training.peakFlops.source}`);
   } else {

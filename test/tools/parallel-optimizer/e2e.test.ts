@@ -55,12 +55,16 @@ describe('text report', () => {
     // estimates say so
     expect(run.stdout).toContain('shape estimated from P ≈ 12·L·h²');
     expect(run.stdout).toContain('intra-node all-reduce busbw 24.8 GB/s: estimate: 80% of PCIe Gen4');
+    expect(run.stdout).toContain('gradient payload S = 7,000,000,000 parameters x 2 bytes (bf16 gradients) = 14.00 GB');
+    expect(run.stdout).toContain('compute time: unknown peak FLOP/s for this GPU; pass --peak-tflops');
   });
 
   it('--explain draws the splits and does the all-reduce arithmetic with the real numbers', async () => {
     const run = await runTool(['--params', '70B', '--nodes', '4', '--gpus-per-node', '8', '--gpu-memory', '80GiB', '--gpu-name', 'NVIDIA H100 80GB HBM3', '--interconnect', 'nvlink', '--explain'], bare());
     expect(run.code).toBe(0);
     const out = run.stdout;
+    expect(out).toContain('compute per step (estimate): 6·N·tokens = 6 x 70.00 B x 262,144 tokens at MFU 40% x 989 TFLOP/s x 32 GPUs = 8.70 s');
+    expect(out).toContain('MFU: assumed; Megatron-LM reached 52% of A100 peak');
     expect(out).toContain('Parallelization deep dive (--explain)');
     expect(out).toContain('payload S = 70,000,000,000 parameters x 2 bytes (bf16 gradients) = 140.00 GB');
     expect(out).toContain('bytes each GPU sends: 2(n-1)/n·S = 2 x 31/32 x 140.00 GB = 271.25 GB');

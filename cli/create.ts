@@ -10,8 +10,7 @@ import { formatOutcomes } from '../shared/engine/report.js';
 import { MENU, availableBuiltinIds, isAvailable } from '../shared/persona/registry.js';
 import { loadPersona } from '../shared/persona/resolve.js';
 import { parse } from './args.js';
-import { choose, interactive } from './prompt.js';
-import { createInterface } from 'node:readline/promises';
+import { ask, choose, closePrompts, interactive } from './prompt.js';
 
 const HELP = `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git]
 
@@ -28,15 +27,6 @@ Asks for the directory, personas and skill level on a terminal; without one, pas
 Example: npx create-dp-project my-model --persona data-scientist`;
 
 const GITIGNORE = ['node_modules/', '.env', '.env.*', '.claude/settings.local.json', 'CLAUDE.local.md', '*.dp-new'];
-
-async function ask(question: string, fallback: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return (await rl.question(`${question} (${fallback}) `)).trim() || fallback;
-  } finally {
-    rl.close();
-  }
-}
 
 async function askPersonas(): Promise<string[]> {
   const available = MENU.filter((entry) => isAvailable(entry.id));
@@ -118,5 +108,7 @@ export async function runCreate(argv: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`${formatError(error).replace(/^dp: /, 'create-dp-project: ')}\n`);
     return error instanceof DpError ? error.exitCode : 1;
+  } finally {
+    closePrompts();
   }
 }

@@ -41,10 +41,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
+  async (code) => {
+    (await import('./prompt.js')).closePrompts();
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    (await import('./prompt.js')).closePrompts();
     process.stderr.write(`${formatError(error)}\n`);
     if (!(error instanceof DpError) && process.env.DP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exitCode = error instanceof DpError ? error.exitCode : 1;

@@ -103,7 +103,6 @@ interface Build {
   layout: Layout;
   states: number;
   stateFormula: string;
-  tensorParallel: number;
   comm: CommPart[];
   notes: string[];
 }
@@ -196,7 +195,7 @@ function dataParallel(input: PlanInput, name: 'ddp' | 'zero1' | 'zero2' | 'zero3
     zero3: 'ZeRO-3 / FSDP FULL_SHARD (+ parameters sharded)',
     'zero3-offload': 'ZeRO-3 + CPU offload of parameters and optimizer',
   } as const;
-  return finish(input, { name, title: titles[name], layout: { t: 1, p: 1, d: n }, states, stateFormula, tensorParallel: 1, comm, notes });
+  return finish(input, { name, title: titles[name], layout: { t: 1, p: 1, d: n }, states, stateFormula, comm, notes });
 }
 
 /** Tensor parallel over t GPUs of a node, pipeline over p stages, data parallel over d (ZeRO-1 when zero1). */
@@ -235,7 +234,7 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
   const states = distributedOptimizer ? ((param + grad) * psi) / mp + (optimizer * psi) / (mp * d) : ((param + grad + optimizer) * psi) / mp;
   const stateFormula = distributedOptimizer ? `${param + grad}Ψ/(t·p) + ${optimizer}Ψ/(t·p·d)` : `${param + grad + optimizer}Ψ/(t·p)`;
   const titles = { tp: 'tensor parallel within each node', pp: 'pipeline parallel', '3d': 'TP x PP x DP (Megatron)' } as const;
-  return finish(input, { name, title: titles[name], layout, states, stateFormula, tensorParallel: t, comm, notes });
+  return finish(input, { name, title: titles[name], layout, states, stateFormula, comm, notes });
 }
 
 /**

@@ -191,6 +191,16 @@ describe('yo dp:developer level question', () => {
   });
 });
 
+describe('yo dp (the menu) with the developer persona', () => {
+  it('passes --level through: yo dp --persona 1 --level l1', async () => {
+    const dir = newDir();
+    const result = await runIn(dir, 'app', { options: { persona: '1', level: 'l1' } });
+    expect(result.askedQuestions).toEqual([]);
+    expect(listFiles(dir)).toEqual(filesOf('l1'));
+    expect(json(dir, '.claude/persona.json').active).toEqual([{ id: 'developer', displayName: 'Software Developer', level: 'l1' }]);
+  });
+});
+
 describe('yo dp:developer level change on a re-run', () => {
   const userClaude = '# Our team\n\nWe deploy on Fridays. Never.\n';
   const userRules = { allow: ['Bash(make test)'], ask: ['Bash(docker compose up *)'], deny: ['Bash(curl *)'] };
@@ -232,6 +242,20 @@ describe('yo dp:developer level change on a re-run', () => {
     expect(json(dir, '.claude/persona.json').active).toEqual([{ id: 'developer', displayName: 'Software Developer', level: 'expert' }]);
     expect(read(dir, '.yo-rc.json')).toContain('"level": "expert"');
     if (hasShared) expect(settingsSchemaErrors(settings)).toEqual([]);
+  });
+
+  it("keeps a command of the old level that the user edited, and reports it", async () => {
+    const dir = newDir();
+    await runIn(dir, 'developer', { options: { level: 'beginner' } });
+    const explain = '.claude/commands/dev/dev-explain.md';
+    const edited = `${read(dir, explain)}\nAlso draw a diagram.\n`;
+    writeFileSync(join(dir, explain), edited);
+    const result = await runIn(dir, 'developer', { options: { level: 'l1' } });
+    expect(read(dir, explain)).toBe(edited);
+    expect(listFiles(dir)).toEqual([...filesOf('l1'), explain].sort());
+    const outcomes = (result.generator as unknown as { outcomes: Array<{ path: string; status: string }> }).outcomes;
+    expect(outcomes).toContainEqual(expect.objectContaining({ path: explain, status: 'kept-edited' }));
+    expect(outcomes).toContainEqual(expect.objectContaining({ path: '.claude/commands/dev/dev-undo-safely.md', status: 'removed' }));
   });
 
   it('going back down (expert, then beginner) restores the beginner guardrails', async () => {

@@ -1,0 +1,66 @@
+// End to end from the packed tarballs, as users install them: npm pack of both packages, installed
+// into a temporary prefix, then the installed bins run in fresh repositories.
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFiles, read } from '../support/generators.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let work: string;
+let bin: string;
+
+async function sh(cwd: string, command: string, args: string[]) {
+  return execa(command, args, { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'dp-packed-'));
+  const packs = join(work, 'packs');
+  mkdirSync(packs);
+  await execa('npm', ['pack', '--silent', '--pack-destination', packs], { cwd: root });
+  await execa('npm', ['pack', '--silent', '-w', 'create-dp-project', '--pack-destination', packs], { cwd: root });
+  const prefix = join(work, 'prefix');
+  await execa('npm', ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(packs, 'generator-dp-0.1.0.tgz'), join(packs, 'create-dp-project-0.1.0.tgz')], { cwd: work });
+  bin = join(prefix, 'node_modules', '.bin');
+}, 180_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('installed from the packed tarballs', () => {
+  it('dp persona add / status / upgrade --dry-run / doctor / remove', async () => {
+    const repo = join(work, 'repo');
+    mkdirSync(repo);
+    const add = await sh(repo, join(bin, 'dp'), ['persona', 'add', 'data-scientist']);
+    expect(add.exitCode).toBe(0);
+    expect(add.stdout).toMatch(/dp: added data-scientist: \d+ created/);
+    // The installed tool runs in a repository with no node_modules.
+    const tool = await sh(repo, join(repo, 'scripts/parallel_optimizer.sh'), ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--json']);
+    expect(tool.exitCode).toBe(0);
+    expect(JSON.parse(tool.stdout).model.parameters).toBe(7e9);
+
+    const status = await sh(repo, join(bin, 'dp'), ['status', '--json']);
+    expect(JSON.parse(status.stdout).active.map((a: { id: string }) => a.id)).toEqual(['data-scientist']);
+    const upgrade = await sh(repo, join(bin, 'dp'), ['upgrade', '--dry-run']);
+    expect(upgrade.exitCode).toBe(0);
+    expect(upgrade.stdout).toContain('nothing to do: everything is up to date');
+    const doctor = await sh(repo, join(bin, 'dp'), ['doctor']);
+    expect(doctor.stdout).toContain('ok       data-scientist applied');
+    const remove = await sh(repo, join(bin, 'dp'), ['persona', 'remove', 'data-scientist']);
+    expect(remove.exitCode).toBe(0);
+    expect(listFiles(repo)).toEqual(['.yo-rc.json']);
+  });
+
+  it('create-dp-project non-interactive', async () => {
+    const result = await sh(work, join(bin, 'create-dp-project'), ['my-model', '--persona', 'ds']);
+    expect(result.exitCode).toBe(0);
+    expect(read(join(work, 'my-model'), 'CLAUDE.md')).toContain('<!-- dp:begin data-scientist -->');
+  });
+
+  it('package exports resolve generator-dp/generators/* for composing generators', async () => {
+    const resolved = await sh(join(work, 'prefix'), 'node', ['--input-type=module', '-e', "console.log(import.meta.resolve('generator-dp/generators/data-scientist'))"]);
+    expect(resolved.stdout.trim()).toMatch(/node_modules\/generator-dp\/dist\/generators\/data-scientist\/index\.js$/);
+  });
+});

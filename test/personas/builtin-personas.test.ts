@@ -63,12 +63,13 @@ describe('built-in personas', () => {
     });
 
     it('allows nothing blanket or broad and never bypasses permissions, at any level', () => {
-      for (const { level, plan } of plans(persona)) {
-        for (const rule of plan.permissions.allow) {
-          expect(isBlanketAllow(rule), `${rule} (${level})`).toBe(false);
-          expect(isBroadAllow(rule), `${rule} (${level})`).toBe(false);
+      const levels = [{ name: '(base)', permissions: persona.permissions }, ...Object.entries(persona.levels ?? {}).map(([name, level]) => ({ name, permissions: level.permissions }))];
+      for (const { name, permissions } of levels) {
+        for (const rule of permissions.allow) {
+          expect(isBlanketAllow(rule), `${rule} (${name})`).toBe(false);
+          expect(isBroadAllow(rule), `${rule} (${name})`).toBe(false);
         }
-        expect(JSON.stringify(plan.permissions), level).not.toContain('bypassPermissions');
+        expect(JSON.stringify(permissions), name).not.toContain('bypassPermissions');
       }
     });
   });

@@ -4,6 +4,8 @@
 // - fields are asked by canonical name and parsed by position (noheader, nounits);
 // - only compute contexts are listed; MIG rows carry the parent GPU's uuid;
 // - PIDs are host PIDs: inside a container without --pid=host they do not match /proc (see nvidiaDeviceMinors).
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
 import { parseCell, parseNumber, runSmi, splitRow, type SmiOptions, type SmiResult } from './nvidia-smi.js';
 
 export interface ComputeApp {
@@ -63,8 +65,27 @@ export type ComputeAppsResult =
   | { ok: true; apps: ComputeApp[]; gpus: GpuSummary[] }
   | { ok: false; failure: Extract<SmiResult, { ok: false }> };
 
-/** Both queries, concurrently, each with nvidia-smi's timeout. GPU summaries are optional (empty if that query fails). */
+/** Full path of an executable found on PATH (or the command itself when it has a '/'), else null. */
+export function findOnPath(command: string, path = process.env.PATH ?? ''): string | null {
+  const candidates = command.includes('/') ? [command] : path.split(':').filter(Boolean).map((dir) => join(dir, command));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/**
+ * Both queries, concurrently, each with nvidia-smi's timeout. GPU summaries are optional (empty if that query fails).
+ * A missing nvidia-smi is found on PATH first: no process is spawned just to fail with ENOENT.
+ */
 export async function queryComputeApps(options: SmiOptions = {}): Promise<ComputeAppsResult> {
+  const command = options.command ?? 'nvidia-smi';
+  if (!findOnPath(command)) return { ok: false, failure: { ok: false, failure: 'not-found', message: `${command} not found on PATH`, exitCode: null } };
   const [apps, gpus] = await Promise.all([runSmi(COMPUTE_APPS_ARGS, options), runSmi(GPU_SUMMARY_ARGS, options)]);
   if (!apps.ok) return { ok: false, failure: apps };
   return { ok: true, apps: parseComputeApps(apps.stdout), gpus: gpus.ok ? parseGpuSummary(gpus.stdout) : [] };

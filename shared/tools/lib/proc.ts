@@ -1,6 +1,6 @@
 // Reading Linux /proc. Facts: ../shared/research/impact.md §1.
 // /proc/PID/stat is split after the last ')' because the command name may contain spaces and ')'.
-import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 
 export interface ProcStat {
   pid: number;
@@ -43,11 +43,32 @@ export interface ProcEntry extends ProcStat {
   cmdline: string[];
 }
 
+const scratch = Buffer.allocUnsafe(16 * 1024);
+
+/**
+ * A /proc file as text, or null when unreadable. procfs files report size 0, so this reads until EOF into a reused
+ * buffer (open + read + close) instead of readFileSync's fstat-sized read: the process-table pass does it per process.
+ */
 function readText(path: string): string | null {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch {
     return null;
+  }
+  try {
+    let chunks: Buffer[] | null = null;
+    for (;;) {
+      const n = readSync(fd, scratch, 0, scratch.length, null);
+      if (chunks === null && n < scratch.length) return scratch.toString('utf8', 0, n);
+      chunks ??= [];
+      if (n === 0) return Buffer.concat(chunks).toString('utf8');
+      chunks.push(Buffer.from(scratch.subarray(0, n)));
+    }
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -77,6 +98,30 @@ export function readProcessTable(root = '/proc'): ProcEntry[] {
     if (!/^\d+$/.test(name)) continue;
     const entry = readProcess(Number(name), root);
     if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** argv of one process from /proc/PID/cmdline; empty for kernel threads, zombies and when unreadable. */
+export function readCmdline(pid: number, root = '/proc'): string[] {
+  return parseCmdline(readText(`${root}/${pid}/cmdline`));
+}
+
+/**
+ * The process table from stat alone, in one pass over /proc (no cmdline, no uid): the cheap pass for tools that need
+ * the tree for every process but the command line of only a few (read those with readCmdline).
+ */
+export function readStatTable(root = '/proc'): ProcStat[] {
+  const entries: ProcStat[] = [];
+  for (const name of readdirSync(root)) {
+    if (name.charCodeAt(0) > 57 || !/^\d+$/.test(name)) continue;
+    const text = readText(`${root}/${name}/stat`);
+    if (text === null) continue;
+    try {
+      entries.push(parseStat(text));
+    } catch {
+      // malformed: skip
+    }
   }
   return entries;
 }

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { ToolError, UsageError } from '../lib/cli.js';
 import { queryComputeApps, type ComputeAppsResult } from '../lib/compute-apps.js';
 import type { SmiOptions } from '../lib/nvidia-smi.js';
-import { readEnviron, readOpenFiles, readProcLink, readProcessTable, type OpenFile, type ProcRead } from '../lib/proc.js';
+import { readCmdline, readEnviron, readOpenFiles, readProcLink, readStatTable, type OpenFile, type ProcEntry, type ProcRead } from '../lib/proc.js';
 import { ancestorsOf, childTree, helperRole, isLauncher, isPython, type Helper, type TreeMember } from './children.js';
 import { checkIdentity, commandString, readProcessFacts, type ProcessFacts } from './identity.js';
 import { analyzeDistributed, type DistributedFacts } from './distributed.js';
@@ -56,12 +56,41 @@ export function assertLinux(root = '/proc'): void {
   if (!existsSync(`${root}/self/stat`)) throw new UsageError(`${root} is not mounted`, 'mount procfs (mount -t proc proc /proc) or run on the host');
 }
 
+/**
+ * The process table in one pass over /proc (stat only), with command lines read just for the processes that can
+ * matter: the descendants, the ancestors (launchers) and their children (a `| tee` reader), and every process started
+ * since the target (a helper naming it with `--pid` must have been started after it). Others keep an empty cmdline.
+ */
+export function processTable(target: ProcEntry, root = '/proc'): ProcEntry[] {
+  const stats = readStatTable(root).filter((s) => s.pid !== target.pid);
+  const childrenOf = new Map<number, number[]>();
+  for (const s of [...stats, target]) {
+    const siblings = childrenOf.get(s.ppid);
+    if (siblings) siblings.push(s.pid);
+    else childrenOf.set(s.ppid, [s.pid]);
+  }
+  const byPid = new Map(stats.map((s) => [s.pid, s]));
+  const need = new Set<number>();
+  for (let frontier = [target.pid]; frontier.length > 0; ) {
+    frontier = frontier.flatMap((pid) => childrenOf.get(pid) ?? []).filter((pid) => !need.has(pid));
+    for (const pid of frontier) need.add(pid);
+  }
+  for (let parent = byPid.get(target.ppid), depth = 0; parent && depth < 64; parent = byPid.get(parent.ppid), depth += 1) {
+    need.add(parent.pid);
+    if (depth < 4) for (const sibling of childrenOf.get(parent.pid) ?? []) need.add(sibling);
+    if (parent.pid <= 1) break;
+  }
+  for (const s of stats) if (s.startTicks >= target.startTicks) need.add(s.pid);
+  const table: ProcEntry[] = stats.map((s) => ({ ...s, uid: null, cmdline: need.has(s.pid) ? readCmdline(s.pid, root) : [] }));
+  table.push(target);
+  return table;
+}
+
 export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const root = options.root ?? '/proc';
   assertLinux(root);
   const facts = readProcessFacts(options.pid, root);
-  const table = readProcessTable(root).map((e) => (e.pid === facts.entry.pid ? facts.entry : e));
-  if (!table.some((e) => e.pid === facts.entry.pid)) table.push(facts.entry);
+  const table = processTable(facts.entry, root);
   const { tree, helpers } = childTree(facts.entry, table, root);
   const treePids = [facts.entry.pid, ...tree.map((m) => m.entry.pid)];
 

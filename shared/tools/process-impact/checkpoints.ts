@@ -2,7 +2,7 @@
 // weights) and Hugging Face/Accelerate checkpoint dirs (checkpoint-N/), under the process cwd and the directories its
 // arguments name (--output_dir, --checkpoint-dir, --save_dir, ...). Bounded in depth and entries.
 // Facts: impact.md §2.2 (Lightning names, last.ckpt links), §2.3 (checkpoint-<step>/, trainer_state.json), §2.4, §6.2.
-import { lstatSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { OpenFile } from '../lib/proc.js';
 import { parseLightningName, parseTrainerState, type TrainerState } from './progress.js';
@@ -137,32 +137,35 @@ export function scanCheckpoints(roots: string[], limits = SCAN_LIMITS): Checkpoi
     for (const { dir, depth } of frontier) {
       if (seenDirs.has(dir)) continue;
       seenDirs.add(dir);
-      let names: string[];
+      let entries: Dirent[];
       try {
-        names = readdirSync(dir);
+        entries = readdirSync(dir, { withFileTypes: true });
       } catch {
         continue;
       }
-      for (const name of names) {
+      for (const dirent of entries) {
         if (budget.left-- <= 0) {
           truncated = true;
           break;
         }
+        // The entry type comes with readdir: only checkpoint candidates cost a stat. Symlinks (Lightning's
+        // last.ckpt link) are not followed, so nothing is counted twice.
+        const name = dirent.name;
         const full = join(dir, name);
-        let stat: Stats;
-        try {
-          stat = lstatSync(full); // symlinks (Lightning's last.ckpt link) are not followed: no duplicates
-        } catch {
-          continue;
-        }
-        if (stat.isDirectory()) {
+        if (dirent.isDirectory()) {
           if (CHECKPOINT_DIR.test(name)) {
             const unit = dirUnit(full, budget);
             found.set(full, { path: full, kind: 'dir', lightning: null, ...unit });
           } else if (depth + 1 < limits.maxDepth && !SKIP_DIRS.has(name) && !SKIP_PREFIXES.includes(full)) {
             next.push({ dir: full, depth: depth + 1 });
           }
-        } else if (stat.isFile() && isCheckpointFile(name)) {
+        } else if (dirent.isFile() && isCheckpointFile(name)) {
+          let stat: Stats;
+          try {
+            stat = lstatSync(full);
+          } catch {
+            continue;
+          }
           found.set(full, { path: full, kind: 'file', mtimeMs: stat.mtimeMs, sizeBytes: stat.size, trainerState: null, lightning: parseLightningName(name) });
         }
       }

@@ -81,7 +81,7 @@ export function checkpointFacts(facts: ProcessFacts, cwd: string | null, openFil
       }
       if (roundedInterval === null || !latest) return { seconds: null, formula: intervalNote };
       const due = events[events.length - 1]! + roundedInterval * 1000;
-      const seconds = Math.round((due - now) / 1000);
+      const seconds = Math.round((due - now) / 1000) || 0; // no -0
       if (seconds < 0) return { seconds: 0, formula: `last save + interval ${roundedInterval} s passed ${-seconds} s ago: overdue` };
       return { seconds, formula: `last save + interval ${roundedInterval} s` };
     },

@@ -1,6 +1,5 @@
 // analyze_process_impact: what is lost if this process is killed now, and the safe way to stop it.
 // Usage and options: docs/tools/process-impact.md. Facts and sources: ../shared/research/impact.md.
-import { createInterface } from 'node:readline/promises';
 import { isMain, numberOption, parseToolArgs, runTool, ToolError, UsageError } from '../lib/cli.js';
 import { colorEnabled, stylist } from '../lib/term.js';
 import { performAction } from './actions.js';
@@ -58,7 +57,9 @@ function parseAction(raw: string | undefined): ActionName | undefined {
 }
 
 /** Questions on the terminal. One reader for the whole run: answers typed ahead are kept, not lost. */
-function terminalPrompter() {
+async function terminalPrompter() {
+  // Loaded only when a question is asked: most runs (--json, scripts) never need readline.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   return {
@@ -113,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!chosen && !(interactive && !values.json)) return 0;
   const needsConfirm = (name: ActionName) => name !== 'wait' && !values.yes;
   if (!chosen || needsConfirm(chosen)) {
-    const prompter = terminalPrompter();
+    const prompter = await terminalPrompter();
     try {
       if (!chosen) {
         const answer = (await prompter.ask('\nChoose [W]ait, [G]raceful, [S]uspend, [K]ill, or Enter to leave it running: ')).toLowerCase();

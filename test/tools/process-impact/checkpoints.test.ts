@@ -11,6 +11,8 @@ import {
   scanCheckpoints,
   writesInProgress,
 } from '../../../shared/tools/process-impact/checkpoints.js';
+import { checkpointFacts, progressFacts } from '../../../shared/tools/process-impact/facts.js';
+import type { ProcessFacts } from '../../../shared/tools/process-impact/identity.js';
 import { useTempDir } from '../../support/tmp.js';
 
 const temp = useTempDir('dp-ckpt-');
@@ -110,5 +112,43 @@ describe('save cadence', () => {
     const dir = { path: '/r/out/checkpoint-1000', mtimeMs: 0, sizeBytes: 0, kind: 'dir' as const, trainerState: null, lightning: null };
     expect(isBeingWritten(dir, writes)).toBe(true);
     expect(isBeingWritten({ ...dir, path: '/r/out/checkpoint-500' }, writes)).toBe(false);
+  });
+});
+
+describe('checkpoint facts and estimates', () => {
+  const facts = (cwd: string, startedAt: string) => ({ entry: { cmdline: ['python', 'train.py', '--output_dir', 'out'] }, startedAt }) as unknown as ProcessFacts;
+
+  it('estimates the next save from the interval of this run and the work lost since the latest save', () => {
+    const cwd = temp();
+    const now = Date.now();
+    const started = new Date(now - 3600_000).toISOString();
+    const t = (ago: number) => (now - ago * 1000) / 1000;
+    file(join(cwd, 'out', 'old-run.pt'), 10, t(7200)); // before this run started: not part of its cadence
+    for (const ago of [2400, 1800, 1200, 600]) file(join(cwd, 'out', `epoch_${ago}.pt`), 10, t(ago));
+    const ck = checkpointFacts(facts(cwd, started), cwd, new Map());
+    expect(ck.latest!.path).toBe(join(cwd, 'out', 'epoch_600.pt'));
+    expect(ck.intervalSeconds).toBe(600);
+    expect(ck.savesSinceStart).toBe(4);
+    expect(ck.next(now + 5000)).toEqual({ seconds: 0, formula: 'last save + interval 600 s passed 5 s ago: overdue' });
+    expect(ck.next(now - 60_000)).toEqual({ seconds: 60, formula: 'last save + interval 600 s' });
+    expect(ck.lostSeconds(now)).toBe(600);
+  });
+
+  it('uses save_steps and the live step rate for Hugging Face runs, and excludes a save in progress', () => {
+    const cwd = temp();
+    const now = Date.now();
+    file(join(cwd, 'out', 'checkpoint-500', 'model.safetensors'), 10, (now - 60_000) / 1000);
+    writeFileSync(join(cwd, 'out', 'checkpoint-500', 'trainer_state.json'), '{"global_step": 500, "max_steps": 2000, "save_steps": 500}');
+    utimesSync(join(cwd, 'out', 'checkpoint-500', 'trainer_state.json'), (now - 60_000) / 1000, (now - 60_000) / 1000);
+    file(join(cwd, 'out', 'checkpoint-1000', 'model.safetensors'), 10, now / 1000);
+    const writing = new Map([[1, [{ fd: 9, target: join(cwd, 'out', 'checkpoint-1000', 'model.safetensors'), pos: 10, flags: 1, writable: true }]]]);
+    const ck = checkpointFacts(facts(cwd, new Date(now - 600_000).toISOString()), cwd, writing);
+    expect(ck.latest!.path).toBe(join(cwd, 'out', 'checkpoint-500'));
+    expect(ck.writes.map((w) => w.path)).toEqual([join(cwd, 'out', 'checkpoint-1000', 'model.safetensors')]);
+    const progress = progressFacts([], ck);
+    expect(progress.json).toMatchObject({ current: 500, total: 2000, unit: 'step', percent: 25, etaSeconds: null });
+    expect(progress.json!.source).toContain('trainer_state.json (written with the latest checkpoint');
+    ck.applyProgress({ ...progress, parsed: { current: 620, total: 2000, unit: 'it', percent: 31, kind: 'tqdm bar', etaSeconds: 690, etaFormula: '', rate: { perSecond: 2, unit: 'it' } } });
+    expect(ck.next(now)).toEqual({ seconds: 190, formula: '(next multiple of save_steps 500: step 1000 - step 620) / 2.00 steps/s' });
   });
 });

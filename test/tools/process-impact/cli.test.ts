@@ -11,9 +11,17 @@ import { TOOL, killFakeRuns, procState, runTool, startFakeRun } from './fake-run
 
 const temp = useTempDir('dp-impact-cli-');
 const children: ChildProcess[] = [];
+const groups: number[] = [];
 afterEach(() => {
   killFakeRuns();
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pgid of groups.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // the group is gone
+    }
+  }
 });
 
 function start(command: string, args: string[], options: Parameters<typeof spawn>[2] = {}): ChildProcess {
@@ -89,6 +97,23 @@ describe('bad input: one clear line, never a stack trace', () => {
     const result = await pending;
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`analyze_process_impact: PID ${target.pid} exited during the analysis\n  nothing to stop any more; check its log for how it ended\n`);
+  });
+
+  it('reads progress through a `| tee log` pipeline', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'loop.js'), "let i = 0; setInterval(() => console.log('step ' + ++i + '/500 loss=1.0 4.00 it/s'), 20);");
+    // A process group of its own, so that the shell, node and tee all go at the end.
+    const shell = start('sh', ['-c', `'${process.execPath}' loop.js | tee run.log > /dev/null`], { cwd: dir, detached: true });
+    groups.push(shell.pid!);
+    expect(await waitFor(() => existsSync(join(dir, 'run.log')) && readFileSync(join(dir, 'run.log'), 'utf8').includes('step 3/500'))).toBe(true);
+    const kids = readFileSync(`/proc/${shell.pid}/task/${shell.pid}/children`, 'utf8').trim().split(' ').map(Number);
+    const node = kids.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('loop.js'))!;
+    const tee = kids.find((pid) => pid !== node)!;
+    const result = await runTool([String(node), '--json', '--sample-ms', '0', '--no-gpu']);
+    expect(result.code).toBe(0);
+    const progress = JSON.parse(result.stdout).progress;
+    expect(progress).toMatchObject({ unit: 'step', total: 500, etaSeconds: expect.any(Number) });
+    expect(progress.source).toBe(`'step ${progress.current}/500' line in ${join(dir, 'run.log')} (stdout via tee (PID ${tee}))`);
   });
 
   it('refuses to run anywhere but Linux', async () => {

@@ -116,7 +116,7 @@ describe('save cadence', () => {
 });
 
 describe('checkpoint facts and estimates', () => {
-  const facts = (cwd: string, startedAt: string) => ({ entry: { cmdline: ['python', 'train.py', '--output_dir', 'out'] }, startedAt }) as unknown as ProcessFacts;
+  const facts = (startedAt: string) => ({ entry: { cmdline: ['python', 'train.py', '--output_dir', 'out'] }, startedAt }) as unknown as ProcessFacts;
 
   it('estimates the next save from the interval of this run and the work lost since the latest save', () => {
     const cwd = temp();
@@ -125,7 +125,7 @@ describe('checkpoint facts and estimates', () => {
     const t = (ago: number) => (now - ago * 1000) / 1000;
     file(join(cwd, 'out', 'old-run.pt'), 10, t(7200)); // before this run started: not part of its cadence
     for (const ago of [2400, 1800, 1200, 600]) file(join(cwd, 'out', `epoch_${ago}.pt`), 10, t(ago));
-    const ck = checkpointFacts(facts(cwd, started), cwd, new Map());
+    const ck = checkpointFacts(facts(started), cwd, new Map());
     expect(ck.latest!.path).toBe(join(cwd, 'out', 'epoch_600.pt'));
     expect(ck.intervalSeconds).toBe(600);
     expect(ck.savesSinceStart).toBe(4);
@@ -142,7 +142,7 @@ describe('checkpoint facts and estimates', () => {
     utimesSync(join(cwd, 'out', 'checkpoint-500', 'trainer_state.json'), (now - 60_000) / 1000, (now - 60_000) / 1000);
     file(join(cwd, 'out', 'checkpoint-1000', 'model.safetensors'), 10, now / 1000);
     const writing = new Map([[1, [{ fd: 9, target: join(cwd, 'out', 'checkpoint-1000', 'model.safetensors'), pos: 10, flags: 1, writable: true }]]]);
-    const ck = checkpointFacts(facts(cwd, new Date(now - 600_000).toISOString()), cwd, writing);
+    const ck = checkpointFacts(facts(new Date(now - 600_000).toISOString()), cwd, writing);
     expect(ck.latest!.path).toBe(join(cwd, 'out', 'checkpoint-500'));
     expect(ck.writes.map((w) => w.path)).toEqual([join(cwd, 'out', 'checkpoint-1000', 'model.safetensors')]);
     const progress = progressFacts([], ck);

@@ -152,7 +152,7 @@ export function renderFrame(frame: Frame, options: RenderOptions): string {
   const gpus = frame.gpus ?? [];
   const head = [
     style('bold', 'gpu_monitor'),
-    frame.source ?? 'no GPU tool',
+    frame.source ?? (frame.problem ? 'no GPU data' : 'starting: asking nvidia-smi'),
     frame.gpus ? `${gpus.length} GPU${gpus.length === 1 ? '' : 's'}` : null,
     options.once ? null : `every ${seconds(options.intervalMs)}`,
     localTime(frame.at, options.once === true),

@@ -1,5 +1,5 @@
 // Host ML processes from a /proc tree written by the test (deterministic clock and CPU ticks).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HostScanner, isMlProcess, joinGpuProcesses, sameProgram } from '../../../shared/tools/gpu-monitor/host-procs.js';
@@ -73,19 +73,39 @@ describe('HostScanner', () => {
     expect(second.rssBytes).toBeGreaterThanOrEqual(1000 * 4096);
   });
 
-  it('notices a PID reused by a new ML process and one that exec()s into python', () => {
+  it('notices a launcher that exec()s into python at once, and an old process that does so at the next full pass', () => {
     let now = 0;
-    const root = fakeProc([{ pid: 300, comm: 'bash', argv: ['bash', 'run.sh'], cpuTicks: 1, startTicks: 50 }]);
-    const scanner = new HostScanner({ root, now: () => now, rescanMs: 10_000 });
+    const root = fakeProc([
+      { pid: 300, comm: 'bash', argv: ['bash', 'run.sh'], cpuTicks: 1, startTicks: 999.5 * hz }, // 0.5 s old
+      { pid: 301, comm: 'bash', argv: ['bash'], cpuTicks: 1, startTicks: 40 * hz },
+    ]);
+    const scanner = new HostScanner({ root, now: () => now, listMs: 0, rescanMs: 60_000, youngMs: 2000 });
     scanner.scan();
     expect(scanner.mlProcesses()).toEqual([]);
-    writeProcess(root, { pid: 300, comm: 'python', argv: ['python', 'train.py'], cpuTicks: 2, startTicks: 50 });
+    now = 1000;
+    writeProcess(root, { pid: 300, comm: 'python', argv: ['python', 'train.py'], cpuTicks: 2, startTicks: 999.5 * hz });
+    writeProcess(root, { pid: 301, comm: 'python3', argv: ['python3', 'serve.py'], cpuTicks: 2, startTicks: 40 * hz });
+    scanner.scan();
+    expect(scanner.mlProcesses().map((p) => p.pid)).toEqual([300]); // 301 was settled as bash: not re-read yet
+    now = 60_000;
+    scanner.scan();
+    expect(scanner.mlProcesses().map((p) => p.pid).sort()).toEqual([300, 301]);
+  });
+
+  it('between listings re-reads only the ML processes, and drops those that exited', () => {
+    let now = 0;
+    const root = fakeProc([{ pid: 500, comm: 'python', argv: ['python', 'a.py'], cpuTicks: 0, startTicks: 10 * hz }]);
+    const scanner = new HostScanner({ root, now: () => now, listMs: 5000 });
+    scanner.scan();
+    writeProcess(root, { pid: 501, comm: 'python', argv: ['python', 'b.py'], cpuTicks: 0, startTicks: 20 * hz });
+    writeProcess(root, { pid: 500, comm: 'python', argv: ['python', 'a.py'], cpuTicks: hz, startTicks: 10 * hz });
     now = 1000;
     scanner.scan();
-    expect(scanner.mlProcesses()).toEqual([]); // not re-read before the rescan period
-    now = 10_000;
+    expect(scanner.mlProcesses().map((p) => [p.pid, p.cpuPercent])).toEqual([[500, 100]]);
+    rmSync(join(root, '500'), { recursive: true });
+    now = 5000;
     scanner.scan();
-    expect(scanner.mlProcesses().map((p) => p.command)).toEqual(['python train.py']);
+    expect(scanner.mlProcesses().map((p) => p.pid)).toEqual([501]);
   });
 
   it('lists processes that hold a GPU even when they are not Python, with their GPU indices', () => {

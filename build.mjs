@@ -1,11 +1,14 @@
 // Build: TypeScript -> dist/ with esbuild (type checking is `npm run typecheck`).
-// - generators/, shared/ and cli/ are transpiled file by file (Yeoman looks generators up as dist/generators/*/index.js);
+// - generators/ and shared/ are transpiled file by file (Yeoman looks generators up as dist/generators/*/index.js);
+// - the dp CLI and create-dp-project are each bundled into one file (dist/cli/dp.js, dist/cli/create.js):
+//   loading one file instead of a few hundred modules is most of a fast cold start; Yeoman stays external
+//   (only `dp profile` loads it);
 // - each standalone tool (shared/tools/<tool>/tool.json) is bundled into one self-contained
 //   dist/scripts/<script>.mjs with a node shebang: the exact file the data-scientist persona installs.
 // Every output is written to a temporary file and renamed, so a test run reading dist/ while another
 // build runs never sees half a file.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,10 +40,38 @@ function writeAtomically(path, contents, mode = 0o644) {
   renameSync(temporary, path);
 }
 
+/** Files under dir, recursively. */
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
 export async function buildAll() {
-  const sources = ['generators', 'shared', 'cli'].flatMap((dir) => tsFiles(join(root, dir)));
+  const produced = new Set();
+  const write = (path, contents, mode) => {
+    writeAtomically(path, contents, mode);
+    produced.add(path);
+  };
+  const sources = ['generators', 'shared'].flatMap((dir) => tsFiles(join(root, dir)));
   const transpiled = await build({ ...common, entryPoints: sources, outdir: dist, outbase: root });
-  for (const file of transpiled.outputFiles) writeAtomically(file.path, file.contents);
+  for (const file of transpiled.outputFiles) write(file.path, file.contents);
+
+  for (const entry of ['dp', 'create']) {
+    const cli = await build({
+      ...common,
+      entryPoints: [join(root, 'cli', `${entry}.ts`)],
+      outfile: join(dist, 'cli', `${entry}.js`),
+      bundle: true,
+      external: ['yeoman-environment', 'yeoman-generator'],
+      minify: true,
+      // ejs is CommonJS and requires Node builtins.
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    });
+    for (const file of cli.outputFiles) write(file.path, file.contents, 0o755);
+  }
 
   for (const tool of toolManifests()) {
     const entry = join(tool.dir, 'main.ts');
@@ -57,8 +88,11 @@ export async function buildAll() {
       packages: 'bundle',
       banner: { js: '#!/usr/bin/env node' },
     });
-    for (const file of bundled.outputFiles) writeAtomically(file.path, file.contents, 0o755);
+    for (const file of bundled.outputFiles) write(file.path, file.contents, 0o755);
   }
+  // Outputs of sources that no longer exist go; a tool still being written keeps its last build.
+  const keep = (path) => produced.has(path) || (path.startsWith(join(dist, 'scripts')) && !path.endsWith('.tmp'));
+  for (const path of filesUnder(dist)) if (!keep(path)) rmSync(path, { force: true });
   return relative(root, dist);
 }
 

@@ -1,17 +1,20 @@
-// Cold time of applying the data-scientist persona to a fresh repository in a new process, and of the
-// no-op re-run, against `node -e 1` measured in the same run. Prints medians and ratios.
+// Cold start: applying the data-scientist persona to a fresh repository in a new process, and the
+// no-op re-run, each against `node -e 1` measured in the same run (median wall time of BENCH_ROUNDS).
+//   - dp persona add data-scientist   (the CLI: the engine without Yeoman start-up)
+//   - yo-style run through yeoman-environment (what `yo dp:data-scientist` and composing generators pay)
+// The no-op re-run must write no file: checked here by comparing mtimes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from '../build.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const dp = fileURLToPath(new URL('../dist/cli/dp.js', import.meta.url));
 const generator = fileURLToPath(new URL('../dist/generators/data-scientist/index.js', import.meta.url));
-const envUrl = import.meta.resolve('yeoman-environment');
-const applyScript = `
-const { createEnv } = await import(${JSON.stringify(envUrl)});
+const yeomanRun = `
+const { createEnv } = await import(${JSON.stringify(import.meta.resolve('yeoman-environment'))});
 const env = createEnv({ skipInstall: true });
 env.register(${JSON.stringify(generator)}, { namespace: 'dp:data-scientist' });
 await env.run(['dp:data-scientist'], { onConflict: 'keep' });
@@ -24,24 +27,49 @@ function timeMs(args, cwd) {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
+function mtimes(dir) {
+  const out = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[full] = statSync(full).mtimeMs;
+    }
+  };
+  walk(dir);
+  return JSON.stringify(out);
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 await buildAll();
-const baseline = [];
-const cold = [];
-const rerun = [];
+const samples = { base: [], dpCold: [], dpRerun: [], yoCold: [], yoRerun: [] };
+let rerunWrote = 0;
 for (let i = 0; i < ROUNDS; i += 1) {
-  const dir = mkdtempSync(join(tmpdir(), 'dp-bench-'));
+  const a = mkdtempSync(join(tmpdir(), 'dp-bench-'));
+  const b = mkdtempSync(join(tmpdir(), 'dp-bench-'));
   try {
-    baseline.push(timeMs(['-e', '1'], dir));
-    cold.push(timeMs(['--input-type=module', '-e', applyScript], dir));
-    rerun.push(timeMs(['--input-type=module', '-e', applyScript], dir));
+    samples.base.push(timeMs(['-e', '1'], a));
+    samples.dpCold.push(timeMs([dp, 'persona', 'add', 'data-scientist'], a));
+    const before = mtimes(a);
+    samples.dpRerun.push(timeMs([dp, 'persona', 'add', 'data-scientist'], a));
+    if (mtimes(a) !== before) rerunWrote += 1;
+    samples.yoCold.push(timeMs(['--input-type=module', '-e', yeomanRun], b));
+    const beforeYo = mtimes(b);
+    samples.yoRerun.push(timeMs(['--input-type=module', '-e', yeomanRun], b));
+    if (mtimes(b) !== beforeYo) rerunWrote += 1;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
   }
 }
-const base = median(baseline);
-console.log(`rounds: ${ROUNDS} (median wall time, new process each)`);
-console.log(`node -e 1                          ${base.toFixed(0).padStart(6)} ms   1.0x`);
-console.log(`apply data-scientist (cold)        ${median(cold).toFixed(0).padStart(6)} ms  ${(median(cold) / base).toFixed(1)}x`);
-console.log(`re-run, nothing to do              ${median(rerun).toFixed(0).padStart(6)} ms  ${(median(rerun) / base).toFixed(1)}x`);
+const base = median(samples.base);
+const row = (label, values) => console.log(`${label.padEnd(44)} ${median(values).toFixed(0).padStart(6)} ms  ${(median(values) / base).toFixed(1).padStart(5)}x`);
+console.log(`median of ${ROUNDS} rounds, new process each; ratio = time / (node -e 1)`);
+row('node -e 1 (baseline)', samples.base);
+row('dp persona add data-scientist (cold)', samples.dpCold);
+row('dp persona add data-scientist (no-op re-run)', samples.dpRerun);
+row('yeoman-environment run (cold)', samples.yoCold);
+row('yeoman-environment run (no-op re-run)', samples.yoRerun);
+console.log(`no-op re-runs that wrote a file: ${rerunWrote} of ${ROUNDS * 2}`);
+process.exitCode = rerunWrote === 0 ? 0 : 1;

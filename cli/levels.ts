@@ -5,6 +5,7 @@ import { storedLevel } from '../shared/engine/answers.js';
 import { diskReader } from '../shared/merge/disk.js';
 import type { PersonaRecord } from '../shared/merge/record.js';
 import type { Persona } from '../shared/persona/schema.js';
+import { resolveLevel } from '../shared/plan/plan.js';
 import { choose, interactive } from './prompt.js';
 
 export async function levelFor(root: string, persona: Persona, given: string | undefined, record: PersonaRecord | null): Promise<string | undefined> {
@@ -13,7 +14,7 @@ export async function levelFor(root: string, persona: Persona, given: string | u
     return undefined;
   }
   const known = given ?? storedLevel(diskReader(root), persona.id) ?? record?.active.find((a) => a.id === persona.id)?.level;
-  if (known !== undefined) return known;
+  if (known !== undefined) return resolveLevel(persona, known);
   const levels = Object.entries(persona.levels);
   if (!interactive()) {
     throw new DpError(`the ${persona.displayName} persona needs a skill level and there is no terminal to ask`, `pass --level ${levels.map(([id]) => id).join('|')}`, 2);

@@ -2,6 +2,7 @@
 // re-applied with new answers), and every active persona is merged with this version's templates.
 import { customPersonaWarnings, loadPersona } from '../persona/resolve.js';
 import { withPersona } from '../engine/plan-active.js';
+import { resolveLevel } from '../plan/plan.js';
 import { DpGenerator, type PersonaRequest } from './dp-generator.js';
 
 type Stored = Record<string, { level?: string }>;
@@ -36,7 +37,7 @@ export abstract class PersonaGenerator extends DpGenerator {
       const recorded = this.currentRecord()?.active.find((a) => a.id === persona.id)?.level;
       const given = (this.dpOptions.level as string | undefined) ?? stored ?? recorded;
       const levels = Object.entries(persona.levels);
-      this.request.level = await this.ask<string>(
+      const answer = await this.ask<string>(
         'level',
         given,
         {
@@ -46,6 +47,8 @@ export abstract class PersonaGenerator extends DpGenerator {
         },
         `pass --level ${levels.map(([value]) => value).join('|')}`,
       );
+      // Checked (and lower-cased) now, so .yo-rc.json and the record store the same level.
+      this.request.level = resolveLevel(persona, answer);
     });
   }
 

@@ -2,7 +2,7 @@
 // belongs to another process is never signalled (impact.md §1.8: check-then-act with no pidfd binding in Node).
 import { ToolError } from '../lib/cli.js';
 import { formatBytes, formatDuration } from '../lib/format.js';
-import { readOpenFiles, type OpenFile } from '../lib/proc.js';
+import { readOpenFiles, readProcess, type OpenFile } from '../lib/proc.js';
 import { isBeingWritten, scanCheckpoints, writesInProgress } from './checkpoints.js';
 import { checkIdentity } from './identity.js';
 import type { Analysis } from './analyze.js';
@@ -71,8 +71,25 @@ export function signalIdentities(identities: Identity[], signal: NodeJS.Signals,
   return signalled;
 }
 
+/** PIDs this tool must never signal: itself and its ancestors (the shell that runs it). */
+export function ownLineage(root = '/proc'): Set<number> {
+  const lineage = new Set<number>([process.pid]);
+  let pid = process.ppid;
+  while (pid > 1 && !lineage.has(pid)) {
+    lineage.add(pid);
+    const entry = readProcess(pid, root);
+    if (!entry) break;
+    pid = entry.ppid;
+  }
+  return lineage;
+}
+
 export async function performAction(action: ActionName, analysis: Analysis, options: ActionOptions): Promise<ActionResult> {
-  const { identities, json } = analysis;
+  const { json, identities } = analysis;
+  // This tool and the shell running it are never signalled (the tool would be among the descendants it kills).
+  if (action !== 'wait' && ownLineage(options.root).has(json.pid)) {
+    throw new ToolError(`refusing to signal PID ${json.pid}: it is this tool or one of its parents (the shell running it)`, 'run the tool from another terminal');
+  }
   const tree = identities.length > 1 ? ` and ${identities.length - 1} descendant(s)` : '';
   switch (action) {
     case 'graceful': {

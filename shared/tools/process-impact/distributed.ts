@@ -49,6 +49,12 @@ export function analyzeDistributed(entry: ProcEntry, env: ProcRead<Record<string
       break;
     }
   }
+  // The analysed process may be the launcher itself (torchrun agent, deepspeed launcher, srun...).
+  const ownLauncher = launcherOfCommand(entry.cmdline);
+  if (ownLauncher) {
+    agent = null;
+    fromAncestor = ownLauncher;
+  }
   const localRankArg = entry.cmdline.map((a) => /^--local[_-]rank=(\d+)$/.exec(a)?.[1]).find((v) => v !== undefined);
   let launcher: string | null = fromAncestor;
   if (vars.ACCELERATE_MIXED_PRECISION !== undefined || Object.keys(vars).some((k) => k.startsWith('ACCELERATE_'))) launcher = 'accelerate';
@@ -129,6 +135,7 @@ export function analyzeDistributed(entry: ProcEntry, env: ProcRead<Record<string
     ifKilled = 'no other ranks (world size 1)';
     ifSuspended = 'no other ranks (world size 1)';
   }
+  if (ownLauncher) details.push(`this process is the ${ownLauncher} launcher itself: its worker ranks are its descendants and end with it ([K] kills them, [G] makes it forward the signal to them)`);
   if (!env.ok) details.push(`environment unreadable (${env.message}): rank and world size come from the command line and ancestors only`);
   if (vars.SLURM_JOB_ID && launcher !== 'slurm') details.push(`inside Slurm job ${vars.SLURM_JOB_ID}`);
   return {

@@ -98,6 +98,12 @@ describe('distributed', () => {
     expect(analyzeDistributed(worker, env({ PATH: '/bin' }), [])).toBeNull();
   });
 
+  it('knows when the analysed process is the launcher itself', () => {
+    const facts = analyzeDistributed(agent, env({ PATH: '/bin' }), [])!;
+    expect(facts.json.launcher).toBe('torchrun');
+    expect(facts.details.join('\n')).toContain('this process is the torchrun launcher itself: its worker ranks are its descendants');
+  });
+
   it('uses ancestors and --local_rank when the environment is unreadable', () => {
     const ds = entry(600, 550, ['python', 'train.py', '--local_rank=1']);
     const facts = analyzeDistributed(ds, { ok: false, reason: 'permission', message: 'permission denied' }, [entry(550, 1, ['python', '-u', '-m', 'deepspeed.launcher.launch', '--world_info=x'])])!;

@@ -48,6 +48,7 @@ const TABLES: Record<Stack['ecosystem'], Table> = {
     ['aiohttp', 'aiohttp'],
     ['tornado', 'Tornado'],
     ['sqlalchemy', 'SQLAlchemy'],
+    ['flask-sqlalchemy', 'SQLAlchemy'],
     ['sqlmodel', 'SQLModel'],
     ['alembic', 'Alembic'],
     ['pydantic', 'Pydantic'],

@@ -1,0 +1,264 @@
+// Never lose a byte: randomized sequences of user edits, template changes between generator versions,
+// persona add / remove / switch / level changes and upgrades, run through the merge engine on real files.
+// After every step: every line the user wrote is still in the file they wrote it in, every conflict left
+// its new version in a .dp-new file, settings.json is schema-valid with every user rule and every deny
+// rule of the active personas, and running again writes nothing.
+//
+// Seeded and reproducible: DP_PROPERTY_SEED=<seed> reruns a failure (fast-check prints the seed and
+// the shrunk sequence); DP_PROPERTY_RUNS sets the number of sequences (npm run test:long: 1000).
+import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLAUDE_MD, SETTINGS_PATH, applyPersonas, dpNewPath, sectionDpNewPath, type DesiredPersona } from '../../shared/merge/apply.js';
+import { diskReader, writeChanges } from '../../shared/merge/disk.js';
+import { parseSections } from '../../shared/merge/sections.js';
+import { hasShared } from '../support/shared-fixtures.js';
+import { settingsSchemaErrors } from '../support/settings-schema.js';
+import { listFiles } from '../support/generators.js';
+
+const RUNS = Number(process.env.DP_PROPERTY_RUNS ?? 60);
+const SEED = process.env.DP_PROPERTY_SEED === undefined ? undefined : Number(process.env.DP_PROPERTY_SEED);
+const IDS = ['alpha', 'beta', 'gamma'] as const;
+type Id = (typeof IDS)[number];
+
+/** The template of one generator version: lines change from version to version, some files come and go. */
+function lines(prefix: string, version: number, count = 8): string {
+  return Array.from({ length: count }, (_, k) => `${prefix} line ${k}${k === version % count ? ` (v${version})` : ''}${k === (version * 3) % count ? ' (changed)' : ''}\n`).join('');
+}
+
+function persona(id: Id, version: number, level: 'low' | 'high'): DesiredPersona {
+  const upper = id.toUpperCase();
+  const files = [
+    { path: `files/${id}/a.txt`, content: lines(`${id} a`, version), executable: false },
+    { path: `files/${id}/tool.sh`, content: `#!/bin/sh\n${lines(`${id} tool`, version, 5)}`, executable: true },
+    { path: `files/${id}/${level}.md`, content: lines(`${id} ${level}`, version, 4), executable: false },
+    ...(version % 2 === 0 ? [{ path: `files/${id}/even.txt`, content: lines(`${id} even`, version, 3), executable: false }] : []),
+  ];
+  return {
+    id,
+    displayName: upper,
+    ...(id === 'gamma' ? { level } : {}),
+    files,
+    section: lines(`## ${id} guidance`, version, 6),
+    permissions: {
+      allow: [`Bash(${id}-tool *)`, `Bash(${id}-v${version % 3})`, ...(level === 'high' ? [`Bash(${id}-high)`] : [])],
+      ask: [`Bash(${id}-ask)`, ...(level === 'low' ? [`Bash(${id}-careful)`] : [])],
+      deny: [`Read(./${id}-secret)`, 'Read(./.env)'],
+    },
+    env: { [`${upper}_MODE`]: `v${version}`, SHARED_FLAG: '1' },
+    commands: [],
+    tools: [],
+  };
+}
+
+type Op =
+  | { kind: 'apply'; active: Id[]; level: 'low' | 'high' }
+  | { kind: 'upgrade' }
+  | { kind: 'editLine'; pick: number; line: number; replace: boolean }
+  | { kind: 'claudeText'; top: boolean }
+  | { kind: 'editSection'; pick: number; line: number }
+  | { kind: 'userRule'; list: 'allow' | 'ask' | 'deny' }
+  | { kind: 'dropDpRule'; pick: number }
+  | { kind: 'userEnv' }
+  | { kind: 'changeDpEnv'; pick: number }
+  | { kind: 'deleteFile'; pick: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('apply' as const), active: fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 3 }), level: fc.constantFrom('low' as const, 'high' as const) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'upgrade' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('editLine' as const), pick: fc.nat(), line: fc.nat(), replace: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claudeText' as const), top: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('editSection' as const), pick: fc.nat(), line: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('userRule' as const), list: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropDpRule' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'userEnv' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('changeDpEnv' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), pick: fc.nat() }) },
+);
+
+class Repo {
+  readonly dir = mkdtempSync(join(tmpdir(), 'dp-prop-'));
+  version = 0;
+  active: Id[] = [];
+  level: 'low' | 'high' = 'low';
+  tokens = 0;
+  /** path -> lines the user wrote there (each unique). */
+  userLines = new Map<string, Set<string>>();
+  userRules: Array<{ list: 'allow' | 'ask' | 'deny'; rule: string }> = [];
+  userEnv = new Map<string, string>();
+
+  read(path: string): string | null {
+    return diskReader(this.dir)(path);
+  }
+  write(path: string, content: string): void {
+    mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+    writeFileSync(join(this.dir, path), content);
+  }
+  token(): string {
+    this.tokens += 1;
+    return `USER-${this.tokens}`;
+  }
+  remember(path: string, line: string): void {
+    if (!this.userLines.has(path)) this.userLines.set(path, new Set());
+    this.userLines.get(path)!.add(line);
+  }
+  desired(): DesiredPersona[] {
+    return this.active.map((id) => persona(id, this.version, this.level));
+  }
+  managedFiles(): string[] {
+    return this.desired().flatMap((p) => p.files.map((f) => f.path)).filter((p) => this.read(p) !== null);
+  }
+  settings(): { permissions?: Record<string, string[]>; env?: Record<string, string> } {
+    const text = this.read(SETTINGS_PATH);
+    return text === null ? {} : JSON.parse(text);
+  }
+
+  /** Run dp (the merge engine, on disk) and check every promise. */
+  dp(): void {
+    const personas = this.desired();
+    const result = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: 'keep' });
+    writeChanges(this.dir, result.changes);
+    for (const outcome of result.outcomes.filter((o) => o.status === 'conflict')) {
+      if (outcome.path === CLAUDE_MD) continue;
+      const wanted = personas.flatMap((p) => p.files).find((f) => f.path === outcome.path)!;
+      expect(this.read(dpNewPath(outcome.path)), `conflict in ${outcome.path} left its new version`).toBe(wanted.content);
+    }
+    for (const p of personas) {
+      const dpNew = this.read(sectionDpNewPath(p.id));
+      if (result.changes.some((c) => c.path === sectionDpNewPath(p.id))) expect(dpNew).toBe(p.section);
+    }
+    this.check();
+    const again = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: 'keep' });
+    expect(again.changes.map((c) => c.path), 'a re-run with nothing new writes nothing').toEqual([]);
+  }
+
+  check(): void {
+    for (const [path, wrote] of this.userLines) {
+      const text = this.read(path) ?? '';
+      for (const line of wrote) expect(text, `${line} in ${path}`).toContain(line);
+    }
+    parseSections(this.read(CLAUDE_MD) ?? '', CLAUDE_MD);
+    const settings = this.settings();
+    for (const { list, rule } of this.userRules) expect(settings.permissions?.[list], `user rule ${rule}`).toContain(rule);
+    for (const [key, value] of this.userEnv) expect(settings.env?.[key]).toBe(value);
+    for (const p of this.desired()) for (const rule of p.permissions.deny) expect(settings.permissions?.deny, `deny ${rule}`).toContain(rule);
+    if (hasShared && this.read(SETTINGS_PATH) !== null) expect(settingsSchemaErrors(settings)).toEqual([]);
+  }
+
+  step(op: Op): void {
+    switch (op.kind) {
+      case 'apply':
+        this.active = op.active;
+        this.level = op.level;
+        return this.dp();
+      case 'upgrade':
+        this.version += 1;
+        return this.dp();
+      case 'editLine': {
+        const files = this.managedFiles();
+        if (files.length === 0) return;
+        const path = files[op.pick % files.length]!;
+        const text = this.read(path)!.split('\n');
+        const at = op.line % text.length;
+        const line = this.token();
+        // Replacing a line the user wrote earlier would delete their own words: insert instead.
+        const ownLine = [...(this.userLines.get(path) ?? [])].some((l) => text[at] === l);
+        text.splice(at, op.replace && !ownLine ? 1 : 0, line);
+        this.write(path, text.join('\n'));
+        return this.remember(path, line);
+      }
+      case 'claudeText': {
+        const line = this.token();
+        const text = this.read(CLAUDE_MD) ?? '';
+        this.write(CLAUDE_MD, op.top ? `${line}\n${text}` : `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`);
+        return this.remember(CLAUDE_MD, line);
+      }
+      case 'editSection': {
+        const text = this.read(CLAUDE_MD);
+        if (!text) return;
+        const spans = parseSections(text, CLAUDE_MD);
+        if (spans.length === 0) return;
+        const span = spans[op.pick % spans.length]!;
+        const body = text.slice(span.bodyStart, span.bodyEnd).split('\n');
+        const line = this.token();
+        body.splice(op.line % body.length, 0, line);
+        this.write(CLAUDE_MD, text.slice(0, span.bodyStart) + body.join('\n') + text.slice(span.bodyEnd));
+        return this.remember(CLAUDE_MD, line);
+      }
+      case 'userRule': {
+        const settings = this.settings();
+        const rule = `Bash(${this.token().toLowerCase()})`;
+        settings.permissions = { ...settings.permissions, [op.list]: [...(settings.permissions?.[op.list] ?? []), rule] };
+        this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
+        this.userRules.push({ list: op.list, rule });
+        return;
+      }
+      case 'dropDpRule': {
+        const settings = this.settings();
+        const ours = this.desired().flatMap((p) => p.permissions.allow).filter((r) => settings.permissions?.allow?.includes(r));
+        if (ours.length === 0) return;
+        const rule = ours[op.pick % ours.length]!;
+        settings.permissions!.allow = settings.permissions!.allow!.filter((r) => r !== rule);
+        this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
+        return;
+      }
+      case 'userEnv': {
+        const settings = this.settings();
+        const key = this.token().replace('-', '_');
+        settings.env = { ...settings.env, [key]: 'mine' };
+        this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
+        this.userEnv.set(key, 'mine');
+        return;
+      }
+      case 'changeDpEnv': {
+        const settings = this.settings();
+        const keys = Object.keys(settings.env ?? {}).filter((k) => !this.userEnv.has(k));
+        if (keys.length === 0) return;
+        const key = keys[op.pick % keys.length]!;
+        const value = `mine-${this.token()}`;
+        settings.env![key] = value;
+        this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
+        this.userEnv.set(key, value);
+        return;
+      }
+      case 'deleteFile': {
+        const files = this.managedFiles();
+        if (files.length === 0) return;
+        const path = files[op.pick % files.length]!;
+        rmSync(join(this.dir, path));
+        // The user deleted their own lines with it: nothing of theirs is expected there any more.
+        this.userLines.delete(path);
+        return;
+      }
+    }
+  }
+}
+
+describe('never lose a byte (randomized)', () => {
+  it(`holds over ${RUNS} random sequences of edits, upgrades and persona changes`, () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 14 }), (ops) => {
+        const repo = new Repo();
+        try {
+          for (const op of ops) repo.step(op);
+        } finally {
+          rmSync(repo.dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+  });
+
+  it('leaves no temporary files behind', () => {
+    const repo = new Repo();
+    try {
+      for (const op of [{ kind: 'apply', active: ['alpha', 'gamma'], level: 'high' }, { kind: 'upgrade' }] as Op[]) repo.step(op);
+      expect(listFiles(repo.dir).filter((path) => path.endsWith('.tmp'))).toEqual([]);
+      expect(listFiles(repo.dir)).toContain('files/gamma/high.md');
+    } finally {
+      rmSync(repo.dir, { recursive: true, force: true });
+    }
+  });
+});

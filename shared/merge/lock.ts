@@ -35,11 +35,11 @@ function sleep(ms: number): void {
 }
 
 /**
- * Take the repository's lock, waiting up to `waitMs` for another run to finish; a lock left by a
+ * Take the repository's lock, waiting up to `waitMs` (DP_LOCK_WAIT_MS, default 10 s) for another run to finish; a lock left by a
  * process that no longer exists is taken over. Idempotent within one process, so generators composed
  * in one run share it.
  */
-export function holdLock(repoRoot: string, { waitMs = 10_000 } = {}): void {
+export function holdLock(repoRoot: string, { waitMs = Number(process.env.DP_LOCK_WAIT_MS ?? 10_000) } = {}): void {
   const path = lockPath(repoRoot);
   if (held.has(path)) return;
   const deadline = Date.now() + waitMs;

@@ -82,6 +82,9 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
       const { resources, warnings } = readKubernetes(path, text);
       services.kubernetes.push(...resources);
       if (resources.length) notes.push(...warnings.map((w) => `${path}: ${w}`));
+      if (resources.length && text.includes('{{')) {
+        notes.push(`${path}: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null`);
+      }
     }
     if (isProcfile(path)) services.procfile.push(...readProcfile(path, text));
     routes.push(...routesIn(path, text, nextProjects));

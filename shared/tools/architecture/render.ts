@@ -48,7 +48,8 @@ export function renderText(facts: ArchitectureFacts, s: Stylist): string {
 
   heading(`Stacks (${plural(facts.stacks.length, 'manifest')})`);
   if (facts.stacks.length === 0) out.push('  No manifest found (looked for package.json, pyproject.toml, requirements*.txt, setup.py, go.mod, Cargo.toml, pom.xml, build.gradle(.kts), Gemfile, composer.json, *.csproj).');
-  for (const stack of facts.stacks) out.push(...stackLines(stack, s));
+  for (const stack of facts.stacks.slice(0, SHOWN)) out.push(...stackLines(stack, s));
+  out.push(...more(facts.stacks.length, Math.min(SHOWN, facts.stacks.length)));
 
   heading('Languages (files by extension)');
   out.push(facts.languages.length ? `  ${facts.languages.map((l) => `${l.language} ${l.files}`).join(', ')}` : '  No source files recognised.');

@@ -234,6 +234,16 @@ describe('analyze_architecture says what it could not see', () => {
     expect(analyze(['--max-file-kb', '2'], dir).stdout).toContain('1 file over 2 KiB not read: big/routes.js');
   });
 
+  it('a Helm template: values written as templates are not rendered, and a note says so', () => {
+    const f = facts(
+      sample({
+        'chart/templates/svc.yaml': ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: {{ include "chart.fullname" . }}', '  namespace: "{{ .Release.Namespace }}"', ''].join('\n'),
+      }),
+    );
+    expect(f.services.kubernetes).toEqual([{ file: 'chart/templates/svc.yaml', line: 1, apiVersion: 'v1', kind: 'Service', name: null, namespace: '{{ .Release.Namespace }}', images: [] }]);
+    expect(f.notes).toEqual(['chart/templates/svc.yaml: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null']);
+  });
+
   it('a manifest it cannot read is reported with a note, not guessed', () => {
     const f = facts(sample({ 'package.json': '{"name": "broken",', 'setup.py': 'from setuptools import setup\nsetup(name="calc", install_requires=load_requirements())\n' }));
     expect(f.stacks).toEqual([

@@ -12,6 +12,8 @@ export interface Bar {
   unit: string;
   desc: string;
   kind: 'tqdm' | 'keras';
+  /** The rate was taken from the previous bar of the same total (a new tqdm bar shows "?it/s" until it has one). */
+  borrowedRate?: boolean;
 }
 
 export interface ParsedProgress {
@@ -116,8 +118,11 @@ export function parseProgressText(text: string): ParsedProgress | null {
   let epoch: { e: number; n: number; at: number } | null = null;
   let bar: (Bar & { at: number }) | null = null;
   let step: { unit: string; i: number; n: number; rate: number | null; at: number } | null = null;
+  const rates = new Map<number, number>();
   for (const [at, segment] of segments.entries()) {
-    const b = parseBar(segment);
+    let b = parseBar(segment);
+    if (b && b.rate === null && b.total !== null && rates.has(b.total)) b = { ...b, rate: rates.get(b.total)!, borrowedRate: true };
+    else if (b && b.rate !== null && b.total !== null && !b.borrowedRate) rates.set(b.total, b.rate);
     // The last bar of the largest total wins: an evaluation bar printed in between does not hide the training bar.
     if (b && (!bar || (b.total ?? 0) >= (bar.total ?? 0))) bar = { ...b, at };
     // "Epoch 3/10" on its own line, or as a bar's description; never inside a bar's postfix.
@@ -135,7 +140,7 @@ export function parseProgressText(text: string): ParsedProgress | null {
 
 function barEta(bar: Bar): { eta: number | null; formula: string } {
   if (bar.total !== null && bar.rate !== null) {
-    return { eta: (bar.total - bar.n) / bar.rate, formula: `(${bar.total} - ${bar.n}) ${bar.unit} / ${round(bar.rate, 2)} ${bar.unit}/s from the bar's rate` };
+    return { eta: (bar.total - bar.n) / bar.rate, formula: `(${bar.total} - ${bar.n}) ${bar.unit} / ${round(bar.rate, 2)} ${bar.unit}/s from ${bar.borrowedRate ? 'the previous bar' : "the bar's rate"}` };
   }
   if (bar.remaining !== null) return { eta: bar.remaining, formula: `the bar's own remaining-time field` };
   return { eta: null, formula: 'the bar shows no rate yet' };
@@ -155,7 +160,7 @@ function combine(
       let formula = `the ${bar.kind} bar shows no rate yet`;
       if (bar.rate !== null) {
         eta = (bar.total - bar.n) / bar.rate + ((n - e) * bar.total) / bar.rate;
-        formula = `rest of epoch (${bar.total} - ${bar.n}) / ${round(bar.rate, 2)} ${bar.unit}/s + ${n - e} more epoch(s) x ${bar.total} ${bar.unit} / ${round(bar.rate, 2)} ${bar.unit}/s; assumes every epoch has ${bar.total} ${bar.unit} at the current rate`;
+        formula = `rest of epoch (${bar.total} - ${bar.n}) / ${round(bar.rate, 2)} ${bar.unit}/s + ${n - e} more epoch(s) x ${bar.total} ${bar.unit} / ${round(bar.rate, 2)} ${bar.unit}/s; assumes every epoch has ${bar.total} ${bar.unit} at the ${bar.borrowedRate ? "previous epoch's" : 'current'} rate`;
       }
       return { current: e, total: n, unit: 'epoch', percent, kind: `'Epoch ${e}/${n}' line + ${bar.kind} bar (${bar.n}/${bar.total} ${bar.unit} of epoch ${e})`, etaSeconds: eta === null ? null : Math.round(eta), etaFormula: formula, rate: bar.rate === null ? null : { perSecond: bar.rate, unit: bar.unit } };
     }

@@ -2,6 +2,7 @@
 // Child Processes, Distributed Training Impact, Recommendations. Unknown facts print as "unknown" with the reason.
 import { basename, relative } from 'node:path';
 import { formatBytes, formatDuration, formatMiB, formatPercent } from '../lib/format.js';
+import { clockTicksPerSecond } from '../lib/proc.js';
 import { visibleLength, type Stylist } from '../lib/term.js';
 import type { Analysis } from './analyze.js';
 import { SCAN_LIMITS } from './checkpoints.js';
@@ -83,7 +84,9 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
     const tree = analysis.tree.length > 0 && cpu.treePercent !== null ? `; with its ${analysis.tree.length} descendant${analysis.tree.length === 1 ? '' : 's'}: ${(cpu.treePercent / 100).toFixed(1)} cores` : '';
     row('CPU', `${(cpu.samplePercent / 100).toFixed(1)} cores busy (${formatPercent(cpu.samplePercent)}) over a ${(cpu.sampleMs / 1000).toFixed(1)} s sample${tree}`);
   } else {
-    row('CPU', cpu.sampleMs === 0 ? 'not sampled (--sample-ms 0)' : 'unknown (the process could not be sampled)');
+    const runtime = json.runtimeSeconds;
+    const lifetime = runtime ? ` - lifetime average ${formatPercent((100 * facts.entry.cpuTicks) / clockTicksPerSecond() / runtime)} (CPU time / runtime, not the current load)` : '';
+    row('CPU', cpu.sampleMs === 0 ? `not sampled (--sample-ms 0)${lifetime}` : 'unknown (the process could not be sampled)');
   }
   row('Threads', json.resources.threads === null ? 'unknown' : String(json.resources.threads));
   row('RAM', `${formatBytes(json.resources.rssBytes)} resident (peak ${formatBytes(json.resources.peakRssBytes)}; VmRSS/VmHWM, approximate)`);

@@ -7,7 +7,7 @@ import { UsageError } from '../../../shared/tools/lib/cli.js';
 import { main } from '../../../shared/tools/process-impact/main.js';
 import { installFakeSmi } from '../../support/fake-nvidia-smi.js';
 import { useTempDir } from '../../support/tmp.js';
-import { TOOL, killFakeRuns, procState, runTool, startFakeRun } from './fake-run.js';
+import { TOOL, killFakeRuns, procState, runTool, settledState, startFakeRun } from './fake-run.js';
 
 const temp = useTempDir('dp-impact-cli-');
 const children: ChildProcess[] = [];
@@ -158,7 +158,7 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(output).toContain(`Sent SIGSTOP to PID ${run.pid} and 3 descendant(s).`);
     expect(output).toContain('\x1b[1mRecommendations:\x1b[0m');
     expect(code).toBe(0);
-    expect(procState(run.pid)).toBe('T');
+    expect(await settledState(run.pid, ['T'])).toBe('T');
   });
 
   it('does nothing when the user does not confirm, and honours NO_COLOR', async () => {

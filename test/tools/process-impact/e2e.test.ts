@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../support/tmp.js';
-import { fakeSmiFor, killFakeRuns, procState, runTool, startFakeRun } from './fake-run.js';
+import { fakeSmiFor, killFakeRuns, procState, runTool, settledState, startFakeRun } from './fake-run.js';
 
 const temp = useTempDir('dp-impact-');
 afterEach(() => killFakeRuns());
@@ -123,7 +123,7 @@ describe('analyze_process_impact against a running fake training run', () => {
     const result = await runTool([String(run.pid), '--action', 'suspend', '--yes', '--sample-ms', '0', '--no-gpu']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Sent SIGSTOP to PID ${run.pid} and 3 descendant(s). Resume with: kill -CONT ${run.pid}`);
-    for (const pid of [run.pid, ...run.workers, run.tensorboard]) expect(procState(pid)).toBe('T');
+    for (const pid of [run.pid, ...run.workers, run.tensorboard]) expect(await settledState(pid, ['T'])).toBe('T');
     expect(procState(run.wandb)).not.toBe('T'); // a helper outside the tree is left alone
     expect(existsSync(join(run.dir, 'signals.log'))).toBe(false);
   });
@@ -137,8 +137,7 @@ describe('analyze_process_impact against a running fake training run', () => {
     expect(result.stderr).toContain(`Left running: W&B service (PID ${run.wandb}): it exits by itself once PID ${run.pid} is gone.`);
     expect(await run.exited).toEqual({ code: null, signal: 'SIGKILL' });
     for (const pid of [...run.workers, run.tensorboard]) {
-      for (let i = 0; i < 200 && !['Z', null].includes(procState(pid)); i += 1) await new Promise((r) => setTimeout(r, 10));
-      expect(['Z', null]).toContain(procState(pid));
+      expect(['Z', null]).toContain(await settledState(pid, ['Z', null]));
     }
   });
 
@@ -164,7 +163,7 @@ describe('analyze_process_impact against a running fake training run', () => {
     // The same identity is accepted.
     const again = await runTool([String(run.pid), '--action', 'suspend', '--yes', '--expect-started-at', startedAt, '--sample-ms', '0', '--no-gpu']);
     expect(again.code).toBe(0);
-    expect(procState(run.pid)).toBe('T');
+    expect(await settledState(run.pid, ['T'])).toBe('T');
   });
 
   it('needs --yes to signal when there is no terminal', async () => {

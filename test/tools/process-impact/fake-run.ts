@@ -48,7 +48,9 @@ if (role === '--worker') {
   writeFileSync(dir + '/pids.json', JSON.stringify(pids));
   let saves = 0;
   let batch = 0;
-  process.stdout.write('Epoch ' + epoch + '/' + epochs + '\n');
+  // tqdm draws its 0% bar (no rate yet) as soon as it is created: one write with the epoch line.
+  const startEpoch = () => process.stdout.write('Epoch ' + epoch + '/' + epochs + '\n\r  0%|          | 0/' + batches + ' [00:00<?, ?it/s]');
+  startEpoch();
   setInterval(() => {
     batch += 1;
     const pct = String(Math.round((100 * batch) / batches)).padStart(3);
@@ -60,7 +62,7 @@ if (role === '--worker') {
     if (saves === 2) writeFileSync(dir + '/ready', '');
     batch = 0;
     epoch = Math.min(epochs, epoch + 1);
-    process.stdout.write('Epoch ' + epoch + '/' + epochs + '\n');
+    startEpoch();
   }, batchMs);
 }
 `;
@@ -130,6 +132,12 @@ export function killFakeRuns(): void {
       }
     }
   }
+}
+
+/** Poll /proc until the process reaches one of `states` (signals take effect when the target is next scheduled). */
+export async function settledState(pid: number, states: (string | null)[]): Promise<string | null> {
+  for (let i = 0; i < 300 && !states.includes(procState(pid)); i += 1) await new Promise((r) => setTimeout(r, 10));
+  return procState(pid);
 }
 
 /** State letter of a process from /proc, or null when it is gone. */

@@ -61,6 +61,13 @@ describe('parseProgressText', () => {
     expect(p.etaFormula).toContain('assumes every epoch has 10 it');
   });
 
+  it("uses the previous epoch's rate while a new bar has none yet", () => {
+    const log = 'Epoch 1/3\n100%|##########| 10/10 [00:02<00:00,  5.00it/s]\nEpoch 2/3\n\r  0%|          | 0/10 [00:00<?, ?it/s]';
+    const p = parseProgressText(log)!;
+    expect(p).toMatchObject({ current: 2, total: 3, etaSeconds: Math.round(10 / 5 + 10 / 5) });
+    expect(p.etaFormula).toContain("at the previous epoch's rate");
+  });
+
   it('reports a bare "Epoch i/N" without an ETA (no rate in the source)', () => {
     const p = parseProgressText('loading\nEpoch 45/60 - loss 0.31\n')!;
     expect(p).toMatchObject({ current: 45, total: 60, unit: 'epoch', percent: 75, etaSeconds: null });

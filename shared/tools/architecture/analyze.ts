@@ -55,9 +55,16 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
   const stacks: Stack[] = [];
   for (const path of paths.filter((p) => manifestKind(p))) {
     const text = read(path);
-    const stack = text === null ? undefined : readStack(path, text);
-    if (stack) stacks.push(stack);
-    else if (text === null) notes.push(`${path}: manifest not read (over the size cap or unreadable)`);
+    if (text === null) {
+      notes.push(`${path}: manifest not read (over the size cap or unreadable)`);
+      continue;
+    }
+    try {
+      const stack = readStack(path, text);
+      if (stack) stacks.push(stack);
+    } catch (error) {
+      notes.push(`${path}: could not be analysed (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
   const nextProjects = stacks
     .filter((s) => s.ecosystem === 'npm' && s.frameworks.includes('Next.js'))
@@ -68,12 +75,8 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
   let routes: Route[] = [];
   let models: Model[] = [];
   const schemas: SchemaFile[] = [];
-  for (const path of paths) {
+  const scanFile = (path: string, text: string): void => {
     const yaml = /\.ya?ml$/.test(path);
-    const wanted = mayHoldRoutes(path) || mayHoldModels(path) || mayBeSchema(path) || isProcfile(path) || yaml;
-    if (!wanted) continue;
-    const text = read(path);
-    if (text === null) continue;
     if (isComposeFile(path)) {
       const { compose, warnings } = readCompose(path, text);
       if (compose) services.compose.push(compose);
@@ -92,6 +95,19 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
     if (mayBeSchema(path)) {
       const schema = schemaIn(path, text);
       if (schema) schemas.push(schema);
+    }
+  };
+
+  for (const path of paths) {
+    // mayBeSchema covers every YAML file (compose files, Kubernetes manifests, OpenAPI documents).
+    if (!mayHoldRoutes(path) && !mayHoldModels(path) && !mayBeSchema(path) && !isProcfile(path)) continue;
+    const text = read(path);
+    if (text === null) continue;
+    try {
+      scanFile(path, text);
+    } catch (error) {
+      // A pathological file (nesting deep enough to exhaust the stack...) costs its own facts, not the report.
+      notes.push(`${path}: could not be analysed (${error instanceof Error ? error.message : String(error)})`);
     }
   }
 

@@ -14,7 +14,7 @@ export interface ScanFacts {
   filesRead: number;
   maxFiles: number;
   maxFileBytes: number;
-  /** True when the walk stopped at maxFiles: later files (deepest first) were not seen. */
+  /** True when the walk stopped at maxFiles (files, or directories listed): the deepest files were not seen. */
   fileCapHit: boolean;
   /** Files larger than maxFileBytes that would have been read (first 50). */
   skippedLargeFiles: string[];

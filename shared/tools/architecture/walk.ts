@@ -73,6 +73,11 @@ export function walk(root: string, maxFiles: number): WalkResult {
   const queue: string[] = [''];
   for (let head = 0; head < queue.length; head += 1) {
     const dir = queue[head]!;
+    // Directories count against the same cap, so a tree of empty folders is bounded too.
+    if (result.directories.length >= maxFiles) {
+      result.fileCapHit = true;
+      return result;
+    }
     result.directories.push(dir);
     let entries;
     try {

@@ -234,6 +234,18 @@ describe('analyze_architecture says what it could not see', () => {
     expect(analyze(['--max-file-kb', '2'], dir).stdout).toContain('1 file over 2 KiB not read: big/routes.js');
   });
 
+  it('a file it cannot analyse costs only its own facts, with a note', () => {
+    const f = facts(sample({ 'deep.yaml': `apiVersion: v1\nkind: List\nitems: ${'['.repeat(200_000)}\n`, 'app.py': 'from flask import Flask\n@app.get("/ok")\ndef ok(): ...\n' }));
+    expect(f.routes.map((r: { path: string }) => r.path)).toEqual(['/ok']);
+    expect(f.notes).toEqual([expect.stringMatching(/^deep\.yaml: could not be analysed \(.+\)$/)]);
+  });
+
+  it('counts directories against the cap too', () => {
+    const dir = newDir();
+    for (let i = 0; i < 10; i += 1) mkdirSync(join(dir, `empty${i}`));
+    expect(facts(dir, ['--max-files', '5']).scan).toMatchObject({ files: 0, directories: 5, fileCapHit: true });
+  });
+
   it('a Helm template: values written as templates are not rendered, and a note says so', () => {
     const f = facts(
       sample({

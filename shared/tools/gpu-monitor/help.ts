@@ -43,7 +43,9 @@ Options:
                             gpu_monitor --prometheus 9400
   --host ADDRESS          Address --prometheus binds to (default 127.0.0.1; 0.0.0.0 for every interface).
                             gpu_monitor --prometheus 9400 --host 0.0.0.0
-  --processes-every SEC   Seconds between nvidia-smi --query-compute-apps calls (default 5).
+  --processes-every SEC   At most this often (default 5 s) ask nvidia-smi --query-compute-apps for the processes:
+                          when a GPU's memory.used moved by 1% of its total since the last answer, or that answer
+                          is older than max(30 s, 6 x SEC).
                             gpu_monitor --processes-every 10
   --top N                 ML processes on this host to list (default 8).
                             gpu_monitor --top 15

@@ -221,8 +221,8 @@ async function runCommand(settings: Settings): Promise<number> {
         if (finished) return;
         try {
           latest = frame;
+          if (frame.problem === null) lastProblem = null;
           if (frame.fresh && frame.gpus && frame.source) {
-            lastProblem = null;
             log?.append(frame.at, frame.gpus);
             if (settings.mode === 'watch-json') process.stdout.write(`${JSON.stringify(snapshotJson(frame.at, frame.source, frame.gpus, frame.processes))}\n`);
           }

@@ -1,6 +1,9 @@
-// The running monitor: one GPU source, the compute-process query every few seconds, host ML processes,
-// utilisation history and warnings, delivered as one Frame per GPU sample. When samples stop coming (hung or
-// dead nvidia-smi, no driver) a frame still comes every interval with the problem and the host processes.
+// The running monitor: one GPU source, the compute-process query, host ML processes, utilisation history and
+// warnings, delivered as one Frame per GPU sample. When samples stop coming (hung or dead nvidia-smi, no driver)
+// a frame still comes every interval with the problem and the host processes.
+// The compute-process query is a new nvidia-smi each time (it cannot stream), so it is asked at most every
+// processIntervalMs, and only when some GPU's memory.used moved by >= 1 % of its total since the last answer (a
+// process that starts, ends or grows moves it) or the answer is older than max(30 s, 6 x processIntervalMs).
 import { queryComputeProcesses, type ComputeProcess, type GpuReading } from '../lib/gpu-query.js';
 import { describeSmiFailure } from '../lib/nvidia-smi.js';
 import { DEFAULT_COMMANDS, discover, type Commands } from './discover.js';
@@ -59,6 +62,8 @@ export class Monitor {
   private processRows: ComputeProcess[] | null = null;
   private processNote: string | null = null;
   private lastProcessPoll = -Infinity;
+  /** memory.used per GPU index when the process list was last asked for. */
+  private polledMemory = new Map<number, number | null>();
   private processPollInFlight = false;
   private readonly history = new Map<number, (number | null)[]>();
   private readonly tracker = new WarningTracker();
@@ -113,7 +118,7 @@ export class Monitor {
     this.connectFailures = 0;
     this.sourceName = found.kind;
     const handlers = {
-      onSample: (gpus: GpuReading[]) => this.accept(gpus),
+      onSample: (gpus: GpuReading[], notes?: string[]) => this.accept(gpus, notes),
       onProblem: (message: string) => {
         if (message === this.problem) return;
         this.report(message);
@@ -121,7 +126,7 @@ export class Monitor {
       },
     };
     if (found.kind === 'nvidia-smi') {
-      await this.pollProcesses();
+      await this.pollProcesses(found.gpus);
       if (this.stopped) return;
       this.source = new NvidiaSmiStream({
         ...handlers,
@@ -139,10 +144,26 @@ export class Monitor {
     this.source.start();
   }
 
-  private async pollProcesses(): Promise<void> {
+  private memoryMoved(gpus: GpuReading[]): boolean {
+    return gpus.some((gpu) => {
+      if (!this.polledMemory.has(gpu.index)) return true;
+      const before = this.polledMemory.get(gpu.index) ?? null;
+      if (before === null || gpu.memoryUsedMiB === null) return before !== gpu.memoryUsedMiB;
+      return gpu.memoryTotalMiB === null || Math.abs(gpu.memoryUsedMiB - before) >= 0.01 * gpu.memoryTotalMiB;
+    });
+  }
+
+  private processPollDue(at: number, gpus: GpuReading[]): boolean {
+    const age = at - this.lastProcessPoll;
+    if (age < this.options.processIntervalMs) return false;
+    return this.processRows === null || age >= Math.max(30_000, 6 * this.options.processIntervalMs) || this.memoryMoved(gpus);
+  }
+
+  private async pollProcesses(gpus: GpuReading[]): Promise<void> {
     if (this.sourceName !== 'nvidia-smi' || this.processPollInFlight) return;
     this.processPollInFlight = true;
     this.lastProcessPoll = this.now();
+    this.polledMemory = new Map(gpus.map((gpu) => [gpu.index, gpu.memoryUsedMiB]));
     const result = await queryComputeProcesses({ timeoutMs: this.options.timeoutMs, command: this.commands.nvidia });
     this.processPollInFlight = false;
     if (result.ok) {
@@ -154,13 +175,15 @@ export class Monitor {
     }
   }
 
-  private accept(gpus: GpuReading[]): void {
+  private accept(gpus: GpuReading[], notes: string[] = []): void {
     if (this.stopped) return;
     const at = this.now();
     this.gpus = gpus;
     this.lastSampleAt = at;
     this.samples += 1;
     this.problem = null;
+    // A GPU that drops out prints an error in place of its row, every sample: keep saying so.
+    if (notes.length > 0) this.report(`nvidia-smi printed instead of a row: ${notes[0]}`);
     const length = this.options.historyLength ?? 120;
     for (const gpu of gpus) {
       const series = this.history.get(gpu.index) ?? [];
@@ -168,7 +191,7 @@ export class Monitor {
       if (series.length > length) series.splice(0, series.length - length);
       this.history.set(gpu.index, series);
     }
-    if (at - this.lastProcessPoll >= this.options.processIntervalMs) void this.pollProcesses();
+    if (this.processPollDue(at, gpus)) void this.pollProcesses(gpus);
     this.emit(true);
   }
 

@@ -12,7 +12,8 @@ import { classifyFailure, describeSmiFailure, isHeaderLine } from '../lib/nvidia
 import { describeRocmFailure, readRocm } from './discover.js';
 
 export interface SourceHandlers {
-  onSample(gpus: GpuReading[]): void;
+  /** notes: lines the tool printed among this sample's rows instead of a row (e.g. a GPU that is lost). */
+  onSample(gpus: GpuReading[], notes?: string[]): void;
   onProblem(message: string): void;
 }
 
@@ -45,6 +46,7 @@ export class NvidiaSmiStream implements GpuSource {
   private stopped = true;
   private buffer = '';
   private group = new Map<number, GpuReading>();
+  private notes: string[] = [];
   private readonly expected: Set<number>;
   private lastSampleAt = 0;
   private failures = 0;
@@ -92,6 +94,7 @@ export class NvidiaSmiStream implements GpuSource {
     this.restartTimer = null;
     this.buffer = '';
     this.group = new Map();
+    this.notes = [];
     this.output = [];
     this.killedAsHung = false;
     this.spawnError = null;
@@ -127,7 +130,7 @@ export class NvidiaSmiStream implements GpuSource {
     if (!gpu) {
       // nvidia-smi prints errors in place of rows (e.g. "Unable to determine the device handle for GPU ...").
       this.keepOutput(line);
-      this.options.onProblem(`nvidia-smi printed instead of a row: ${line}`);
+      this.notes.push(line);
       return;
     }
     if (this.group.has(gpu.index)) this.flush();
@@ -138,10 +141,12 @@ export class NvidiaSmiStream implements GpuSource {
   private flush(): void {
     if (this.group.size === 0) return;
     const gpus = [...this.group.values()].sort((a, b) => a.index - b.index);
+    const notes = this.notes;
     this.group = new Map();
+    this.notes = [];
     this.lastSampleAt = this.now();
     this.failures = 0;
-    this.options.onSample(gpus);
+    this.options.onSample(gpus, notes);
   }
 
   private checkStall(): void {

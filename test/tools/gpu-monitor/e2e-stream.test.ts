@@ -76,6 +76,26 @@ describe('--watch --json over the -lms stream', () => {
     expect(smi.calls().filter((c) => c.includes('-lms')).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('reports a GPU whose row is replaced by an error once, and keeps sampling the others', async () => {
+    const lost = 'Unable to determine the device handle for GPU 0000:88:00.0: GPU is lost.  Reboot the system to recover this GPU';
+    const tick = `${TRAINING().split('\n').slice(0, 7).join('\n')}\n${lost}\n`;
+    const smi = fake(streaming({ stdout: tick, repeat: { text: tick, everyMs: 100 } }));
+    const run = await runMonitor(['--watch', '--json', '--interval', '0.2', '--count', '3'], smi.env);
+    expect(run.code).toBe(0);
+    expect((jsonLines(run.stdout) as Snapshot[]).map((s) => s.gpus.length)).toEqual([7, 7, 7]);
+    expect(run.stderr).toBe(`gpu_monitor: nvidia-smi printed instead of a row: ${lost}\n`);
+  });
+
+  it('asks for the process list again only when GPU memory moves (or the list is old)', async () => {
+    const steady = fake(streaming({ stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } }));
+    await runMonitor(['--watch', '--json', '--interval', '0.1', '--processes-every', '0.1', '--count', '8'], steady.env);
+    expect(steady.calls().filter((c) => c.startsWith('--query-compute-apps'))).toHaveLength(1);
+    const grown = projectRows(ownFixture('query-gpu_h100-x8_train.csv'), GPU_QUERY_FIELDS, { 'memory.used': '1000' });
+    const moving = fake(streaming({ stdout: TRAINING(), repeat: { text: `${grown}${TRAINING()}`, everyMs: 200 } }));
+    await runMonitor(['--watch', '--json', '--interval', '0.1', '--processes-every', '0.1', '--count', '8'], moving.env);
+    expect(moving.calls().filter((c) => c.startsWith('--query-compute-apps')).length).toBeGreaterThan(1);
+  });
+
   it('detects a hung nvidia-smi (no sample within the stall limit), kills and restarts it', async () => {
     const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: '', everyMs: 1000 } }));
     const run = await runMonitor(['--watch', '--json', '--interval', '0.2', '--timeout', '0.5', '--count', '2'], smi.env);

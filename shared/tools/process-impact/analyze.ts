@@ -45,6 +45,8 @@ export interface Analysis {
   environ: ProcRead<Record<string, string>>;
   /** Whose facts could not be read (other user's process). */
   unreadable: string[];
+  /** The parent process, when it could be read. */
+  parent: ProcEntry | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -226,5 +228,6 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     graceful,
     environ,
     unreadable,
+    parent: ancestors[0] ?? null,
   };
 }

@@ -5,6 +5,7 @@ import { formatBytes, formatDuration, formatMiB, formatPercent } from '../lib/fo
 import { clockTicksPerSecond } from '../lib/proc.js';
 import { visibleLength, type Stylist } from '../lib/term.js';
 import type { Analysis } from './analyze.js';
+import { commandString } from './identity.js';
 import { SCAN_LIMITS } from './checkpoints.js';
 
 const TITLES = { W: 'Wait', G: 'Graceful shutdown', S: 'Suspend', K: 'Kill now' } as const;
@@ -66,9 +67,15 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
   if (facts.entry.state === 'D') state += ' - waiting on I/O; signals take effect when it returns';
   row('State', state);
   row('Started', `${timestamp(json.startedAt)} (running for ${formatDuration(json.runtimeSeconds)})`);
+  const parent = analysis.parent;
+  if (parent) {
+    const copy = parent.cmdline.length > 0 && parent.cmdline.join('\0') === facts.entry.cmdline.join('\0');
+    const hint = copy ? ' - same command: this looks like a worker of it; analyse the parent to see the whole run' : '';
+    row('Parent', `PID ${parent.pid} (${truncate(commandString(parent), 60)})${hint}`);
+  }
   const p = json.progress;
   if (p) {
-    const amount = p.unit === 'epoch' ? `Epoch ${p.current}/${p.total}` : `${p.unit} ${p.current}${p.total !== null ? `/${p.total}` : ''}`;
+    const amount = p.unit === 'epoch' ? `Epoch ${p.current}/${p.total}` : `${p.current}${p.total !== null ? `/${p.total}` : ''} ${p.unit}`;
     row('Progress', `${amount}${p.percent !== null ? ` (${formatPercent(p.percent)})` : ''}`);
     const age = analysis.progress.source?.mtimeMs ? `; log last written ${formatDuration((Date.now() - analysis.progress.source.mtimeMs) / 1000)} ago` : '';
     row('Source', `${p.source}${age}`);

@@ -25,7 +25,7 @@ const settingsSchema = z.looseObject({
       additionalDirectories: z.array(z.string().min(1)).optional(),
     })
     .optional(),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'is not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
+  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
 });
 
 /** Where a JSON text stops being strict JSON in the ways people most often write: comments, trailing commas. */
@@ -69,7 +69,7 @@ export function parseSettings(text: string, file: string): Settings {
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     throw new DpError(
-      `${file}: ${formatIssuePath(issue.path)} ${issueMessage(issue)}`,
+      `${file}: ${formatIssuePath(issue.path)}: ${issueMessage(issue)}`,
       'Claude Code ignores the whole file while it holds an invalid value; fix that value and run again. dp did not change the file',
     );
   }

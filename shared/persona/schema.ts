@@ -139,6 +139,7 @@ export function fromSeed(data: SeedPersonaData, origin: Persona['origin']): Pers
 /** The message of a zod issue; for a bad record key, the key's own message rather than "Invalid key in record". */
 export function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_key' && issue.issues[0]) return issue.issues[0].message;
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
   return issue.message;
 }
 

@@ -29,10 +29,10 @@ describe('reading settings.json', () => {
     ['a trailing comma', '{\n  "env": {"A": "1"},\n}', /has a trailing comma on line 2/],
     ['broken JSON', '{"env": ', /is not valid JSON/],
     ['an array', '[]', /must hold a JSON object/],
-    ['a boolean env value', '{"env": {"DEBUG": true}}', /env\.DEBUG must be a string/],
-    ['a lower-case env name', '{"env": {"debug": "1"}}', /env\.debug.*not a valid variable name/],
-    ['an unknown permissions key', '{"permissions": {"block": ["Bash(rm *)"]}}', /permissions.*block/],
-    ['an invalid rule', '{"permissions": {"allow": ["LS"]}}', /permissions\.allow\[0\] "LS" is not a valid permission rule/],
+    ['a boolean env value', '{"env": {"DEBUG": true}}', /env\.DEBUG: must be a string/],
+    ['a lower-case env name', '{"env": {"debug": "1"}}', /env\.debug: not a valid variable name/],
+    ['an unknown permissions key', '{"permissions": {"block": ["Bash(rm *)"]}}', /permissions: unknown field "block"/],
+    ['an invalid rule', '{"permissions": {"allow": ["LS"]}}', /permissions\.allow\[0\]: "LS" is not a valid permission rule/],
     ['an invalid defaultMode', '{"permissions": {"defaultMode": "fullAuto"}}', /permissions\.defaultMode/],
   ])('refuses %s with the reason', (_name, text, message) => {
     expect(() => parseSettings(text, '.claude/settings.json')).toThrow(DpError);

@@ -31,7 +31,8 @@ export function parseToolArgs<T extends Options>(tool: string, argv: string[], o
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // node:util adds a sentence about '--' that does not help here.
+    const message = error instanceof Error ? error.message.split('\n')[0]!.split('. ')[0]! : String(error);
     throw new UsageError(message.replace(/\.$/, ''), `run '${tool} --help' for the options`);
   }
 }

@@ -1,0 +1,186 @@
+// docs/errors.md is the catalogue of bad inputs: every entry is run here as a user would meet it, and
+// the first line of what it prints, its exit code, and "nothing was written" are checked against the doc.
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { holdLock, releaseLock } from '../../shared/merge/lock.js';
+import { createProject, dp, type Ran } from '../support/cli.js';
+import { installFakeSmi } from '../support/fake-nvidia-smi.js';
+import { snapshot } from '../support/generators.js';
+import { useTempDir } from '../support/tmp.js';
+import { yoProcess } from '../support/yo-process.js';
+
+const newDir = useTempDir('dp-errors-');
+const scripts = fileURLToPath(new URL('../../dist/scripts/', import.meta.url));
+const catalogue = readFileSync(fileURLToPath(new URL('../../docs/errors.md', import.meta.url)), 'utf8');
+
+interface Entry {
+  id: string;
+  message: string;
+  exit: number;
+}
+
+const entries: Entry[] = [...catalogue.matchAll(/^\| (E\d+) \|[^|]*\|.*?\| `(.+)` \| (\d) \|$/gm)].map(([, id, message, exit]) => ({
+  id: id!,
+  message: message!.replace(/\\\|/g, '|'),
+  exit: Number(exit),
+}));
+
+function put(dir: string, path: string, content: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), content);
+}
+
+function tool(dir: string, script: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return execa('node', [join(scripts, `${script}.mjs`), ...args], { cwd: dir, reject: false, stdin: 'ignore', env: { NO_COLOR: '1', PATH: '/usr/bin:/bin', ...env } }) as unknown as Promise<Ran>;
+}
+
+const seed = (extra: Record<string, unknown>) => JSON.stringify({ persona: 'my-role', display_name: 'My Role', ...extra });
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** How each entry is produced: optional set-up (not checked), then the run (must write nothing). */
+const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknown>; run: (dir: string) => Promise<Ran> }> = {
+  E01: { run: (dir) => dp(dir, ['bogus']) },
+  E02: { run: (dir) => dp(dir, ['persona', 'add']) },
+  E03: { run: (dir) => dp(dir, ['persona', 'add', 'astronaut']) },
+  E04: { run: (dir) => dp(dir, ['persona', 'add', 'ds', '--frobnicate']) },
+  E05: { run: (dir) => dp(dir, ['persona', 'add', 'ds', '--on-conflict', 'maybe']) },
+  E06: { setup: (dir) => dp(dir, ['persona', 'add', 'ds']), run: (dir) => dp(dir, ['persona', 'remove', 'designer']) },
+  E07: { run: (dir) => dp(dir, ['upgrade']) },
+  E08: { run: (dir) => dp(dir, ['graduate']) },
+  E09: { run: (dir) => dp(dir, ['persona', 'add', 'developer']) },
+  E10: { run: (dir) => dp(dir, ['persona', 'add', 'developer', '--level', 'guru']) },
+  E11: { setup: (dir) => dp(dir, ['persona', 'add', 'developer', '--level', 'l1']), run: (dir) => dp(dir, ['graduate']) },
+  E12: { setup: (dir) => put(dir, '.claude/settings.json', '{\n  // my rules\n  "permissions": {}\n}\n'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E13: { setup: (dir) => put(dir, '.claude/settings.json', '{\n  "env": {"A": "1"},\n}\n'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E14: { setup: (dir) => put(dir, '.claude/settings.json', '{"permissions": '), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E15: { setup: (dir) => put(dir, '.claude/settings.json', '{"env": {"DEBUG": true}}'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E16: { setup: (dir) => put(dir, '.claude/settings.json', '{"permissions": {"block": ["Bash(rm *)"]}}'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E17: { setup: (dir) => put(dir, 'CLAUDE.md', '# Ours\n<!-- dp:begin data-scientist -->\nhalf a section\n'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E18: {
+    setup: (dir) => put(dir, 'CLAUDE.md', '<!-- dp:begin pm -->\n<!-- dp:end pm -->\n<!-- dp:begin pm -->\n<!-- dp:end pm -->\n'),
+    run: (dir) => dp(dir, ['persona', 'add', 'ds']),
+  },
+  E19: { setup: (dir) => put(dir, '.claude/persona.json', '{"generator": "generator-dp", '), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E20: {
+    setup: async (dir) => {
+      await dp(dir, ['persona', 'add', 'ds']);
+      const record = JSON.parse(readFileSync(join(dir, '.claude/persona.json'), 'utf8'));
+      writeFileSync(join(dir, '.claude/persona.json'), JSON.stringify({ ...record, version: '99.0.0' }));
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'pm']),
+  },
+  E21: {
+    setup: (dir) => {
+      const outside = newDir();
+      put(outside, 'SHARED-CLAUDE.md', '# shared\n');
+      symlinkSync(join(outside, 'SHARED-CLAUDE.md'), join(dir, 'CLAUDE.md'));
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'ds']),
+  },
+  E22: {
+    setup: (dir) => {
+      const outside = newDir();
+      put(outside, 'settings.json', '{}\n');
+      mkdirSync(join(dir, '.claude'));
+      symlinkSync(join(outside, 'settings.json'), join(dir, '.claude/settings.json'));
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'ds']),
+  },
+  E23: {
+    setup: (dir) => {
+      put(dir, 'CLAUDE.md', '# Frozen\n');
+      chmodSync(join(dir, 'CLAUDE.md'), 0o444);
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'ds']),
+  },
+  E24: {
+    setup: (dir) => {
+      mkdirSync(join(dir, '.claude'));
+      chmodSync(join(dir, '.claude'), 0o555);
+      cleanups.push(() => chmodSync(join(dir, '.claude'), 0o755));
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'ds']),
+  },
+  E25: {
+    setup: (dir) => {
+      holdLock(dir);
+      cleanups.push(() => releaseLock(dir));
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'ds'], { env: { DP_LOCK_WAIT_MS: '200', NO_COLOR: '1' } }),
+  },
+  E26: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', seed({ commands: ['../../outside'] })), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
+  E27: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', seed({ environment: { 'my-var': '1' } })), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
+  E28: {
+    setup: (dir) => put(dir, 'profiles/personas/my-role.json', seed({ permissions: { defaultMode: 'bypassPermissions' } })),
+    run: (dir) => dp(dir, ['persona', 'add', 'my-role']),
+  },
+  E29: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', seed({ permissions: { allow: ['Bash(*)'] } })), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
+  E30: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', '{"persona": "my-role",'), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
+  E31: { run: (dir) => yoProcess(dir, 'app') },
+  E32: { run: (dir) => yoProcess(dir, 'developer') },
+  E33: { run: (dir) => yoProcess(dir, 'persona') },
+  E34: { setup: (dir) => put(dir, 'busy/README.md', 'mine\n'), run: (dir) => createProject(dir, ['busy', '--persona', 'ds']) },
+  E35: { run: (dir) => createProject(dir, ['new-app']) },
+  E36: { run: (dir) => tool(dir, 'analyze_process_impact', []) },
+  E37: { run: (dir) => tool(dir, 'analyze_process_impact', ['abc']) },
+  E38: { run: (dir) => tool(dir, 'analyze_process_impact', ['999999999']) },
+  E39: { run: (dir) => tool(dir, 'analyze_process_impact', ['1', '--action', 'explode']) },
+  E40: { run: (dir) => tool(dir, 'gpu_monitor', ['--once']) },
+  E41: {
+    run: (dir) => {
+      const bin = join(newDir(), 'bin');
+      const PATH = installFakeSmi(bin, [{ match: [], stdout: 'NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n', exitCode: 9 }]);
+      return tool(dir, 'gpu_monitor', ['--once'], { PATH });
+    },
+  },
+  E42: { run: (dir) => tool(dir, 'gpu_monitor', ['--interval', '0']) },
+  E43: { run: (dir) => tool(dir, 'gpu_monitor', ['--plot', 'run.csv', '-o', 'run.svg']) },
+  E44: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7Q']) },
+  E45: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '0']) },
+  E46: { setup: (dir) => put(dir, 'model.safetensors', 'garbage'), run: (dir) => tool(dir, 'parallel_optimizer', ['--model', 'model.safetensors', '--gpus', '1', '--gpu-memory', '80GiB']) },
+  E47: {
+    setup: (dir) => {
+      const header = Buffer.alloc(8);
+      header.writeBigUInt64LE(1_000_000n);
+      put(dir, 'model.safetensors', '');
+      writeFileSync(join(dir, 'model.safetensors'), Buffer.concat([header, Buffer.from('{"a":1}')]));
+    },
+    run: (dir) => tool(dir, 'parallel_optimizer', ['--model', 'model.safetensors', '--gpus', '1', '--gpu-memory', '80GiB']),
+  },
+  E48: { setup: (dir) => put(dir, 'model.pt', 'pickle'), run: (dir) => tool(dir, 'parallel_optimizer', ['--model', 'model.pt', '--gpus', '1', '--gpu-memory', '80GiB']) },
+  E49: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B']) },
+};
+
+/** `<...>` in a documented message stands for text that varies (a pid, a temporary path). */
+function matches(documented: string, actual: string): boolean {
+  const pattern = documented.split('<...>').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+');
+  return new RegExp(`^${pattern}$`).test(actual);
+}
+
+describe('docs/errors.md: the catalogue of bad inputs', () => {
+  it('has at least 30 entries, each with a test scenario', () => {
+    expect(entries.length).toBeGreaterThanOrEqual(30);
+    expect(entries.map((e) => e.id).sort()).toEqual(Object.keys(scenarios).sort());
+  });
+
+  it.each(entries.map((e) => [e.id, e] as const))('%s: the documented message and exit code, and nothing written', async (_id, entry) => {
+    const scenario = scenarios[entry.id]!;
+    const dir = newDir();
+    await scenario.setup?.(dir);
+    const before = snapshot(dir);
+    const result = await scenario.run(dir);
+    // Through Yeoman, errors come on its log: in red, after a ✖.
+    const lines = result.stderr.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((line) => line.replace(/^✖ /, ''));
+    const firstLine = lines.find((line) => /^[a-z_-]+: /.test(line)) ?? '';
+    expect(firstLine, `stderr was:\n${result.stderr}`).toSatisfy((line: string) => matches(entry.message, line));
+    expect(result.exitCode).toBe(entry.exit);
+    expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});

@@ -3,8 +3,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onTerminal } from '../../support/cli.js';
 import { useTempDir } from '../../support/tmp.js';
-import { analyze, facts, writeTree } from './helpers.js';
+import { analyze, facts, SCRIPT, writeTree } from './helpers.js';
 import { COMPOSE_THREE_SERVICES, GO_SERVICE, KUBERNETES, NODE_EXPRESS, PYTHON_FASTAPI, PYTHON_FLASK } from './samples.js';
 
 const newDir = useTempDir('dp-arch-');
@@ -52,6 +53,15 @@ describe('analyze_architecture on a Node/Express repository', () => {
         { path: 'test/', depth: 1, files: 1 },
       ],
     });
+  });
+
+  it('colours headings on a terminal, and never with NO_COLOR', async () => {
+    const dir = sample(NODE_EXPRESS);
+    const coloured = await onTerminal(dir, ['env', '-u', 'NO_COLOR', process.execPath, SCRIPT], '');
+    expect(coloured.stdout).toContain('\x1b[1mStacks (1 manifest)\x1b[0m');
+    const plain = await onTerminal(dir, ['env', 'NO_COLOR=1', process.execPath, SCRIPT], '');
+    expect(plain.stdout).toContain('Stacks (1 manifest)');
+    expect(plain.stdout).not.toContain('\x1b[');
   });
 
   it('prints the same facts as text, without colour when not on a terminal', () => {

@@ -31,6 +31,15 @@ const ML_PROGRAMS =
   /^(python[0-9.]*|ipython[0-9.]*|jupyter(-.*)?|torchrun|deepspeed|accelerate|horovodrun|vllm|tritonserver|text-generation-launcher|ollama|llama-server|pt_main_thread|pt_data_worker|ray)$/i;
 const ML_ARGUMENTS = /(^|[\s/])(torchrun|deepspeed|accelerate|torch\.distributed\.(run|launch)|ipykernel_launcher|jupyter-lab|jupyter-notebook|vllm|ray)(\s|$|\.py)/;
 
+/**
+ * Whether the command name alone (/proc/PID/stat) makes a process worth reading further: an ML program name, a
+ * script run through its shebang (comm is then the script's file name, e.g. train.py), or a name cut at the
+ * kernel's 15 characters. Other processes cost one small read and are never listed.
+ */
+export function mlCandidate(comm: string): boolean {
+  return ML_PROGRAMS.test(comm) || comm.endsWith('.py') || comm.length >= 15;
+}
+
 /** Whether a process looks like ML work: a Python interpreter, Jupyter, a launcher such as torchrun or deepspeed. */
 export function isMlProcess(argv: string[], comm: string): boolean {
   const program = argv[0] ? basename(argv[0]) : '';
@@ -42,8 +51,10 @@ interface Entry {
   pid: number;
   startTicks: number;
   comm: string;
+  /** argv and owner: read only for ML candidates and GPU holders (details = true). */
   argv: string[];
   uid: number | null;
+  details: boolean;
   ml: boolean;
   cpuTicks: number;
   rssPages: number;
@@ -170,30 +181,38 @@ export class HostScanner {
       known.rssPages = stat.rssPages;
       known.readAt = now;
       if (!known.settled) known.settled = this.isSettled(stat.startTicks);
+      if (!known.details && this.watched.has(pid)) this.readDetails(known);
       return known;
-    }
-    const argv = parseCmdline(readText(`${this.root}/${pid}/cmdline`));
-    let uid: number | null = null;
-    try {
-      uid = statSync(`${this.root}/${pid}`).uid;
-    } catch {
-      uid = null;
     }
     const entry: Entry = {
       pid,
       startTicks: stat.startTicks,
       comm: stat.comm,
-      argv,
-      uid,
-      ml: isMlProcess(argv, stat.comm),
+      argv: [],
+      uid: null,
+      details: false,
+      ml: false,
       cpuTicks: stat.cpuTicks,
       rssPages: stat.rssPages,
       readAt: now,
       settled: this.isSettled(stat.startTicks),
       previous: null,
     };
+    if (mlCandidate(stat.comm) || this.watched.has(pid)) this.readDetails(entry);
     this.entries.set(pid, entry);
     return entry;
+  }
+
+  /** argv and owner of an entry, and whether it is ML work. */
+  private readDetails(entry: Entry): void {
+    entry.argv = parseCmdline(readText(`${this.root}/${entry.pid}/cmdline`));
+    try {
+      entry.uid = statSync(`${this.root}/${entry.pid}`).uid;
+    } catch {
+      entry.uid = null;
+    }
+    entry.details = true;
+    entry.ml = isMlProcess(entry.argv, entry.comm);
   }
 
   private userName(uid: number | null): string | null {
@@ -243,6 +262,7 @@ export class HostScanner {
   lookup(pid: number): { argv: string[]; comm: string; user: string | null } | null {
     const known = this.entries.get(pid);
     const entry = known && known.readAt === this.lastScanAt ? known : this.read(pid, known, this.now());
+    if (entry && !entry.details) this.readDetails(entry);
     return entry ? { argv: entry.argv, comm: entry.comm, user: this.userName(entry.uid) } : null;
   }
 }

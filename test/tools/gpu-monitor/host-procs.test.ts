@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HostScanner, isMlProcess, joinGpuProcesses, sameProgram } from '../../../shared/tools/gpu-monitor/host-procs.js';
+import { HostScanner, isMlProcess, joinGpuProcesses, mlCandidate, sameProgram } from '../../../shared/tools/gpu-monitor/host-procs.js';
 import { emptyReading } from '../../../shared/tools/lib/gpu-query.js';
 import { clockTicksPerSecond } from '../../../shared/tools/lib/proc.js';
 import { useTempDir } from '../../support/tmp.js';
@@ -47,6 +47,12 @@ describe('isMlProcess', () => {
     expect(isMlProcess(['/usr/bin/bash'], 'bash')).toBe(false);
     expect(isMlProcess(['/usr/sbin/sshd', '-D'], 'sshd')).toBe(false);
     expect(isMlProcess([], 'kworker/0:1')).toBe(false);
+  });
+
+  it('reads argv only for candidates: ML names, shebang scripts (comm = script name), names cut at 15 characters', () => {
+    expect(['python3', 'torchrun', 'train.py', 'text-generation-'].map(mlCandidate)).toEqual([true, true, true, true]);
+    expect(['bash', 'sshd', 'node', 'kworker/0:1'].map(mlCandidate)).toEqual([false, false, false, false]);
+    expect(isMlProcess(['/usr/bin/python3', './train.py'], 'train.py')).toBe(true);
   });
 });
 
@@ -114,6 +120,13 @@ describe('HostScanner', () => {
     scanner.watch([400]);
     scanner.scan();
     expect(scanner.mlProcesses(new Map([[400, [0, 1]]]))).toMatchObject([{ pid: 400, gpuIndices: [0, 1], command: './gpu_burn 60' }]);
+  });
+
+  it('lists a script started through its shebang', () => {
+    const root = fakeProc([{ pid: 600, comm: 'train.py', argv: ['/usr/bin/python3', './train.py', '--lr', '3e-4'], cpuTicks: 1, startTicks: 1 }]);
+    const scanner = new HostScanner({ root });
+    scanner.scan();
+    expect(scanner.mlProcesses().map((p) => p.command)).toEqual(['/usr/bin/python3 ./train.py --lr 3e-4']);
   });
 
   it('reports /proc as unavailable instead of an empty list', () => {

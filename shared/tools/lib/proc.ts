@@ -1,6 +1,6 @@
 // Reading Linux /proc. Facts: ../shared/research/impact.md §1.
 // /proc/PID/stat is split after the last ')' because the command name may contain spaces and ')'.
-import { closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 
 export interface ProcStat {
   pid: number;
@@ -43,32 +43,11 @@ export interface ProcEntry extends ProcStat {
   cmdline: string[];
 }
 
-const scratch = Buffer.allocUnsafe(16 * 1024);
-
-/**
- * A /proc file as text, or null when unreadable. procfs files report size 0, so this reads until EOF into a reused
- * buffer (open + read + close) instead of readFileSync's fstat-sized read: the process-table pass does it per process.
- */
 function readText(path: string): string | null {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
-  }
-  try {
-    let chunks: Buffer[] | null = null;
-    for (;;) {
-      const n = readSync(fd, scratch, 0, scratch.length, null);
-      if (chunks === null && n < scratch.length) return scratch.toString('utf8', 0, n);
-      chunks ??= [];
-      if (n === 0) return Buffer.concat(chunks).toString('utf8');
-      chunks.push(Buffer.from(scratch.subarray(0, n)));
-    }
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -295,8 +274,11 @@ export interface OpenFile {
   writable: boolean | null;
 }
 
-/** Every open file descriptor with its fdinfo. Same user or root only. */
-export function readOpenFiles(pid: number, root = '/proc'): ProcRead<OpenFile[]> {
+/**
+ * Every open file descriptor with its fdinfo. Same user or root only. `withInfo` limits the fdinfo reads (one file
+ * each) to the targets that need them, e.g. regular files; the others get null pos/flags/writable.
+ */
+export function readOpenFiles(pid: number, root = '/proc', withInfo: (target: string) => boolean = () => true): ProcRead<OpenFile[]> {
   let names: string[];
   try {
     names = readdirSync(`${root}/${pid}/fd`);
@@ -311,7 +293,7 @@ export function readOpenFiles(pid: number, root = '/proc'): ProcRead<OpenFile[]>
     } catch {
       continue; // closed between readdir and readlink
     }
-    const info = parseFdinfo(readText(`${root}/${pid}/fdinfo/${name}`) ?? '');
+    const info = withInfo(target) ? parseFdinfo(readText(`${root}/${pid}/fdinfo/${name}`) ?? '') : { pos: null, flags: null };
     files.push({ fd: Number(name), target, pos: info.pos, flags: info.flags, writable: info.flags === null ? null : (info.flags & 3) !== 0 });
   }
   return { ok: true, value: files.sort((a, b) => a.fd - b.fd) };

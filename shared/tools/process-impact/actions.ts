@@ -133,7 +133,7 @@ export async function waitForCheckpoint(analysis: Analysis, options: ActionOptio
     if (check === 'gone') throw new ToolError(`PID ${target.pid} exited before a new checkpoint appeared`, 'check its log for how it ended');
     const files = new Map<number, OpenFile[]>();
     for (const identity of analysis.identities) {
-      const read = readOpenFiles(identity.pid, root);
+      const read = readOpenFiles(identity.pid, root, (t) => t.startsWith('/') && !t.startsWith('/dev/'));
       if (read.ok) files.set(identity.pid, read.value);
     }
     const writes = writesInProgress(files);

@@ -1,11 +1,11 @@
 // One analysis: identity, one pass over /proc for the table, then every fact in turn while the CPU sample and the
 // nvidia-smi queries run; the identity is re-checked at the end so a process that exited mid-way is reported as such.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ToolError, UsageError } from '../lib/cli.js';
 import { queryComputeApps, type ComputeAppsResult } from '../lib/compute-apps.js';
 import type { SmiOptions } from '../lib/nvidia-smi.js';
-import { readCmdline, readEnviron, readOpenFiles, readProcLink, readStatTable, type OpenFile, type ProcEntry, type ProcRead } from '../lib/proc.js';
+import { parseStatGroups, readCmdline, readEnviron, readOpenFiles, readProcLink, readStatTable, type OpenFile, type ProcEntry, type ProcRead } from '../lib/proc.js';
 import { ancestorsOf, childTree, helperRole, isLauncher, isPython, type Helper, type TreeMember } from './children.js';
 import { checkIdentity, commandString, readProcessFacts, type ProcessFacts } from './identity.js';
 import { analyzeDistributed, type DistributedFacts } from './distributed.js';
@@ -49,6 +49,16 @@ export interface Analysis {
   parent: ProcEntry | null;
 }
 
+function readStatText(pid: number, root: string): string | null {
+  try {
+    return readFileSync(`${root}/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+const isPathTarget = (target: string) => target.startsWith('/') && !target.startsWith('/dev/');
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function assertLinux(root = '/proc'): void {
@@ -60,7 +70,7 @@ export function assertLinux(root = '/proc'): void {
 
 /**
  * The process table in one pass over /proc (stat only), with command lines read just for the processes that can
- * matter: the descendants, the ancestors (launchers) and their children (a `| tee` reader), and every process started
+ * matter: the descendants, the ancestors (launchers), and every process started
  * since the target (a helper naming it with `--pid` must have been started after it). Others keep an empty cmdline.
  */
 export function processTable(target: ProcEntry, root = '/proc'): ProcEntry[] {
@@ -79,7 +89,6 @@ export function processTable(target: ProcEntry, root = '/proc'): ProcEntry[] {
   }
   for (let parent = byPid.get(target.ppid), depth = 0; parent && depth < 64; parent = byPid.get(parent.ppid), depth += 1) {
     need.add(parent.pid);
-    if (depth < 4) for (const sibling of childrenOf.get(parent.pid) ?? []) need.add(sibling);
     if (parent.pid <= 1) break;
   }
   for (const s of stats) if (s.startTicks >= target.startTicks) need.add(s.pid);
@@ -103,7 +112,8 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const unreadable: string[] = [];
   const openFiles = new Map<number, OpenFile[] | null>();
   for (const pid of treePids) {
-    const files = readOpenFiles(pid, root);
+    // Write mode and offsets matter for files only (logs, checkpoints): no fdinfo read for pipes, sockets, devices.
+    const files = readOpenFiles(pid, root, isPathTarget);
     openFiles.set(pid, files.ok ? files.value : null);
     if (!files.ok && pid === facts.entry.pid) unreadable.push(`open files (fd/, fdinfo/): ${files.message}`);
   }
@@ -114,7 +124,18 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
 
   const ancestors = ancestorsOf(facts.entry, table);
   const inTree = new Set(treePids);
-  const neighbours = table.filter((e) => !inTree.has(e.pid) && ancestors.slice(0, 4).some((a) => a.pid === e.ppid));
+  // Who may read its stdout pipe (only looked at when stdout/stderr is a pipe): the nearest ancestors and their
+  // children in the target's process group (a shell pipeline `train | tee log` shares one).
+  const neighbours = () => {
+    const group = (pid: number) => {
+      const text = readStatText(pid, root);
+      return text === null ? null : parseStatGroups(text).pgrp;
+    };
+    const own = group(facts.entry.pid);
+    const near = ancestors.slice(0, 4);
+    const siblings = table.filter((e) => !inTree.has(e.pid) && near.some((a) => a.pid === e.ppid) && group(e.pid) === own);
+    return [...siblings, ...near].slice(0, 64);
+  };
   const targetFiles = openFiles.get(facts.entry.pid) ?? [];
   const logs = findLogSources(facts.entry.pid, targetFiles, neighbours, root);
   const checkpoints = checkpointFacts(facts, cwd.ok ? cwd.value : null, openFiles);

@@ -54,11 +54,12 @@ const LOG_NAME = /\.(log|out|err|txt)$|(^|\/)[^/]*log[^/]*$/i;
 
 /**
  * Log candidates for a process whose fds are known. `neighbours` are processes that may read its stdout pipe
- * (children of its ancestors: a shell pipeline's `tee`). Returns the sources and one line per stream that is not a file.
+ * (asked for only when stdout or stderr is a pipe: a shell pipeline's `tee`). Returns the sources and one line per stream that is not a file.
  */
-export function findLogSources(pid: number, files: OpenFile[], neighbours: ProcEntry[], root = '/proc'): { sources: LogSource[]; notes: string[] } {
+export function findLogSources(pid: number, files: OpenFile[], neighbours: () => ProcEntry[], root = '/proc'): { sources: LogSource[]; notes: string[] } {
   const sources: LogSource[] = [];
   const notes: string[] = [];
+  let readers: ProcEntry[] | undefined;
   const byFd = new Map(files.map((f) => [f.fd, f]));
   const out = byFd.get(1);
   const err = byFd.get(2);
@@ -78,7 +79,7 @@ export function findLogSources(pid: number, files: OpenFile[], neighbours: ProcE
       }
     }
     if (stream.target.startsWith('pipe:')) {
-      const tee = teeTarget(stream.target, neighbours, root);
+      const tee = teeTarget(stream.target, (readers ??= neighbours()), root);
       if (tee) {
         sources.push({ ...tee, via: `${stream.via} via ${tee.via}` });
         continue;
@@ -100,7 +101,7 @@ export function findLogSources(pid: number, files: OpenFile[], neighbours: ProcE
 /** The file written by the process that reads `pipe` on its stdin (e.g. `python train.py | tee train.log`). */
 function teeTarget(pipe: string, neighbours: ProcEntry[], root: string): LogSource | null {
   for (const candidate of neighbours) {
-    const files = readOpenFiles(candidate.pid, root);
+    const files = readOpenFiles(candidate.pid, root, (t) => t.startsWith('/') && !t.startsWith('/dev/'));
     if (!files.ok) continue;
     if (files.value.find((f) => f.fd === 0)?.target !== pipe) continue;
     for (const file of files.value) {

@@ -91,8 +91,9 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
   const settingsText = read(SETTINGS_PATH);
   const settings = settingsText === null ? null : parseSettings(settingsText, SETTINGS_PATH);
 
-  applyFiles(read, personas, previous, record, options, label, changes, outcomes);
-  applySections(claudeText, personas, previous, record, options, label, changes, outcomes);
+  const run: Run = { previous, record, options, label, changes, outcomes };
+  applyFiles(read, personas, run);
+  applySections(claudeText, personas, run);
 
   const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
   const merged = mergeSettings(settings, contributions, previous.managed.settings);
@@ -141,16 +142,19 @@ function managedEntry(persona: string, content: string) {
   return { persona, sha256: sha256(content), base: packBase(content) };
 }
 
-function applyFiles(
-  read: Reader,
-  personas: DesiredPersona[],
-  previous: PersonaRecord,
-  record: PersonaRecord,
-  options: ApplyOptions,
-  label: string,
-  changes: Change[],
-  outcomes: Outcome[],
-): void {
+/** What one run reads (the previous record, the options) and builds (the new record, changes, outcomes). */
+interface Run {
+  previous: PersonaRecord;
+  record: PersonaRecord;
+  options: ApplyOptions;
+  /** How conflict markers name the new version. */
+  label: string;
+  changes: Change[];
+  outcomes: Outcome[];
+}
+
+function applyFiles(read: Reader, personas: DesiredPersona[], run: Run): void {
+  const { previous, record, options, label, changes, outcomes } = run;
   for (const persona of personas) {
     for (const file of persona.files) {
       const prior = previous.managed.files[file.path];
@@ -214,16 +218,8 @@ function conflictDetail(reason: 'both-changed' | 'not-ours', dpNew: string, poli
   return `${why}: ${what}`;
 }
 
-function applySections(
-  claudeText: string | null,
-  personas: DesiredPersona[],
-  previous: PersonaRecord,
-  record: PersonaRecord,
-  options: ApplyOptions,
-  label: string,
-  changes: Change[],
-  outcomes: Outcome[],
-): void {
+function applySections(claudeText: string | null, personas: DesiredPersona[], run: Run): void {
+  const { previous, record, options, label, changes, outcomes } = run;
   let text = claudeText ?? '';
   let prompt = false;
   const details: string[] = [];

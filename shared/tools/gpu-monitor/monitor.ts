@@ -60,6 +60,8 @@ export class Monitor {
   private samples = 0;
   private problem: string | null = null;
   private processRows: ComputeProcess[] | null = null;
+  /** processRows joined with the GPUs and /proc, redone when either changes (not on every frame). */
+  private joined: { rows: ComputeProcess[]; uuids: string; processes: GpuProcess[] } | null = null;
   private processNote: string | null = null;
   private lastProcessPoll = -Infinity;
   /** memory.used per GPU index when the process list was last asked for. */
@@ -195,6 +197,16 @@ export class Monitor {
     this.emit(true);
   }
 
+  private joinProcesses(gpus: GpuReading[] | null): GpuProcess[] | null {
+    const rows = this.processRows;
+    if (!rows || !gpus) return null;
+    const uuids = gpus.map((gpu) => `${gpu.index}=${gpu.uuid}`).join(',');
+    if (this.joined?.rows !== rows || this.joined.uuids !== uuids) {
+      this.joined = { rows, uuids, processes: joinGpuProcesses(rows, gpus, this.options.scanner) };
+    }
+    return this.joined.processes;
+  }
+
   private onHeartbeat(): void {
     if (this.now() - this.lastFrameAt >= this.options.intervalMs * 1.5) this.emit(false);
   }
@@ -207,7 +219,7 @@ export class Monitor {
     const gpus = this.gpus;
     if (scanner && this.processRows) scanner.watch(this.processRows.map((row) => row.pid));
     if (scanner && this.options.collectHost) scanner.scan();
-    const processes = this.processRows && gpus ? joinGpuProcesses(this.processRows, gpus, scanner) : null;
+    const processes = this.joinProcesses(gpus);
     if (fresh && gpus) this.warnings = this.tracker.update(at, gpus, processes);
     const sampleAgeMs = this.lastSampleAt === null ? null : at - this.lastSampleAt;
     const stale = sampleAgeMs !== null && sampleAgeMs > this.stallMs;

@@ -5,10 +5,25 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFiles, read } from '../support/generators.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** yo refuses to run as root (it switches to uid 1000 and fails): run it as a regular user. */
+function regularUser(): { name: string; uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  try {
+    const [name, , uid, gid] = execFileSync('getent', ['passwd', '1000'], { encoding: 'utf8' }).trim().split(':');
+    return { name: name!, uid: Number(uid), gid: Number(gid) };
+  } catch {
+    return null;
+  }
+}
+const yoUser = regularUser();
+const canRunYo = process.getuid?.() !== 0 || yoUser !== null;
 let work: string;
 let bin: string;
 
@@ -23,7 +38,11 @@ beforeAll(async () => {
   await execa('npm', ['pack', '--silent', '--pack-destination', packs], { cwd: root });
   await execa('npm', ['pack', '--silent', '-w', 'create-dp-project', '--pack-destination', packs], { cwd: root });
   const prefix = join(work, 'prefix');
-  await execa('npm', ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(packs, 'generator-dp-0.1.0.tgz'), join(packs, 'create-dp-project-0.1.0.tgz')], { cwd: work });
+  await execa(
+    'npm',
+    ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(packs, 'generator-dp-0.1.0.tgz'), join(packs, 'create-dp-project-0.1.0.tgz'), 'yo@7.0.1'],
+    { cwd: work },
+  );
   bin = join(prefix, 'node_modules', '.bin');
 }, 180_000);
 
@@ -58,6 +77,29 @@ describe('installed from the packed tarballs', () => {
     expect(result.exitCode).toBe(0);
     expect(read(join(work, 'my-model'), 'CLAUDE.md')).toContain('<!-- dp:begin data-scientist -->');
   });
+
+  it.runIf(canRunYo)('yo dp:data-scientist as a regular (non-root) user', async () => {
+    const repo = join(work, 'yo-repo');
+    const home = join(work, 'yo-home');
+    mkdirSync(repo);
+    mkdirSync(home);
+    execFileSync('chmod', ['-R', 'a+rX', work]);
+    const env = { HOME: home, NO_UPDATE_NOTIFIER: '1', PATH: `${bin}:${process.env.PATH}` };
+    let command = 'yo';
+    let args = ['dp:data-scientist', '--no-insight'];
+    if (yoUser) {
+      chownSync(repo, yoUser.uid, yoUser.gid);
+      chownSync(home, yoUser.uid, yoUser.gid);
+      args = ['-u', yoUser.name, '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'yo', ...args];
+      command = 'runuser';
+    }
+    const result = await execa(command, args, { cwd: repo, reject: false, stdin: 'ignore', env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    // Yeoman logs to stderr.
+    expect(`${result.stdout}${result.stderr}`).toMatch(/dp: data-scientist: \d+ created/);
+    expect(listFiles(repo)).toEqual(expect.arrayContaining(['CLAUDE.md', '.claude/persona.json', 'scripts/gpu_monitor.mjs', '.yo-rc.json']));
+    chmodSync(repo, 0o755);
+  }, 60_000);
 
   it('package exports resolve generator-dp/generators/* for composing generators', async () => {
     const resolved = await sh(join(work, 'prefix'), 'node', ['--input-type=module', '-e', "console.log(import.meta.resolve('generator-dp/generators/data-scientist'))"]);

@@ -121,9 +121,18 @@ export function gpuQueryArgs(fields: readonly string[] = GPU_QUERY_FIELDS, loopM
   return loopMs === undefined ? args : [...args, '-lms', String(Math.round(loopMs))];
 }
 
-/** One row, by position against `fields` (which must start with `index`); null when the line is not a row. */
+/**
+ * One row, by position against `fields` (which must start with `index`); null when the line is not a row.
+ * Only a `name` cell can hold a comma: extra cells are joined back into it.
+ */
 export function parseGpuRow(line: string, fields: readonly string[] = GPU_QUERY_FIELDS): GpuReading | null {
-  const cells = splitRow(line);
+  let cells = splitRow(line);
+  const nameAt = fields.indexOf('name');
+  if (cells.length > fields.length && nameAt >= 0) {
+    // A GPU name may itself contain ", " (no quoting in nvidia-smi CSV): the surplus cells are the name's.
+    const span = cells.length - fields.length + 1;
+    cells = [...cells.slice(0, nameAt), cells.slice(nameAt, nameAt + span).join(', '), ...cells.slice(nameAt + span)];
+  }
   if (cells.length !== fields.length) return null;
   const index = Number(cells[0]);
   if (cells[0] === '' || !Number.isInteger(index) || index < 0) return null;
@@ -206,43 +215,48 @@ export async function queryGpus(options: SmiOptions & { fields?: readonly string
   return { ok: false, failure: 'invalid-field', message: 'nvidia-smi kept rejecting query fields', exitCode: null };
 }
 
-// Per-process rows with the process name. lib/compute-apps.ts asks for gpu_uuid,pid,used_gpu_memory only;
-// this query adds process_name, which the monitor shows and which tells a PID from another namespace ([Not Found]).
+// Per-process rows: --query-compute-apps. The one reader of it, for the monitor (with process_name, which it shows
+// and which tells a PID from another namespace: [Not Found]) and for lib/compute-apps.ts (without the name).
 
 /** One process with a compute context on a GPU (--query-compute-apps). */
 export interface ComputeProcess {
   /** The GPU's uuid; under MIG, the parent GPU's uuid. */
   gpuUuid: string | null;
   pid: number;
-  /** process_name as nvidia-smi saw it; null for [Not Found] (a PID from another PID namespace). */
+  /** process_name as nvidia-smi saw it; null for [Not Found] (a PID from another PID namespace), or when not asked. */
   processName: string | null;
   /** used_gpu_memory in MiB; null where the driver does not report it (Windows WDDM). */
   usedMemoryMiB: number | null;
 }
 
-export const COMPUTE_PROCESS_FIELDS: readonly string[] = ['gpu_uuid', 'pid', 'process_name', 'used_gpu_memory'];
+/** The fields asked for, in row order: uuid and pid first, memory last, the process name between. */
+export const COMPUTE_PROCESS_FIELDS = ['gpu_uuid', 'pid', 'process_name', 'used_gpu_memory'] as const;
+/** The same without process_name, for callers that need only who holds which GPU and how much memory. */
+export const COMPUTE_MEMORY_FIELDS = ['gpu_uuid', 'pid', 'used_gpu_memory'] as const;
+export type ComputeProcessFields = typeof COMPUTE_PROCESS_FIELDS | typeof COMPUTE_MEMORY_FIELDS;
 
-export function computeProcessArgs(): string[] {
-  return [`--query-compute-apps=${COMPUTE_PROCESS_FIELDS.join(',')}`, '--format=csv,noheader,nounits'];
+export function computeProcessArgs(fields: ComputeProcessFields = COMPUTE_PROCESS_FIELDS): string[] {
+  return [`--query-compute-apps=${fields.join(',')}`, '--format=csv,noheader,nounits'];
 }
 
 /**
- * --query-compute-apps rows in COMPUTE_PROCESS_FIELDS order. A process name may itself contain ", " (no quoting
- * in nvidia-smi CSV), so uuid and pid are read from the left, memory from the right, the name is what is between.
+ * --query-compute-apps rows in `fields` order. A process name may itself contain ", " (no quoting in nvidia-smi
+ * CSV), so uuid and pid are read from the left, memory from the right, the name is what is between.
  */
-export function parseComputeProcesses(text: string): ComputeProcess[] {
+export function parseComputeProcesses(text: string, fields: ComputeProcessFields = COMPUTE_PROCESS_FIELDS): ComputeProcess[] {
+  const withName = (fields as readonly string[]).includes('process_name');
   const apps: ComputeProcess[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || isHeaderLine(line, 'gpu_uuid')) continue;
     const cells = line.split(',');
-    if (cells.length < 4) continue;
+    if (cells.length < fields.length) continue;
     const pid = Number(cells[1]!.trim());
     if (!Number.isInteger(pid) || pid <= 0) continue;
     apps.push({
       gpuUuid: parseCell(cells[0]),
       pid,
-      processName: parseCell(cells.slice(2, -1).join(',')),
+      processName: withName ? parseCell(cells.slice(2, -1).join(',')) : null,
       usedMemoryMiB: parseNumber(cells[cells.length - 1]),
     });
   }
@@ -251,10 +265,11 @@ export function parseComputeProcesses(text: string): ComputeProcess[] {
 
 export type ComputeProcessResult = { ok: true; processes: ComputeProcess[] } | SmiFailed;
 
-/** One --query-compute-apps call with a timeout. */
-export async function queryComputeProcesses(options: SmiOptions = {}): Promise<ComputeProcessResult> {
-  const result = await runSmi(computeProcessArgs(), options);
-  return result.ok ? { ok: true, processes: parseComputeProcesses(result.stdout) } : result;
+/** One --query-compute-apps call with a timeout (`fields`: with or without process_name; with it by default). */
+export async function queryComputeProcesses(options: SmiOptions & { fields?: ComputeProcessFields } = {}): Promise<ComputeProcessResult> {
+  const fields = options.fields ?? COMPUTE_PROCESS_FIELDS;
+  const result = await runSmi(computeProcessArgs(fields), options);
+  return result.ok ? { ok: true, processes: parseComputeProcesses(result.stdout, fields) } : result;
 }
 
 /**

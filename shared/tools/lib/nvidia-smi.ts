@@ -2,7 +2,7 @@
 // - values like [N/A] are unknown (null), never 0;
 // - one invalid field fails the whole query; exit 9 means the driver cannot be reached;
 // - every call has a timeout, because nvidia-smi can hang.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /** Cell values nvidia-smi uses for "no value". */
 const UNKNOWN_CELLS = new Set([
@@ -58,23 +58,69 @@ export interface SmiOptions {
 
 export const DEFAULT_SMI_TIMEOUT_MS = 5000;
 
-/** Run nvidia-smi once with a timeout and classify how it failed, if it did. */
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Run nvidia-smi once with a timeout and classify how it failed, if it did.
+ * At the timeout the child is sent SIGKILL and the promise resolves at once, without waiting for it to exit: an
+ * nvidia-smi stuck in the kernel (uninterruptible sleep) dies only when that call returns, and a grandchild can hold
+ * the output pipes open. The child is then let go (pipes closed, unref'd) so it holds neither the caller nor the
+ * event loop.
+ */
 export function runSmi(args: string[], { timeoutMs = DEFAULT_SMI_TIMEOUT_MS, command = 'nvidia-smi' }: SmiOptions = {}): Promise<SmiResult> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, stdout });
-      const err = error as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-      if (err.code === 'ENOENT') {
-        return resolve({ ok: false, failure: 'not-found', message: `${command} not found on PATH`, exitCode: null });
-      }
-      if (err.killed) {
-        return resolve({ ok: false, failure: 'timeout', message: `${command} did not answer within ${timeoutMs / 1000} s`, exitCode: null });
-      }
-      const exitCode = typeof err.code === 'number' ? err.code : null;
+    const child = spawn(command, args);
+    let stdout = '';
+    let stderr = '';
+    const outputBytes = { stdout: 0, stderr: 0 };
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const finish = (result: SmiResult): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(result);
+    };
+    const abandon = (): void => {
+      child.kill('SIGKILL');
+      child.stdin?.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref();
+    };
+    const failed = (exitCode: number | null): void => {
       const text = `${stdout}\n${stderr}`.trim();
       const firstLine = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? `exit code ${exitCode}`;
-      resolve({ ok: false, failure: classifyFailure(exitCode, text), message: firstLine, exitCode });
+      finish({ ok: false, failure: classifyFailure(exitCode, text), message: firstLine, exitCode });
+    };
+    const collect = (stream: 'stdout' | 'stderr') => (chunk: string): void => {
+      if (settled) return;
+      outputBytes[stream] += Buffer.byteLength(chunk);
+      if (stream === 'stdout') stdout += chunk;
+      else stderr += chunk;
+      if (outputBytes[stream] > MAX_OUTPUT_BYTES) {
+        abandon();
+        failed(null);
+      }
+    };
+
+    child.stdout?.setEncoding('utf8').on('data', collect('stdout'));
+    child.stderr?.setEncoding('utf8').on('data', collect('stderr'));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') finish({ ok: false, failure: 'not-found', message: `${command} not found on PATH`, exitCode: null });
+      else failed(null);
     });
+    child.on('close', (code, signal) => {
+      if (code === 0 && signal === null) finish({ ok: true, stdout });
+      else failed(code);
+    });
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        abandon();
+        finish({ ok: false, failure: 'timeout', message: `${command} did not answer within ${timeoutMs / 1000} s`, exitCode: null });
+      }, timeoutMs);
+    }
   });
 }
 

@@ -89,7 +89,7 @@ export function gpusOfTree(treePids: number[], openFiles: Map<number, OpenFile[]
         index: summary?.index ?? null,
         uuid: app.gpuUuid,
         usedMemoryMiB: null,
-        utilizationPercent: summary?.utilizationPercent ?? null,
+        utilizationPercent: summary?.utilizationGpuPercent ?? null,
         name: summary?.name ?? null,
         pids: [],
         device: null,

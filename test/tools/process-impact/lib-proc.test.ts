@@ -1,9 +1,10 @@
-// The /proc readers and the compute-apps reader this tool added to shared/tools/lib.
+// The /proc readers this tool added to shared/tools/lib, and how it reads nvidia-smi through the shared gpu-query reader.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nvidiaDeviceMinors, parseComputeApps, parseGpuSummary } from '../../../shared/tools/lib/compute-apps.js';
+import { GPU_SUMMARY_FIELDS, nvidiaDeviceMinors } from '../../../shared/tools/lib/compute-apps.js';
+import { COMPUTE_MEMORY_FIELDS, parseComputeProcesses, parseGpuCsv } from '../../../shared/tools/lib/gpu-query.js';
 import {
   parseEnviron,
   parseFdinfo,
@@ -100,13 +101,14 @@ describe('stat groups, environ, fdinfo', () => {
 
 describe('compute-apps', () => {
   it('parses noheader,nounits rows by position; [N/A] memory is unknown, never 0', () => {
-    expect(parseComputeApps('GPU-a, 123, 2048\nGPU-b, 456, [N/A]\n\n')).toEqual([
-      { gpuUuid: 'GPU-a', pid: 123, usedMemoryMiB: 2048 },
-      { gpuUuid: 'GPU-b', pid: 456, usedMemoryMiB: null },
+    expect(parseComputeProcesses('GPU-a, 123, 2048\nGPU-b, 456, [N/A]\n\n', COMPUTE_MEMORY_FIELDS)).toEqual([
+      { gpuUuid: 'GPU-a', pid: 123, processName: null, usedMemoryMiB: 2048 },
+      { gpuUuid: 'GPU-b', pid: 456, processName: null, usedMemoryMiB: null },
     ]);
-    expect(parseGpuSummary('0, GPU-a, NVIDIA H100 80GB HBM3, 95, 30000, 81559\n1, GPU-b, Some, GPU, [N/A], 10, 100\n')).toEqual([
-      { index: 0, uuid: 'GPU-a', name: 'NVIDIA H100 80GB HBM3', utilizationPercent: 95, memoryUsedMiB: 30000, memoryTotalMiB: 81559 },
-      { index: 1, uuid: 'GPU-b', name: 'Some, GPU', utilizationPercent: null, memoryUsedMiB: 10, memoryTotalMiB: 100 },
+    const gpus = parseGpuCsv('0, GPU-a, NVIDIA H100 80GB HBM3, 95, 30000, 81559\n1, GPU-b, Some, GPU, [N/A], 10, 100\n', GPU_SUMMARY_FIELDS).gpus;
+    expect(gpus).toMatchObject([
+      { index: 0, uuid: 'GPU-a', name: 'NVIDIA H100 80GB HBM3', utilizationGpuPercent: 95, memoryUsedMiB: 30000, memoryTotalMiB: 81559 },
+      { index: 1, uuid: 'GPU-b', name: 'Some, GPU', utilizationGpuPercent: null, memoryUsedMiB: 10, memoryTotalMiB: 100 },
     ]);
   });
 
@@ -116,9 +118,9 @@ describe('compute-apps', () => {
 
   it.skipIf(!hasShared)('reads real recorded compute-apps output (gpu_uuid,pid,process_name,used_gpu_memory with units)', () => {
     // The recorded query has process_name between pid and memory: memory is read from the right.
-    const apps = parseComputeApps(readSmiFixture('compute-apps__h200-x8_not-found.csv.txt'));
+    const apps = parseComputeProcesses(readSmiFixture('compute-apps__h200-x8_not-found.csv.txt'), COMPUTE_MEMORY_FIELDS);
     expect(apps).toHaveLength(8);
-    expect(apps[0]).toEqual({ gpuUuid: 'GPU-a44622e3-2296-6285-0a86-84d0f6c67900', pid: 1328667, usedMemoryMiB: 130004 });
-    expect(apps[7]).toEqual({ gpuUuid: 'GPU-28780eb0-24d5-1f13-59b8-ae5c23617a72', pid: 1758887, usedMemoryMiB: 58060 });
+    expect(apps[0]).toEqual({ gpuUuid: 'GPU-a44622e3-2296-6285-0a86-84d0f6c67900', pid: 1328667, processName: null, usedMemoryMiB: 130004 });
+    expect(apps[7]).toEqual({ gpuUuid: 'GPU-28780eb0-24d5-1f13-59b8-ae5c23617a72', pid: 1758887, processName: null, usedMemoryMiB: 58060 });
   });
 });

@@ -9,6 +9,7 @@ import { diskReader } from '../../shared/merge/disk.js';
 import { RECORD_PATH, sha256 } from '../../shared/merge/record.js';
 import { dpNewPath, sectionDpNewPath, CLAUDE_MD } from '../../shared/merge/apply.js';
 import { sectionBody } from '../../shared/merge/sections.js';
+import { toLf } from '../../shared/merge/eol.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
 
@@ -33,14 +34,14 @@ export function statusReport(root: string): StatusReport {
     for (const [path, entry] of Object.entries(record.managed.files)) {
       const disk = read(path);
       if (disk === null) missing.push(path);
-      else if (sha256(disk) !== entry.sha256) changedByYou.push(path);
+      else if (sha256(toLf(disk)) !== entry.sha256) changedByYou.push(path);
       if (existsSync(join(root, dpNewPath(path)))) pendingConflicts.push(dpNewPath(path));
     }
     const claude = read(CLAUDE_MD) ?? '';
     for (const [id, entry] of Object.entries(record.managed.sections)) {
       const body = sectionBody(claude, id, CLAUDE_MD);
       if (body === null) missing.push(`${CLAUDE_MD} (section ${id})`);
-      else if (sha256(body) !== entry.sha256) changedByYou.push(`${CLAUDE_MD} (section ${id})`);
+      else if (sha256(toLf(body)) !== entry.sha256) changedByYou.push(`${CLAUDE_MD} (section ${id})`);
       if (existsSync(join(root, sectionDpNewPath(id)))) pendingConflicts.push(sectionDpNewPath(id));
     }
   }

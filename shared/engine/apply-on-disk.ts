@@ -4,6 +4,7 @@ import { generatorVersion } from '../package-root.js';
 import { applyPersonas, type ApplyResult, type ConflictPolicy } from '../merge/apply.js';
 import { unifiedDiff } from '../merge/diff.js';
 import { diskReader, writeChanges } from '../merge/disk.js';
+import { withSettingsIntent } from '../merge/intent.js';
 import { holdLock, releaseLock } from '../merge/lock.js';
 import { preflight } from '../merge/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
@@ -52,7 +53,7 @@ export function applyOnDisk(root: string, requests: PersonaRequest[], options: D
       preflight(root, result.changes);
       return { ...result, diffs: result.changes.map((c) => unifiedDiff(c.path, read(c.path), c.content)) };
     }
-    writeChanges(root, result.changes);
+    writeChanges(root, withSettingsIntent(result.changes, read, generatorVersion()));
     return { ...result, diffs: [] };
   } finally {
     releaseLock(root);

@@ -5,9 +5,12 @@
 import type { PermissionSet } from '../persona/schema.js';
 import { decide } from './decide.js';
 import { RECORD_PATH, emptyRecord, packBase, parseRecord, serializeRecord, sha256, unpackBase, type PersonaRecord } from './record.js';
-import { parseSections, removeSection, sectionBody, upsertSection } from './sections.js';
+import { sameContent } from './eol.js';
+import { markerLine, parseSections, removeSection, sectionBody, upsertSection } from './sections.js';
 import { parseSettings, serializeSettings } from './settings-file.js';
-import { mergeSettings, type SettingsContribution } from './settings-merge.js';
+import { emptyOwnership, mergeSettings, type SettingsContribution } from './settings-merge.js';
+import { effectiveOwnership } from './intent.js';
+import { DpError } from '../errors.js';
 
 export const CLAUDE_MD = 'CLAUDE.md';
 export const SETTINGS_PATH = '.claude/settings.json';
@@ -90,15 +93,23 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
   parseSections(claudeText ?? '', CLAUDE_MD);
   const settingsText = read(SETTINGS_PATH);
   const settings = settingsText === null ? null : parseSettings(settingsText, SETTINGS_PATH);
+  for (const persona of personas) {
+    const line = markerLine(persona.section);
+    if (line !== null) {
+      throw new DpError(`the ${persona.displayName} persona's CLAUDE.md section has a dp marker line (line ${line} of the section)`, 'a section must not contain <!-- dp:begin/end --> lines; remove them from the persona definition');
+    }
+  }
 
   const run: Run = { previous, record, options, label, changes, outcomes };
   applyFiles(read, personas, run);
   applySections(claudeText, personas, run);
 
   const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
-  const merged = mergeSettings(settings, contributions, previous.managed.settings);
+  // A settings.json that is gone is recreated in full: nothing in it was declined.
+  const ownership = settings === null ? emptyOwnership() : effectiveOwnership(previous, settingsText);
+  const merged = mergeSettings(settings, contributions, ownership);
   const empty = Object.keys(merged.settings).length === 0;
-  const createdByDp = settings === null ? !empty : previous.managed.settings.createdFile === true;
+  const createdByDp = settings === null ? !empty : ownership.createdFile === true;
   record.managed.settings = { ...merged.ownership, ...(createdByDp && !empty ? { createdFile: true } : {}) };
   if (settings === null) {
     if (!empty) {
@@ -170,7 +181,7 @@ function applyFiles(read: Reader, personas: DesiredPersona[], run: Run): void {
           outcomes.push({ path: file.path, status: 'unchanged' });
           break;
         case 'upgrade':
-          write(file.content);
+          write(decision.text);
           outcomes.push({ path: file.path, status: 'updated' });
           break;
         case 'keep':
@@ -202,7 +213,7 @@ function applyFiles(read: Reader, personas: DesiredPersona[], run: Run): void {
     if (path in record.managed.files) continue;
     const disk = read(path);
     if (disk === null) continue;
-    if (disk === unpackBase(prior.base)) {
+    if (sameContent(disk, unpackBase(prior.base))) {
       changes.push({ path, content: null });
       outcomes.push({ path, status: 'removed' });
     } else {
@@ -221,7 +232,6 @@ function conflictDetail(reason: 'both-changed' | 'not-ours', dpNew: string, poli
 function applySections(claudeText: string | null, personas: DesiredPersona[], run: Run): void {
   const { previous, record, options, label, changes, outcomes } = run;
   let text = claudeText ?? '';
-  let prompt = false;
   const details: string[] = [];
   let status: Status | null = null;
   const note = (s: Status, detail?: string) => {
@@ -230,9 +240,13 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
     if (detail) details.push(detail);
   };
 
+  // Section conflicts never prompt: one CLAUDE.md holds every persona's section, and declining the
+  // whole file would drop the others' updates too. `ask` resolves them like `keep`.
+  const markers = options.onConflict === 'markers';
   for (const persona of personas) {
     const prior = previous.managed.sections[persona.id];
     const current = sectionBody(text, persona.id, CLAUDE_MD);
+    const appendsNewline = current === null && text !== '' && !text.endsWith('\n');
     const decision = decide(current, prior ? unpackBase(prior.base) : null, persona.section, label);
     switch (decision.action) {
       case 'create':
@@ -250,11 +264,8 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
       case 'conflict': {
         const dpNew = sectionDpNewPath(persona.id);
         changes.push({ path: dpNew, content: persona.section });
-        if (options.onConflict !== 'keep') {
-          text = upsertSection(text, persona.id, decision.markers, CLAUDE_MD);
-          prompt ||= options.onConflict === 'ask';
-        }
-        note('conflict', `section ${persona.id}: ${conflictDetail(decision.reason, dpNew, options.onConflict)}`);
+        if (markers) text = upsertSection(text, persona.id, decision.markers, CLAUDE_MD);
+        note('conflict', `section ${persona.id}: ${conflictDetail(decision.reason, dpNew, markers ? 'markers' : 'keep')}`);
         break;
       }
       case 'deleted':
@@ -268,20 +279,21 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
       case 'unchanged':
         break;
     }
-    record.managed.sections[persona.id] = { ...managedEntry(persona.id, persona.section), file: CLAUDE_MD };
+    const addedNewline = (prior?.addedNewline ?? false) || appendsNewline;
+    record.managed.sections[persona.id] = { ...managedEntry(persona.id, persona.section), file: CLAUDE_MD, ...(addedNewline ? { addedNewline } : {}) };
   }
   for (const [id, prior] of Object.entries(previous.managed.sections)) {
     if (id in record.managed.sections) continue;
     const current = sectionBody(text, id, CLAUDE_MD);
     if (current === null) continue;
-    const edited = current !== unpackBase(prior.base);
-    text = removeSection(text, id, CLAUDE_MD, { keepBody: edited });
-    note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} removed`);
+    const edited = !sameContent(current, unpackBase(prior.base));
+    text = removeSection(text, id, CLAUDE_MD, { keepBody: edited, dropAddedNewline: prior.addedNewline ?? false });
+    note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} taken out`);
   }
 
   if (text !== (claudeText ?? '')) {
     // A CLAUDE.md left empty by removing the last section held nothing of the user's.
-    changes.push({ path: CLAUDE_MD, content: text === '' ? null : text, ...(prompt ? { prompt } : {}) });
+    changes.push({ path: CLAUDE_MD, content: text === '' ? null : text });
   }
   if (status !== null) outcomes.push({ path: CLAUDE_MD, status, ...(details.length ? { detail: details.join('; ') } : {}) });
   else if (claudeText !== null && personas.length > 0) outcomes.push({ path: CLAUDE_MD, status: 'unchanged' });

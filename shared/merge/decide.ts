@@ -7,12 +7,14 @@
 //   both changed                        -> three-way merge: merged, or conflict
 //   recorded but gone from disk         -> deleted (the user removed it; not restored unless asked)
 //   on disk, never written by dp        -> conflict (with an empty base: nothing is assumed)
+// Line endings do not count as changes; texts to write take the line ending of the file on disk.
+import { dominantEol, toLf, withEol } from './eol.js';
 import { threeWayMerge } from './three-way.js';
 
 export type Decision =
   | { action: 'create' }
   | { action: 'unchanged' }
-  | { action: 'upgrade' }
+  | { action: 'upgrade'; text: string }
   | { action: 'keep' }
   | { action: 'merge'; text: string }
   | { action: 'conflict'; markers: string; reason: 'both-changed' | 'not-ours' }
@@ -20,12 +22,15 @@ export type Decision =
 
 export function decide(disk: string | null, base: string | null, next: string, theirsLabel: string): Decision {
   if (disk === null) return base === null ? { action: 'create' } : { action: 'deleted' };
-  if (disk === next) return { action: 'unchanged' };
-  if (base === null) {
-    return { action: 'conflict', markers: threeWayMerge('', disk, next, theirsLabel).text, reason: 'not-ours' };
+  const eol = dominantEol(disk);
+  const [mine, ours, theirs] = [toLf(disk), base === null ? null : toLf(base), toLf(next)];
+  if (mine === theirs) return { action: 'unchanged' };
+  if (ours === null) {
+    return { action: 'conflict', markers: withEol(threeWayMerge('', mine, theirs, theirsLabel).text, eol), reason: 'not-ours' };
   }
-  if (disk === base) return { action: 'upgrade' };
-  if (base === next) return { action: 'keep' };
-  const merged = threeWayMerge(base, disk, next, theirsLabel);
-  return merged.clean ? { action: 'merge', text: merged.text } : { action: 'conflict', markers: merged.text, reason: 'both-changed' };
+  if (mine === ours) return { action: 'upgrade', text: withEol(theirs, eol) };
+  if (ours === theirs) return { action: 'keep' };
+  const merged = threeWayMerge(ours, mine, theirs, theirsLabel);
+  const text = withEol(merged.text, eol);
+  return merged.clean ? { action: 'merge', text } : { action: 'conflict', markers: text, reason: 'both-changed' };
 }

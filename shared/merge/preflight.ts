@@ -7,7 +7,7 @@ import { DpError } from '../errors.js';
 export interface WriteTarget {
   path: string;
   /** null: the file is deleted. */
-  content: string | null;
+  content: string | Buffer | null;
 }
 
 function inside(root: string, path: string): boolean {

@@ -16,6 +16,8 @@ const ownershipSchema = z.object({
   env: z.record(z.string(), z.object({ value: z.string(), personas: z.array(z.string()) })),
   declined: z.object({ rules: z.object({ deny: z.array(z.string()), ask: z.array(z.string()), allow: z.array(z.string()) }), env: z.array(z.string()) }),
   createdFile: z.boolean().optional(),
+  /** Containers dp created (permissions, permissions.allow, env...): removed again once empty. */
+  created: z.array(z.string()).optional(),
 });
 
 const managedContent = z.object({
@@ -26,6 +28,8 @@ const managedContent = z.object({
 });
 
 const recordSchema = z.object({
+  /** Present only in the intent written before settings.json (intent.ts). */
+  pendingSettings: z.object({ sha256: z.string().nullable(), ownershipBefore: ownershipSchema }).optional(),
   generator: z.literal('generator-dp'),
   version: z.string().regex(/^\d+\.\d+\.\d+/),
   active: z.array(z.object({ id: z.string(), displayName: z.string(), level: z.string().optional(), custom: z.boolean().optional() })),
@@ -37,7 +41,7 @@ const recordSchema = z.object({
   }),
   managed: z.object({
     settings: ownershipSchema,
-    sections: z.record(z.string(), managedContent.extend({ file: z.string() })),
+    sections: z.record(z.string(), managedContent.extend({ file: z.string(), addedNewline: z.boolean().optional() })),
     files: z.record(z.string(), managedContent.extend({ executable: z.boolean() })),
   }),
 });
@@ -67,7 +71,11 @@ const CORRUPT_HINT = `restore ${RECORD_PATH} from version control (git checkout 
 
 /** Parse the record; null text (no file) means no persona applied yet. */
 export function parseRecord(text: string | null, ourVersion: string): PersonaRecord | null {
-  if (text === null) return null;
+  return text === null ? null : parseRecordData(text, ourVersion);
+}
+
+/** Parse and check a record's text: corrupt or newer records are refused. */
+export function parseRecordData(text: string, ourVersion: string): PersonaRecord {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -5,6 +5,7 @@
 //   <!-- dp:end <persona> -->
 // Claude Code strips HTML comments before the model sees CLAUDE.md, so markers cost nothing.
 import { DpError } from '../errors.js';
+import { dominantEol, withEol } from './eol.js';
 
 const MARKER = /^[ \t]*<!--[ \t]*dp:(begin|end)[ \t]+([^\s]+)[ \t]*-->[ \t]*\r?$/;
 
@@ -70,30 +71,39 @@ export function sectionBody(text: string, id: string, file: string): string | nu
   return span ? text.slice(span.bodyStart, span.bodyEnd) : null;
 }
 
-function withFinalNewline(body: string): string {
-  return body === '' || body.endsWith('\n') ? body : `${body}\n`;
+/** Whether any line of a text is a dp marker (a section body must not contain one). */
+export function markerLine(text: string): number | null {
+  const index = text.split('\n').findIndex((line) => MARKER.test(line));
+  return index < 0 ? null : index + 1;
 }
 
 /**
  * Replace a section's body, or append the section at the end when it is not there yet. Nothing else is
- * added (only a final newline to a file that lacks one), so removing the section gives back the user's
- * text exactly. An HTML comment line may follow a paragraph directly in Markdown.
+ * added (only a final newline to a file that lacks one, which removeSection can take back), so removing
+ * the section gives back the user's text exactly. An HTML comment line may follow a paragraph directly
+ * in Markdown. The section takes the file's line ending.
  */
 export function upsertSection(text: string, id: string, body: string, file: string): string {
+  const eol = text === '' ? '\n' : dominantEol(text);
+  const lines = withEol(body === '' || body.endsWith('\n') ? body : `${body}\n`, eol);
   const span = parseSections(text, file).find((s) => s.id === id);
-  if (span) return text.slice(0, span.bodyStart) + withFinalNewline(body) + text.slice(span.bodyEnd);
-  const block = `${beginMarker(id)}\n${withFinalNewline(body)}${endMarker(id)}\n`;
+  if (span) return text.slice(0, span.bodyStart) + lines + text.slice(span.bodyEnd);
+  const block = `${beginMarker(id)}${eol}${lines}${endMarker(id)}${eol}`;
   if (text === '' || text.endsWith('\n')) return text + block;
-  return `${text}\n${block}`;
+  return `${text}${eol}${block}`;
 }
 
 /**
  * Take a section out. With keepBody the markers go and the body stays, as the user's text
- * (used when the user edited a section of a persona being removed).
+ * (used when the user edited a section of a persona being removed). With dropAddedNewline, the final
+ * newline dp added before appending the section to a file that had none is taken back too.
  */
-export function removeSection(text: string, id: string, file: string, { keepBody = false } = {}): string {
+export function removeSection(text: string, id: string, file: string, { keepBody = false, dropAddedNewline = false } = {}): string {
   const span = parseSections(text, file).find((s) => s.id === id);
   if (!span) return text;
   const replacement = keepBody ? text.slice(span.bodyStart, span.bodyEnd) : '';
-  return text.slice(0, span.start) + replacement + text.slice(span.end);
+  const before = text.slice(0, span.start);
+  const atEnd = span.end === text.length;
+  const trimmed = dropAddedNewline && atEnd && !keepBody ? before.replace(/\r?\n$/, '') : before;
+  return trimmed + replacement + text.slice(span.end);
 }

@@ -20,6 +20,8 @@ export interface SettingsOwnership {
   declined: { rules: Record<RuleList, string[]>; env: string[] };
   /** dp created the settings file, so it may delete it once nothing is left in it. */
   createdFile?: boolean;
+  /** Containers dp created ('permissions', 'permissions.allow', 'env'...), removed again once empty. */
+  created?: string[];
 }
 
 export interface SettingsContribution {
@@ -68,12 +70,15 @@ export function mergeSettings(current: Settings | null, contributions: SettingsC
   const settings: Settings = structuredClone(current ?? {});
   const ownership = emptyOwnership();
   const notes: string[] = [];
+  // Containers dp created (and that still exist) are dp's to remove again once empty.
+  const created = new Set((previous.created ?? []).filter((path) => containerExists(settings, path)));
 
   const hadPermissions = isPlainObject(settings.permissions);
   const permissions: Record<string, unknown> = hadPermissions ? (settings.permissions as Record<string, unknown>) : {};
   const denied = new Set<string>();
 
   for (const list of RULE_LISTS) {
+    const container = `permissions.${list}`;
     const existed = Array.isArray(permissions[list]);
     const rules = existed ? [...(permissions[list] as string[])] : [];
     const present = new Set(rules);
@@ -84,7 +89,17 @@ export function mergeSettings(current: Settings | null, contributions: SettingsC
 
     for (const [rule] of Object.entries(owned)) {
       if (!present.has(rule)) {
-        if (wanted.has(rule)) declined.add(rule);
+        // The user deleted a rule dp added. Allow and ask rules stay deleted; deny rules of active
+        // personas come back (dp never drops a deny rule: remove the persona to drop its rules).
+        if (!wanted.has(rule)) continue;
+        if (list === 'deny') {
+          rules.push(rule);
+          ownership.rules.deny[rule] = wanted.get(rule)!;
+          notes.push(`deny ${rule}: added back; the deny rules of an active persona stay`);
+        } else {
+          declined.add(rule);
+          notes.push(`${list} ${rule}: you removed it, so dp does not add it back`);
+        }
       } else if (!wanted.has(rule)) {
         removed.add(rule);
       } else {
@@ -103,41 +118,64 @@ export function mergeSettings(current: Settings | null, contributions: SettingsC
     ownership.declined.rules[list] = [...declined].filter((rule) => wanted.has(rule)).sort();
 
     const kept = rules.filter((rule) => !removed.has(rule));
-    if (kept.length > 0 || (existed && removed.size === 0)) permissions[list] = kept;
-    else delete permissions[list];
+    if (!existed && kept.length > 0) created.add(container);
+    if (kept.length > 0 || (existed && !created.has(container))) permissions[list] = kept;
+    else {
+      delete permissions[list];
+      created.delete(container);
+    }
     if (list === 'deny') for (const rule of kept) denied.add(rule);
   }
-  // The lists were visited deny-first; write them back in the order people read them.
-  const ordered = reorderLists(permissions, hadPermissions);
-  if (Object.keys(ordered).length > 0) settings.permissions = ordered;
-  else delete settings.permissions;
+  // The lists were visited deny-first; a new permissions object lists them in the order people read them.
+  const ordered = hadPermissions ? permissions : reorderLists(permissions);
+  if (!hadPermissions && Object.keys(ordered).length > 0) created.add('permissions');
+  if (Object.keys(ordered).length > 0 || (hadPermissions && !created.has('permissions'))) settings.permissions = ordered;
+  else {
+    delete settings.permissions;
+    created.delete('permissions');
+  }
 
-  mergeEnv(settings, contributions, previous, ownership, notes);
+  mergeEnv(settings, contributions, previous, ownership, notes, created);
+  if (created.size > 0) ownership.created = [...created].sort();
   return { settings, ownership, notes };
 }
 
-function reorderLists(permissions: Record<string, unknown>, keepOrder: boolean): Record<string, unknown> {
-  if (keepOrder) return permissions;
+function containerExists(settings: Settings, path: string): boolean {
+  const [top, list] = path.split('.');
+  const value = settings[top!];
+  if (!isPlainObject(value)) return false;
+  return list === undefined || Array.isArray(value[list]);
+}
+
+function reorderLists(permissions: Record<string, unknown>): Record<string, unknown> {
   const ordered: Record<string, unknown> = {};
   for (const list of ['allow', 'ask', 'deny']) if (list in permissions) ordered[list] = permissions[list];
   return ordered;
 }
 
-function mergeEnv(settings: Settings, contributions: SettingsContribution[], previous: SettingsOwnership, ownership: SettingsOwnership, notes: string[]): void {
+function mergeEnv(
+  settings: Settings,
+  contributions: SettingsContribution[],
+  previous: SettingsOwnership,
+  ownership: SettingsOwnership,
+  notes: string[],
+  created: Set<string>,
+): void {
   const hadEnv = isPlainObject(settings.env);
   const env: Record<string, string> = hadEnv ? (settings.env as Record<string, string>) : {};
   const wanted = wantedEnv(contributions, notes);
   const declined = new Set(previous.declined.env);
-  let removedAny = false;
 
   for (const [key, owned] of Object.entries(previous.env)) {
     if (!(key in env)) {
-      if (wanted.has(key)) declined.add(key);
+      if (wanted.has(key)) {
+        declined.add(key);
+        notes.push(`env ${key}: you removed it, so dp does not add it back`);
+      }
     } else if (env[key] !== owned.value) {
       notes.push(`env ${key}: you changed it to "${env[key]}"; it is yours now`);
     } else if (!wanted.has(key)) {
       delete env[key];
-      removedAny = true;
     } else {
       const next = wanted.get(key)!;
       env[key] = next.value;
@@ -151,6 +189,10 @@ function mergeEnv(settings: Settings, contributions: SettingsContribution[], pre
   }
   ownership.declined.env = [...declined].filter((key) => wanted.has(key)).sort();
 
-  if (Object.keys(env).length > 0 || (hadEnv && !removedAny)) settings.env = env;
-  else delete settings.env;
+  if (!hadEnv && Object.keys(env).length > 0) created.add('env');
+  if (Object.keys(env).length > 0 || (hadEnv && !created.has('env'))) settings.env = env;
+  else {
+    delete settings.env;
+    created.delete('env');
+  }
 }

@@ -1,16 +1,17 @@
 // How a dp run reaches the disk (Yeoman's customCommitTask). Yeoman's own commit writes each file in
-// place, in store order; dp's keeps Yeoman's conflicter (prompts, --dry-run, .yo-resolve) and then:
-// checks every target first (nothing is written if one is a symlink out of the repository or read-only),
-// writes each file to a temporary file renamed into place, and writes .claude/persona.json last.
+// place, in store order; dp's keeps Yeoman's conflicter (prompts, --dry-run, .yo-resolve), then writes
+// with dp's writer: every target checked first (nothing is written if one is a symlink out of the
+// repository or read-only), each file to a temporary file renamed into place, the record around
+// settings.json (intent.ts) and last.
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
-import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import type { MemFsEditorFile } from 'mem-fs-editor';
-import { writeFileAtomically } from '../merge/disk.js';
-import { preflight, resolveTarget } from '../merge/preflight.js';
+import { diskReader, writeChanges, type DiskWrite } from '../merge/disk.js';
+import { withSettingsIntent } from '../merge/intent.js';
 import { RECORD_PATH } from '../merge/record.js';
+import { generatorVersion } from '../package-root.js';
 
 interface CommitEnvironment {
   /** The repository the run writes to (the generator's destination root). */
@@ -18,6 +19,12 @@ interface CommitEnvironment {
   adapter: unknown;
   conflicterOptions?: Record<string, unknown>;
   sharedFs: { pipeline(options: { filter: (file: MemFsEditorFile) => boolean }, ...transforms: unknown[]): Promise<void> };
+}
+
+function toWrite(root: string, file: MemFsEditorFile): DiskWrite {
+  const path = relative(root, file.path);
+  if (!isFileStateModified(file)) return { path, content: null };
+  return { path, content: file.contents ?? Buffer.alloc(0), ...(file.stat?.mode ? { mode: file.stat.mode & 0o7777 } : {}) };
 }
 
 function atomicCommitTransform(root: string): Transform {
@@ -31,15 +38,10 @@ function atomicCommitTransform(root: string): Transform {
     flush(callback) {
       try {
         const pending = files.filter((f) => isFileStateModified(f) || (isFileStateDeleted(f) && !isFileNew(f)));
-        const rel = (f: MemFsEditorFile) => relative(root, f.path);
-        pending.sort((a, b) => Number(rel(a) === RECORD_PATH) - Number(rel(b) === RECORD_PATH));
-        preflight(root, pending.map((f) => ({ path: rel(f), content: isFileStateModified(f) ? '' : null })));
-        for (const file of pending) {
-          const target = resolveTarget(root, rel(file));
-          if (isFileStateModified(file)) writeFileAtomically(target, file.contents ?? Buffer.alloc(0), file.stat?.mode ?? undefined);
-          else rmSync(target, { recursive: true, force: true });
-          setCommittedFile(file);
-        }
+        const writes = pending.map((f) => toWrite(root, f));
+        writes.sort((a, b) => Number(a.path === RECORD_PATH) - Number(b.path === RECORD_PATH));
+        writeChanges(root, withSettingsIntent(writes, diskReader(root), generatorVersion()));
+        for (const file of pending) setCommittedFile(file);
         for (const file of files) {
           clearFileState(file);
           this.push(file);

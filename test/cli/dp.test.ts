@@ -152,3 +152,49 @@ describe('dp refuses bad usage with one line and a hint', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('line endings and files without a final newline', () => {
+  it('a CRLF CLAUDE.md gets a CRLF section, is not "changed by you", and removal gives it back exactly', async () => {
+    const dir = newDir();
+    const mine = '# Windows team\r\n\r\nOur notes.\r\n';
+    writeFileSync(join(dir, 'CLAUDE.md'), mine);
+    await dp(dir, ['persona', 'add', 'pm']);
+    const claude = read(dir, 'CLAUDE.md');
+    expect(claude.startsWith(`${mine}<!-- dp:begin pm -->\r\n`)).toBe(true);
+    expect(claude.replace(/\r\n/g, '')).not.toContain('\n');
+    const status = JSON.parse((await dp(dir, ['status', '--json'])).stdout);
+    expect(status.changedByYou).toEqual([]);
+    await dp(dir, ['persona', 'remove', 'pm']);
+    expect(read(dir, 'CLAUDE.md')).toBe(mine);
+  });
+
+  it('a command file checked out with CRLF is upgraded, not reported as a conflict', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'pm']);
+    const path = '.claude/commands/product/user-stories.md';
+    writeFileSync(join(dir, path), read(dir, path).replace(/\n/g, '\r\n'));
+    const before = snapshot(dir);
+    const again = await dp(dir, ['persona', 'add', 'pm']);
+    expect(again.stdout).toContain('nothing to do');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a CLAUDE.md without a final newline is given back exactly after add and remove', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'CLAUDE.md'), '# My notes\nkeep this');
+    await dp(dir, ['persona', 'add', 'pm']);
+    expect(read(dir, 'CLAUDE.md').startsWith('# My notes\nkeep this\n<!-- dp:begin pm -->\n')).toBe(true);
+    await dp(dir, ['persona', 'remove', 'pm']);
+    expect(read(dir, 'CLAUDE.md')).toBe('# My notes\nkeep this');
+  });
+
+  it('empty containers the user had in settings.json stay after add and remove', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, '.claude'));
+    const mine = { permissions: { allow: [] }, env: {} };
+    writeFileSync(join(dir, '.claude/settings.json'), JSON.stringify(mine, null, 2));
+    await dp(dir, ['persona', 'add', 'pm']);
+    await dp(dir, ['persona', 'remove', 'pm']);
+    expect(read(dir, '.claude/settings.json')).toBe(`${JSON.stringify(mine, null, 2)}\n`);
+  });
+});

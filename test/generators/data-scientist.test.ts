@@ -80,7 +80,7 @@ describe('yo dp:data-scientist in an empty repository', () => {
 });
 
 describe("yo dp:data-scientist in a repository with the user's own files", () => {
-  const userClaude = '# Team notes\r\n\r\nWe use uv.   \n';
+  const userClaude = '# Team notes\r\n\nWe use uv.   \n';
   const userBelow = '\n## After dp\nmore of mine\n';
   const userSettings = { permissions: { allow: ['Bash(npm test)'], deny: ['Bash(curl *)'] }, teamKey: { a: [1, 2] } };
 

@@ -7,7 +7,8 @@ import { DpError, formatError } from '../shared/errors.js';
 import { applyOnDisk } from '../shared/engine/apply-on-disk.js';
 import type { PersonaRequest } from '../shared/engine/plan-active.js';
 import { formatOutcomes } from '../shared/engine/report.js';
-import { MENU, availableBuiltinIds, isAvailable } from '../shared/persona/registry.js';
+import { MENU, availableBuiltinIds, canonicalId, isAvailable } from '../shared/persona/registry.js';
+import { resolveLevel } from '../shared/plan/plan.js';
 import { loadPersona } from '../shared/persona/resolve.js';
 import { parse } from './args.js';
 import { ask, choose, closePrompts, interactive } from './prompt.js';
@@ -26,7 +27,7 @@ Asks for the directory, personas and skill level on a terminal; without one, pas
 
 Example: npx create-dp-project my-model --persona data-scientist`;
 
-const GITIGNORE = ['node_modules/', '.env', '.env.*', '.claude/settings.local.json', 'CLAUDE.local.md', '*.dp-new'];
+const GITIGNORE = ['node_modules/', '.env', '.env.*', '.claude/settings.local.json', 'CLAUDE.local.md'];
 
 async function askPersonas(): Promise<string[]> {
   const available = MENU.filter((entry) => isAvailable(entry.id));
@@ -34,7 +35,7 @@ async function askPersonas(): Promise<string[]> {
   for (;;) {
     const answer = await ask('Which personas? numbers or ids, comma-separated', String(available[0]!.number));
     const ids = answer.split(',').map((part) => part.trim()).filter(Boolean);
-    const resolved = ids.map((id) => MENU.find((e) => String(e.number) === id || e.id === id || e.aliases.includes(id))?.id);
+    const resolved = ids.map(canonicalId);
     if (resolved.every((id) => id && isAvailable(id))) return resolved as string[];
     process.stdout.write(`  choose among: ${availableBuiltinIds().join(', ')}\n`);
   }
@@ -87,8 +88,11 @@ export async function runCreate(argv: string[]): Promise<number> {
     if (!names?.length) throw missingAnswer('persona', '--persona <id>[,<id>...]');
 
     const target = resolve(dir);
-    // Validate everything before the directory is created.
-    const personas = names.map((name) => loadPersona(name, target));
+    // Everything is checked before anything is created.
+    const personas = names.map((name) => loadPersona(name, target)).filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
+    if (values.level !== undefined && !personas.some((p) => p.levels)) {
+      throw new DpError(`--level applies to the developer persona, which is not among ${personas.map((p) => p.id).join(', ')}`, 'leave out --level, or add --persona developer', 2);
+    }
     const requests: PersonaRequest[] = [];
     for (const persona of personas) {
       let level = values.level;
@@ -96,7 +100,8 @@ export async function runCreate(argv: string[]): Promise<number> {
         if (!canAsk) throw missingAnswer(`skill level for ${persona.displayName}`, `--level ${Object.keys(persona.levels).join('|')}`);
         level = await choose(`${persona.displayName}: skill level?`, Object.entries(persona.levels).map(([value, l]) => ({ value, label: `${l.displayName}: ${l.description}` })));
       }
-      requests.push({ id: persona.id, ...(persona.levels && level ? { level } : {}) });
+      const checked = resolveLevel(persona, persona.levels ? level : undefined);
+      requests.push({ id: persona.id, ...(checked ? { level: checked } : {}) });
     }
     prepareDirectory(target, values.force ?? false);
     writeScaffold(target, requests.map((r) => r.id), !values['no-git']);

@@ -1,7 +1,7 @@
 // One dp run at a time per repository. The lock lives outside the repository (in the temp directory,
 // keyed by the repository's real path), so taking it writes nothing in the repository.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
@@ -44,14 +44,18 @@ export function holdLock(repoRoot: string, { waitMs = Number(process.env.DP_LOCK
   if (held.has(path)) return;
   const deadline = Date.now() + waitMs;
   for (;;) {
+    // The lock appears with its holder's pid already in it (written aside, then linked into place):
+    // another run never sees an empty lock and mistakes it for a stale one.
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${process.pid}\n${repoRoot}\n`);
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, `${process.pid}\n${repoRoot}\n`);
-      closeSync(fd);
+      linkSync(temporary, path);
       held.add(path);
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temporary);
     }
     const holder = holderAlive(path);
     if (holder === null) {

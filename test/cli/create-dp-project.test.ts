@@ -20,6 +20,13 @@ describe('npx create-dp-project', () => {
     expect(result.stdout).toContain('Next steps:\n  cd my-model');
   });
 
+  it('applies a persona named several ways once', async () => {
+    const parent = newDir();
+    const result = await createProject(parent, ['app', '--persona', 'ds,data-scientist,3']);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(read(join(parent, 'app'), '.claude/persona.json')).active).toHaveLength(1);
+  });
+
   it('asks for the directory, personas and skill level on a terminal', async () => {
     const parent = newDir();
     const result = await onTerminal(parent, ['node', createBin], 'team-app\n1,4\n2\n');
@@ -50,6 +57,8 @@ describe('npx create-dp-project', () => {
     [['--persona', 'ds'], 'create-dp-project: no directory given and no terminal to ask'],
     [['app', '--persona', 'astronaut'], 'create-dp-project: unknown persona "astronaut"'],
     [['app', '--persona', 'developer'], 'create-dp-project: no skill level for Software Developer given and no terminal to ask'],
+    [['app', '--persona', 'dev', '--level', 'guru'], 'create-dp-project: unknown level "guru" for Software Developer'],
+    [['app', '--persona', 'pm', '--level', 'l1'], 'create-dp-project: --level applies to the developer persona, which is not among pm'],
   ])('without a terminal, %j fails with one line and creates nothing', async (args, message) => {
     const parent = newDir();
     const result = await createProject(parent, args);

@@ -1,7 +1,7 @@
 // Crash safety: a dp run killed in the middle of writing leaves every file either in its old or in its
 // new state (each is written to a temporary file and renamed), the record is written last, and the next
 // run finishes the job: the result is the same as an uninterrupted run, and a further run writes nothing.
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -66,6 +66,29 @@ describe('a dp run killed while writing', () => {
       const settled = snapshot(dir);
       await dp(dir, ['upgrade']);
       expect(snapshot(dir)).toEqual(settled);
+    }
+  }, 120_000);
+});
+
+describe('a dp persona add killed while writing', () => {
+  it('never loses track of the settings entries dp added: removing the persona afterwards takes them all back', async () => {
+    const before = newDir();
+    const mine = { permissions: { allow: ['Bash(make test)'], deny: ['Bash(curl *)'] }, model: 'opus' };
+    writeFileSync(join(before, 'CLAUDE.md'), '# Ours\n');
+    mkdirSync(join(before, '.claude'));
+    writeFileSync(join(before, '.claude/settings.json'), `${JSON.stringify(mine, null, 2)}\n`);
+    const writes = planOnDisk(before, [{ id: 'pm' }], { onConflict: 'keep' }).changes.length + 1; // + the intent record
+
+    for (let crashAt = 1; crashAt <= writes; crashAt += 1) {
+      const dir = newDir();
+      cpSync(before, dir, { recursive: true });
+      const crashed = await execa('node', ['--require', preload, dpBin, 'persona', 'add', 'pm'], { cwd: dir, reject: false, env: { DP_CRASH_AFTER_RENAMES: String(crashAt) } });
+      expect(crashed.signal).toBe('SIGKILL');
+      expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0);
+      const removed = await dp(dir, ['persona', 'remove', 'pm']);
+      expect(removed.exitCode).toBe(0);
+      expect(JSON.parse(read(dir, '.claude/settings.json')), `settings after a crash before write ${crashAt}`).toEqual(mine);
+      expect(read(dir, 'CLAUDE.md')).toBe('# Ours\n');
     }
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
 import { sectionBody } from '../../shared/merge/sections.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
+import { formatOutcomes, UPGRADE_LABELS } from '../../shared/engine/report.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
 
@@ -48,8 +49,12 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
     if (existsSync(join(root, dpNewPath(path)))) findings.push({ level: 'warn', text: `${dpNewPath(path)} waits to be merged into ${path}, then deleted` });
   }
   const claude = read(CLAUDE_MD) ?? '';
-  for (const id of Object.keys(record.managed.sections)) {
-    if (sectionBody(claude, id, CLAUDE_MD) === null) findings.push({ level: 'problem', text: `${CLAUDE_MD} has no ${id} section`, fix: 'restore' });
+  try {
+    for (const id of Object.keys(record.managed.sections)) {
+      if (sectionBody(claude, id, CLAUDE_MD) === null) findings.push({ level: 'problem', text: `${CLAUDE_MD} has no ${id} section`, fix: 'restore' });
+    }
+  } catch (error) {
+    findings.push({ level: 'problem', text: (error as DpError).message });
   }
   for (const command of record.configuration.commands) {
     if (!existsSync(join(root, command)) && !(command in record.managed.files)) findings.push({ level: 'warn', text: `${command} is listed by a custom persona but missing` });
@@ -105,7 +110,11 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const fixable = findings.filter((f) => f.fix);
   if (values.fix && record && fixable.length > 0) {
     for (const f of fixable) if (f.fix === 'chmod' && f.path) chmodSync(join(root, f.path), 0o755);
-    if (fixable.some((f) => f.fix === 'restore')) applyOnDisk(root, activeRequests(record), { onConflict: 'keep', restoreDeleted: true });
+    if (fixable.some((f) => f.fix === 'restore')) {
+      // Restoring re-applies the active personas: anything else this version changes is reported too.
+      const result = applyOnDisk(root, activeRequests(record), { onConflict: 'keep', restoreDeleted: true });
+      for (const line of formatOutcomes(result.outcomes, result.notes, UPGRADE_LABELS)) process.stdout.write(`  ${line}\n`);
+    }
     process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);
     ({ findings, record } = await diagnose(root));
   }

@@ -10,6 +10,7 @@ import { RECORD_PATH, sha256 } from '../../shared/merge/record.js';
 import { dpNewPath, sectionDpNewPath, CLAUDE_MD } from '../../shared/merge/apply.js';
 import { sectionBody } from '../../shared/merge/sections.js';
 import { toLf } from '../../shared/merge/eol.js';
+import { DpError } from '../../shared/errors.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
 
@@ -21,6 +22,8 @@ export interface StatusReport {
   changedByYou: string[];
   missing: string[];
   upgradesAvailable: string[];
+  /** What stops dp from telling changes and upgrades (a custom persona's file gone, damaged markers...), or null. */
+  problem: string | null;
   pendingConflicts: string[];
 }
 
@@ -39,13 +42,26 @@ export function statusReport(root: string): StatusReport {
     }
     const claude = read(CLAUDE_MD) ?? '';
     for (const [id, entry] of Object.entries(record.managed.sections)) {
-      const body = sectionBody(claude, id, CLAUDE_MD);
+      if (existsSync(join(root, sectionDpNewPath(id)))) pendingConflicts.push(sectionDpNewPath(id));
+      let body: string | null;
+      try {
+        body = sectionBody(claude, id, CLAUDE_MD);
+      } catch {
+        continue; // damaged markers: reported below, by the upgrade check
+      }
       if (body === null) missing.push(`${CLAUDE_MD} (section ${id})`);
       else if (sha256(toLf(body)) !== entry.sha256) changedByYou.push(`${CLAUDE_MD} (section ${id})`);
-      if (existsSync(join(root, sectionDpNewPath(id)))) pendingConflicts.push(sectionDpNewPath(id));
     }
   }
-  const planned = record ? planOnDisk(root, activeRequests(record), { onConflict: 'keep' }) : null;
+  let planned: ReturnType<typeof planOnDisk> | null = null;
+  let problem: string | null = null;
+  // Planning reads and checks everything a run would: its refusal is the problem to report.
+  try {
+    planned = record ? planOnDisk(root, activeRequests(record), { onConflict: 'keep' }) : null;
+  } catch (error) {
+    if (!(error instanceof DpError)) throw error;
+    problem = error.message;
+  }
   const upgradesAvailable = planned
     ? planned.outcomes.filter((o) => ['updated', 'merged', 'conflict', 'created', 'removed'].includes(o.status)).map((o) => `${o.path} (${o.status === 'updated' ? 'upgrade' : o.status})`)
     : [];
@@ -57,6 +73,7 @@ export function statusReport(root: string): StatusReport {
     changedByYou,
     missing,
     upgradesAvailable,
+    problem,
     pendingConflicts,
   };
 }
@@ -78,7 +95,8 @@ export function statusCommand(argv: string[]): number {
     const list = (title: string, items: string[], none: string) => out.push(items.length ? `${title}:\n${items.map((i) => `  ${i}`).join('\n')}` : `${title}: ${none}`);
     list('changed by you (kept on upgrade, merged where the template changed)', report.changedByYou, 'none');
     list('missing (dp doctor --fix restores them)', report.missing, 'none');
-    list('upgrades available (dp upgrade --dry-run shows them)', report.upgradesAvailable, 'none, up to date');
+    if (report.problem) out.push(`upgrades available: cannot tell: ${report.problem}`);
+    else list('upgrades available (dp upgrade --dry-run shows them)', report.upgradesAvailable, 'none, up to date');
     list('conflicts waiting for you (merge by hand, then delete the .dp-new file)', report.pendingConflicts, 'none');
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -22,7 +22,9 @@ function readYoRc(read: Reader): YoRc {
 }
 
 export function storedLevel(read: Reader, id: string): string | undefined {
-  return readYoRc(read)[KEY]?.personas?.[id]?.level;
+  const level: unknown = readYoRc(read)[KEY]?.personas?.[id]?.level;
+  if (level === undefined || typeof level === 'string') return level;
+  throw new DpError(`${YO_RC}: ${KEY}.personas.${id}.level must be a string, got ${JSON.stringify(level)}`, `fix it (e.g. "l1") or pass --level`, 2);
 }
 
 /** The .yo-rc.json change that records these answers, or null when they are already there. */
@@ -30,10 +32,10 @@ export function answersChange(read: Reader, requests: PersonaRequest[]): Change 
   const yoRc = readYoRc(read);
   const personas = { ...(yoRc[KEY]?.personas ?? {}) };
   let changed = false;
+  // Only personas that asked something have answers to keep.
   for (const request of requests) {
-    const answers = request.level ? { level: request.level } : {};
-    if (JSON.stringify(personas[request.id]) === JSON.stringify(answers)) continue;
-    personas[request.id] = answers;
+    if (!request.level || personas[request.id]?.level === request.level) continue;
+    personas[request.id] = { ...personas[request.id], level: request.level };
     changed = true;
   }
   if (!changed) return null;

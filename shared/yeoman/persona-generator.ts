@@ -66,8 +66,7 @@ export abstract class PersonaGenerator extends DpGenerator {
   /** Answers go to .yo-rc.json so re-runs do not ask again; written only when they change. */
   private rememberAnswers(): void {
     const stored = (this.config.get('personas') as Stored | undefined) ?? {};
-    const answers = this.request.level ? { level: this.request.level } : {};
-    if (JSON.stringify(stored[this.request.id]) === JSON.stringify(answers)) return;
-    this.config.set('personas', { ...stored, [this.request.id]: answers });
+    if (!this.request.level || stored[this.request.id]?.level === this.request.level) return;
+    this.config.set('personas', { ...stored, [this.request.id]: { ...stored[this.request.id], level: this.request.level } });
   }
 }

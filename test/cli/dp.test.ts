@@ -14,7 +14,7 @@ describe('dp persona add / remove / list', () => {
     expect(added.exitCode).toBe(0);
     expect(added.stdout).toContain('created  scripts/gpu_monitor.mjs');
     expect(added.stdout).toMatch(/dp: added data-scientist: \d+ created/);
-    expect(listFiles(dir)).toEqual(expect.arrayContaining(['.claude/persona.json', '.claude/settings.json', 'CLAUDE.md', 'scripts/parallel_optimizer.sh', '.yo-rc.json']));
+    expect(listFiles(dir)).toEqual(expect.arrayContaining(['.claude/persona.json', '.claude/settings.json', 'CLAUDE.md', 'scripts/parallel_optimizer.sh']));
     const before = snapshot(dir);
     const again = await dp(dir, ['persona', 'add', 'data-scientist']);
     expect(again.stdout).toContain('dp: added data-scientist: nothing to do: everything is up to date');
@@ -49,7 +49,7 @@ describe('dp persona add / remove / list', () => {
     const result = await dp(dir, ['persona', 'remove', 'ds']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/kept-edited\s+scripts\/gpu_monitor\.sh/);
-    expect(listFiles(dir)).toEqual(['.yo-rc.json', 'scripts/gpu_monitor.sh']);
+    expect(listFiles(dir)).toEqual(['scripts/gpu_monitor.sh']);
   });
 
   it('lists personas with menu numbers, aliases and what is active', async () => {

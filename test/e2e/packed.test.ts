@@ -69,7 +69,7 @@ describe('installed from the packed tarballs', () => {
     expect(doctor.stdout).toContain('ok       data-scientist applied');
     const remove = await sh(repo, join(bin, 'dp'), ['persona', 'remove', 'data-scientist']);
     expect(remove.exitCode).toBe(0);
-    expect(listFiles(repo)).toEqual(['.yo-rc.json']);
+    expect(listFiles(repo)).toEqual([]);
   });
 
   it('create-dp-project non-interactive', async () => {
@@ -97,7 +97,7 @@ describe('installed from the packed tarballs', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     // Yeoman logs to stderr.
     expect(`${result.stdout}${result.stderr}`).toMatch(/dp: data-scientist: \d+ created/);
-    expect(listFiles(repo)).toEqual(expect.arrayContaining(['CLAUDE.md', '.claude/persona.json', 'scripts/gpu_monitor.mjs', '.yo-rc.json']));
+    expect(listFiles(repo)).toEqual(expect.arrayContaining(['CLAUDE.md', '.claude/persona.json', 'scripts/gpu_monitor.mjs']));
     chmodSync(repo, 0o755);
   }, 60_000);
 

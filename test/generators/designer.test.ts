@@ -15,7 +15,6 @@ const DESIGN_FILES = [
   ...COMMANDS.map((name) => `.claude/commands/design/${name}.md`),
   '.claude/persona.json',
   '.claude/settings.json',
-  '.yo-rc.json',
   'CLAUDE.md',
 ].sort();
 

@@ -15,7 +15,6 @@ const PM_FILES = [
   ...COMMANDS.map((name) => `.claude/commands/product/${name}.md`),
   '.claude/persona.json',
   '.claude/settings.json',
-  '.yo-rc.json',
   'CLAUDE.md',
 ].sort();
 

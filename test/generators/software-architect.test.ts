@@ -16,7 +16,6 @@ const SA_FILES = [
   ...COMMANDS.map((name) => `.claude/commands/architecture/${name}.md`),
   '.claude/persona.json',
   '.claude/settings.json',
-  '.yo-rc.json',
   'CLAUDE.md',
   'docs/adr/0000-template.md',
   'docs/adr/0001-record-architecture-decisions.md',

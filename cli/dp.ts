@@ -40,6 +40,12 @@ export async function main(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
+// `dp doctor | head`: a closed pipe ends the output, not the process with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   async (code) => {
     (await import('./prompt.js')).closePrompts();

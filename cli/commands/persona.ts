@@ -2,7 +2,7 @@
 import { activeRequests, withPersona, type PersonaRequest } from '../../shared/engine/plan-active.js';
 import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { MENU, isAvailable, canonicalId } from '../../shared/persona/registry.js';
-import { customPersonaIds, loadPersona } from '../../shared/persona/resolve.js';
+import { customPersonaIds, customPersonaWarnings, loadPersona } from '../../shared/persona/resolve.js';
 import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
 import { levelFor } from '../levels.js';
 import { repoRoot } from '../repo.js';
@@ -21,6 +21,7 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
   const added: string[] = [];
   for (const name of positionals) {
     const persona = loadPersona(name, root);
+    if (persona.origin.kind === 'custom') for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
     const level = await levelFor(root, persona, values.level, record);
     requests = withPersona(requests, { id: persona.id, ...(level ? { level } : {}) });
     added.push(persona.id);

@@ -15,8 +15,9 @@ export default class CustomPersonaGenerator extends PersonaGenerator {
     const name = this.dpOptions.name as string | undefined;
     if (!name) {
       const found = customPersonaIds(this.destinationRoot());
+      const generator = (this.dpOptions.namespace as string | undefined) ?? 'dp:persona';
       throw new DpError(
-        'name the persona to apply: yo dp:persona <id>',
+        `name the persona: yo ${generator} <id>`,
         found.length > 0 ? `personas defined in ${CUSTOM_DIR}/: ${found.join(', ')}` : `define one in ${CUSTOM_DIR}/<id>.json first`,
         2,
       );

@@ -198,3 +198,15 @@ describe('line endings and files without a final newline', () => {
     expect(read(dir, '.claude/settings.json')).toBe(`${JSON.stringify(mine, null, 2)}\n`);
   });
 });
+
+describe('dp with your own personas', () => {
+  it('warns about broad allows, naming them, and still applies the persona', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, 'profiles/personas'), { recursive: true });
+    writeFileSync(join(dir, 'profiles/personas/scripter.json'), JSON.stringify({ persona: 'scripter', display_name: 'Q&A <Lead>', permissions: { allow: ['Bash(python *)'] } }));
+    const result = await dp(dir, ['persona', 'add', 'scripter']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('dp: warning: scripter allows broad rules: Bash(python *)');
+    expect(read(dir, 'CLAUDE.md')).toContain('## Q&A <Lead> persona (custom)');
+  });
+});

@@ -54,29 +54,47 @@ function persona(id: Id, version: number, level: 'low' | 'high'): DesiredPersona
 }
 
 type Op =
-  | { kind: 'apply'; active: Id[]; level: 'low' | 'high' }
-  | { kind: 'upgrade' }
+  | { kind: 'apply'; active: Id[]; level: 'low' | 'high'; markers: boolean }
+  | { kind: 'upgrade'; markers: boolean }
   | { kind: 'editLine'; pick: number; line: number; replace: boolean }
-  | { kind: 'claudeText'; top: boolean }
+  | { kind: 'claudeText'; top: boolean; finalNewline: boolean }
+  | { kind: 'crlf' }
+  | { kind: 'deleteSettings' }
   | { kind: 'editSection'; pick: number; line: number }
   | { kind: 'userRule'; list: 'allow' | 'ask' | 'deny' }
-  | { kind: 'dropDpRule'; pick: number }
+  | { kind: 'dropDpRule'; pick: number; list: 'allow' | 'ask' | 'deny' }
   | { kind: 'userEnv' }
   | { kind: 'changeDpEnv'; pick: number }
   | { kind: 'deleteFile'; pick: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('apply' as const), active: fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 3 }), level: fc.constantFrom('low' as const, 'high' as const) }) },
-  { weight: 2, arbitrary: fc.constant({ kind: 'upgrade' as const }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('apply' as const), active: fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 3 }), level: fc.constantFrom('low' as const, 'high' as const), markers: fc.boolean() }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('upgrade' as const), markers: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('editLine' as const), pick: fc.nat(), line: fc.nat(), replace: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claudeText' as const), top: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claudeText' as const), top: fc.boolean(), finalNewline: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crlf' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'deleteSettings' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('editSection' as const), pick: fc.nat(), line: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('userRule' as const), list: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropDpRule' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropDpRule' as const), pick: fc.nat(), list: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'userEnv' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('changeDpEnv' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), pick: fc.nat() }) },
 );
+
+/** CLAUDE.md with every dp section (markers included) cut out: what belongs to the user. */
+function outsideSections(text: string): string {
+  let out = '';
+  let offset = 0;
+  for (const span of parseSections(text, CLAUDE_MD)) {
+    out += text.slice(offset, span.start);
+    offset = span.end;
+  }
+  return out + text.slice(offset);
+}
 
 class Repo {
   readonly dir = mkdtempSync(join(tmpdir(), 'dp-prop-'));
@@ -116,10 +134,16 @@ class Repo {
   }
 
   /** Run dp (the merge engine, on disk) and check every promise. */
-  dp(): void {
+  dp(markers: boolean, removing: boolean): void {
     const personas = this.desired();
-    const result = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: 'keep' });
+    const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '');
+    const result = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
     writeChanges(this.dir, result.changes);
+    if (!removing) {
+      // Outside dp's sections, CLAUDE.md is the user's, byte for byte (dp may only add a missing final newline).
+      const after = outsideSections(this.read(CLAUDE_MD) ?? '');
+      expect([outsideBefore, `${outsideBefore}\n`, `${outsideBefore}\r\n`], 'CLAUDE.md outside the sections').toContain(after);
+    }
     for (const outcome of result.outcomes.filter((o) => o.status === 'conflict')) {
       if (outcome.path === CLAUDE_MD) continue;
       const wanted = personas.flatMap((p) => p.files).find((f) => f.path === outcome.path)!;
@@ -130,7 +154,7 @@ class Repo {
       if (result.changes.some((c) => c.path === sectionDpNewPath(p.id))) expect(dpNew).toBe(p.section);
     }
     this.check();
-    const again = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: 'keep' });
+    const again = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
     expect(again.changes.map((c) => c.path), 'a re-run with nothing new writes nothing').toEqual([]);
   }
 
@@ -149,13 +173,26 @@ class Repo {
 
   step(op: Op): void {
     switch (op.kind) {
-      case 'apply':
+      case 'apply': {
+        const removing = this.active.some((id) => !op.active.includes(id)) || (this.level !== op.level && this.active.includes('gamma'));
         this.active = op.active;
         this.level = op.level;
-        return this.dp();
+        return this.dp(op.markers, removing);
+      }
       case 'upgrade':
         this.version += 1;
-        return this.dp();
+        return this.dp(op.markers, false);
+      case 'crlf': {
+        const text = this.read(CLAUDE_MD);
+        if (text !== null) this.write(CLAUDE_MD, text.replace(/\r?\n/g, '\r\n'));
+        return;
+      }
+      case 'deleteSettings':
+        // Everything the user wrote in it goes with it.
+        rmSync(join(this.dir, SETTINGS_PATH), { force: true });
+        this.userRules = [];
+        this.userEnv.clear();
+        return;
       case 'editLine': {
         const files = this.managedFiles();
         if (files.length === 0) return;
@@ -172,7 +209,8 @@ class Repo {
       case 'claudeText': {
         const line = this.token();
         const text = this.read(CLAUDE_MD) ?? '';
-        this.write(CLAUDE_MD, op.top ? `${line}\n${text}` : `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`);
+        const end = op.finalNewline ? '\n' : '';
+        this.write(CLAUDE_MD, op.top ? `${line}\n${text}` : `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}${end}`);
         return this.remember(CLAUDE_MD, line);
       }
       case 'editSection': {
@@ -197,10 +235,10 @@ class Repo {
       }
       case 'dropDpRule': {
         const settings = this.settings();
-        const ours = this.desired().flatMap((p) => p.permissions.allow).filter((r) => settings.permissions?.allow?.includes(r));
+        const ours = this.desired().flatMap((p) => p.permissions[op.list]).filter((r) => settings.permissions?.[op.list]?.includes(r));
         if (ours.length === 0) return;
         const rule = ours[op.pick % ours.length]!;
-        settings.permissions!.allow = settings.permissions!.allow!.filter((r) => r !== rule);
+        settings.permissions![op.list] = settings.permissions![op.list]!.filter((r) => r !== rule);
         this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
         return;
       }
@@ -254,7 +292,7 @@ describe('never lose a byte (randomized)', () => {
   it('leaves no temporary files behind', () => {
     const repo = new Repo();
     try {
-      for (const op of [{ kind: 'apply', active: ['alpha', 'gamma'], level: 'high' }, { kind: 'upgrade' }] as Op[]) repo.step(op);
+      for (const op of [{ kind: 'apply', active: ['alpha', 'gamma'], level: 'high', markers: false }, { kind: 'upgrade', markers: true }] as Op[]) repo.step(op);
       expect(listFiles(repo.dir).filter((path) => path.endsWith('.tmp'))).toEqual([]);
       expect(listFiles(repo.dir)).toContain('files/gamma/high.md');
     } finally {

@@ -49,6 +49,14 @@ function filesUnder(dir) {
   });
 }
 
+function removeEmptyDirs(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) removeEmptyDirs(path);
+  }
+  if (dir !== dist && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+}
+
 export async function buildAll() {
   const produced = new Set();
   const write = (path, contents, mode) => {
@@ -93,6 +101,7 @@ export async function buildAll() {
   // Outputs of sources that no longer exist go; a tool still being written keeps its last build.
   const keep = (path) => produced.has(path) || (path.startsWith(join(dist, 'scripts')) && !path.endsWith('.tmp'));
   for (const path of filesUnder(dist)) if (!keep(path)) rmSync(path, { force: true });
+  removeEmptyDirs(dist);
   return relative(root, dist);
 }
 

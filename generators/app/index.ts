@@ -4,8 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { DpError } from '../../shared/errors.js';
 import { MENU, isAvailable } from '../../shared/persona/registry.js';
-import { resolveBuiltinId } from '../../shared/persona/load.js';
-import { CUSTOM_DIR, customPersonaIds } from '../../shared/persona/resolve.js';
+import { CUSTOM_DIR, customPersonaIds, loadPersona } from '../../shared/persona/resolve.js';
 import { DpGenerator } from '../../shared/yeoman/dp-generator.js';
 
 const SEVERAL = 'several';
@@ -29,7 +28,7 @@ export default class AppGenerator extends DpGenerator {
       if (custom !== undefined) this.custom = this.checkCustom(custom.split(',').map((id) => id.trim()).filter(Boolean));
       if (given === undefined && custom !== undefined) return;
       if (given !== undefined) {
-        this.chosen = given.split(',').map((name) => name.trim()).filter(Boolean).map(resolveBuiltinId);
+        this.chosen = given.split(',').map((name) => name.trim()).filter(Boolean).map((name) => loadPersona(name, this.destinationRoot()).id);
         if (this.chosen.length === 0) throw new DpError('--persona is empty', 'name at least one persona, e.g. --persona data-scientist', 2);
         return;
       }

@@ -47,8 +47,6 @@ const recordSchema = z.object({
 });
 
 export type PersonaRecord = z.infer<typeof recordSchema>;
-export type ManagedFile = PersonaRecord['managed']['files'][string];
-export type ManagedSection = PersonaRecord['managed']['sections'][string];
 
 export function emptyRecord(version: string): PersonaRecord {
   return {

@@ -5,7 +5,6 @@ import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { DpError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import { MENU, availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
 import { builtinPersonaSchema, formatIssuePath, issueMessage, fromBuiltin, fromSeed, seedPersonaSchema, type Persona } from './schema.js';
 
 export function readJsonFile(file: string, shownAs: string): unknown {
@@ -49,15 +48,4 @@ export function loadBuiltinPersona(id: string): Persona {
   const persona = parsePersona(readJsonFile(file, shownAs), { kind: 'builtin', dir, file }, shownAs);
   if (persona.id !== id) throw new DpError(`${shownAs}: id: must be "${id}" (the folder name), got "${persona.id}"`);
   return persona;
-}
-
-/** Resolve a name the user typed (id, alias or menu number) to a built-in persona, or fail listing the known ones. */
-export function resolveBuiltinId(name: string): string {
-  const id = canonicalId(name);
-  if (id && isAvailable(id)) return id;
-  if (id) {
-    const entry = MENU.find((e) => e.id === id)!;
-    throw new DpError(`the ${entry.displayName} persona is not available in this version yet`, `available: ${availableBuiltinIds().join(', ')}`, 2);
-  }
-  throw new DpError(`unknown persona "${name}"`, `known personas: ${availableBuiltinIds().join(', ')} (or your own in profiles/personas/<id>.json)`, 2);
 }

@@ -46,7 +46,7 @@ export function planPersona(persona: Persona, answers: Answers): DesiredPersona 
   const custom = persona.origin.kind === 'custom';
   // A custom persona's commands are the user's own files: listed, never written.
   const commands = custom ? [...new Set([...persona.commands, ...(answers.userCommands ?? [])])].sort() : [...persona.commands, ...(levelData?.commands ?? [])];
-  const data = { persona, level, levelData, permissions, env, commands, userCommands: commands, version: generatorVersion(), commandPath: (name: string) => commandPath(persona, name) };
+  const data = { persona, level, levelData, permissions, env, commands, userCommands: custom ? commands : [], version: generatorVersion(), commandPath: (name: string) => commandPath(persona, name) };
   const templateDir = custom ? CUSTOM_TEMPLATES : persona.origin.dir;
   const render = (template: string) => renderTemplate(join(templateDir, template), data, custom ? `personas/_custom/${template}` : `personas/${persona.id}/${template}`);
 

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
-import { isBroadAllow } from './rules.js';
+import { isBroadAllow, isSecretEnvName, riskyEnvNames } from './rules.js';
 import { availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
 import { loadBuiltinPersona, parsePersona, readJsonFile } from './load.js';
 import type { Persona } from './schema.js';
@@ -63,6 +63,15 @@ export function customPersonaWarnings(repoRoot: string, persona: Persona): strin
   const broad = broadAllows(persona);
   if (broad.length > 0) {
     warnings.push(`${persona.id} allows broad rules: ${broad.join(', ')}. They let the assistant run anything those programs can; narrow them if you can`);
+  }
+  const risky = riskyEnvNames(persona.env);
+  const secrets = risky.filter(isSecretEnvName);
+  const steering = risky.filter((name) => !isSecretEnvName(name));
+  if (steering.length > 0) {
+    warnings.push(`${persona.id} sets environment variables that change what allowed commands run or where data goes: ${steering.join(', ')}. Every command the assistant runs gets them; remove them unless you mean that`);
+  }
+  if (secrets.length > 0) {
+    warnings.push(`${persona.id} sets what look like secrets in the environment: ${secrets.join(', ')}. .claude/settings.json is committed and its env goes to every command: keep secrets out of it (use your shell or a secret manager)`);
   }
   const found = userCommandNames(repoRoot, persona);
   const missing = persona.commands.filter((name) => !found.includes(name));

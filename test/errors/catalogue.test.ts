@@ -131,6 +131,7 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   E37: { run: (dir) => tool(dir, 'analyze_process_impact', ['abc']) },
   E38: { run: (dir) => tool(dir, 'analyze_process_impact', ['999999999']) },
   E39: { run: (dir) => tool(dir, 'analyze_process_impact', ['1', '--action', 'explode']) },
+  E50: { run: (dir) => tool(dir, 'analyze_process_impact', ['1', '--action=kill', '--yes', '--json']) },
   E40: { run: (dir) => tool(dir, 'gpu_monitor', ['--once']) },
   E41: {
     run: (dir) => {

@@ -65,7 +65,7 @@ describe('yo dp:pm in an empty repository', () => {
       expect(isBlanketAllow(rule) || isBroadAllow(rule), rule).toBe(false);
       expect(shadowingRule(rule, [...settings.permissions.ask, ...settings.permissions.deny]), rule).toBeUndefined();
     }
-    expect(settings.permissions.ask).toEqual(['Bash(git push)', 'Bash(git push *)']);
+    expect(settings.permissions.ask).toEqual(['Bash(git push)', 'Bash(git push *)', 'Bash(git * --output*)']);
     expect(settings.permissions.deny).toEqual(expect.arrayContaining(['Bash(sudo *)', 'Bash(git push --force*)', 'Read(./.env)', 'Read(./.env.*)', 'Read(./secrets/**)']));
     expect(settings.env).toBeUndefined();
 

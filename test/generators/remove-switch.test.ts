@@ -36,7 +36,20 @@ describe('several personas at once', () => {
     expect(claude.match(/<!-- dp:begin /g)).toHaveLength(2);
     const settings = JSON.parse(read(dir, '.claude/settings.json'));
     expect(settings.permissions.allow).toEqual(expect.arrayContaining(['Bash(npm test)', 'Bash(nvidia-smi)', 'Bash(make lint)']));
-    expect(settings.permissions.deny).toEqual(['Bash(curl *)', 'Read(./.env)', 'Read(./.env.*)', 'Read(./secrets/**)', 'Edit(./secrets/**)']);
+    expect(settings.permissions.deny).toEqual([
+      'Bash(curl *)',
+      'Bash(sudo *)',
+      'Read(./.env)',
+      'Read(./.env.*)',
+      'Read(./secrets/**)',
+      'Edit(./secrets/**)',
+      'Read(**/.env)',
+      'Read(**/.env.*)',
+      'Read(**/secrets/**)',
+      'Edit(**/.env)',
+      'Edit(**/.env.*)',
+      'Edit(**/secrets/**)',
+    ]);
     expect(existsSync(join(dir, 'scripts/gpu_monitor.mjs'))).toBe(true);
   });
 });

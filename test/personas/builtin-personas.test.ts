@@ -5,11 +5,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinPersona } from '../../shared/persona/load.js';
-import { isBlanketAllow, isBroadAllow } from '../../shared/persona/rules.js';
+import { isBlanketAllow, isBroadAllow, riskyEnvNames } from '../../shared/persona/rules.js';
 import type { Persona } from '../../shared/persona/schema.js';
 import { packageRoot } from '../../shared/package-root.js';
 import { planPersona } from '../../shared/plan/plan.js';
-import { BUILT_IN_COMMANDS, frontmatter, yamlProblem } from './checks.js';
+import { BUILT_IN_COMMANDS, ESCAPE_COMMANDS, allowedTools, frontmatter, unguarded, yamlProblem } from './checks.js';
 
 const personasDir = join(packageRoot(), 'personas');
 const ids = readdirSync(personasDir)
@@ -70,6 +70,25 @@ describe('built-in personas', () => {
           expect(isBroadAllow(rule), `${rule} (${name})`).toBe(false);
         }
         expect(JSON.stringify(permissions), name).not.toContain('bypassPermissions');
+      }
+    });
+
+    it('lets no allow rule, in settings or a command\'s allowed-tools, through to a write, device change, signal or deletion without an ask or deny', () => {
+      for (const { level, plan } of plans(persona)) {
+        const commandAllows = plan.files
+          .filter((file) => file.path.startsWith('.claude/commands/'))
+          .flatMap((file) => allowedTools(frontmatter(file.content)!['allowed-tools']!));
+        const permissions = { ...plan.permissions, allow: [...plan.permissions.allow, ...commandAllows] };
+        expect(unguarded(permissions, ESCAPE_COMMANDS), level).toEqual([]);
+      }
+    });
+
+    it('denies .env files and secrets/ at any depth and sets no environment variable that steers commands or holds a secret, at any level', () => {
+      for (const { level, plan } of plans(persona)) {
+        expect(plan.permissions.deny, level).toEqual(
+          expect.arrayContaining(['Read(**/.env)', 'Read(**/.env.*)', 'Read(**/secrets/**)', 'Edit(**/.env)', 'Edit(**/.env.*)', 'Edit(**/secrets/**)', 'Bash(sudo *)']),
+        );
+        expect(riskyEnvNames(plan.env), level).toEqual([]);
       }
     });
   });

@@ -22,8 +22,10 @@ CPU/RAM/GPUs, checkpoints, the work lost, child processes, distributed-training 
 recommendations [W]ait / [G]raceful / [S]uspend / [K]ill. On a terminal you may pick one.
 
 Options:
-  --json                     print one JSON object (the shape is in docs/tools/process-impact.md)
-  --action <name>            wait | graceful | suspend | kill: do it after the analysis
+  --json                     print one JSON object (the shape is in docs/tools/process-impact.md);
+                             report only: it cannot be combined with --action
+  --action <name>            wait | graceful | suspend | kill: do it after the analysis (not with --json,
+                             so that what was done is shown)
   -y, --yes                  confirm --action without asking (needed when not on a terminal)
   --sample-ms <ms>           CPU sampling window (default 1000; 0 = no sample)
   --expect-started-at <iso>  refuse to act unless the process started at this instant
@@ -46,6 +48,9 @@ const OPTIONS = {
   'no-gpu': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Why --action and --json are refused together. Exported for the tests. */
+export const ACTION_WITH_JSON = '--action cannot be combined with --json: run the action without --json so its effect is shown';
 
 const ACTIONS: Record<string, ActionName> = { wait: 'wait', w: 'wait', graceful: 'graceful', g: 'graceful', suspend: 'suspend', s: 'suspend', kill: 'kill', k: 'kill' };
 
@@ -88,6 +93,9 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`expected one PID, got ${positionals.length} arguments: ${positionals.join(' ')}`, 'analyse one process at a time');
   const pid = parsePid(positionals[0]);
   const action = parseAction(values.action);
+  // --json is the read-only report (the data-scientist persona allows it without asking); an action is
+  // never taken silently behind it.
+  if (action && values.json) throw new UsageError(ACTION_WITH_JSON);
   const sampleMs = numberOption('sample-ms', values['sample-ms'], { min: 0, max: 60_000, integer: true }) ?? 1000;
   const waitTimeoutSeconds = numberOption('wait-timeout', values['wait-timeout'], { min: 0 }) ?? 0;
   const pollMs = numberOption('poll-ms', values['poll-ms'], { min: 50, max: 600_000, integer: true }) ?? 2000;
@@ -108,10 +116,11 @@ export async function main(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(analysis.json, null, 2)}\n`);
   else process.stdout.write(renderText(analysis, stylist(colorEnabled()), Math.max(60, Math.min(process.stdout.columns ?? 100, 120))));
 
-  // Messages about actions go to stderr under --json so stdout stays one JSON object.
-  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+  // Under --json there is no action (refused above) and no question: stdout stays one JSON object.
+  if (values.json) return 0;
+  const log = (line: string) => process.stdout.write(`${line}\n`);
   let chosen = action;
-  if (!chosen && !(interactive && !values.json)) return 0;
+  if (!chosen && !interactive) return 0;
   const needsConfirm = (name: ActionName) => name !== 'wait' && !values.yes;
   if (!chosen || needsConfirm(chosen)) {
     const prompter = await terminalPrompter();

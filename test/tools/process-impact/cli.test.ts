@@ -43,6 +43,11 @@ describe('bad input: one clear line, never a stack trace', () => {
     [['99999999'], 1, 'analyze_process_impact: no process with PID 99999999\n  it may have exited already; list candidates with: pgrep -af python\n'],
     [['1', '--action', 'explode'], 2, "analyze_process_impact: --action must be wait, graceful, suspend or kill, got 'explode'\n"],
     [['1', '--sample-ms', 'soon'], 2, "analyze_process_impact: --sample-ms must be an integer between 0 and 60000, got 'soon'\n"],
+    // --json is the form the persona allows without asking: no action may ride along on it, in any spelling.
+    [['1', '--action', 'kill', '--yes', '--json'], 2, 'analyze_process_impact: --action cannot be combined with --json: run the action without --json so its effect is shown\n'],
+    [['1', '--action=kill', '--yes', '--json'], 2, 'analyze_process_impact: --action cannot be combined with --json: run the action without --json so its effect is shown\n'],
+    [['1', '--json', '--action=k', '-y'], 2, 'analyze_process_impact: --action cannot be combined with --json: run the action without --json so its effect is shown\n'],
+    [['1', '--action', 'wait', '--json'], 2, 'analyze_process_impact: --action cannot be combined with --json: run the action without --json so its effect is shown\n'],
   ])('%j -> exit %i', async (args, code, stderr) => {
     const result = await runTool(args as string[]);
     expect(result.stderr).toBe(stderr);
@@ -61,6 +66,7 @@ describe('bad input: one clear line, never a stack trace', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: analyze_process_impact <pid> [options]');
     expect(result.stdout).toContain('--action <name>');
+    expect(result.stdout).toContain('report only: it cannot be combined with --action');
   });
 
   it('refuses a zombie and names its parent', async () => {

@@ -130,15 +130,25 @@ describe('analyze_process_impact against a running fake training run', () => {
 
   it('[K] kills the process tree but not the helper outside it', async () => {
     const run = await startFakeRun(temp());
-    const result = await runTool([String(run.pid), '--action', 'kill', '--yes', '--sample-ms', '0', '--no-gpu', '--json']);
+    const result = await runTool([String(run.pid), '--action', 'kill', '--yes', '--sample-ms', '0', '--no-gpu']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).pid).toBe(run.pid);
-    expect(result.stderr).toContain(`Sent SIGKILL to PID ${run.pid} and 3 descendant(s).`);
-    expect(result.stderr).toContain(`Left running: W&B service (PID ${run.wandb}): it exits by itself once PID ${run.pid} is gone.`);
+    expect(result.stdout).toContain(`Sent SIGKILL to PID ${run.pid} and 3 descendant(s).`);
+    expect(result.stdout).toContain(`Left running: W&B service (PID ${run.wandb}): it exits by itself once PID ${run.pid} is gone.`);
+    expect(result.stderr).toBe('');
     expect(await run.exited).toEqual({ code: null, signal: 'SIGKILL' });
     for (const pid of [...run.workers, run.tensorboard]) {
       expect(['Z', null]).toContain(await settledState(pid, ['Z', null]));
     }
+  });
+
+  it('signals nothing when --action comes with --json (the form the persona allows without asking)', async () => {
+    const run = await startFakeRun(temp());
+    for (const args of [['--action=kill', '--yes', '--json'], ['--action', 'graceful', '--yes', '--json'], ['--json', '--action=s', '-y']]) {
+      const result = await runTool([String(run.pid), ...args, '--sample-ms', '0', '--no-gpu']);
+      expect(result, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: 'analyze_process_impact: --action cannot be combined with --json: run the action without --json so its effect is shown\n' });
+    }
+    expect(['T', 'Z', null]).not.toContain(procState(run.pid)); // still running: neither stopped, killed nor gone
+    expect(existsSync(join(run.dir, 'signals.log'))).toBe(false);
   });
 
   it('[W] waits for the next complete checkpoint', async () => {

@@ -16,7 +16,6 @@ const DS_FILES = [
   '.claude/commands/data-science/process-impact.md',
   '.claude/persona.json',
   '.claude/settings.json',
-  '.yo-rc.json',
   'CLAUDE.md',
   'scripts/analyze_process_impact.mjs',
   'scripts/analyze_process_impact.sh',

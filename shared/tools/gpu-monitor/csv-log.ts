@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { GpuReading } from '../lib/gpu-query.js';
 import { ToolError, UsageError } from '../lib/cli.js';
+import type { GpuJson } from './snapshot.js';
 
 export const CSV_COLUMNS = [
   'timestamp',
@@ -19,18 +20,12 @@ export const CSV_COLUMNS = [
 
 export const CSV_HEADER = CSV_COLUMNS.join(',');
 
-export interface LogRow {
+/** One CSV row: a GPU's numeric fields (as in the JSON) at a time. */
+export type LogRow = {
   /** Epoch milliseconds. */
   time: number;
   gpuIndex: number;
-  utilizationGpuPercent: number | null;
-  utilizationMemoryPercent: number | null;
-  memoryUsedMiB: number | null;
-  memoryTotalMiB: number | null;
-  temperatureC: number | null;
-  powerDrawW: number | null;
-  powerLimitW: number | null;
-}
+} & Omit<GpuJson, 'index' | 'uuid' | 'name'>;
 
 const cell = (value: number | null) => (value === null ? '' : String(value));
 

@@ -1,5 +1,6 @@
 // Test helpers for gpu_monitor: fixtures projected onto the fields the tool asks for, and running the built
 // script (dist/scripts/gpu_monitor.mjs, the file users get) against a fake nvidia-smi on PATH.
+import { runScript, type ScriptRun } from '../../support/run-script.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,26 +41,10 @@ export function fakePath(binDir: string): string {
   return `${binDir}:${dirname(process.execPath)}`;
 }
 
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Run = ScriptRun;
 
-/** Run the built tool to completion (killed after timeoutMs as a safety net: a test then fails on its output). */
 export function runMonitor(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { env: { ...env, NO_COLOR: env.NO_COLOR ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runScript(SCRIPT, args, env, timeoutMs);
 }
 
 export interface Started {

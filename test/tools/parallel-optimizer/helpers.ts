@@ -1,6 +1,6 @@
 // Test helpers for parallel_optimizer: safetensors files written byte by byte, fixtures, and running the built
 // script (dist/scripts/parallel_optimizer.mjs, the file users get).
-import { spawn } from 'node:child_process';
+import { runScript, type ScriptRun } from '../../support/run-script.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,24 +59,8 @@ export function fakePath(binDir: string): string {
   return `${binDir}:${dirname(process.execPath)}`;
 }
 
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Run = ScriptRun;
 
-/** Run the built tool to completion (killed after timeoutMs as a safety net: the test then fails on its output). */
 export function runTool(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 20_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { env: { ...env, NO_COLOR: env.NO_COLOR ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runScript(SCRIPT, args, env, timeoutMs);
 }

@@ -30,14 +30,8 @@ export interface GpuJson {
   powerLimitW: number | null;
 }
 
-export interface ProcessJson {
-  pid: number;
-  gpuIndex: number | null;
-  gpuUuid: string | null;
-  usedMemoryMiB: number | null;
-  name: string | null;
-  command: string | null;
-}
+/** A process as the JSON shows it: everything but the owner. */
+export type ProcessJson = Omit<GpuProcess, 'user'>;
 
 export interface SnapshotJson {
   timestamp: string;

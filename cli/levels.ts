@@ -1,11 +1,10 @@
-// The skill level for a persona that has levels: the flag, else the stored answer, else the record,
-// else a question on a terminal; without one, an error naming the flag.
+// The skill level for a persona that has levels: what is already known (knownLevel), else a question
+// on a terminal; without one, an error naming the flag.
 import { DpError } from '../shared/errors.js';
-import { storedLevel } from '../shared/engine/answers.js';
+import { knownLevel } from '../shared/engine/answers.js';
 import { diskReader } from '../shared/merge/disk.js';
 import type { PersonaRecord } from '../shared/merge/record.js';
 import type { Persona } from '../shared/persona/schema.js';
-import { resolveLevel } from '../shared/plan/plan.js';
 import { choose, interactive } from './prompt.js';
 
 export async function levelFor(root: string, persona: Persona, given: string | undefined, record: PersonaRecord | null): Promise<string | undefined> {
@@ -13,8 +12,8 @@ export async function levelFor(root: string, persona: Persona, given: string | u
     if (given !== undefined) throw new DpError(`the ${persona.displayName} persona has no skill levels`, 'leave out --level', 2);
     return undefined;
   }
-  const known = given ?? storedLevel(diskReader(root), persona.id) ?? record?.active.find((a) => a.id === persona.id)?.level;
-  if (known !== undefined) return resolveLevel(persona, known);
+  const known = knownLevel(diskReader(root), record, persona, given);
+  if (known !== undefined) return known;
   const levels = Object.entries(persona.levels);
   if (!interactive()) {
     throw new DpError(`the ${persona.displayName} persona needs a skill level and there is no terminal to ask`, `pass --level ${levels.map(([id]) => id).join('|')}`, 2);

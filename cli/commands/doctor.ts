@@ -4,12 +4,12 @@
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
+import { inspectRecord } from '../../shared/engine/inspect.js';
 import { activeRequests } from '../../shared/engine/plan-active.js';
 import { DpError } from '../../shared/errors.js';
-import { CLAUDE_MD, SETTINGS_PATH, dpNewPath } from '../../shared/merge/apply.js';
+import { CLAUDE_MD, SETTINGS_PATH } from '../../shared/merge/apply.js';
 import { diskReader } from '../../shared/merge/disk.js';
 import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
-import { sectionBody } from '../../shared/merge/sections.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
 import { formatOutcomes, UPGRADE_LABELS } from '../../shared/engine/report.js';
@@ -36,25 +36,18 @@ function nodeFinding(): Finding {
 function recordFindings(root: string, record: PersonaRecord): Finding[] {
   const read = diskReader(root);
   const findings: Finding[] = [];
-  for (const [path, entry] of Object.entries(record.managed.files)) {
-    const disk = read(path);
-    if (disk === null) {
-      findings.push({ level: 'problem', text: `${path} is missing (${entry.persona})`, fix: 'restore', path });
+  const { items, problem } = inspectRecord(root, record);
+  if (problem) findings.push({ level: 'problem', text: problem });
+  for (const item of items) {
+    if (item.state === 'missing') {
+      findings.push({ level: 'problem', text: item.kind === 'file' ? `${item.path} is missing (${item.persona})` : `${CLAUDE_MD} has no ${item.persona} section`, fix: 'restore', path: item.path });
       continue;
     }
-    if (entry.executable && (statSync(join(root, path)).mode & 0o111) === 0) {
-      findings.push({ level: 'problem', text: `${path} is not executable`, fix: 'chmod', path });
+    if (item.executable && (statSync(join(root, item.path)).mode & 0o111) === 0) {
+      findings.push({ level: 'problem', text: `${item.path} is not executable`, fix: 'chmod', path: item.path });
     }
-    if (/^<<<<<<< yours$/m.test(disk)) findings.push({ level: 'problem', text: `${path} still has conflict markers: resolve them by hand` });
-    if (existsSync(join(root, dpNewPath(path)))) findings.push({ level: 'warn', text: `${dpNewPath(path)} waits to be merged into ${path}, then deleted` });
-  }
-  const claude = read(CLAUDE_MD) ?? '';
-  try {
-    for (const id of Object.keys(record.managed.sections)) {
-      if (sectionBody(claude, id, CLAUDE_MD) === null) findings.push({ level: 'problem', text: `${CLAUDE_MD} has no ${id} section`, fix: 'restore' });
-    }
-  } catch (error) {
-    findings.push({ level: 'problem', text: (error as DpError).message });
+    if (/^<<<<<<< yours\r?$/m.test(item.text ?? '')) findings.push({ level: 'problem', text: `${item.label} still has conflict markers: resolve them by hand` });
+    if (item.dpNew) findings.push({ level: 'warn', text: `${item.dpNew} waits to be merged into ${item.label}, then deleted` });
   }
   for (const command of record.configuration.commands) {
     if (!existsSync(join(root, command)) && !(command in record.managed.files)) findings.push({ level: 'warn', text: `${command} is listed by a custom persona but missing` });

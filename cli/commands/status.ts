@@ -1,15 +1,10 @@
 // dp status: active personas and levels, the generator version that applied them vs this one, the files
 // the user changed, the upgrades this version brings, and conflicts waiting in .dp-new files.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { planOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
+import { inspectRecord } from '../../shared/engine/inspect.js';
 import { activeRequests } from '../../shared/engine/plan-active.js';
 import { generatorVersion } from '../../shared/package-root.js';
-import { diskReader } from '../../shared/merge/disk.js';
-import { RECORD_PATH, sha256 } from '../../shared/merge/record.js';
-import { dpNewPath, sectionDpNewPath, CLAUDE_MD } from '../../shared/merge/apply.js';
-import { sectionBody } from '../../shared/merge/sections.js';
-import { toLf } from '../../shared/merge/eol.js';
+import { RECORD_PATH } from '../../shared/merge/record.js';
 import { DpError } from '../../shared/errors.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
@@ -29,30 +24,11 @@ export interface StatusReport {
 
 export function statusReport(root: string): StatusReport {
   const record = readRecordOnDisk(root);
-  const read = diskReader(root);
-  const changedByYou: string[] = [];
-  const missing: string[] = [];
-  const pendingConflicts: string[] = [];
-  if (record) {
-    for (const [path, entry] of Object.entries(record.managed.files)) {
-      const disk = read(path);
-      if (disk === null) missing.push(path);
-      else if (sha256(toLf(disk)) !== entry.sha256) changedByYou.push(path);
-      if (existsSync(join(root, dpNewPath(path)))) pendingConflicts.push(dpNewPath(path));
-    }
-    const claude = read(CLAUDE_MD) ?? '';
-    for (const [id, entry] of Object.entries(record.managed.sections)) {
-      if (existsSync(join(root, sectionDpNewPath(id)))) pendingConflicts.push(sectionDpNewPath(id));
-      let body: string | null;
-      try {
-        body = sectionBody(claude, id, CLAUDE_MD);
-      } catch {
-        continue; // damaged markers: reported below, by the upgrade check
-      }
-      if (body === null) missing.push(`${CLAUDE_MD} (section ${id})`);
-      else if (sha256(toLf(body)) !== entry.sha256) changedByYou.push(`${CLAUDE_MD} (section ${id})`);
-    }
-  }
+  const { items } = record ? inspectRecord(root, record) : { items: [] };
+  const labels = (state: string) => items.filter((item) => item.state === state).map((item) => item.label);
+  const changedByYou = labels('changed');
+  const missing = labels('missing');
+  const pendingConflicts = items.flatMap((item) => (item.dpNew ? [item.dpNew] : []));
   let planned: ReturnType<typeof planOnDisk> | null = null;
   let problem: string | null = null;
   // Planning reads and checks everything a run would: its refusal is the problem to report.

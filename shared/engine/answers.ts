@@ -2,6 +2,9 @@
 // Yeoman keeps a generator's configuration, so yo and dp re-runs find them and do not ask again.
 import { DpError } from '../errors.js';
 import type { Change, Reader } from '../merge/apply.js';
+import type { PersonaRecord } from '../merge/record.js';
+import type { Persona } from '../persona/schema.js';
+import { resolveLevel } from '../plan/plan.js';
 import type { PersonaRequest } from './plan-active.js';
 
 export const YO_RC = '.yo-rc.json';
@@ -41,4 +44,11 @@ export function answersChange(read: Reader, requests: PersonaRequest[]): Change 
   if (!changed) return null;
   const next = { ...yoRc, [KEY]: { ...(yoRc[KEY] ?? {}), personas } };
   return { path: YO_RC, content: `${JSON.stringify(next, null, 2)}\n` };
+}
+
+/** The level already known for a persona with levels: the option, else the stored answer, else the record (checked). */
+export function knownLevel(read: Reader, record: PersonaRecord | null, persona: Persona, given: string | undefined): string | undefined {
+  if (!persona.levels) return undefined;
+  const known = given ?? storedLevel(read, persona.id) ?? record?.active.find((a) => a.id === persona.id)?.level;
+  return known === undefined ? undefined : resolveLevel(persona, known);
 }

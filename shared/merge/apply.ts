@@ -149,8 +149,10 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-function managedEntry(persona: string, content: string) {
-  return { persona, sha256: sha256(content), base: packBase(content) };
+/** The record entry for generated content; an unchanged base is reused, not compressed again (every run records every file). */
+function managedEntry(persona: string, content: string, prior: { sha256: string; base: string } | undefined) {
+  const hash = sha256(content);
+  return { persona, sha256: hash, base: prior?.sha256 === hash ? prior.base : packBase(content) };
 }
 
 /** What one run reads (the previous record, the options) and builds (the new record, changes, outcomes). */
@@ -205,7 +207,7 @@ function applyFiles(read: Reader, personas: DesiredPersona[], run: Run): void {
           }
           break;
       }
-      record.managed.files[file.path] = { ...managedEntry(persona.id, file.content), executable: file.executable };
+      record.managed.files[file.path] = { ...managedEntry(persona.id, file.content, prior), executable: file.executable };
     }
   }
   // Files dp wrote before that no active persona produces now: removed, unless the user edited them.
@@ -280,7 +282,7 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
         break;
     }
     const addedNewline = (prior?.addedNewline ?? false) || appendsNewline;
-    record.managed.sections[persona.id] = { ...managedEntry(persona.id, persona.section), file: CLAUDE_MD, ...(addedNewline ? { addedNewline } : {}) };
+    record.managed.sections[persona.id] = { ...managedEntry(persona.id, persona.section, prior), file: CLAUDE_MD, ...(addedNewline ? { addedNewline } : {}) };
   }
   for (const [id, prior] of Object.entries(previous.managed.sections)) {
     if (id in record.managed.sections) continue;

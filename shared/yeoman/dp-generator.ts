@@ -4,6 +4,7 @@
 // atomically with the record last, under the repository's lock.
 import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
+import { answersChange } from '../engine/answers.js';
 import { activeRequests, planRequests, type PersonaRequest } from '../engine/plan-active.js';
 import { applyPersonas, type ConflictPolicy, type Outcome } from '../merge/apply.js';
 import { holdLock, releaseLock } from '../merge/lock.js';
@@ -81,8 +82,11 @@ export abstract class DpGenerator extends Generator {
         onConflict: this.conflictPolicy(),
         restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
       });
-      preflight(root, result.changes);
-      queueChanges(this, result.changes);
+      // Answers (the developer's level) go to .yo-rc.json, as with dp, so re-runs do not ask again.
+      const answers = answersChange(memFsReader(this), requests);
+      const changes = answers ? [...result.changes, answers] : result.changes;
+      preflight(root, changes);
+      queueChanges(this, changes);
       this.outcomes = result.outcomes;
       this.notes = result.notes;
     } catch (error) {

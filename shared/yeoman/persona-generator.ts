@@ -1,11 +1,11 @@
 // A generator that applies one persona (yo dp:<persona>): the persona joins the active ones (or is
 // re-applied with new answers), and every active persona is merged with this version's templates.
 import { customPersonaWarnings, loadPersona } from '../persona/resolve.js';
+import { knownLevel } from '../engine/answers.js';
 import { withPersona } from '../engine/plan-active.js';
+import { memFsReader } from './io.js';
 import { resolveLevel } from '../plan/plan.js';
 import { DpGenerator, type PersonaRequest } from './dp-generator.js';
-
-type Stored = Record<string, { level?: string }>;
 
 export abstract class PersonaGenerator extends DpGenerator {
   protected abstract readonly personaId: string;
@@ -33,13 +33,11 @@ export abstract class PersonaGenerator extends DpGenerator {
     await this.guard(async () => {
       const persona = loadPersona(this.request.id, this.destinationRoot());
       if (!persona.levels) return;
-      const stored = (this.config.get('personas') as Stored | undefined)?.[persona.id]?.level;
-      const recorded = this.currentRecord()?.active.find((a) => a.id === persona.id)?.level;
-      const given = (this.dpOptions.level as string | undefined) ?? stored ?? recorded;
+      const known = knownLevel(memFsReader(this), this.currentRecord(), persona, this.dpOptions.level as string | undefined);
       const levels = Object.entries(persona.levels);
       const answer = await this.ask<string>(
         'level',
-        given,
+        known,
         {
           type: 'list',
           message: `${persona.displayName}: skill level?`,
@@ -55,18 +53,10 @@ export abstract class PersonaGenerator extends DpGenerator {
   async writing(): Promise<void> {
     await this.guard(() => {
       this.applyActive(withPersona(this.exclusive ? [] : this.activeRequests(), this.request));
-      this.rememberAnswers();
     });
   }
 
   end(): void {
-    this.report(`${this.request.id}`);
-  }
-
-  /** Answers go to .yo-rc.json so re-runs do not ask again; written only when they change. */
-  private rememberAnswers(): void {
-    const stored = (this.config.get('personas') as Stored | undefined) ?? {};
-    if (!this.request.level || stored[this.request.id]?.level === this.request.level) return;
-    this.config.set('personas', { ...stored, [this.request.id]: { ...stored[this.request.id], level: this.request.level } });
+    this.report(this.request.id);
   }
 }

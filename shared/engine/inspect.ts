@@ -1,0 +1,55 @@
+// What dp wrote (the record) against what is on disk, file by file and section by section: the facts
+// `dp status` and `dp doctor` report. Line endings do not count as changes.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DpError } from '../errors.js';
+import { CLAUDE_MD, dpNewPath, sectionDpNewPath } from '../merge/apply.js';
+import { diskReader } from '../merge/disk.js';
+import { toLf } from '../merge/eol.js';
+import { sha256, type PersonaRecord } from '../merge/record.js';
+import { parseSections } from '../merge/sections.js';
+
+export interface ManagedState {
+  /** A file path, or `CLAUDE.md (section <persona>)`. */
+  label: string;
+  persona: string;
+  kind: 'file' | 'section';
+  /** The file's path relative to the repository (CLAUDE.md for a section). */
+  path: string;
+  state: 'missing' | 'changed' | 'as-written';
+  /** The new version of a conflict waiting beside it, if any. */
+  dpNew: string | null;
+  /** What is on disk (null when missing). */
+  text: string | null;
+  executable: boolean;
+}
+
+export interface Inspection {
+  items: ManagedState[];
+  /** Damaged CLAUDE.md markers: the sections could not be inspected. */
+  problem: string | null;
+}
+
+export function inspectRecord(root: string, record: PersonaRecord): Inspection {
+  const read = diskReader(root);
+  const waiting = (path: string) => (existsSync(join(root, path)) ? path : null);
+  const state = (text: string | null, hash: string) => (text === null ? 'missing' : sha256(toLf(text)) === hash ? 'as-written' : 'changed');
+  const items: ManagedState[] = Object.entries(record.managed.files).map(([path, entry]) => {
+    const text = read(path);
+    return { label: path, persona: entry.persona, kind: 'file', path, state: state(text, entry.sha256), dpNew: waiting(dpNewPath(path)), text, executable: entry.executable };
+  });
+  const claude = read(CLAUDE_MD) ?? '';
+  let spans;
+  try {
+    spans = parseSections(claude, CLAUDE_MD);
+  } catch (error) {
+    if (!(error instanceof DpError)) throw error;
+    return { items, problem: error.message };
+  }
+  for (const [id, entry] of Object.entries(record.managed.sections)) {
+    const span = spans.find((s) => s.id === id);
+    const text = span ? claude.slice(span.bodyStart, span.bodyEnd) : null;
+    items.push({ label: `${CLAUDE_MD} (section ${id})`, persona: id, kind: 'section', path: CLAUDE_MD, state: state(text, entry.sha256), dpNew: waiting(sectionDpNewPath(id)), text, executable: false });
+  }
+  return { items, problem: null };
+}

@@ -9,7 +9,7 @@ import { DpError } from '../../shared/errors.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
 
-export interface StatusReport {
+interface StatusReport {
   root: string;
   generatorVersion: string;
   appliedWith: string | null;
@@ -22,7 +22,7 @@ export interface StatusReport {
   pendingConflicts: string[];
 }
 
-export function statusReport(root: string): StatusReport {
+function statusReport(root: string): StatusReport {
   const record = readRecordOnDisk(root);
   const { items } = record ? inspectRecord(root, record) : { items: [] };
   const labels = (state: string) => items.filter((item) => item.state === state).map((item) => item.label);

@@ -7,7 +7,7 @@ import type { Persona } from '../persona/schema.js';
 import { resolveLevel } from '../plan/plan.js';
 import type { PersonaRequest } from './plan-active.js';
 
-export const YO_RC = '.yo-rc.json';
+const YO_RC = '.yo-rc.json';
 const KEY = 'generator-dp';
 
 type YoRc = Record<string, unknown> & { [KEY]?: { personas?: Record<string, { level?: string }> } };
@@ -24,7 +24,7 @@ function readYoRc(read: Reader): YoRc {
   throw new DpError(`${YO_RC} is not a JSON object`, `fix or delete ${YO_RC} (it only holds answers), then run again`);
 }
 
-export function storedLevel(read: Reader, id: string): string | undefined {
+function storedLevel(read: Reader, id: string): string | undefined {
   const level: unknown = readYoRc(read)[KEY]?.personas?.[id]?.level;
   if (level === undefined || typeof level === 'string') return level;
   throw new DpError(`${YO_RC}: ${KEY}.personas.${id}.level must be a string, got ${JSON.stringify(level)}`, `fix it (e.g. "l1") or pass --level`, 2);

@@ -7,13 +7,14 @@ import { decide } from './decide.js';
 import { RECORD_PATH, emptyRecord, packBase, parseRecord, serializeRecord, sha256, unpackBase, type PersonaRecord } from './record.js';
 import { sameContent } from './eol.js';
 import { markerLine, parseSections, removeSection, sectionBody, upsertSection } from './sections.js';
-import { parseSettings, serializeSettings } from './settings-file.js';
-import { emptyOwnership, mergeSettings, type SettingsContribution } from './settings-merge.js';
-import { effectiveOwnership } from './intent.js';
 import { DpError } from '../errors.js';
+import { effectiveOwnership } from './intent.js';
+import { SETTINGS_PATH, parseSettings, serializeSettings } from './settings-file.js';
+import { emptyOwnership, mergeSettings, type SettingsContribution } from './settings-merge.js';
+
+export { SETTINGS_PATH };
 
 export const CLAUDE_MD = 'CLAUDE.md';
-export const SETTINGS_PATH = '.claude/settings.json';
 
 export type ConflictPolicy = 'ask' | 'keep' | 'markers';
 

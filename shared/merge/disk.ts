@@ -42,7 +42,7 @@ function removeLeftovers(target: string): void {
 }
 
 /** Write one file atomically; `mode` (or else the mode of the file it replaces) is kept. */
-export function writeFileAtomically(target: string, content: string | Buffer, mode?: number): void {
+function writeFileAtomically(target: string, content: string | Buffer, mode?: number): void {
   mkdirSync(dirname(target), { recursive: true });
   removeLeftovers(target);
   const temporary = join(dirname(target), `.${basename(target)}.dp-${process.pid}.tmp`);

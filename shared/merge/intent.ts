@@ -4,10 +4,9 @@
 // record. The next run reads the intent: settings.json with that hash means it was written (the new
 // ownership holds); any other content means it was not (the ownership before holds).
 import type { Reader } from './apply.js';
+import { SETTINGS_PATH } from './settings-file.js';
 import { RECORD_PATH, parseRecordData, serializeRecord, sha256, type PersonaRecord } from './record.js';
 import { emptyOwnership, type SettingsOwnership } from './settings-merge.js';
-
-export const SETTINGS_FILE = '.claude/settings.json';
 
 /** The settings ownership that holds for what is on disk now. */
 export function effectiveOwnership(record: PersonaRecord, settingsText: string | null): SettingsOwnership {
@@ -22,12 +21,12 @@ export function effectiveOwnership(record: PersonaRecord, settingsText: string |
  * repository as it is before these changes (for the ownership that holds now).
  */
 export function withSettingsIntent<T extends { path: string; content: string | Buffer | null }>(changes: T[], read: Reader, version: string): Array<T | { path: string; content: string }> {
-  const settingsIndex = changes.findIndex((c) => c.path === SETTINGS_FILE);
+  const settingsIndex = changes.findIndex((c) => c.path === SETTINGS_PATH);
   const finalRecord = changes.find((c) => c.path === RECORD_PATH);
   if (settingsIndex < 0 || !finalRecord || finalRecord.content === null) return changes;
   const oldText = read(RECORD_PATH);
   const old = oldText === null ? null : parseRecordData(oldText, version);
-  const before = old ? effectiveOwnership(old, read(SETTINGS_FILE)) : null;
+  const before = old ? effectiveOwnership(old, read(SETTINGS_PATH)) : null;
   const next = parseRecordData(finalRecord.content.toString(), version);
   const settings = changes[settingsIndex]!.content;
   const intent: PersonaRecord = {

@@ -21,11 +21,11 @@ export interface SectionSpan {
   end: number;
 }
 
-export function beginMarker(id: string): string {
+function beginMarker(id: string): string {
   return `<!-- dp:begin ${id} -->`;
 }
 
-export function endMarker(id: string): string {
+function endMarker(id: string): string {
   return `<!-- dp:end ${id} -->`;
 }
 

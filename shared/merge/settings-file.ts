@@ -6,6 +6,8 @@ import { DpError } from '../errors.js';
 import { isValidRule } from '../persona/rules.js';
 import { formatIssuePath, issueMessage } from '../persona/schema.js';
 
+export const SETTINGS_PATH = '.claude/settings.json';
+
 export type Settings = Record<string, unknown>;
 
 const ruleList = z

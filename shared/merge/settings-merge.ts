@@ -8,7 +8,7 @@
 import type { PermissionSet } from '../persona/schema.js';
 import type { Settings } from './settings-file.js';
 
-export const RULE_LISTS = ['deny', 'ask', 'allow'] as const;
+const RULE_LISTS = ['deny', 'ask', 'allow'] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 
 export interface SettingsOwnership {

@@ -20,7 +20,7 @@ export function customPersonaIds(repoRoot: string): string[] {
     .sort();
 }
 
-export function loadCustomPersona(repoRoot: string, id: string): Persona {
+function loadCustomPersona(repoRoot: string, id: string): Persona {
   const shownAs = `${CUSTOM_DIR}/${id}.json`;
   const file = join(repoRoot, shownAs);
   const data = readJsonFile(file, shownAs);
@@ -43,7 +43,7 @@ export function loadPersona(name: string, repoRoot: string): Persona {
 }
 
 /** Allow rules of a persona that are valid but broad (applied, with a warning naming them). */
-export function broadAllows(persona: Persona): string[] {
+function broadAllows(persona: Persona): string[] {
   return persona.permissions.allow.filter(isBroadAllow);
 }
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isBlanketAllow, isValidRule } from './rules.js';
 
-export const PERSONA_ID = /^[a-z][a-z0-9-]{0,63}$/;
+const PERSONA_ID = /^[a-z][a-z0-9-]{0,63}$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 const id = z.string().regex(PERSONA_ID, 'must be lower-case letters, digits and dashes, starting with a letter');
@@ -31,7 +31,7 @@ const permissions = z.strictObject({
 });
 
 /** A command's basename: becomes `.claude/commands/<set>/<name>.md`, so no path separators or dots. */
-export const commandName = z
+const commandName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'command names are lower-case letters, digits and dashes: no slashes, dots or "..", which would leave the commands folder');
 

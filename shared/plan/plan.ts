@@ -16,7 +16,7 @@ export interface Answers {
 /** Custom personas render their CLAUDE.md section from this shared template. */
 const CUSTOM_TEMPLATES = join(packageRoot(), 'personas', '_custom');
 
-export function commandPath(persona: Persona, name: string): string {
+function commandPath(persona: Persona, name: string): string {
   return `.claude/commands/${persona.commandSet}/${name}.md`;
 }
 

@@ -6,11 +6,11 @@ import { DpError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import type { DesiredFile } from '../merge/apply.js';
 
-export function toolScriptPath(script: string): string {
+function toolScriptPath(script: string): string {
   return join(packageRoot(), 'dist', 'scripts', `${script}.mjs`);
 }
 
-export function shimContent(script: string): string {
+function shimContent(script: string): string {
   return [
     '#!/bin/sh',
     `# ${script}: runs scripts/${script}.mjs with Node.js (installed by generator-dp; needs nothing else).`,

@@ -2,14 +2,12 @@
 // TypeORM and JPA entities, Mongoose models and schemas, Sequelize definitions. Found by pattern, with
 // file:line; what a pattern cannot see (models built in code, other ORMs) is not reported.
 import { decoratedBlocks } from './decorated.js';
+import { isReadableSource, lines } from './source.js';
 import type { Model } from './types.js';
 
-const lines = (text: string) => text.split(/\r?\n/);
-const TEST_FILE = /(^|\/)(test|tests|__tests__|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$|_test\.py$|(^|\/)test_[^/]*\.py$/;
-
+/** Whether a file may hold models, by its name (test files excluded: source.ts). */
 export function mayHoldModels(path: string): boolean {
-  if (TEST_FILE.test(path)) return false;
-  return /\.(prisma|sql|py|js|mjs|cjs|ts|mts|cts|java|kt|rb)$/.test(path) && !/\.d\.ts$|\.min\.js$/.test(path);
+  return isReadableSource(path) && /\.(prisma|sql|py|js|mjs|cjs|ts|mts|cts|java|kt|rb)$/.test(path);
 }
 
 function byLine(file: string, text: string, pattern: RegExp, kind: string): Model[] {

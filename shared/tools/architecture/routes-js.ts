@@ -1,6 +1,7 @@
 // HTTP routes in JavaScript/TypeScript: Express-style calls (Express, Fastify, Koa routers, Hono,
 // restify), NestJS decorators, and Next.js routes derived from file paths (app and pages routers).
 import { decoratedBlocks, joinPaths, annotationPaths } from './decorated.js';
+import { lines } from './source.js';
 import type { Route } from './types.js';
 
 const SERVER_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"](express|fastify|koa|@koa\/router|koa-router|hono|restify|polka)(?:\/[\w/-]*)?['"]/;
@@ -20,7 +21,7 @@ export function expressStyleRoutes(file: string, text: string): Route[] {
   const framework = server ? (FRAMEWORK_LABEL[server] ?? server) : 'express-style';
   const created = new Set([...text.matchAll(CREATED)].map((m) => m[1]!));
   const routes: Route[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
+  lines(text).forEach((line, index) => {
     for (const m of line.matchAll(CALL)) {
       // Only calls on a server or router: not axios.get('/x') or a Map's get('/key').
       if (!created.has(m[1]!) && !SERVER_RECEIVER.test(m[1]!)) continue;
@@ -61,7 +62,7 @@ export function nestRoutes(file: string, text: string): Route[] {
 const HANDLER_EXPORT = /^\s*export\s+(?:async\s+)?(?:function\s+|const\s+|let\s+)(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/;
 
 function lineOf(text: string, pattern: RegExp): number | null {
-  const index = text.split(/\r?\n/).findIndex((line) => pattern.test(line));
+  const index = lines(text).findIndex((line) => pattern.test(line));
   return index === -1 ? null : index + 1;
 }
 
@@ -82,7 +83,7 @@ export function nextRoutes(file: string, text: string, projectDir: string): Rout
     const name = segments.pop()!;
     if (/^route\.(js|jsx|ts|tsx|mjs)$/.test(name)) {
       const path = appRoutePath(segments);
-      const handlers = text.split(/\r?\n/).flatMap((line, index) => {
+      const handlers = lines(text).flatMap((line, index) => {
         const m = HANDLER_EXPORT.exec(line);
         return m ? [{ method: m[1]!, path, framework: 'next-app', file, line: index + 1 }] : [];
       });

@@ -2,9 +2,8 @@
 // gorilla/mux, Fiber), Java/Kotlin (Spring, JAX-RS), Ruby (Rails routes.rb, Sinatra) and PHP (Laravel,
 // Symfony attributes). Paths are as written; prefixes are applied only where the same file declares them.
 import { annotationPaths, decoratedBlocks, joinPaths, stringLiterals } from './decorated.js';
+import { lines } from './source.js';
 import type { Route } from './types.js';
-
-const lines = (text: string) => text.split(/\r?\n/);
 
 const PY_DECORATOR = /^\s*@(\w+)\.(get|post|put|patch|delete|head|options|route|api_route|websocket)\(\s*[rbuRBU]?(['"])(.*?)\3(.*)$/;
 const PY_PREFIXED = /^\s*(\w+)\s*=\s*(?:\w+\.)?(APIRouter|Blueprint)\((.*)\)/;

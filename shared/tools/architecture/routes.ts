@@ -1,15 +1,14 @@
-// Which route reader sees which file. Test files are skipped: the requests they make are not routes.
+// Which route reader sees which file. Test files are skipped (source.ts): the requests they make are not routes.
 import { expressStyleRoutes, nestRoutes, nextRoutes } from './routes-js.js';
 import { goRoutes, jvmRoutes, phpRoutes, pythonRoutes, rubyRoutes } from './routes-other.js';
+import { isReadableSource } from './source.js';
 import type { Route } from './types.js';
 
-const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|e2e|__mocks__|fixtures?)\/|\.(test|spec)\.[cm]?[jt]sx?$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$|_spec\.rb$|Tests?\.(java|kt)$/;
 const JS = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
 
 /** Whether a file may hold routes, by its name (the content is read only for these). */
 export function mayHoldRoutes(path: string): boolean {
-  if (TEST_FILE.test(path) || /\.d\.ts$|\.min\.js$/.test(path)) return false;
-  return JS.test(path) || /\.(py|go|java|kt|rb|php|mdx)$/.test(path);
+  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx)$/.test(path));
 }
 
 /**

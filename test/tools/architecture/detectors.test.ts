@@ -1,7 +1,7 @@
 // The manifest, route, model and schema readers on the formats the end-to-end samples do not cover.
 import { describe, expect, it } from 'vitest';
-import { modelsIn } from '../../../shared/tools/architecture/models.js';
-import { routesIn } from '../../../shared/tools/architecture/routes.js';
+import { mayHoldModels, modelsIn } from '../../../shared/tools/architecture/models.js';
+import { mayHoldRoutes, routesIn } from '../../../shared/tools/architecture/routes.js';
 import { schemaIn } from '../../../shared/tools/architecture/schemas.js';
 import { readStack } from '../../../shared/tools/architecture/stacks.js';
 
@@ -170,6 +170,39 @@ describe('models and schemas', () => {
     expect(names('src/main/java/Order.java', lines('import jakarta.persistence.*;', '@Entity', '@Table(name = "orders")', 'public class Order {}'))).toEqual(['jpa Order :4']);
     expect(names('app/models/order.rb', lines('class Order < ApplicationRecord', 'end'))).toEqual(['active-record Order :1']);
     expect(names('models/user.js', lines("const { Model } = require('sequelize');", "sequelize.define('Project', {});", 'class User extends Model {}'))).toEqual(['sequelize Project :2', 'sequelize User :3']);
+  });
+
+  it('one test-file rule for routes and models: what a test, a fixture or a mock declares is neither', () => {
+    const django = lines('from django.db import models', 'from flask import Flask', 'class Order(models.Model):', '    pass', '@app.get("/orders")', 'def orders(): ...');
+    const express = lines("import express from 'express';", "import mongoose from 'mongoose';", 'const app = express();', "app.get('/users', h);", "const User = mongoose.model('User', schema);");
+    const tests: Array<[string, string]> = [
+      ['test/app.py', django],
+      ['tests/app.py', django],
+      ['pkg/e2e/app.py', django],
+      ['fixtures/app.py', django],
+      ['test/fixture/app.py', django],
+      ['spec/app.py', django],
+      ['test_app.py', django],
+      ['app_test.py', django],
+      ['e2e/server.ts', express],
+      ['src/__tests__/server.ts', express],
+      ['src/__mocks__/server.ts', express],
+      ['src/fixtures/server.js', express],
+      ['src/server.test.ts', express],
+      ['src/server.spec.mjs', express],
+    ];
+    for (const [path, text] of tests) {
+      expect([mayHoldRoutes(path), mayHoldModels(path)], path).toEqual([false, false]);
+      expect([routesIn(path, text, []), modelsIn(path, text)], path).toEqual([[], []]);
+    }
+    for (const path of ['spec/models/order_spec.rb', 'src/test/java/OrderTest.java', 'src/OrderTests.kt', 'fixtures/schema.sql', 'fixtures/schema.prisma']) {
+      expect(mayHoldModels(path), path).toBe(false);
+    }
+    expect(mayHoldRoutes('store/store_test.go')).toBe(false);
+    // Names that only contain "test" are not tests.
+    for (const [path, text] of [['contest/app.py', django], ['src/latest.ts', express], ['testing/app.py', django]] as const) {
+      expect([routesIn(path, text, []).length, modelsIn(path, text).length], path).toEqual([1, 1]);
+    }
   });
 
   it('OpenAPI (YAML and JSON), GraphQL, Protobuf and Prisma schema files', () => {

@@ -25,36 +25,49 @@ export const RESULT_CAP = 1000;
 const LISTED = 50;
 
 const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: AnalyzeOptions): ArchitectureFacts {
-  const walked = walk(root, maxFiles);
-  const paths = walked.files.map((f) => f.path);
-  const notes: string[] = [];
-  const skippedLarge: string[] = [];
-  let skippedLargeCount = 0;
-  let filesRead = 0;
+/** Reads files under the root within the size cap, counting what it read and what it skipped. */
+class FileReader {
+  /** Files whose content was read from disk (each is read at most once: see `texts` below). */
+  filesRead = 0;
+  skippedLarge: string[] = [];
+  skippedLargeCount = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly maxFileBytes: number,
+    private readonly notes: string[],
+  ) {}
 
   /** A file's text, or null when it is over the size cap, binary or unreadable. */
-  const read = (path: string): string | null => {
+  read(path: string): string | null {
     try {
-      const size = statSync(join(root, path)).size;
-      if (size > maxFileBytes) {
-        skippedLargeCount += 1;
-        if (skippedLarge.length < LISTED) skippedLarge.push(path);
+      const size = statSync(join(this.root, path)).size;
+      if (size > this.maxFileBytes) {
+        this.skippedLargeCount += 1;
+        if (this.skippedLarge.length < LISTED) this.skippedLarge.push(path);
         return null;
       }
-      const text = readFileSync(join(root, path), 'utf8');
-      filesRead += 1;
+      const text = readFileSync(join(this.root, path), 'utf8');
+      this.filesRead += 1;
       return text.slice(0, 8000).includes('\0') ? null : text;
     } catch {
-      notes.push(`${path}: could not be read`);
+      this.notes.push(`${path}: could not be read`);
       return null;
     }
-  };
+  }
+}
 
+/**
+ * The stacks, one per manifest. Each manifest's text (null when it could not be read) goes into
+ * `texts`, so that the scan does not read a manifest that is also a source file (setup.py) again.
+ */
+function readManifests(paths: readonly string[], reader: FileReader, texts: Map<string, string | null>, notes: string[]): Stack[] {
   const stacks: Stack[] = [];
   for (const path of paths.filter((p) => manifestKind(p))) {
-    const text = read(path);
+    const text = reader.read(path);
+    texts.set(path, text);
     if (text === null) {
       notes.push(`${path}: manifest not read (over the size cap or unreadable)`);
       continue;
@@ -63,65 +76,89 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
       const stack = readStack(path, text);
       if (stack) stacks.push(stack);
     } catch (error) {
-      notes.push(`${path}: could not be analysed (${error instanceof Error ? error.message : String(error)})`);
+      notes.push(`${path}: could not be analysed (${failure(error)})`);
     }
   }
-  const nextProjects = stacks
+  return stacks;
+}
+
+/** The directories ('' = root) of the npm projects that use Next.js, deepest first. */
+function nextProjectsOf(stacks: readonly Stack[]): string[] {
+  return stacks
     .filter((s) => s.ecosystem === 'npm' && s.frameworks.includes('Next.js'))
     .map((s) => (posix.dirname(s.manifest) === '.' ? '' : posix.dirname(s.manifest)))
     .sort((a, b) => b.length - a.length);
+}
 
-  const services: Services = { compose: [], kubernetes: [], procfile: [] };
-  let routes: Route[] = [];
-  let models: Model[] = [];
-  const schemas: SchemaFile[] = [];
-  const scanFile = (path: string, text: string): void => {
-    const yaml = /\.ya?ml$/.test(path);
-    if (isComposeFile(path)) {
-      const { compose, warnings } = readCompose(path, text);
-      if (compose) services.compose.push(compose);
-      notes.push(...warnings.map((w) => `${path}: ${w}`));
-    } else if (yaml && mayHoldKubernetes(path, text)) {
-      const { resources, warnings } = readKubernetes(path, text);
-      services.kubernetes.push(...resources);
-      if (resources.length) notes.push(...warnings.map((w) => `${path}: ${w}`));
-      if (resources.length && text.includes('{{')) {
-        notes.push(`${path}: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null`);
-      }
-    }
-    if (isProcfile(path)) services.procfile.push(...readProcfile(path, text));
-    routes.push(...routesIn(path, text, nextProjects));
-    models.push(...modelsIn(path, text));
-    if (mayBeSchema(path)) {
-      const schema = schemaIn(path, text);
-      if (schema) schemas.push(schema);
-    }
-  };
+interface Found {
+  services: Services;
+  routes: Route[];
+  models: Model[];
+  schemas: SchemaFile[];
+}
 
+/** Services, routes, models and schemas in one file's text (added to `found`). */
+function scanFile(path: string, text: string, nextProjects: readonly string[], found: Found, notes: string[]): void {
+  const { services } = found;
+  const yaml = /\.ya?ml$/.test(path);
+  if (isComposeFile(path)) {
+    const { compose, warnings } = readCompose(path, text);
+    if (compose) services.compose.push(compose);
+    notes.push(...warnings.map((w) => `${path}: ${w}`));
+  } else if (yaml && mayHoldKubernetes(path, text)) {
+    const { resources, warnings } = readKubernetes(path, text);
+    services.kubernetes.push(...resources);
+    if (resources.length) notes.push(...warnings.map((w) => `${path}: ${w}`));
+    if (resources.length && text.includes('{{')) {
+      notes.push(`${path}: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null`);
+    }
+  }
+  if (isProcfile(path)) services.procfile.push(...readProcfile(path, text));
+  found.routes.push(...routesIn(path, text, nextProjects));
+  found.models.push(...modelsIn(path, text));
+  if (mayBeSchema(path)) {
+    const schema = schemaIn(path, text);
+    if (schema) found.schemas.push(schema);
+  }
+}
+
+/** Reads each file that may hold services, routes, models or schemas (a manifest's text from `texts`) and scans it. */
+function scanFiles(paths: readonly string[], reader: FileReader, texts: ReadonlyMap<string, string | null>, nextProjects: readonly string[], notes: string[]): Found {
+  const found: Found = { services: { compose: [], kubernetes: [], procfile: [] }, routes: [], models: [], schemas: [] };
   for (const path of paths) {
     // mayBeSchema covers every YAML file (compose files, Kubernetes manifests, OpenAPI documents).
     if (!mayHoldRoutes(path) && !mayHoldModels(path) && !mayBeSchema(path) && !isProcfile(path)) continue;
-    const text = read(path);
+    const text = texts.has(path) ? (texts.get(path) ?? null) : reader.read(path);
     if (text === null) continue;
     try {
-      scanFile(path, text);
+      scanFile(path, text, nextProjects, found, notes);
     } catch (error) {
       // A pathological file (nesting deep enough to exhaust the stack...) costs its own facts, not the report.
-      notes.push(`${path}: could not be analysed (${error instanceof Error ? error.message : String(error)})`);
+      notes.push(`${path}: could not be analysed (${failure(error)})`);
     }
   }
+  return found;
+}
 
+/** Routes and models in file:line order, at most RESULT_CAP of each; `truncated` holds how many there were when capped. */
+function capResults(allRoutes: Route[], allModels: Model[]): { routes: Route[]; models: Model[]; truncated: Record<string, number> } {
   const truncated: Record<string, number> = {};
-  routes = routes.sort(byPlace);
-  models = models.sort(byPlace);
-  if (routes.length > RESULT_CAP) {
-    truncated.routes = routes.length;
-    routes = routes.slice(0, RESULT_CAP);
-  }
-  if (models.length > RESULT_CAP) {
-    truncated.models = models.length;
-    models = models.slice(0, RESULT_CAP);
-  }
+  const routes = allRoutes.sort(byPlace);
+  const models = allModels.sort(byPlace);
+  if (routes.length > RESULT_CAP) truncated.routes = routes.length;
+  if (models.length > RESULT_CAP) truncated.models = models.length;
+  return { routes: routes.slice(0, RESULT_CAP), models: models.slice(0, RESULT_CAP), truncated };
+}
+
+export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: AnalyzeOptions): ArchitectureFacts {
+  const walked = walk(root, maxFiles);
+  const paths = walked.files.map((f) => f.path);
+  const notes: string[] = [];
+  const reader = new FileReader(root, maxFileBytes, notes);
+  const texts = new Map<string, string | null>();
+  const stacks = readManifests(paths, reader, texts, notes);
+  const { services, schemas, ...found } = scanFiles(paths, reader, texts, nextProjectsOf(stacks), notes);
+  const { routes, models, truncated } = capResults(found.routes, found.models);
   if (walked.gitignore && walked.gitignore.negations > 0) {
     notes.push(`.gitignore: ${walked.gitignore.negations} negated pattern(s) (!pattern) not applied: what they re-include stays excluded`);
   }
@@ -133,12 +170,12 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
     scan: {
       files: paths.length,
       directories: walked.directories.length,
-      filesRead,
+      filesRead: reader.filesRead,
       maxFiles,
       maxFileBytes,
       fileCapHit: walked.fileCapHit,
-      skippedLargeFiles: skippedLarge,
-      skippedLargeCount,
+      skippedLargeFiles: reader.skippedLarge,
+      skippedLargeCount: reader.skippedLargeCount,
       skippedDirectories: walked.skippedDirectories,
       skippedDirectoryCount: walked.skippedDirectoryCount,
       gitignorePatterns: walked.gitignore ? walked.gitignore.rules.length : null,

@@ -10,7 +10,7 @@ export interface ScanFacts {
   /** Files seen by the walk (within the caps). */
   files: number;
   directories: number;
-  /** Files whose content was read for routes, models, schemas and services. */
+  /** Distinct files whose content was read (manifests, and files that may hold routes, models, schemas or services), each once. */
   filesRead: number;
   maxFiles: number;
   maxFileBytes: number;

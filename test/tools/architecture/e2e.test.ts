@@ -266,6 +266,18 @@ describe('analyze_architecture says what it could not see', () => {
     expect(f.notes).toEqual(['chart/templates/svc.yaml: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null']);
   });
 
+  it('reads each file once: a manifest that is also a source file (setup.py) is not read again', () => {
+    const setup = 'from setuptools import setup\nsetup(name="calc", install_requires=["flask"])\n';
+    const f = facts(sample({ 'setup.py': setup, 'requirements.txt': 'flask==3.0\n' }));
+    expect(f.scan).toMatchObject({ files: 2, filesRead: 2 });
+    expect(f.stacks.map((s: { manifest: string }) => s.manifest)).toEqual(['requirements.txt', 'setup.py']);
+    expect(analyze([], sample({ 'setup.py': setup, 'requirements.txt': 'flask==3.0\n' })).stdout).toContain('Scanned 2 files in 1 directory; read 2 ');
+    // Over the size cap: skipped once, listed once, one note.
+    const large = facts(sample({ 'setup.py': `${setup}${'# padding\n'.repeat(300)}`, 'app.py': 'print(1)\n' }), ['--max-file-kb', '2']);
+    expect(large.scan).toMatchObject({ files: 2, filesRead: 1, skippedLargeFiles: ['setup.py'], skippedLargeCount: 1 });
+    expect(large.notes).toEqual(['setup.py: manifest not read (over the size cap or unreadable)']);
+  });
+
   it('a manifest it cannot read is reported with a note, not guessed', () => {
     const f = facts(sample({ 'package.json': '{"name": "broken",', 'setup.py': 'from setuptools import setup\nsetup(name="calc", install_requires=load_requirements())\n' }));
     expect(f.stacks).toEqual([

@@ -33,33 +33,45 @@ function more(total: number, shown: number): string[] {
   return total > shown ? [`  … and ${total - shown} more: run with --json for the full list`] : [];
 }
 
-export function renderText(facts: ArchitectureFacts, s: Stylist): string {
-  const out: string[] = [];
-  const heading = (text: string) => out.push('', s('bold', text));
-  const { scan } = facts;
+/** A section's heading, after a blank line. */
+function heading(text: string, s: Stylist): string[] {
+  return ['', s('bold', text)];
+}
 
-  out.push(s('bold', `Architecture facts for ${facts.root}`));
-  out.push(
+function scanSection(facts: ArchitectureFacts, s: Stylist): string[] {
+  const { scan } = facts;
+  const out = [
+    s('bold', `Architecture facts for ${facts.root}`),
     `Scanned ${plural(scan.files, 'file')} in ${plural(scan.directories, 'directory', 'directories')}; read ${scan.filesRead} (caps: ${scan.maxFiles} files, ${formatBytes(scan.maxFileBytes, 0)} per file).`,
-  );
+  ];
   if (scan.fileCapHit) out.push(s('yellow', `The file cap (${scan.maxFiles}) was hit: the deepest files were not seen. Raise it with --max-files.`));
   if (scan.skippedLargeCount) out.push(s('yellow', `${plural(scan.skippedLargeCount, 'file')} over ${formatBytes(scan.maxFileBytes, 0)} not read: ${scan.skippedLargeFiles.slice(0, 5).join(', ')}${scan.skippedLargeCount > 5 ? ', …' : ''}`));
   if (scan.skippedDirectoryCount) out.push(`Left out: ${scan.skippedDirectories.slice(0, 8).join(' ')}${scan.skippedDirectoryCount > 8 ? ` and ${scan.skippedDirectoryCount - 8} more` : ''} (vendored, build or .gitignore'd).`);
+  return out;
+}
 
-  heading(`Stacks (${plural(facts.stacks.length, 'manifest')})`);
-  if (facts.stacks.length === 0) out.push('  No manifest found (looked for package.json, pyproject.toml, requirements*.txt, setup.py, go.mod, Cargo.toml, pom.xml, build.gradle(.kts), Gemfile, composer.json, *.csproj).');
-  for (const stack of facts.stacks.slice(0, SHOWN)) out.push(...stackLines(stack, s));
-  out.push(...more(facts.stacks.length, Math.min(SHOWN, facts.stacks.length)));
+function stacksSection({ stacks }: ArchitectureFacts, s: Stylist): string[] {
+  const out = heading(`Stacks (${plural(stacks.length, 'manifest')})`, s);
+  if (stacks.length === 0) out.push('  No manifest found (looked for package.json, pyproject.toml, requirements*.txt, setup.py, go.mod, Cargo.toml, pom.xml, build.gradle(.kts), Gemfile, composer.json, *.csproj).');
+  for (const stack of stacks.slice(0, SHOWN)) out.push(...stackLines(stack, s));
+  return [...out, ...more(stacks.length, Math.min(SHOWN, stacks.length))];
+}
 
-  heading('Languages (files by extension)');
-  out.push(facts.languages.length ? `  ${facts.languages.map((l) => `${l.language} ${l.files}`).join(', ')}` : '  No source files recognised.');
+function languagesSection({ languages }: ArchitectureFacts, s: Stylist): string[] {
+  return [...heading('Languages (files by extension)', s), languages.length ? `  ${languages.map((l) => `${l.language} ${l.files}`).join(', ')}` : '  No source files recognised.'];
+}
 
-  heading(`Directory map (depth ${facts.directories.depth}; files under each)`);
-  const width = Math.min(48, Math.max(...facts.directories.entries.map((e) => e.path.length + e.depth * 2)) + 2);
-  for (const entry of facts.directories.entries) out.push(`  ${pad(`${'  '.repeat(Math.max(0, entry.depth - 1))}${entry.path}`, width)}${entry.files}`);
+function directoriesSection({ directories }: ArchitectureFacts, s: Stylist): string[] {
+  const width = Math.min(48, Math.max(...directories.entries.map((e) => e.path.length + e.depth * 2)) + 2);
+  return [
+    ...heading(`Directory map (depth ${directories.depth}; files under each)`, s),
+    ...directories.entries.map((entry) => `  ${pad(`${'  '.repeat(Math.max(0, entry.depth - 1))}${entry.path}`, width)}${entry.files}`),
+  ];
+}
 
-  heading('Services');
-  const { compose, kubernetes, procfile } = facts.services;
+function servicesSection({ services }: ArchitectureFacts, s: Stylist): string[] {
+  const out = heading('Services', s);
+  const { compose, kubernetes, procfile } = services;
   if (compose.length === 0) out.push('  docker-compose: none found (looked for docker-compose*.yml and compose*.yaml).');
   for (const file of compose) {
     out.push(`  ${s('bold', file.file)}: ${plural(file.services.length, 'service')}`);
@@ -79,37 +91,52 @@ export function renderText(facts: ArchitectureFacts, s: Stylist): string {
   }
   if (procfile.length === 0) out.push('  Procfile: none found.');
   for (const p of procfile) out.push(`  Procfile ${pad(p.name, 10)}${p.command} ${s('dim', `${p.file}:${p.line}`)}`);
+  return out;
+}
 
-  const allRoutes = facts.truncated.routes ?? facts.routes.length;
-  heading(`HTTP routes (${allRoutes})`);
-  if (facts.routes.length === 0) out.push(`  None found (looked for ${ROUTES_LOOKED_FOR}).`);
-  for (const r of facts.routes.slice(0, SHOWN)) out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}`)}`);
-  out.push(...more(allRoutes, Math.min(SHOWN, facts.routes.length)));
-  if (facts.routes.length) {
+function routesSection({ routes, truncated }: ArchitectureFacts, s: Stylist): string[] {
+  const all = truncated.routes ?? routes.length;
+  const out = heading(`HTTP routes (${all})`, s);
+  if (routes.length === 0) out.push(`  None found (looked for ${ROUTES_LOOKED_FOR}).`);
+  for (const r of routes.slice(0, SHOWN)) out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}`)}`);
+  out.push(...more(all, Math.min(SHOWN, routes.length)));
+  if (routes.length) {
     out.push(s('dim', '  Paths as written. Prefixes are applied only where the same file declares them (router prefix=, Go groups,'));
     out.push(s('dim', '  class-level mappings); MOUNT lines show where other routers are mounted, which is not followed.'));
   }
+  return out;
+}
 
-  const allModels = facts.truncated.models ?? facts.models.length;
-  heading(`Data models (${allModels})`);
-  if (facts.models.length === 0) out.push(`  None found (looked for ${MODELS_LOOKED_FOR}).`);
-  for (const m of facts.models.slice(0, SHOWN)) out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}`)}`);
-  out.push(...more(allModels, Math.min(SHOWN, facts.models.length)));
+function modelsSection({ models, truncated }: ArchitectureFacts, s: Stylist): string[] {
+  const all = truncated.models ?? models.length;
+  const out = heading(`Data models (${all})`, s);
+  if (models.length === 0) out.push(`  None found (looked for ${MODELS_LOOKED_FOR}).`);
+  for (const m of models.slice(0, SHOWN)) out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}`)}`);
+  return [...out, ...more(all, Math.min(SHOWN, models.length))];
+}
 
-  heading('Schemas');
-  if (facts.schemas.length === 0) out.push('  None found (looked for OpenAPI/Swagger, GraphQL, Protocol Buffers and Prisma files).');
-  for (const x of facts.schemas) {
+function schemasSection({ schemas }: ArchitectureFacts, s: Stylist): string[] {
+  const out = heading('Schemas', s);
+  if (schemas.length === 0) out.push('  None found (looked for OpenAPI/Swagger, GraphQL, Protocol Buffers and Prisma files).');
+  for (const x of schemas) {
     const what = [x.kind === 'openapi' ? `OpenAPI ${x.version}` : x.kind === 'swagger' ? `Swagger ${x.version}` : x.kind, x.title ? `"${x.title}"` : '', x.count !== null ? `${x.count} ${x.countOf}` : '', x.detail ?? ''];
     out.push(`  ${pad(x.file, 32)}${what.filter(Boolean).join(' · ')}`);
   }
+  return out;
+}
 
-  heading(`Diagram (Mermaid: ${plural(facts.diagram.nodes, 'node')}, ${plural(facts.diagram.edges, 'edge')})`);
-  out.push('```mermaid', facts.diagram.mermaid.trimEnd(), '```');
+function diagramSection({ diagram }: ArchitectureFacts, s: Stylist): string[] {
+  return [...heading(`Diagram (Mermaid: ${plural(diagram.nodes, 'node')}, ${plural(diagram.edges, 'edge')})`, s), '```mermaid', diagram.mermaid.trimEnd(), '```'];
+}
 
-  if (facts.notes.length) {
-    heading('Notes');
-    for (const note of facts.notes.slice(0, SHOWN)) out.push(`  - ${note}`);
-    out.push(...more(facts.notes.length, SHOWN));
-  }
-  return `${out.join('\n')}\n`;
+/** Nothing when there are no notes. */
+function notesSection({ notes }: ArchitectureFacts, s: Stylist): string[] {
+  if (notes.length === 0) return [];
+  return [...heading('Notes', s), ...notes.slice(0, SHOWN).map((note) => `  - ${note}`), ...more(notes.length, SHOWN)];
+}
+
+const SECTIONS = [scanSection, stacksSection, languagesSection, directoriesSection, servicesSection, routesSection, modelsSection, schemasSection, diagramSection, notesSection];
+
+export function renderText(facts: ArchitectureFacts, s: Stylist): string {
+  return `${SECTIONS.flatMap((section) => section(facts, s)).join('\n')}\n`;
 }

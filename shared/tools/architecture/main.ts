@@ -8,11 +8,6 @@ import { colorEnabled, stylist } from '../lib/term.js';
 import { analyzeRepository, DEFAULTS } from './analyze.js';
 import { renderText } from './render.js';
 
-export { analyzeRepository } from './analyze.js';
-export { renderText } from './render.js';
-export { parseYaml } from './yaml.js';
-export { parseToml } from './toml.js';
-
 const TOOL = 'analyze_architecture';
 
 export const HELP = `Usage: analyze_architecture [path] [options]

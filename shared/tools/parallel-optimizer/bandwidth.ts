@@ -1,6 +1,7 @@
 // Default bandwidths and peak FLOP/s per GPU generation: measured published figures where they exist,
 // otherwise a stated rule applied to the link's specification. Every default carries its source.
 // Sources: ../shared/research/parallel.md §5-§6, ../shared/research/gpu-monitor.md §7.
+import { formatBandwidth } from './sizes.js';
 
 export type Interconnect = 'nvlink' | 'pcie';
 
@@ -65,27 +66,47 @@ export function defaultIntraBusBandwidth(generation: Generation, interconnect: I
 }
 
 /**
+ * A published or rule-derived inter-node figure, capped at the intra-node busbw: a ring across nodes also runs
+ * over the links inside each node, and the slowest link paces it. A capped figure is no longer the measured
+ * one, so it becomes an estimate whose source says what was capped and what was published.
+ */
+function capAtIntraNode(figure: Figure, intra: number): Figure {
+  if (figure.value <= intra) return figure;
+  return {
+    value: intra,
+    estimate: true,
+    source:
+      `estimate: capped at the intra-node busbw ${formatBandwidth(intra)} (the slowest link paces the ring); ` +
+      `${figure.estimate ? 'the rule gives' : 'published'} ${formatBandwidth(figure.value)}: ${figure.source}`,
+  };
+}
+
+/**
  * Inter-node all-reduce bus bandwidth: the node's aggregate NIC rate decides (ml-engineering: use g x per-NIC,
  * not one NIC; default ≈ min(intra busbw, 0.9 x aggregate NIC rate)).
  */
 export function defaultInterBusBandwidth(generation: Generation, gpusPerNode: number, intra: number): Figure {
+  return capAtIntraNode(publishedInterBusBandwidth(generation, gpusPerNode), intra);
+}
+
+/** The inter-node figure before the intra-node cap: measured for DGX A100, the ml-engineering rule otherwise. */
+function publishedInterBusBandwidth(generation: Generation, gpusPerNode: number): Figure {
   if (generation === 'A100') {
     return {
-      value: Math.min(intra, 192e9),
+      value: 192e9,
       estimate: false,
       source: 'DGX A100 with 8x 200 Gb/s InfiniBand: "we measure 192GB/s AllReduce BusBW" (NVIDIA, quoted in NVIDIA/nccl#1576)',
     };
   }
   if (generation === 'H100' || generation === 'H200') {
-    const aggregate = gpusPerNode * 50e9;
     return {
-      value: Math.min(intra, 0.9 * aggregate),
+      value: 0.9 * gpusPerNode * 50e9,
       estimate: true,
       source: `estimate: 0.9 x ${gpusPerNode} x 50 GB/s (one InfiniBand NDR400 NIC per GPU, as in DGX H100) (ml-engineering rule)`,
     };
   }
   return {
-    value: Math.min(intra, 0.9 * 12.5e9),
+    value: 0.9 * 12.5e9,
     estimate: true,
     source: 'assumption: one 100 Gb/s (12.5 GB/s) NIC per node x 0.9 (ml-engineering rule); pass --inter-node-bandwidth with your nccl-tests busbw',
   };

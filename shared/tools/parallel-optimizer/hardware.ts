@@ -2,7 +2,8 @@
 // Flags describe the cluster; detection fills in what they leave out (count, memory, name, topology).
 import { totalmem } from 'node:os';
 import { UsageError } from '../lib/cli.js';
-import { parseCell, parseNumber, runSmi, splitRow, type SmiResult } from '../lib/nvidia-smi.js';
+import { parseGpuCsv, readCsvTable, recordCell } from '../lib/gpu-query.js';
+import { parseCell, parseNumber, runSmi, type SmiResult } from '../lib/nvidia-smi.js';
 import { parseTopoMatrix, summarizeTopology, type TopologySummary } from '../lib/topology.js';
 import { defaultInterBusBandwidth, defaultIntraBusBandwidth, generationOf, type Figure, type Interconnect } from './bandwidth.js';
 
@@ -15,28 +16,28 @@ export interface DetectedGpu {
   memoryBytes: number | null;
 }
 
+/** nvidia-smi reports memory.total in MiB. */
+function mibToBytes(mib: number | null): number | null {
+  return mib === null ? null : mib * 2 ** 20;
+}
+
 /**
- * Rows of `nvidia-smi --query-gpu=... --format=csv[,nounits]`, columns found by header name (units such as
- * "[MiB]" stripped), so extra or reordered columns are fine. Without a header the requested order is assumed.
+ * Rows of `nvidia-smi --query-gpu=... --format=csv[,nounits]`. With a header (what `--format=csv` prints), columns
+ * are found by name through lib/gpu-query.ts readCsvTable (unit tags such as "[MiB]" stripped), so extra or
+ * reordered columns are fine; without one, parseGpuCsv reads the rows in the requested order (QUERY_FIELDS).
  */
 export function parseGpuQuery(text: string): DetectedGpu[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  if (lines.length === 0) return [];
-  const first = splitRow(lines[0]!).map((cell) => cell.replace(/\s*\[[^\]]*\]$/, ''));
-  const hasHeader = first.includes('memory.total') || first.includes('name') || first.includes('index');
-  const columns = hasHeader ? first : [...QUERY_FIELDS];
-  const at = (field: string) => columns.indexOf(field);
-  return lines.slice(hasHeader ? 1 : 0).map((line) => {
-    const cells = splitRow(line);
-    const cell = (field: string) => (at(field) < 0 ? undefined : cells[at(field)]);
-    const mib = parseNumber(cell('memory.total'));
-    return {
-      index: parseNumber(cell('index')),
-      uuid: parseCell(cell('uuid')),
-      name: parseCell(cell('name')),
-      memoryBytes: mib === null ? null : mib * 2 ** 20,
-    };
-  });
+  const records = readCsvTable(text);
+  const hasHeader = records.length > 0 && QUERY_FIELDS.some((field) => recordCell(records[0]!, field) !== undefined);
+  if (!hasHeader) {
+    return parseGpuCsv(text, QUERY_FIELDS).gpus.map((gpu) => ({ index: gpu.index, uuid: gpu.uuid, name: gpu.name, memoryBytes: mibToBytes(gpu.memoryTotalMiB) }));
+  }
+  return records.map((record) => ({
+    index: parseNumber(recordCell(record, 'index')),
+    uuid: parseCell(recordCell(record, 'uuid')),
+    name: parseCell(recordCell(record, 'name')),
+    memoryBytes: mibToBytes(parseNumber(recordCell(record, 'memory.total'))),
+  }));
 }
 
 export interface Detection {
@@ -116,15 +117,8 @@ function noGpus(reason: string): never {
   );
 }
 
-/** Combine flags and detection into the cluster to plan for; missing facts are usage errors (exit 2). */
-export function resolveCluster(flags: ClusterFlags, detection: Detection | null): Cluster {
-  const notes: string[] = [];
-  const detected = detection?.query.ok ? detection.gpus : [];
-  if (detection && !detection.query.ok && needsDetection(flags)) {
-    noGpus(detection.query.failure === 'not-found' ? 'nvidia-smi not found on PATH' : `nvidia-smi: ${detection.query.message}`);
-  }
-  if (detection?.query.ok && detected.length === 0 && needsDetection(flags)) noGpus('nvidia-smi lists none');
-
+/** Nodes and GPUs per node from --gpus, --nodes, --gpus-per-node and the GPUs nvidia-smi lists. */
+function resolveCounts(flags: ClusterFlags, detected: DetectedGpu[]): { nodes: number; gpusPerNode: number } {
   let nodes = flags.nodes ?? 1;
   let gpusPerNode = flags.gpusPerNode;
   if (flags.gpus !== undefined) {
@@ -140,7 +134,11 @@ export function resolveCluster(flags: ClusterFlags, detection: Detection | null)
   }
   if (gpusPerNode === undefined) gpusPerNode = detected.length;
   if (gpusPerNode < 1) noGpus('nvidia-smi lists none');
+  return { nodes, gpusPerNode };
+}
 
+/** GPU memory (the smallest when they differ) and name, from flags or nvidia-smi, with notes on mixed GPUs. */
+function resolveGpuModel(flags: ClusterFlags, detected: DetectedGpu[], gpusPerNode: number, notes: string[]): { gpuMemoryBytes: number; gpuName: string | null; mixedModels: boolean } {
   const memories = detected.map((g) => g.memoryBytes).filter((m): m is number => m !== null);
   const gpuMemoryBytes = flags.gpuMemory ?? (memories.length ? Math.min(...memories) : null);
   if (gpuMemoryBytes === null) {
@@ -153,7 +151,20 @@ export function resolveCluster(flags: ClusterFlags, detection: Detection | null)
   if (detected.length > 0 && detected.length !== gpusPerNode && (flags.gpus !== undefined || flags.gpusPerNode !== undefined)) {
     notes.push(`this machine has ${detected.length} GPU(s); planning for ${gpusPerNode} per node as given`);
   }
+  return { gpuMemoryBytes, gpuName, mixedModels: names.length > 1 };
+}
 
+interface Interconnection {
+  interconnect: Interconnect;
+  interconnectSource: string;
+  intraBusBandwidth: Figure;
+  interBusBandwidth: Figure | null;
+  /** NVLink on some GPU pairs only. */
+  mixedLinks: boolean;
+}
+
+/** The link inside a node (flag, topo -m, or assumed PCIe) and the all-reduce busbw inside and between nodes. */
+function resolveInterconnect(flags: ClusterFlags, detection: Detection | null, nodes: number, gpusPerNode: number, gpuName: string | null): Interconnection {
   const topology = detection?.topology ?? null;
   const topologyFits = topology !== null && topology.gpuCount >= gpusPerNode;
   let interconnect: Interconnect;
@@ -179,10 +190,25 @@ export function resolveCluster(flags: ClusterFlags, detection: Detection | null)
   let interBusBandwidth: Figure | null = null;
   if (flags.interNodeBandwidth) interBusBandwidth = { value: flags.interNodeBandwidth, estimate: false, source: '--inter-node-bandwidth' };
   else if (nodes > 1) interBusBandwidth = defaultInterBusBandwidth(generation, gpusPerNode, intraBusBandwidth.value);
+  return { interconnect, interconnectSource, intraBusBandwidth, interBusBandwidth, mixedLinks: topologyFits && topology.interconnect === 'mixed' };
+}
+
+/** Combine flags and detection into the cluster to plan for; missing facts are usage errors (exit 2). */
+export function resolveCluster(flags: ClusterFlags, detection: Detection | null): Cluster {
+  const notes: string[] = [];
+  const detected = detection?.query.ok ? detection.gpus : [];
+  if (detection && !detection.query.ok && needsDetection(flags)) {
+    noGpus(detection.query.failure === 'not-found' ? 'nvidia-smi not found on PATH' : `nvidia-smi: ${detection.query.message}`);
+  }
+  if (detection?.query.ok && detected.length === 0 && needsDetection(flags)) noGpus('nvidia-smi lists none');
+
+  const { nodes, gpusPerNode } = resolveCounts(flags, detected);
+  const { gpuMemoryBytes, gpuName, mixedModels } = resolveGpuModel(flags, detected, gpusPerNode, notes);
+  const { mixedLinks, ...links } = resolveInterconnect(flags, detection, nodes, gpusPerNode, gpuName);
 
   const usedFlags = Object.entries(flags).some(([, v]) => v !== undefined);
   const source = detection?.query.ok
-    ? `${usedFlags ? 'flags + ' : ''}nvidia-smi --query-gpu${topology ? ' + topo -m' : ''}`
+    ? `${usedFlags ? 'flags + ' : ''}nvidia-smi --query-gpu${detection.topology ? ' + topo -m' : ''}`
     : 'flags';
   return {
     nodes,
@@ -190,12 +216,9 @@ export function resolveCluster(flags: ClusterFlags, detection: Detection | null)
     totalGpus: nodes * gpusPerNode,
     gpuName,
     gpuMemoryBytes,
-    interconnect,
-    interconnectSource,
-    intraBusBandwidth,
-    interBusBandwidth,
+    ...links,
     source,
-    deviceOrderMatters: (topologyFits && topology.interconnect === 'mixed') || names.length > 1,
+    deviceOrderMatters: mixedLinks || mixedModels,
     hostMemoryBytes: detection?.query.ok ? totalmem() : null,
     notes,
   };

@@ -1,6 +1,6 @@
 // Parsing what users type (7B, 80GiB, 235) and printing quantities with their units.
 // Units (../shared/research/parallel.md §0): GiB = 2^30 B, GB = 1e9 B; nccl-tests GB/s = 1e9 B/s.
-import { UsageError } from '../lib/cli.js';
+import { numberOption, UsageError } from '../lib/cli.js';
 
 const COUNT_SUFFIX: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12 };
 
@@ -23,14 +23,23 @@ export function parseCount(flag: string, raw: string | undefined): number | unde
   return Math.round(value);
 }
 
+/**
+ * lib/cli.ts numberOption with this tool's wording: its message ("must be an integer >= 1") is replaced by one
+ * that says what the flag wants in words (docs/errors.md E45 quotes it).
+ */
+function numberFlag(flag: string, raw: string, bounds: Parameters<typeof numberOption>[2], message: string): number {
+  try {
+    return numberOption(flag, raw, bounds)!;
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(message);
+    throw error;
+  }
+}
+
 /** A positive whole number (GPU and node counts, layers, batch sizes). */
 export function parsePositiveInt(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isInteger(value) || value < 1) {
-    throw new UsageError(`--${flag} must be a whole number of at least 1, got '${raw}'`);
-  }
-  return value;
+  return numberFlag(flag, raw.trim(), { min: 1, integer: true }, `--${flag} must be a whole number of at least 1, got '${raw}'`);
 }
 
 /** A positive real number, optionally followed by a unit word the flag documents (e.g. "GB/s", "TFLOP/s"). */
@@ -38,11 +47,8 @@ export function parsePositive(flag: string, raw: string | undefined, unit = ''):
   if (raw === undefined) return undefined;
   let text = raw.trim();
   if (unit && text.toLowerCase().endsWith(unit.toLowerCase())) text = text.slice(0, -unit.length).trim();
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`--${flag} must be a positive number${unit ? ` (${unit})` : ''}, got '${raw}'`);
-  }
-  return value;
+  // numberOption's bounds are inclusive: the smallest positive double excludes 0 and keeps every positive value.
+  return numberFlag(flag, text, { min: Number.MIN_VALUE }, `--${flag} must be a positive number${unit ? ` (${unit})` : ''}, got '${raw}'`);
 }
 
 /** A fraction in (0, 1] given as 0.4 or 40%. */

@@ -54,6 +54,18 @@ describe('--query-gpu parsing (own fixtures)', () => {
   it('without a header, the requested order is assumed', () => {
     expect(parseGpuQuery('0, GPU-x, NVIDIA L40S, 46068\n')).toEqual([{ index: 0, uuid: 'GPU-x', name: 'NVIDIA L40S', memoryBytes: 46068 * 2 ** 20 }]);
   });
+
+  it('without a header, lib/gpu-query parseGpuCsv reads the rows: a name with a comma stays whole, error lines are not GPUs', () => {
+    expect(parseGpuQuery('0, GPU-x, NVIDIA Foo, Bar, 46068 MiB\nNo devices were found\n')).toEqual([{ index: 0, uuid: 'GPU-x', name: 'NVIDIA Foo, Bar', memoryBytes: 46068 * 2 ** 20 }]);
+  });
+
+  it('with a header, columns are found by name in any order (lib/gpu-query readCsvTable), unit tags stripped, [N/A] unknown', () => {
+    const text = 'memory.total [MiB], name, index\n81920 MiB, NVIDIA A100-SXM4-80GB, 3\n[N/A], NVIDIA A100-SXM4-80GB, 4\n';
+    expect(parseGpuQuery(text)).toEqual([
+      { index: 3, uuid: null, name: 'NVIDIA A100-SXM4-80GB', memoryBytes: 81920 * 2 ** 20 },
+      { index: 4, uuid: null, name: 'NVIDIA A100-SXM4-80GB', memoryBytes: null },
+    ]);
+  });
 });
 
 describe.runIf(hasShared)('recorded outputs (../shared/fixtures/nvidia-smi)', () => {
@@ -211,6 +223,21 @@ describe('flags describe the cluster', () => {
     expect(resolveCluster({ gpus: 16, gpusPerNode: 4, gpuMemory: 2 ** 30 }, null)).toMatchObject({ nodes: 4, gpusPerNode: 4 });
     expect(() => resolveCluster({ gpus: 10, nodes: 4, gpuMemory: 2 ** 30 }, null)).toThrow(UsageError);
     expect(() => resolveCluster({ gpus: 10, nodes: 2, gpusPerNode: 4, gpuMemory: 2 ** 30 }, null)).toThrow(/does not equal --nodes 2 x --gpus-per-node 4/);
+  });
+
+  it('an inter-node figure above the intra-node busbw is capped, and then labelled an estimate naming what was published', () => {
+    // A100 on PCIe: 0.8 x 31 = 24.8 GB/s inside a node, so NVIDIA's measured 192 GB/s between DGX nodes cannot apply.
+    const pcie = resolveCluster({ gpus: 32, nodes: 4, gpuMemory: 80 * 2 ** 30, gpuName: 'NVIDIA A100-SXM4-80GB', interconnect: 'pcie' }, null);
+    expect(pcie.interBusBandwidth).toMatchObject({ value: 24.8e9, estimate: true });
+    expect(pcie.interBusBandwidth!.source).toMatch(/^estimate: capped at the intra-node busbw 24\.8 GB\/s \(the slowest link paces the ring\); published 192 GB\/s: DGX A100 .*"we measure 192GB\/s AllReduce BusBW"/);
+    // H100 on PCIe: the rule's 0.9 x 8 x 50 GB/s is capped at 0.8 x 63 GB/s
+    const h100 = resolveCluster({ gpus: 16, nodes: 2, gpuMemory: 80 * 2 ** 30, gpuName: 'NVIDIA H100 PCIe', interconnect: 'pcie' }, null);
+    expect(h100.interBusBandwidth).toMatchObject({ value: 0.8 * 63 * 1e9, estimate: true });
+    expect(h100.interBusBandwidth!.source).toContain('the rule gives 360 GB/s: estimate: 0.9 x 8 x 50 GB/s');
+    // uncapped, the measured figure stays measured
+    const nvlink = resolveCluster({ gpus: 32, nodes: 4, gpuMemory: 80 * 2 ** 30, gpuName: 'NVIDIA A100-SXM4-80GB', interconnect: 'nvlink' }, null);
+    expect(nvlink.interBusBandwidth).toMatchObject({ value: 192e9, estimate: false });
+    expect(nvlink.interBusBandwidth!.source).toMatch(/^DGX A100/);
   });
 
   it('given bandwidths win over defaults; H100 defaults are the published 370 GB/s NVLink figure', () => {

@@ -4,7 +4,8 @@
 //   ZeRO §VII: DDP and ZeRO-1/2 move 2Ψ per rank (reduce-scatter + all-gather), ZeRO-3 3Ψ (1.5x).
 //   Narayanan et al. 2021 §3.2: tensor parallel 8bsh(t-1)/t elements per layer per device per micro-batch;
 //   §4.1 pipeline p2p bsh (bsh/t with scatter/gather) per micro-batch between adjacent stages.
-//   Bubbles: 1F1B (p-1)/m of ideal time, interleaved (p-1)/(v·m) (Narayanan §2.2); GPipe (p-1)/(m+p-1) of total.
+//   Bubbles: 1F1B (p-1)/m of ideal time, interleaved (p-1)/(v·m) (Narayanan §2.2); GPipe (p-1)/(m+p-1) of total
+//   ((p-1)/(v·m+p-1) interleaved).
 //   Compute: C ≈ 6·N·D FLOPs (EleutherAI Transformer Math 101; Kaplan et al. 2020), 8·N·D with full recompute.
 
 /** Bytes each rank sends in a ring all-reduce of S bytes over n ranks: 2(n-1)/n·S. */
@@ -28,9 +29,22 @@ export function allReduceBandwidths(payload: number, ranks: number, seconds: num
   return { algbw, busbw: (algbw * 2 * (ranks - 1)) / ranks };
 }
 
+/**
+ * All-gather (or reduce-scatter) time at bus bandwidth B: t = (S/B)·(n-1)/n (nccl-tests' busbw factor for
+ * both collectives is (n-1)/n, against 2(n-1)/n for all-reduce).
+ */
+export function allGatherSeconds(payload: number, ranks: number, busBandwidth: number): number {
+  return allGatherBytes(payload, ranks) / busBandwidth;
+}
+
 /** ZeRO-3 traffic per rank: two parameter all-gathers (forward, backward) + one gradient reduce-scatter = 3(n-1)/n·S. */
 export function zero3Bytes(payload: number, ranks: number): number {
   return 3 * allGatherBytes(payload, ranks);
+}
+
+/** ZeRO-3 time per micro-batch at bus bandwidth B: three (n-1)/n collectives, 3(n-1)/n·S / B = 1.5x the all-reduce. */
+export function zero3Seconds(payload: number, ranks: number, busBandwidth: number): number {
+  return 3 * allGatherSeconds(payload, ranks, busBandwidth);
 }
 
 /**
@@ -60,7 +74,10 @@ export function interleavedBubbleOfIdeal(stages: number, microBatches: number, c
   return (stages - 1) / (chunks * microBatches);
 }
 
-/** GPipe's normalisation (Huang et al. 2019): the bubble's share of the total time, (p-1)/(m+p-1). */
+/**
+ * GPipe's normalisation (Huang et al. 2019): the bubble's share of the total time, (p-1)/(m+p-1); with v
+ * interleaved chunks the bubble is (p-1)/v micro-batch slots, so its share is (p-1)/(v·m+p-1).
+ */
 export function bubbleOfTotal(stages: number, microBatches: number, chunks = 1): number {
   const ideal = (stages - 1) / chunks;
   return ideal / (microBatches + ideal);
@@ -70,13 +87,6 @@ export function bubbleOfTotal(stages: number, microBatches: number, chunks = 1):
 export function trainingFlops(parameters: number, tokens: number, fullRecompute = false): number {
   return (fullRecompute ? 8 : 6) * parameters * tokens;
 }
-
-/** Narayanan et al. 2021 §5.1 (from eq. 3 with full recompute): end-to-end training time ≈ 8·T·P / (n·X) seconds. */
-export function megatronTrainingSeconds(tokens: number, parameters: number, gpus: number, flopsPerGpu: number): number {
-  return (8 * tokens * parameters) / (gpus * flopsPerGpu);
-}
-
-export const PETAFLOP_DAY = 1e15 * 86400;
 
 export interface EfficiencyInput {
   /** Ideal compute seconds per step per GPU (no bubble). */

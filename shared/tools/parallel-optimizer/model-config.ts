@@ -2,6 +2,7 @@
 // or estimated from the parameter count (labelled as an estimate).
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../lib/cli.js';
+import { formatCount } from './sizes.js';
 
 export interface ModelShape {
   layers: number;
@@ -21,8 +22,6 @@ export interface ConfigFacts {
   ffn: number | null;
   /** The longest sequence the model was configured for. */
   seqLen: number | null;
-  /** Whether input and output embeddings are tied (one stored tensor). */
-  tiedEmbeddings: boolean | null;
 }
 
 // Key spellings across Hugging Face model families (GPT-2, GPT-NeoX, Llama, T5, BLOOM, Falcon, Megatron exports).
@@ -57,7 +56,6 @@ export function readConfig(path: string): ConfigFacts {
   }
   const text = config.text_config;
   const source = firstPositive(config, KEYS.layers) === null && typeof text === 'object' && text !== null ? (text as Record<string, unknown>) : config;
-  const tie = source.tie_word_embeddings ?? config.tie_word_embeddings;
   return {
     layers: firstPositive(source, KEYS.layers),
     hidden: firstPositive(source, KEYS.hidden),
@@ -65,7 +63,6 @@ export function readConfig(path: string): ConfigFacts {
     vocab: firstPositive(source, KEYS.vocab),
     ffn: firstPositive(source, KEYS.ffn),
     seqLen: firstPositive(source, KEYS.seqLen),
-    tiedEmbeddings: typeof tie === 'boolean' ? tie : null,
   };
 }
 
@@ -86,11 +83,35 @@ export function estimateShape(parameters: number): ModelShape {
 }
 
 /**
- * Megatron eq. 2 (Narayanan et al. 2021 §5.1): P = 12·l·h²·(1 + 13/(12h) + (V + s)/(12·l·h)).
- * Used to cross-check a given shape against the parameter count.
+ * Megatron eq. 2 (Narayanan et al. 2021 §5.1): P = 12·l·h²·(1 + 13/(12h) + (V + s)/(12·l·h)), a GPT-style
+ * model with a 4h MLP, vocabulary V and s learned positions. Cross-checks a given shape against the
+ * parameter count (shapeCheckNote).
  */
 export function megatronParameterCount(layers: number, hidden: number, vocab: number, seqLen: number): number {
   return 12 * layers * hidden ** 2 * (1 + 13 / (12 * hidden) + (vocab + seqLen) / (12 * layers * hidden));
+}
+
+/** A shape whose eq. 2 count is off the parameter count by more than this share gets a note. */
+const SHAPE_CHECK_TOLERANCE = 0.25;
+
+/**
+ * A note when a given (not estimated) shape disagrees with the parameter count by more than
+ * SHAPE_CHECK_TOLERANCE under Megatron eq. 2, or null when they agree. V and s are 0 when unknown (the
+ * note then says that embeddings were not counted). Activations and TP/PP traffic use the shape, so a wrong
+ * --layers or --hidden-size is worth a line.
+ */
+export function shapeCheckNote(parameters: number, shape: ModelShape, seqLen: number | null): string | null {
+  const vocab = shape.vocab ?? 0;
+  const positions = seqLen ?? 0;
+  const expected = megatronParameterCount(shape.layers, shape.hidden, vocab, positions);
+  const off = expected / parameters - 1;
+  if (Math.abs(off) <= SHAPE_CHECK_TOLERANCE) return null;
+  const embeddings = shape.vocab === null ? ' (vocabulary unknown: embeddings not counted; pass --vocab-size)' : '';
+  return (
+    `shape check: Megatron eq. 2, 12·l·h²(1 + 13/(12h) + (V+s)/(12·l·h)) with l = ${shape.layers}, h = ${shape.hidden}, V = ${vocab}, s = ${positions}, ` +
+    `gives ${formatCount(expected)} parameters${embeddings}, ${Math.abs(off * 100).toFixed(0)}% ${off < 0 ? 'below' : 'above'} the ${formatCount(parameters)} counted ` +
+    `(more than ${SHAPE_CHECK_TOLERANCE * 100}% off): check --layers/--hidden-size or config.json; activations and TP/PP traffic use this shape`
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../lib/cli.js';
-import { estimateShape, largestLayerFromShape, readConfig, type ConfigFacts, type ModelShape } from './model-config.js';
+import { estimateShape, largestLayerFromShape, readConfig, shapeCheckNote, type ConfigFacts, type ModelShape } from './model-config.js';
 import { readSafetensorsHeader, readShardedIndex, summarizeTensors, type SafetensorsSummary } from './safetensors.js';
 import { formatCount, withCommas } from './sizes.js';
 
@@ -146,6 +146,10 @@ export function resolveModel(flags: ModelFlags): ModelInfo {
       'head size 128 (GPT-3 6.7B/175B proportions); give --layers --hidden-size --heads or a config.json for exact activations';
   }
   if (shape.hidden % shape.heads !== 0) throw new UsageError(`hidden size ${shape.hidden} is not a multiple of ${shape.heads} heads`, 'check --hidden-size and --heads');
+  if (!shapeEstimated) {
+    const check = shapeCheckNote(parameters, shape, config?.seqLen ?? null);
+    if (check) notes.push(check);
+  }
 
   let largestLayer: number;
   let largestLayerSource: string;

@@ -1,21 +1,21 @@
 // The optimizer's formulas against the numbers their sources publish.
 import { describe, expect, it } from 'vitest';
 import {
+  allGatherSeconds,
   allReduceBandwidths,
   bubbleOfIdeal,
   bubbleOfTotal,
   efficiencyBounds,
   interleavedBubbleOfIdeal,
-  megatronTrainingSeconds,
-  PETAFLOP_DAY,
   ringAllReduceBytes,
   ringAllReduceSeconds,
   tensorParallelBytes,
   trainingFlops,
   zero3Bytes,
+  zero3Seconds,
 } from '../../../shared/tools/parallel-optimizer/comm.js';
 import { activationBytesPerGpu, activationBytesPerLayer, stateBytes, zeroModelStateBytes, type ZeroStage } from '../../../shared/tools/parallel-optimizer/memory.js';
-import { estimateShape, megatronParameterCount } from '../../../shared/tools/parallel-optimizer/model-config.js';
+import { estimateShape, megatronParameterCount, shapeCheckNote } from '../../../shared/tools/parallel-optimizer/model-config.js';
 import { renderSchedule, simulateOneFOneB } from '../../../shared/tools/parallel-optimizer/schedule.js';
 
 const GiB = 2 ** 30;
@@ -129,6 +129,21 @@ describe('communication: nccl-tests doc/PERFORMANCE.md and the ZeRO paper §VII'
     expect(ringAllReduceBytes(1000, 1)).toBe(0);
   });
 
+  it('all-gather / reduce-scatter: t = (S/busbw)·(n-1)/n, so nccl-tests would print busbw = algbw·(n-1)/n; half a ring all-reduce', () => {
+    // nccl-tests doc/PERFORMANCE.md: AllGather and ReduceScatter have the bus-bandwidth factor (n-1)/n.
+    const size = 16 * GiB;
+    const seconds = allGatherSeconds(size, 8, 361.4e9);
+    expect(((size / seconds) * 7) / 8 / 1e9).toBeCloseTo(361.4, 9);
+    // an all-reduce is a reduce-scatter plus an all-gather (ZeRO §VII: 2Ψ = Ψ + Ψ)
+    expect(2 * allGatherSeconds(size, 8, 235e9)).toBeCloseTo(ringAllReduceSeconds(size, 8, 235e9), 15);
+    expect(allGatherSeconds(size, 1, 235e9)).toBe(0);
+  });
+
+  it('ZeRO-3 time per micro-batch is 1.5x the all-reduce (3Ψ vs 2Ψ): 4 GiB over 4 P6-B200 nodes, 1.5 x 22.05 ms', () => {
+    expect(zero3Seconds(4 * GiB, 32, 377.34e9) / ringAllReduceSeconds(4 * GiB, 32, 377.34e9)).toBeCloseTo(1.5, 12);
+    expect((zero3Seconds(4 * GiB, 32, 377.34e9) * 1e3).toFixed(2)).toBe((1.5 * ringAllReduceSeconds(4 * GiB, 32, 377.34e9) * 1e3).toFixed(2));
+  });
+
   it('tensor parallel: 8bsh(t-1)/t elements per layer per micro-batch (Narayanan et al. 2021 §3.2)', () => {
     expect(tensorParallelBytes(1, 2048, 12288, 8, 1, 1)).toBe((8 * 2048 * 12288 * 7) / 8);
     expect(tensorParallelBytes(1, 2048, 12288, 8, 96, 2)).toBe(((8 * 2048 * 12288 * 7) / 8) * 96 * 2);
@@ -156,6 +171,14 @@ describe('pipeline bubble: Narayanan et al. 2021 §2.2 (Figure 4: p = 4, m = 8, 
   });
 });
 
+/** Narayanan et al. 2021 §5.1 (from eq. 3 with full recompute): end-to-end training time ≈ 8·T·P / (n·X) seconds. */
+function megatronTrainingSeconds(tokens: number, parameters: number, gpus: number, flopsPerGpu: number): number {
+  return (8 * tokens * parameters) / (gpus * flopsPerGpu);
+}
+
+/** 1 PF-day = 1e15 FLOP/s for a day (GPT-3 paper Table D.1's unit). */
+const PETAFLOP_DAY = 1e15 * 86400;
+
 describe('compute: 6·N·D (EleutherAI Transformer Math 101) and Megatron §5.1', () => {
   it('GPT-3: 174,600M parameters x 300B tokens = 3.14E+23 FLOPs = 3.64E+03 PF-days (GPT-3 paper Table D.1)', () => {
     const flops = trainingFlops(174_600e6, 300e9);
@@ -175,6 +198,23 @@ describe('compute: 6·N·D (EleutherAI Transformer Math 101) and Megatron §5.1'
   it('efficiency = compute / step, with and without overlap (ml-engineering)', () => {
     expect(efficiencyBounds({ compute: 1, bubble: 0, overlappable: 0.5, exposed: 0 })).toEqual({ serial: 1 / 1.5, overlapped: 1 });
     expect(efficiencyBounds({ compute: 1, bubble: 0.375, overlappable: 0, exposed: 0 }).serial).toBeCloseTo(1 / 1.375, 12);
+  });
+});
+
+describe('shape check: Megatron eq. 2 against the parameter count', () => {
+  it("GPT-3's shape (l 96, h 12288, V 51200, s 2048) gives 174.6B, the GPT-3 paper's Table D.1 count: no note", () => {
+    const shape = { layers: 96, hidden: 12288, heads: 96, vocab: 51200, ffn: null };
+    expect((megatronParameterCount(96, 12288, 51200, 2048) / 1e9).toFixed(1)).toBe('174.6');
+    expect(shapeCheckNote(174_600e6, shape, 2048)).toBeNull();
+  });
+
+  it('Llama-2-7B (l 32, h 4096, V 32000, s 4096; 6,738,415,616 parameters) is within the tolerance: no note', () => {
+    expect(shapeCheckNote(6_738_415_616, { layers: 32, hidden: 4096, heads: 32, vocab: 32000, ffn: 11008 }, 4096)).toBeNull();
+  });
+
+  it('a shape far from the count is named, with the numbers of eq. 2', () => {
+    const note = shapeCheckNote(7e9, { layers: 32, hidden: 1024, heads: 8, vocab: 32000, ffn: null }, 2048);
+    expect(note).toContain('with l = 32, h = 1024, V = 32000, s = 2048, gives 437.9 M parameters, 94% below the 7.00 B counted');
   });
 });
 

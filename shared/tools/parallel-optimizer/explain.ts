@@ -1,12 +1,12 @@
 // --explain: the parallelization deep dive for this configuration: how the batch and the layers are split
 // across these GPUs, the all-reduce arithmetic with the real numbers, and when model parallelism is needed.
 import type { Stylist } from '../lib/term.js';
-import { allReduceBandwidths, bubbleOfTotal, ringAllReduceBytes, ringAllReduceSeconds, zero3Bytes } from './comm.js';
+import { allReduceBandwidths, bubbleOfIdeal, bubbleOfTotal, interleavedBubbleOfIdeal, ringAllReduceBytes, ringAllReduceSeconds, tensorParallelBytes, zero3Bytes } from './comm.js';
 import { zeroModelStateBytes, type ZeroStage } from './memory.js';
 import type { Report } from './render.js';
 import { renderSchedule } from './schedule.js';
 import { formatBandwidth, formatCount, formatSeconds, gb, gib, percent, withCommas } from './sizes.js';
-import { usableBytes, type StrategyResult } from './strategies.js';
+import { activationElementBytes, usableBytes, type StrategyResult } from './strategies.js';
 
 const MAX_DRAWN = 8;
 
@@ -93,9 +93,11 @@ function allReduceArithmetic(report: Report): string[] {
   out.push(`  ZeRO-3 per micro-batch: 3(n-1)/n·S = ${gb(zero3Bytes(payload, n))} (1.5x), because parameters are all-gathered for forward and again for backward`);
   if (cluster.nodes > 1) {
     const g = cluster.gpusPerNode;
+    const intra = `the intra-node ${cluster.interconnect === 'nvlink' ? 'NVLink' : 'PCIe'} busbw ${formatBandwidth(cluster.intraBusBandwidth.value)}`;
     out.push(
-      `  across nodes the ring is limited by the NICs: the node's aggregate NIC rate is shared by its ${g} GPUs, so inter-node busbw (${formatBandwidth(bandwidth.value)}) ` +
-        `replaces NVLink's ${formatBandwidth(cluster.intraBusBandwidth.value)}`,
+      bandwidth.value < cluster.intraBusBandwidth.value
+        ? `  across nodes the ring is limited by the NICs: the node's aggregate NIC rate is shared by its ${g} GPUs, so inter-node busbw (${formatBandwidth(bandwidth.value)}) replaces ${intra}`
+        : `  across nodes the ring also crosses the links inside each node, and here those are no faster: inter-node busbw ${formatBandwidth(bandwidth.value)}, ${intra} (the slowest link paces the ring)`,
     );
   }
   return out;
@@ -116,8 +118,10 @@ function tensorParallelDiagram(report: Report): string[] {
   out.push(`  ${'attention'.padEnd(10)}${Array.from({ length: cols }, (_, i) => `| heads ${range(a, t, i)} `).join('')}|${t > cols ? ' ...' : ''}`);
   out.push(`  ${'MLP'.padEnd(10)}${Array.from({ length: cols }, (_, i) => `| cols ${range(ffn, t, i)} `).join('')}|${t > cols ? ' ...' : ''}`);
   const bsh = training.microBatch * training.seqLen * h;
+  const width = activationElementBytes(training);
+  const perLayer = tensorParallelBytes(training.microBatch, training.seqLen, h, t, 1, width);
   out.push(`  per layer and micro-batch: 2 all-reduces in forward + 2 in backward of b·s·h = ${withCommas(bsh)} activations each`);
-  out.push(`  8bsh(t-1)/t x ${training.precision === 'fp32' ? 4 : 2} bytes = ${gb((8 * bsh * (t - 1) * (training.precision === 'fp32' ? 4 : 2)) / t)} per layer; x ${model.shape.layers} layers x ${tp.microBatches} micro-batches = ${gb(tp.comm[0]?.bytes ?? 0)} per step on ${cluster.interconnect === 'nvlink' ? 'NVLink' : 'PCIe'}`);
+  out.push(`  8bsh(t-1)/t x ${width} bytes = ${gb(perLayer)} per layer; x ${model.shape.layers} layers x ${tp.microBatches} micro-batches = ${gb(tp.comm[0]?.bytes ?? 0)} per step on ${cluster.interconnect === 'nvlink' ? 'NVLink' : 'PCIe'}`);
   out.push('  this traffic sits on the critical path of every layer, which is why TP stays inside a node');
   return out;
 }
@@ -139,9 +143,15 @@ function pipelineDiagram(report: Report): string[] {
     out.push(`  1F1B schedule${notes ? ` (${notes})` : ''}: F = forward, B = backward, .. = idle (bubble)`);
     for (const line of renderSchedule(p, drawn)) out.push(`    ${line}`);
   }
-  out.push(`  bubble: (p-1)/m = ${p - 1}/${m} = ${percent(pp.bubbleFraction)} of the ideal time (Narayanan et al. 2021); as a share of the total, (p-1)/(m+p-1) = ${percent(bubbleOfTotal(p, m))} (GPipe)`);
+  out.push(`  bubble: (p-1)/m = ${p - 1}/${m} = ${percent(bubbleOfIdeal(p, m))} of the ideal time (Narayanan et al. 2021); as a share of the total, (p-1)/(m+p-1) = ${percent(bubbleOfTotal(p, m))} (GPipe)`);
   out.push(`  more micro-batches shrink it: GPipe calls it negligible when m >= 4p = ${4 * p}; interleaving v chunks divides it by v (--interleave)`);
-  if (training.interleave > 1) out.push(`  with --interleave ${training.interleave}: (p-1)/(v·m) = ${percent(pp.bubbleFraction)}`);
+  const v = training.interleave;
+  if (v > 1) {
+    out.push(
+      `  with --interleave ${v}: (p-1)/(v·m) = ${p - 1}/(${v}·${m}) = ${percent(interleavedBubbleOfIdeal(p, m, v))} of the ideal time (the table's figure); ` +
+        `as a share of the total, (p-1)/(v·m+p-1) = ${percent(bubbleOfTotal(p, m, v))}`,
+    );
+  }
   return out;
 }
 

@@ -39,7 +39,7 @@ Cluster (flags describe it; nvidia-smi fills in what they leave out):
   --gpu-name NAME         e.g. "NVIDIA H100 80GB HBM3" (picks bandwidth and peak defaults)
   --interconnect K        nvlink or pcie (default: nvidia-smi topo -m, else pcie)
   --bus-bandwidth GB/s    intra-node all-reduce busbw as nccl-tests prints it
-  --inter-node-bandwidth GB/s   all-reduce busbw across nodes
+  --inter-node-bandwidth GB/s   all-reduce busbw across nodes (defaults are capped at the intra-node busbw)
 
 Output:
   --explain               the parallelization deep dive: diagrams, all-reduce arithmetic, when model
@@ -57,15 +57,18 @@ Formulas (sources in docs/tools/parallel-optimizer.md):
                    TP+SP (sbh/t)(34 + 5as/h); selective recompute sbh(10 + 24/t) or 34sbh/t with SP;
                    full recompute 2sbh. 1F1B: the first stage holds L layers' worth when m >= p
   all-reduce       nccl-tests PERFORMANCE.md: t = (S/busbw)·2(n-1)/n; algbw = S/t; busbw = algbw·2(n-1)/n.
-                   S = parameters x gradient bytes (2 in bf16/fp16, 4 in fp32). ZeRO-3: 3(n-1)/n·S (1.5x)
+                   S = parameters x gradient bytes (2 in bf16/fp16, 4 in fp32). ZeRO §VII: ZeRO-1/2 move
+                   2Ψ per gradient reduction like DDP; per step DDP and ZeRO-1 reduce once, ZeRO-2 reduce-
+                   scatters every micro-batch: m·(n-1)/n·S + (n-1)/n·S = (m+1)/2 x DDP; ZeRO-3 m·3(n-1)/n·S
   tensor parallel  Narayanan et al. 2021 §3.2: 8bsh(t-1)/t elements per layer per micro-batch
   pipeline         bubble (p-1)/m of the ideal time (1F1B), (p-1)/(v·m) interleaved (Narayanan et al. 2021
-                   §2.2); GPipe's (p-1)/(m+p-1) is the share of the total time; p2p 2bsh/t per micro-batch
+                   §2.2); GPipe's (p-1)/(m+p-1) is the share of the total time ((p-1)/(v·m+p-1)
+                   interleaved); p2p 2bsh/t per micro-batch
   compute          6·N·tokens FLOPs (8·N·tokens with full recompute) at MFU x peak: an estimate
   efficiency       compute / (compute·(1 + bubble) + communication), with and without overlap
   DeepSpeed        estimate_zero2/zero3_model_states_mem_needs (current code, buffer factor 1.5), printed
                    as DeepSpeed prints it ("GB" = GiB)
-  recommendation   Megatron (Narayanan et al. 2021 §3): DDP if it fits; else ZeRO-1/2 (same traffic); else
+  recommendation   Megatron (Narayanan et al. 2021 §3): DDP if it fits; else ZeRO-1/2 (traffic vs DDP cited); else
                    ZeRO-3/FSDP when its traffic hides behind compute; else TP up to a node, PP across nodes,
                    DP over the rest; else CPU offload
 

@@ -1,7 +1,9 @@
 // Choosing a strategy by Megatron's and ZeRO's published guidance (../shared/research/parallel.md §8):
-//   fits on one GPU -> DDP; else ZeRO-1/2 (same traffic as DDP, ZeRO §VII); else ZeRO-3/FSDP when its 1.5x
-//   traffic can hide behind compute; else tensor parallel up to the GPUs of one node, pipeline across nodes,
-//   data parallel over the rest (Narayanan et al. 2021 §3 takeaways 1 and 2); else CPU offload.
+//   fits on one GPU -> DDP; else ZeRO-1/2 (ZeRO §VII: the same 2Ψ per gradient reduction as DDP; per step
+//   ZeRO-1 equals DDP and ZeRO-2, reduce-scattering every micro-batch, moves (m+1)/2x DDP: the reason prints
+//   the ratio computed from the table); else ZeRO-3/FSDP when its traffic can hide behind compute; else tensor
+//   parallel up to the GPUs of one node, pipeline across nodes, data parallel over the rest (Narayanan et al.
+//   2021 §3 takeaways 1 and 2); else CPU offload.
 import type { Zero3Row } from './deepspeed.js';
 import { formatSeconds, gib, formatBandwidth } from './sizes.js';
 import { usableBytes, type PlanInput, type StrategyName, type StrategyResult } from './strategies.js';
@@ -36,6 +38,25 @@ export function zero3BandwidthAllows(input: PlanInput, zero3: StrategyResult): {
   };
 }
 
+/**
+ * ZeRO §VII's claim and what the table computes: the ratio of this row's traffic per step to DDP's, and why
+ * (ZeRO-1 accumulates full gradients and reduces once per step; ZeRO-2 keeps only its gradient partition, so it
+ * reduce-scatters after every micro-batch).
+ */
+function zeroTrafficReason(row: StrategyResult, ddp: StrategyResult): string {
+  const ratio = row.commBytesPerGpuPerStep / ddp.commBytesPerGpuPerStep;
+  const m = row.microBatches;
+  const paper = 'ZeRO-1/2 move the same volume as DDP in each gradient reduction (ZeRO paper §VII: reduce-scatter + all-gather = 2Ψ per rank, as one all-reduce)';
+  const computed = `${row.name} here: ${gib(row.commBytesPerGpuPerStep)} / ${gib(ddp.commBytesPerGpuPerStep)} (ddp) = ${ratio.toFixed(2)}x DDP's traffic per step`;
+  const why =
+    row.name === 'zero1'
+      ? `gradients are accumulated over the m = ${m} micro-batch(es) and reduced once per step, as DDP does`
+      : m > 1
+        ? `its partitioned gradients are reduce-scattered after each of the m = ${m} micro-batches (its ${row.stateFormula} model states keep no full gradient to accumulate into; DeepSpeed's stage 2 communicates at every micro-batch), plus one parameter all-gather per step`
+        : 'with m = 1 micro-batch, one gradient reduce-scatter + one parameter all-gather per step';
+  return `${paper}; ${computed}: ${why}`;
+}
+
 export function recommend(input: PlanInput, rows: StrategyResult[], offloadRow: Zero3Row | null): Recommendation {
   const { cluster } = input;
   const usable = usableBytes(cluster, input.training);
@@ -57,7 +78,7 @@ export function recommend(input: PlanInput, rows: StrategyResult[], offloadRow: 
       const row = byName(rows, name);
       if (row.fits) {
         reasons.push(`${memoryLine(row, usable)}: sharding ${name === 'zero1' ? 'the optimizer states' : 'optimizer states and gradients'} is enough`);
-        reasons.push('ZeRO-1/2 move the same volume as DDP (ZeRO paper §VII: reduce-scatter + all-gather = 2Ψ per rank)');
+        reasons.push(zeroTrafficReason(row, ddp));
         return { strategy: name, reasons };
       }
       reasons.push(memoryLine(row, usable));

@@ -141,7 +141,7 @@ export function renderStrategies(report: Report, style: Stylist): string[] {
       const v = report.training.interleave;
       out.push(
         `  ${pad('', 14)} bubble ${percent(s.bubbleFraction)} of the ideal time: ${v > 1 ? `(p-1)/(v·m) interleaved, v = ${v}` : '(p-1)/m for 1F1B'} with p = ${p}, m = ${s.microBatches} ` +
-          `(= ${percent(bubbleOfTotal(p, s.microBatches, v))} of the total time, GPipe's (p-1)/(m+p-1))`,
+          `(= ${percent(bubbleOfTotal(p, s.microBatches, v))} of the total time, ${v > 1 ? '(p-1)/(v·m+p-1) interleaved' : "GPipe's (p-1)/(m+p-1)"})`,
       );
     }
     for (const note of s.notes) out.push(`  ${pad('', 14)} note: ${note}`);

@@ -1,6 +1,19 @@
 // The eight strategies, each evaluated on this model and cluster: memory per GPU, fit, traffic, time, bubble.
 import type { Figure } from './bandwidth.js';
-import { allGatherBytes, bubbleOfIdeal, efficiencyBounds, interleavedBubbleOfIdeal, pipelineP2PBytes, ringAllReduceBytes, tensorParallelBytes, trainingFlops } from './comm.js';
+import {
+  allGatherBytes,
+  allGatherSeconds,
+  bubbleOfIdeal,
+  efficiencyBounds,
+  interleavedBubbleOfIdeal,
+  pipelineP2PBytes,
+  ringAllReduceBytes,
+  ringAllReduceSeconds,
+  tensorParallelBytes,
+  trainingFlops,
+  zero3Bytes,
+  zero3Seconds,
+} from './comm.js';
 import type { Cluster } from './hardware.js';
 import { activationBytesPerGpu, activationBytesPerLayer, activationFormula, zeroFormula, zeroModelStateBytes, type Precision, type Recompute, type StateBytes, type Optimizer } from './memory.js';
 import type { ModelInfo } from './model.js';
@@ -83,18 +96,58 @@ export function usableBytes(cluster: Cluster, training: Training): number {
   return cluster.gpuMemoryBytes * (1 - training.headroom);
 }
 
+/**
+ * Bytes per activation element (tensor-parallel all-reduces, pipeline sends): activations travel in the
+ * forward pass's precision, the width of the parameters it uses (2 in bf16/fp16 mixed precision, 4 in fp32).
+ */
+export function activationElementBytes(training: Training): number {
+  return training.bytes.param;
+}
+
 function divisors(n: number): number[] {
   const out: number[] = [];
   for (let i = 1; i <= n; i += 1) if (n % i === 0) out.push(i);
   return out;
 }
 
+type Collective = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'zero3';
+
+/** Bytes per rank and time at the bus bandwidth of each collective (comm.ts, tested against nccl-tests and ZeRO §VII). */
+const COLLECTIVES: Record<Collective, { bytes: (payload: number, ranks: number) => number; seconds: (payload: number, ranks: number, busbw: number) => number }> = {
+  'all-reduce': { bytes: ringAllReduceBytes, seconds: ringAllReduceSeconds },
+  // nccl-tests: reduce-scatter and all-gather share the (n-1)/n factor.
+  'reduce-scatter': { bytes: allGatherBytes, seconds: allGatherSeconds },
+  'all-gather': { bytes: allGatherBytes, seconds: allGatherSeconds },
+  zero3: { bytes: zero3Bytes, seconds: zero3Seconds },
+};
+
+interface DpTraffic {
+  what: string;
+  collective: Collective;
+  /** S: the bytes being reduced or gathered. */
+  payload: number;
+  ranks: number;
+  /** How many times per optimizer step (micro-batches, or 1). */
+  times: number;
+  spansNodes: boolean;
+  formula: string;
+}
+
 /** A data-parallel collective: intra-node when its d ranks share a node, else at the inter-node busbw. */
-function dpComm(input: PlanInput, what: string, bytes: number, spansNodes: boolean, formula: string): CommPart {
+function dpComm(input: PlanInput, { what, collective, payload, ranks, times, spansNodes, formula }: DpTraffic): CommPart {
   const { cluster } = input;
   const inter = spansNodes && cluster.interBusBandwidth !== null;
   const bandwidth = inter ? cluster.interBusBandwidth!.value : cluster.intraBusBandwidth.value;
-  return { what, bytes, seconds: bytes / bandwidth, bandwidth, link: inter ? 'inter-node' : 'intra-node', overlappable: true, formula };
+  const { bytes, seconds } = COLLECTIVES[collective];
+  return {
+    what,
+    bytes: times * bytes(payload, ranks),
+    seconds: times * seconds(payload, ranks, bandwidth),
+    bandwidth,
+    link: inter ? 'inter-node' : 'intra-node',
+    overlappable: true,
+    formula,
+  };
 }
 
 interface Build {
@@ -171,14 +224,22 @@ function dataParallel(input: PlanInput, name: 'ddp' | 'zero1' | 'zero2' | 'zero3
   const stage = name === 'ddp' ? 0 : name === 'zero1' ? 1 : name === 'zero2' ? 2 : 3;
   const comm: CommPart[] = [];
   const notes: string[] = [];
+  // DDP and ZeRO-1 accumulate full gradients over the m micro-batches and reduce once per step; ZeRO-2/3 keep
+  // only their gradient partition (the memory formulas say so), so they reduce-scatter after every micro-batch
+  // (DeepSpeed engine.allreduce_gradients: "ZeRO stage >= 2 communicates during non gradient accumulation
+  // boundaries as well"). ZeRO §VII's "same as DDP" (2Ψ) is per gradient reduction: at m = 1 all three agree.
+  const common = { payload, ranks: n, spansNodes: spans };
   if (stage <= 1) {
-    comm.push(dpComm(input, 'gradient all-reduce (once per step)', ringAllReduceBytes(payload, n), spans, '2(n-1)/n·S'));
+    comm.push(dpComm(input, { ...common, what: 'gradient all-reduce (once per step)', collective: 'all-reduce', times: 1, formula: '2(n-1)/n·S' }));
   } else if (stage === 2) {
-    comm.push(dpComm(input, `gradient reduce-scatter x ${m} micro-batches`, m * allGatherBytes(payload, n), spans, 'm·(n-1)/n·S'));
-    comm.push(dpComm(input, 'parameter all-gather after the step', allGatherBytes(psi * training.bytes.param, n), spans, '(n-1)/n·S'));
-    if (m > 1) notes.push('partitioned gradients are reduce-scattered every micro-batch');
+    comm.push(dpComm(input, { ...common, what: `gradient reduce-scatter x ${m} micro-batches`, collective: 'reduce-scatter', times: m, formula: 'm·(n-1)/n·S' }));
+    comm.push(dpComm(input, { ...common, what: 'parameter all-gather after the step', collective: 'all-gather', payload: psi * training.bytes.param, times: 1, formula: '(n-1)/n·S' }));
+    if (m > 1 && n > 1) {
+      const ratio = (comm[0]!.bytes + comm[1]!.bytes) / ringAllReduceBytes(payload, n);
+      notes.push(`partitioned gradients are reduce-scattered after every micro-batch: ${ratio.toFixed(2)}x DDP's traffic = (m+1)/2 at m = ${m} (the same as DDP at m = 1)`);
+    }
   } else {
-    comm.push(dpComm(input, `2 parameter all-gathers + 1 gradient reduce-scatter x ${m} micro-batches`, m * 3 * allGatherBytes(payload, n), spans, 'm·3(n-1)/n·S = 1.5x DDP per micro-batch'));
+    comm.push(dpComm(input, { ...common, what: `2 parameter all-gathers + 1 gradient reduce-scatter x ${m} micro-batches`, collective: 'zero3', times: m, formula: 'm·3(n-1)/n·S = 1.5x DDP per micro-batch' }));
   }
   let states = zeroModelStateBytes(stage as 0 | 1 | 2 | 3, psi, n, training.bytes);
   let stateFormula = `${zeroFormula(stage as 0 | 1 | 2 | 3, training.bytes)} (N = ${n})`;
@@ -204,7 +265,7 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
   const { t, p, d } = layout;
   const { hidden, layers } = model.shape;
   const psi = model.parameters;
-  const width = training.precision === 'fp32' ? 4 : 2;
+  const width = activationElementBytes(training);
   const m = training.globalBatch / (training.microBatch * d);
   const g = cluster.gpusPerNode;
   const comm: CommPart[] = [];
@@ -227,7 +288,8 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
   if (d > 1) {
     const shard = (psi / (t * p)) * training.bytes.grad;
     const spans = t * d > g;
-    comm.push(dpComm(input, distributedOptimizer ? 'gradient reduce-scatter + parameter all-gather (distributed optimizer)' : 'gradient all-reduce', ringAllReduceBytes(shard, d), spans, '2(d-1)/d·S/(t·p)'));
+    const what = distributedOptimizer ? 'gradient reduce-scatter + parameter all-gather (distributed optimizer)' : 'gradient all-reduce';
+    comm.push(dpComm(input, { what, collective: 'all-reduce', payload: shard, ranks: d, times: 1, spansNodes: spans, formula: '2(d-1)/d·S/(t·p)' }));
   }
   const { param, grad, optimizer } = training.bytes;
   const mp = t * p;
@@ -267,6 +329,18 @@ export function searchLayout(input: PlanInput): { result: StrategyResult; candid
   return { result: smallest!, candidates: layouts.length };
 }
 
+/** The pp row's stage cap: one stage per node (per GPU on one node), at most one layer per stage. */
+function pipelineCap(n: number, nodes: number, layers: number): number {
+  return Math.min(nodes > 1 ? nodes : n, layers);
+}
+
+/** The pp row's layout: p the largest divisor of n not above the cap, so that d = n/p is a whole number. */
+export function pipelineLayout(n: number, nodes: number, layers: number): Layout {
+  const cap = pipelineCap(n, nodes, layers);
+  const p = Math.max(...divisors(n).filter((x) => x <= cap));
+  return { t: 1, p, d: n / p };
+}
+
 /** All eight rows, in the issue's order. */
 export function evaluateStrategies(input: PlanInput): StrategyResult[] {
   const { cluster, model } = input;
@@ -274,9 +348,11 @@ export function evaluateStrategies(input: PlanInput): StrategyResult[] {
   const n = cluster.totalGpus;
   const tp = modelParallel(input, 'tp', { t: g, p: 1, d: cluster.nodes }, false);
   if (g === 1) tp.notes.push('one GPU per node: t = 1, the same as DDP');
-  const stages = Math.min(cluster.nodes > 1 ? cluster.nodes : n, model.shape.layers);
-  const pp = modelParallel(input, 'pp', { t: 1, p: stages, d: n / stages }, false);
+  const pp = modelParallel(input, 'pp', pipelineLayout(n, cluster.nodes, model.shape.layers), false);
   if (n === 1) pp.notes.push('one GPU: p = 1, the same as DDP');
+  else if (pp.layout.p < pipelineCap(n, cluster.nodes, model.shape.layers)) {
+    pp.notes.push(`p = ${pp.layout.p}: the largest divisor of the ${n} GPUs not above ${pipelineCap(n, cluster.nodes, model.shape.layers)} (${cluster.nodes > 1 ? 'nodes' : 'GPUs'} capped by the ${model.shape.layers} layers), so that d = n/p is whole`);
+  }
   return [
     dataParallel(input, 'ddp'),
     dataParallel(input, 'zero1'),

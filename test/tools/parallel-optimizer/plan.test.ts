@@ -2,9 +2,12 @@
 // and the launch commands (torch/distributed/run.py docstring; ml-engineering's Slurm torchrun launcher).
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../shared/tools/lib/cli.js';
+import { bubbleOfTotal, ringAllReduceSeconds, tensorParallelBytes, zero3Seconds } from '../../../shared/tools/parallel-optimizer/comm.js';
+import { renderExplain } from '../../../shared/tools/parallel-optimizer/explain.js';
 import { buildReport, splitArgv } from '../../../shared/tools/parallel-optimizer/main.js';
-import { toJson, type Report } from '../../../shared/tools/parallel-optimizer/render.js';
-import { STRATEGY_NAMES } from '../../../shared/tools/parallel-optimizer/strategies.js';
+import { renderStrategies, toJson, type Report } from '../../../shared/tools/parallel-optimizer/render.js';
+import { pipelineLayout, STRATEGY_NAMES } from '../../../shared/tools/parallel-optimizer/strategies.js';
+import { parseBandwidthGBps, parsePositive, parsePositiveInt } from '../../../shared/tools/parallel-optimizer/sizes.js';
 
 const GiB = 2 ** 30;
 const noDetection = () => Promise.reject(new Error('nvidia-smi must not be asked when flags describe the cluster'));
@@ -17,6 +20,7 @@ async function plan(args: string): Promise<Report> {
 
 const row = (report: Report, name: string) => report.strategies.find((s) => s.name === name)!;
 const H100 = '--gpu-name H100 --interconnect nvlink --gpu-memory 80GiB';
+const plain = (_style: string, text: string) => text;
 
 describe('strategies', () => {
   it('evaluates all eight, in the documented order', async () => {
@@ -43,6 +47,55 @@ describe('strategies', () => {
     expect(row(report, 'ddp').commSecondsPerStep).toBeCloseTo((2 * 7 * S) / 8 / 370e9, 12);
   });
 
+  it('traffic at the default m = 4: DDP and ZeRO-1 reduce once per step, ZeRO-2 reduce-scatters every micro-batch (2.5x DDP), ZeRO-3 1.5x DDP per micro-batch', async () => {
+    const report = await plan(`--params 7B --gpus 8 ${H100}`);
+    const S = 7e9 * 2;
+    const ddp = (2 * 7 * S) / 8;
+    expect(row(report, 'zero2').microBatches).toBe(4);
+    expect(row(report, 'zero1').commBytesPerGpuPerStep).toBe(ddp);
+    // m·(n-1)/n·S gradient reduce-scatters + (n-1)/n·S parameter all-gather = (m+1)/2 x DDP
+    expect(row(report, 'zero2').commBytesPerGpuPerStep).toBe(4 * ((7 * S) / 8) + (7 * S) / 8);
+    expect(row(report, 'zero2').commBytesPerGpuPerStep / row(report, 'ddp').commBytesPerGpuPerStep).toBe(2.5);
+    expect(row(report, 'zero2').notes.join('\n')).toContain("2.50x DDP's traffic = (m+1)/2 at m = 4");
+    expect(row(report, 'zero3').commBytesPerGpuPerStep).toBe(4 * 1.5 * ddp);
+  });
+
+  it('times come from the tested formula functions: ringAllReduceSeconds, zero3Seconds, tensorParallelBytes with one element width', async () => {
+    const report = await plan(`--params 7B --gpus 8 ${H100}`);
+    const S = 7e9 * 2;
+    expect(row(report, 'ddp').commSecondsPerStep).toBe(ringAllReduceSeconds(S, 8, 370e9));
+    expect(row(report, 'zero3').commSecondsPerStep).toBe(4 * zero3Seconds(S, 8, 370e9));
+    const fp32 = await plan(`--params 7B --layers 32 --hidden-size 4096 --heads 32 --seq-len 1024 --precision fp32 --gpus 8 ${H100}`);
+    const tp = row(fp32, 'tp');
+    expect(tp.comm[0]!.bytes).toBe(tp.microBatches * tensorParallelBytes(1, 1024, 4096, 8, 32, 4));
+    // the same per-layer figure, at the same 4-byte width, in --explain
+    const explain = renderExplain(fp32, plain);
+    expect(explain).toContain(`8bsh(t-1)/t x 4 bytes = ${(tensorParallelBytes(1, 1024, 4096, 8, 1, 4) / 1e9).toFixed(2)} GB per layer`);
+  });
+
+  it('pp: the stage count divides the GPUs, so the data-parallel degree is whole (6 layers on 8 GPUs -> p4 d2)', async () => {
+    const report = await plan('--params 1B --layers 6 --hidden-size 2048 --heads 16 --gpus 8 --gpu-memory 80GiB');
+    const pp = row(report, 'pp');
+    expect(pp.layout).toEqual({ t: 1, p: 4, d: 2 });
+    expect(pp.modelStatesBytesPerGpu).toBe((16 * 1e9) / 4);
+    expect(pp.notes.join('\n')).toContain('p = 4: the largest divisor of the 8 GPUs not above 6');
+    for (const s of report.strategies) expect(Number.isInteger(s.layout.d), s.name).toBe(true);
+    expect(pipelineLayout(8, 1, 6)).toEqual({ t: 1, p: 4, d: 2 });
+    expect(pipelineLayout(12, 1, 5)).toEqual({ t: 1, p: 4, d: 3 });
+    expect(pipelineLayout(32, 4, 80)).toEqual({ t: 1, p: 4, d: 8 });
+    expect(pipelineLayout(32, 4, 3)).toEqual({ t: 1, p: 2, d: 16 });
+    expect(pipelineLayout(7, 1, 80)).toEqual({ t: 1, p: 7, d: 1 });
+  });
+
+  it('a given shape that disagrees with the parameter count gets a Megatron eq. 2 note; a consistent one none', async () => {
+    const off = await plan('--params 1B --layers 6 --hidden-size 2048 --heads 16 --gpus 8 --gpu-memory 80GiB');
+    expect(off.model.notes.join('\n')).toMatch(/shape check: Megatron eq\. 2, .* gives 302\.1 M parameters \(vocabulary unknown: embeddings not counted; pass --vocab-size\), 70% below the 1\.00 B counted/);
+    const gpt3 = await plan(`--params 175B --layers 96 --hidden-size 12288 --heads 96 --vocab-size 51200 --nodes 8 --gpus-per-node 8 ${H100}`);
+    expect(gpt3.model.notes.join('\n')).not.toContain('shape check');
+    // an estimated shape is not checked against the count it came from
+    expect((await plan(`--params 7B --gpus 8 ${H100}`)).model.notes.join('\n')).not.toContain('shape check');
+  });
+
   it('pipelines report the 1F1B bubble (p-1)/m, interleaved (p-1)/(v·m)', async () => {
     const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`);
     const pp = row(report, 'pp');
@@ -63,6 +116,21 @@ describe('strategies', () => {
   });
 });
 
+describe('--explain and the table with --interleave', () => {
+  it('prints (p-1)/m with its own value and the interleaved (p-1)/(v·m) on its own line; the total share is labelled (p-1)/(v·m+p-1)', async () => {
+    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 --interleave 2 ${H100}`);
+    const explain = renderExplain(report, plain);
+    expect(explain).toContain('bubble: (p-1)/m = 3/32 = 9.4% of the ideal time (Narayanan et al. 2021); as a share of the total, (p-1)/(m+p-1) = 8.6% (GPipe)');
+    expect(explain).toContain('with --interleave 2: (p-1)/(v·m) = 3/(2·32) = 4.7% of the ideal time');
+    expect(explain).toContain(`(p-1)/(v·m+p-1) = ${(bubbleOfTotal(4, 32, 2) * 100).toFixed(1)}%`);
+    const table = renderStrategies(report, plain).join('\n');
+    expect(table).toContain('bubble 4.7% of the ideal time: (p-1)/(v·m) interleaved, v = 2 with p = 4, m = 32 (= 4.5% of the total time, (p-1)/(v·m+p-1) interleaved)');
+    expect(table).not.toContain("GPipe's (p-1)/(m+p-1)");
+    const plainRun = renderStrategies(await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`), plain).join('\n');
+    expect(plainRun).toContain("(= 8.6% of the total time, GPipe's (p-1)/(m+p-1))");
+  });
+});
+
 describe('recommendation', () => {
   it('a small model fits on one GPU: DDP', async () => {
     const report = await plan(`--params 125M --gpus 8 ${H100}`);
@@ -74,6 +142,25 @@ describe('recommendation', () => {
     const report = await plan(`--params 7B --gpus 8 ${H100}`);
     expect(report.recommendation.strategy).toBe('zero1');
     expect(report.recommendation.reasons.join('\n')).toContain('ZeRO-1/2 move the same volume as DDP');
+  });
+
+  it('the ZeRO-1 reason cites the ratio it computed: 1.00x DDP per step', async () => {
+    const report = await plan(`--params 7B --gpus 8 ${H100}`);
+    expect(report.recommendation.reasons.at(-1)).toContain("zero1 here: 22.82 GiB / 22.82 GiB (ddp) = 1.00x DDP's traffic per step");
+  });
+
+  it('ZeRO-2 at the default m = 4: the reason cites 2.50x DDP (table traffic / DDP traffic) and why, not "the same"', async () => {
+    const report = await plan('--params 7B --gpus 8 --gpu-name H100 --interconnect nvlink --gpu-memory 48GiB');
+    expect(report.recommendation.strategy).toBe('zero2');
+    const reason = report.recommendation.reasons.at(-1)!;
+    const ratio = row(report, 'zero2').commBytesPerGpuPerStep / row(report, 'ddp').commBytesPerGpuPerStep;
+    expect(ratio).toBe(2.5);
+    expect(reason).toContain("zero2 here: 57.04 GiB / 22.82 GiB (ddp) = 2.50x DDP's traffic per step");
+    expect(reason).toContain('reduce-scattered after each of the m = 4 micro-batches');
+    // at m = 1 the table and the paper agree: 1.00x
+    const one = await plan('--params 7B --gpus 8 --global-batch 8 --gpu-name H100 --interconnect nvlink --gpu-memory 48GiB');
+    expect(one.recommendation.strategy).toBe('zero2');
+    expect(one.recommendation.reasons.at(-1)).toContain("= 1.00x DDP's traffic per step: with m = 1 micro-batch");
   });
 
   it('20B on one H100 node: only ZeRO-3 fits, and its traffic hides behind compute', async () => {
@@ -148,6 +235,20 @@ describe('--json', () => {
 });
 
 describe('argument handling', () => {
+  it('whole numbers and positive numbers go through lib/cli numberOption, with this tool\'s messages', () => {
+    expect(parsePositiveInt('gpus', ' 8 ')).toBe(8);
+    expect(parsePositiveInt('gpus', undefined)).toBeUndefined();
+    for (const bad of ['0', '-2', '1.5', 'x', '', 'Infinity']) {
+      expect(() => parsePositiveInt('gpus', bad)).toThrow(new UsageError(`--gpus must be a whole number of at least 1, got '${bad}'`));
+    }
+    expect(parsePositive('peak-tflops', '989 TFLOP/s', 'TFLOP/s')).toBe(989);
+    expect(parsePositive('mfu', '1e-9')).toBe(1e-9);
+    expect(parseBandwidthGBps('bus-bandwidth', '235GB/s')).toBe(235e9);
+    for (const bad of ['0', '-1', 'fast', 'GB/s', 'NaN']) {
+      expect(() => parseBandwidthGBps('bus-bandwidth', bad)).toThrow(new UsageError(`--bus-bandwidth must be a positive number (GB/s), got '${bad}'`));
+    }
+  });
+
   it('negative numbers reach validation instead of being taken for flags', () => {
     expect(splitArgv(['--gpus', '-2', '--', '-x'])).toEqual({ own: ['--gpus=-2'], script: ['-x'] });
   });

@@ -22,9 +22,13 @@ export function formatMiB(mib: number | null): string {
   return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
 }
 
-/** Seconds as "2h 05m", "4m 09s", "12s". */
-export function formatDuration(seconds: number | null): string {
+/**
+ * Seconds as "2h 05m", "4m 09s", "12s". `tenths`: below 10 s with one decimal ("0.4s"), so that short spans do not
+ * read "0s".
+ */
+export function formatDuration(seconds: number | null, { tenths = false } = {}): string {
   if (seconds === null || !Number.isFinite(seconds)) return UNKNOWN;
+  if (tenths && seconds < 10) return `${Math.max(0, seconds).toFixed(1)}s`;
   const s = Math.max(0, Math.round(seconds));
   const days = Math.floor(s / 86400);
   const hours = Math.floor((s % 86400) / 3600);
@@ -35,6 +39,11 @@ export function formatDuration(seconds: number | null): string {
   if (hours > 0) return `${hours}h ${pad(minutes)}m`;
   if (minutes > 0) return `${minutes}m ${pad(secs)}s`;
   return `${secs}s`;
+}
+
+/** A span in plain seconds, to a tenth where it has one: "0.2 s", "1.5 s", "30 s" (intervals, timeouts, back-offs). */
+export function formatSeconds(seconds: number): string {
+  return `${Number(seconds.toFixed(1))} s`;
 }
 
 export function formatPercent(value: number | null, digits = 0): string {

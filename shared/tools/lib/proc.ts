@@ -7,6 +7,8 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group (field 5): a shell pipeline such as `train | tee log` shares one. */
+  pgrp: number;
   /** utime + stime, in clock ticks. */
   cpuTicks: number;
   threads: number;
@@ -30,6 +32,7 @@ export function parseStat(text: string): ProcStat {
     comm,
     state: rest[0] ?? '?',
     ppid: field(4),
+    pgrp: field(5),
     cpuTicks: field(14) + field(15),
     threads: field(20),
     startTicks: field(22),
@@ -43,7 +46,8 @@ export interface ProcEntry extends ProcStat {
   cmdline: string[];
 }
 
-function readText(path: string): string | null {
+/** A whole (small) file as text, or null when it cannot be read (a /proc entry of a process that exited, say). */
+export function readText(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -70,15 +74,14 @@ export function readProcess(pid: number, root = '/proc'): ProcEntry | null {
   return { ...parseStat(statText), uid, cmdline: parseCmdline(readText(`${root}/${pid}/cmdline`)) };
 }
 
-/** The whole process table in one pass over /proc. Processes that exit mid-pass are skipped. */
-export function readProcessTable(root = '/proc'): ProcEntry[] {
-  const entries: ProcEntry[] = [];
-  for (const name of readdirSync(root)) {
-    if (!/^\d+$/.test(name)) continue;
-    const entry = readProcess(Number(name), root);
-    if (entry) entries.push(entry);
-  }
-  return entries;
+/**
+ * A command line as one string: argv joined with spaces, or the command name in brackets when argv is empty (kernel
+ * threads, zombies, unreadable). `quote`: arguments that are empty or hold spaces, quotes, $, ` or \ are written as
+ * JSON strings, so that the text shows where each argument begins and ends.
+ */
+export function commandString(argv: readonly string[], comm: string, { quote = false } = {}): string {
+  if (argv.length === 0) return `[${comm}]`;
+  return quote ? argv.map((arg) => (arg === '' || /[\s"'$`\\]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ') : argv.join(' ');
 }
 
 /** argv of one process from /proc/PID/cmdline; empty for kernel threads, zombies and when unreadable. */
@@ -113,11 +116,19 @@ export function bootTimeSeconds(root = '/proc'): number | null {
 
 const AT_CLKTCK = 17;
 
+let clockTicks: number | undefined;
+
 /**
  * sysconf(_SC_CLK_TCK) without a native call: the AT_CLKTCK entry of /proc/self/auxv
  * (pairs of native-endian unsigned longs). Falls back to 100, the value Linux compiles in (USER_HZ).
+ * Read once: it cannot change while this process runs.
  */
 export function clockTicksPerSecond(): number {
+  clockTicks ??= readClockTicks();
+  return clockTicks;
+}
+
+function readClockTicks(): number {
   try {
     const auxv = readFileSync('/proc/self/auxv');
     for (let offset = 0; offset + 16 <= auxv.length; offset += 16) {
@@ -129,6 +140,35 @@ export function clockTicksPerSecond(): number {
     // not Linux, or auxv unreadable
   }
   return 100;
+}
+
+/**
+ * CPU use as top shows it: 100 x CPU seconds / wall seconds, the share of one core (above 100 for several busy
+ * threads). `deltaTicks`: utime + stime used over the span, in clock ticks (`hz` per second). Null when the span is
+ * not a positive number of seconds.
+ */
+export function cpuPercent(deltaTicks: number, seconds: number, hz: number = clockTicksPerSecond()): number | null {
+  return Number.isFinite(seconds) && seconds > 0 ? (100 * deltaTicks) / hz / seconds : null;
+}
+
+/** User names by uid, per passwd file. */
+const passwdCache = new Map<string, Map<number, string>>();
+
+/**
+ * User name of a uid from a passwd file (Node has no getpwuid). The first entry for a uid wins, as with getent and
+ * getpwuid. Each file is read once. Null when the uid has no entry there (e.g. LDAP users) or the file is unreadable.
+ */
+export function userName(uid: number, passwdPath = '/etc/passwd'): string | null {
+  let users = passwdCache.get(passwdPath);
+  if (!users) {
+    users = new Map();
+    for (const line of (readText(passwdPath) ?? '').split('\n')) {
+      const [name, , id] = line.split(':');
+      if (name && id !== undefined && /^\d+$/.test(id) && !users.has(Number(id))) users.set(Number(id), name);
+    }
+    passwdCache.set(passwdPath, users);
+  }
+  return users.get(uid) ?? null;
 }
 
 /** Page size: VmRSS (kB) in /proc/self/status over the resident pages in /proc/self/statm. */
@@ -151,12 +191,6 @@ function failure(error: unknown): { ok: false; reason: 'permission' | 'gone' | '
   if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: 'permission', message: 'permission denied' };
   if (code === 'ENOENT' || code === 'ESRCH') return { ok: false, reason: 'gone', message: 'the process exited' };
   return { ok: false, reason: 'other', message: error instanceof Error ? error.message : String(error) };
-}
-
-/** More of /proc/PID/stat: process group (5), session (6), controlling terminal (7; 0 = none). */
-export function parseStatGroups(text: string): { pgrp: number; session: number; ttyNr: number } {
-  const rest = text.slice(text.lastIndexOf(')') + 2).trim().split(/\s+/);
-  return { pgrp: Number(rest[2]), session: Number(rest[3]), ttyNr: Number(rest[4]) };
 }
 
 export interface ProcStatus {
@@ -261,6 +295,11 @@ export function parseFdinfo(text: string): Fdinfo {
   const pos = /^pos:\s*(\d+)/m.exec(text);
   const flags = /^flags:\s*([0-7]+)/m.exec(text);
   return { pos: pos ? Number(pos[1]) : null, flags: flags ? parseInt(flags[1]!, 8) : null };
+}
+
+/** Whether an fd target (a readlink of /proc/PID/fd/N) is a file path: not a pipe, socket or device. */
+export function isFileTarget(target: string): boolean {
+  return target.startsWith('/') && !target.startsWith('/dev/');
 }
 
 export interface OpenFile {

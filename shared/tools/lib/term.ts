@@ -32,3 +32,29 @@ export function visibleLength(text: string): number {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
+
+/**
+ * Word-wrap `text` to `width` visible columns (ANSI codes take none): leading spaces are kept, continuation lines
+ * start with `indent`. A word longer than a line stays whole (a terminal folds it) unless `breakWords`, which cuts
+ * it at the width, starting on the current line: for plain text redrawn in place, where nothing may run past the edge.
+ */
+export function wrap(text: string, width: number, indent: string, { breakWords = false } = {}): string[] {
+  const lead = /^ */.exec(text)![0];
+  const lines: string[] = [];
+  let line = lead;
+  // Only plain text is cut (a cut could split an escape code), and only where a line holds more than the indent.
+  const cut = breakWords && width > indent.length && !text.includes('\x1b[');
+  for (const word of text.slice(lead.length).split(' ')) {
+    const tooLong = cut && indent.length + word.length > width;
+    if (line.trim() !== '' && !tooLong && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
+    while (cut && line.length > width) {
+      lines.push(line.slice(0, width));
+      line = indent + line.slice(width);
+    }
+  }
+  if (line.trim() !== '') lines.push(line);
+  return lines;
+}

@@ -2,7 +2,7 @@
 // belongs to another process is never signalled (impact.md §1.8: check-then-act with no pidfd binding in Node).
 import { ToolError } from '../lib/cli.js';
 import { formatBytes, formatDuration } from '../lib/format.js';
-import { readOpenFiles, readProcess, type OpenFile } from '../lib/proc.js';
+import { isFileTarget, readOpenFiles, readProcess, type OpenFile } from '../lib/proc.js';
 import { isBeingWritten, scanCheckpoints, writesInProgress } from './checkpoints.js';
 import { checkIdentity } from './identity.js';
 import type { Analysis } from './analyze.js';
@@ -133,7 +133,7 @@ export async function waitForCheckpoint(analysis: Analysis, options: ActionOptio
     if (check === 'gone') throw new ToolError(`PID ${target.pid} exited before a new checkpoint appeared`, 'check its log for how it ended');
     const files = new Map<number, OpenFile[]>();
     for (const identity of analysis.identities) {
-      const read = readOpenFiles(identity.pid, root, (t) => t.startsWith('/') && !t.startsWith('/dev/'));
+      const read = readOpenFiles(identity.pid, root, isFileTarget);
       if (read.ok) files.set(identity.pid, read.value);
     }
     const writes = writesInProgress(files);

@@ -1,20 +1,32 @@
 // One analysis: identity, one pass over /proc for the table, then every fact in turn while the CPU sample and the
 // nvidia-smi queries run; the identity is re-checked at the end so a process that exited mid-way is reported as such.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ToolError, UsageError } from '../lib/cli.js';
 import { queryComputeApps, type ComputeAppsResult } from '../lib/compute-apps.js';
 import type { SmiOptions } from '../lib/nvidia-smi.js';
-import { parseStatGroups, readCmdline, readEnviron, readOpenFiles, readProcLink, readStatTable, type OpenFile, type ProcEntry, type ProcRead } from '../lib/proc.js';
-import { ancestorsOf, childTree, helperRole, isLauncher, isPython, type Helper, type TreeMember } from './children.js';
-import { checkIdentity, commandString, readProcessFacts, type ProcessFacts } from './identity.js';
+import {
+  commandString,
+  isFileTarget,
+  readCmdline,
+  readEnviron,
+  readOpenFiles,
+  readProcLink,
+  readStatTable,
+  type OpenFile,
+  type ProcEntry,
+  type ProcRead,
+  type ProcStat,
+} from '../lib/proc.js';
+import { childTree, helperRole, isLauncher, isPython, relativesOf, type Helper, type ProcessTable, type TreeMember } from './children.js';
+import { checkIdentity, readProcessFacts, type ProcessFacts } from './identity.js';
 import { analyzeDistributed, type DistributedFacts } from './distributed.js';
 import { findLogSources, type LogSource } from './logs.js';
 import { recommend } from './recommendations.js';
-import { finishCpuSample, gpusOfTree, startCpuSample, type GpuFacts } from './resources.js';
+import { finishCpuSample, gpusOfTree, startCpuSample, type CpuSample, type GpuFacts } from './resources.js';
 import { chooseGraceful, signalMasks, type GracefulChoice, type SignalMasks } from './signals.js';
 import { checkpointFacts, progressFacts, type CheckpointFacts, type ProgressFacts } from './facts.js';
-import type { Identity, ImpactJson } from './types.js';
+import type { Identity, ImpactJson, RecommendationJson } from './types.js';
 
 export interface AnalyzeOptions {
   pid: number;
@@ -26,6 +38,18 @@ export interface AnalyzeOptions {
   root?: string;
 }
 
+export interface CpuFacts {
+  samplePercent: number | null;
+  treePercent: number | null;
+  sampleMs: number;
+}
+
+/** When the next checkpoint is due, and the formula (or why it is unknown). */
+export interface NextCheckpoint {
+  seconds: number | null;
+  formula: string;
+}
+
 export interface Analysis {
   json: ImpactJson;
   facts: ProcessFacts;
@@ -33,10 +57,12 @@ export interface Analysis {
   helpers: Helper[];
   /** The process and its descendants as identified now: what [S]/[K] may signal. */
   identities: Identity[];
-  cpu: { samplePercent: number | null; treePercent: number | null; sampleMs: number };
+  cpu: CpuFacts;
   gpu: GpuFacts;
   progress: ProgressFacts;
   checkpoints: CheckpointFacts;
+  /** The next checkpoint as of the analysis: the JSON's nextInSeconds and the text's formula both come from it. */
+  next: NextCheckpoint;
   logSources: LogSource[];
   logNotes: string[];
   distributed: DistributedFacts | null;
@@ -49,16 +75,6 @@ export interface Analysis {
   parent: ProcEntry | null;
 }
 
-function readStatText(pid: number, root: string): string | null {
-  try {
-    return readFileSync(`${root}/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-const isPathTarget = (target: string) => target.startsWith('/') && !target.startsWith('/dev/');
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function assertLinux(root = '/proc'): void {
@@ -69,32 +85,37 @@ export function assertLinux(root = '/proc'): void {
 }
 
 /**
- * The process table in one pass over /proc (stat only), with command lines read just for the processes that can
- * matter: the descendants, the ancestors (launchers), and every process started
- * since the target (a helper naming it with `--pid` must have been started after it). Others keep an empty cmdline.
+ * The process table in one pass over /proc (stat only), with the target's descendants and ancestors, and command
+ * lines read just for the processes that can matter: the descendants, the ancestors (launchers), and every process
+ * started since the target (a helper naming it with `--pid` must have been started after it). Others keep an empty
+ * cmdline.
  */
-export function processTable(target: ProcEntry, root = '/proc'): ProcEntry[] {
+export function processTable(target: ProcEntry, root = '/proc'): ProcessTable {
   const stats = readStatTable(root).filter((s) => s.pid !== target.pid);
-  const childrenOf = new Map<number, number[]>();
-  for (const s of [...stats, target]) {
-    const siblings = childrenOf.get(s.ppid);
-    if (siblings) siblings.push(s.pid);
-    else childrenOf.set(s.ppid, [s.pid]);
-  }
-  const byPid = new Map(stats.map((s) => [s.pid, s]));
-  const need = new Set<number>();
-  for (let frontier = [target.pid]; frontier.length > 0; ) {
-    frontier = frontier.flatMap((pid) => childrenOf.get(pid) ?? []).filter((pid) => !need.has(pid));
-    for (const pid of frontier) need.add(pid);
-  }
-  for (let parent = byPid.get(target.ppid), depth = 0; parent && depth < 64; parent = byPid.get(parent.ppid), depth += 1) {
-    need.add(parent.pid);
-    if (parent.pid <= 1) break;
-  }
+  const relatives = relativesOf<ProcStat>(target, [...stats, target]);
+  const need = new Set([...relatives.descendants.map((d) => d.entry.pid), ...relatives.ancestors.map((a) => a.pid)]);
   for (const s of stats) if (s.startTicks >= target.startTicks) need.add(s.pid);
-  const table: ProcEntry[] = stats.map((s) => ({ ...s, uid: null, cmdline: need.has(s.pid) ? readCmdline(s.pid, root) : [] }));
-  table.push(target);
-  return table;
+  const byPid = new Map<number, ProcEntry>();
+  for (const s of stats) byPid.set(s.pid, { ...s, uid: null, cmdline: need.has(s.pid) ? readCmdline(s.pid, root) : [] });
+  byPid.set(target.pid, target);
+  return {
+    entries: [...byPid.values()],
+    descendants: relatives.descendants.map(({ entry, depth }) => ({ entry: byPid.get(entry.pid)!, depth })),
+    ancestors: relatives.ancestors.map((a) => byPid.get(a.pid)!),
+  };
+}
+
+/** What is read from /proc and the files while the CPU sample and nvidia-smi run. */
+interface Findings {
+  openFiles: Map<number, OpenFile[] | null>;
+  environ: ProcRead<Record<string, string>>;
+  unreadable: string[];
+  logs: { sources: LogSource[]; notes: string[] };
+  checkpoints: CheckpointFacts;
+  progress: ProgressFacts;
+  distributed: DistributedFacts | null;
+  masks: SignalMasks;
+  graceful: GracefulChoice;
 }
 
 export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
@@ -106,61 +127,10 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const treePids = [facts.entry.pid, ...tree.map((m) => m.entry.pid)];
 
   const sample = options.sampleMs > 0 ? startCpuSample(treePids, root) : null;
-  const sampleStarted = performance.now();
   const smiPromise: Promise<ComputeAppsResult | null> = options.noGpu ? Promise.resolve(null) : queryComputeApps(options.smi);
-
-  const unreadable: string[] = [];
-  const openFiles = new Map<number, OpenFile[] | null>();
-  for (const pid of treePids) {
-    // Write mode and offsets matter for files only (logs, checkpoints): no fdinfo read for pipes, sockets, devices.
-    const files = readOpenFiles(pid, root, isPathTarget);
-    openFiles.set(pid, files.ok ? files.value : null);
-    if (!files.ok && pid === facts.entry.pid) unreadable.push(`open files (fd/, fdinfo/): ${files.message}`);
-  }
-  const environ = readEnviron(facts.entry.pid, root);
-  if (!environ.ok) unreadable.push(`environment (environ): ${environ.message}`);
-  const cwd = readProcLink(facts.entry.pid, 'cwd', root);
-  if (!cwd.ok) unreadable.push(`working directory (cwd): ${cwd.message}`);
-
-  const ancestors = ancestorsOf(facts.entry, table);
-  const inTree = new Set(treePids);
-  // Who may read its stdout pipe (only looked at when stdout/stderr is a pipe): the nearest ancestors and their
-  // children in the target's process group (a shell pipeline `train | tee log` shares one).
-  const neighbours = () => {
-    const group = (pid: number) => {
-      const text = readStatText(pid, root);
-      return text === null ? null : parseStatGroups(text).pgrp;
-    };
-    const own = group(facts.entry.pid);
-    const near = ancestors.slice(0, 4);
-    const siblings = table.filter((e) => !inTree.has(e.pid) && near.some((a) => a.pid === e.ppid) && group(e.pid) === own);
-    return [...siblings, ...near].slice(0, 64);
-  };
-  const targetFiles = openFiles.get(facts.entry.pid) ?? [];
-  const logs = findLogSources(facts.entry.pid, targetFiles, neighbours, root);
-  const checkpoints = checkpointFacts(facts, cwd.ok ? cwd.value : null, openFiles);
-  const progress = progressFacts(logs.sources, checkpoints);
-  checkpoints.applyProgress(progress);
-  const distributed = analyzeDistributed(facts.entry, environ, ancestors);
-  const masks = signalMasks(facts.status);
-  const program = basename(facts.entry.cmdline[0] ?? facts.entry.comm);
-  const graceful = chooseGraceful(masks, {
-    python: isPython(facts.entry),
-    node: program === 'node' || program === 'nodejs',
-    slurm: environ.ok && environ.value.SLURM_JOB_ID !== undefined,
-  });
-
-  const smi = await smiPromise;
-  const gpu = gpusOfTree(treePids, openFiles, smi);
-  let samplePercent: number | null = null;
-  let treePercent: number | null = null;
-  if (sample) {
-    const left = options.sampleMs - (performance.now() - sampleStarted);
-    if (left > 0) await sleep(left);
-    const percent = finishCpuSample(sample, root);
-    samplePercent = percent.get(facts.entry.pid) ?? null;
-    treePercent = Math.round([...percent.values()].reduce((a, b) => a + b, 0) * 10) / 10;
-  }
+  const found = gatherFacts(facts, table, treePids, root);
+  const gpu = gpusOfTree(treePids, found.openFiles, await smiPromise);
+  const cpu = await sampleCpu(sample, options.sampleMs, facts.entry.pid, root);
 
   const check = checkIdentity(facts.identity, root);
   if (check !== 'same') {
@@ -170,28 +140,87 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     );
   }
 
-  const now = Date.now();
+  const { json, next } = buildReport(facts, tree, helpers, found, gpu, cpu, Date.now());
+  return {
+    json,
+    facts,
+    tree,
+    helpers,
+    identities: [facts.identity, ...tree.map((m) => ({ pid: m.entry.pid, startTicks: m.entry.startTicks }))],
+    cpu,
+    gpu,
+    progress: found.progress,
+    checkpoints: found.checkpoints,
+    next,
+    logSources: found.logs.sources,
+    logNotes: found.logs.notes,
+    distributed: found.distributed,
+    masks: found.masks,
+    graceful: found.graceful,
+    environ: found.environ,
+    unreadable: found.unreadable,
+    parent: table.ancestors[0] ?? null,
+  };
+}
+
+/** Open files, environment, logs, checkpoints and progress, distributed facts and the graceful signal. */
+function gatherFacts(facts: ProcessFacts, table: ProcessTable, treePids: number[], root: string): Findings {
+  const target = facts.entry;
+  const unreadable: string[] = [];
+  const openFiles = new Map<number, OpenFile[] | null>();
+  for (const pid of treePids) {
+    // Write mode and offsets matter for files only (logs, checkpoints): no fdinfo read for pipes, sockets, devices.
+    const files = readOpenFiles(pid, root, isFileTarget);
+    openFiles.set(pid, files.ok ? files.value : null);
+    if (!files.ok && pid === target.pid) unreadable.push(`open files (fd/, fdinfo/): ${files.message}`);
+  }
+  const environ = readEnviron(target.pid, root);
+  if (!environ.ok) unreadable.push(`environment (environ): ${environ.message}`);
+  const cwd = readProcLink(target.pid, 'cwd', root);
+  if (!cwd.ok) unreadable.push(`working directory (cwd): ${cwd.message}`);
+
+  const inTree = new Set(treePids);
+  // Who may read its stdout pipe (only looked at when stdout/stderr is a pipe): the nearest ancestors and their
+  // children in the target's process group (a shell pipeline `train | tee log` shares one).
+  const neighbours = () => {
+    const near = table.ancestors.slice(0, 4);
+    const siblings = table.entries.filter((e) => !inTree.has(e.pid) && near.some((a) => a.pid === e.ppid) && e.pgrp === target.pgrp);
+    return [...siblings, ...near].slice(0, 64);
+  };
+  const logs = findLogSources(target.pid, openFiles.get(target.pid) ?? [], neighbours, root);
+  const checkpoints = checkpointFacts(facts, cwd.ok ? cwd.value : null, openFiles);
+  const progress = progressFacts(logs.sources, checkpoints);
+  checkpoints.applyProgress(progress);
+  const masks = signalMasks(facts.status);
+  const program = basename(target.cmdline[0] ?? target.comm);
+  const graceful = chooseGraceful(masks, {
+    python: isPython(target),
+    node: program === 'node' || program === 'nodejs',
+    slurm: environ.ok && environ.value.SLURM_JOB_ID !== undefined,
+  });
+  return { openFiles, environ, unreadable, logs, checkpoints, progress, distributed: analyzeDistributed(target, environ, table.ancestors), masks, graceful };
+}
+
+/** Wait out the rest of the sampling window and read the CPU use of the tree over it. */
+async function sampleCpu(sample: CpuSample | null, sampleMs: number, pid: number, root: string): Promise<CpuFacts> {
+  if (!sample) return { samplePercent: null, treePercent: null, sampleMs };
+  const left = sampleMs - (performance.now() - sample.startedMs);
+  if (left > 0) await sleep(left);
+  const percent = finishCpuSample(sample, root);
+  return {
+    samplePercent: percent.get(pid) ?? null,
+    treePercent: Math.round([...percent.values()].reduce((a, b) => a + b, 0) * 10) / 10,
+    sampleMs,
+  };
+}
+
+/** The --json object (and the next-checkpoint estimate behind it) from the facts, as of `now`. */
+function buildReport(facts: ProcessFacts, tree: TreeMember[], helpers: Helper[], found: Findings, gpu: GpuFacts, cpu: CpuFacts, now: number): { json: ImpactJson; next: NextCheckpoint } {
+  const { checkpoints, distributed } = found;
   const lostSeconds = checkpoints.lostSeconds(now);
   const gpuHoursLost = gpu.gpus === null || lostSeconds === null ? null : Math.round((lostSeconds / 3600) * gpu.gpus.length * 1000) / 1000;
-  const agentLauncher = distributed?.agent && distributed.json.launcher ? { pid: distributed.agent.pid, launcher: distributed.json.launcher } : null;
   const next = checkpoints.next(now);
-  const recommendations = recommend({
-    pid: facts.entry.pid,
-    state: facts.entry.state,
-    descendants: tree.map((m) => m.entry.pid),
-    helpers: helpers.length,
-    latestCheckpoint: checkpoints.latest?.path ?? null,
-    nextInSeconds: next.seconds,
-    nextFormula: next.formula,
-    lostSeconds,
-    gpuHoursLost,
-    writesInProgress: checkpoints.writes.map((w) => w.path),
-    graceful,
-    distributed: distributed?.json ?? null,
-    agent: agentLauncher,
-    isLauncher: isLauncher(facts.entry),
-  });
-
+  const command = (entry: ProcEntry) => commandString(entry.cmdline, entry.comm, { quote: true });
   const json: ImpactJson = {
     pid: facts.entry.pid,
     command: facts.command,
@@ -199,9 +228,9 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     state: facts.state,
     startedAt: facts.startedAt,
     runtimeSeconds: facts.runtimeSeconds,
-    progress: progress.json,
+    progress: found.progress.json,
     resources: {
-      cpuPercent: samplePercent,
+      cpuPercent: cpu.samplePercent,
       threads: facts.status.threads ?? facts.entry.threads,
       rssBytes: facts.status.rssBytes,
       peakRssBytes: facts.status.peakRssBytes,
@@ -226,29 +255,38 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
       writesInProgress: checkpoints.writes.map((w) => w.path),
     },
     children: [
-      ...tree.map((m) => ({ pid: m.entry.pid, role: m.role, command: commandString(m.entry) })),
-      ...helpers.map((h) => ({ pid: h.entry.pid, role: helperRole(h), command: commandString(h.entry) })),
+      ...tree.map((m) => ({ pid: m.entry.pid, role: m.role, command: command(m.entry) })),
+      ...helpers.map((h) => ({ pid: h.entry.pid, role: helperRole(h), command: command(h.entry) })),
     ],
     distributed: distributed?.json ?? null,
-    recommendations,
+    recommendations: recommendationsFor(facts, tree, helpers, found, next, lostSeconds, gpuHoursLost),
   };
-  return {
-    json,
-    facts,
-    tree,
-    helpers,
-    identities: [facts.identity, ...tree.map((m) => ({ pid: m.entry.pid, startTicks: m.entry.startTicks }))],
-    cpu: { samplePercent, treePercent: sample ? treePercent : null, sampleMs: options.sampleMs },
-    gpu,
-    progress,
-    checkpoints,
-    logSources: logs.sources,
-    logNotes: logs.notes,
-    distributed,
-    masks,
+  return { json, next };
+}
+
+function recommendationsFor(
+  facts: ProcessFacts,
+  tree: TreeMember[],
+  helpers: Helper[],
+  { checkpoints, distributed, graceful }: Findings,
+  next: NextCheckpoint,
+  lostSeconds: number | null,
+  gpuHoursLost: number | null,
+): RecommendationJson[] {
+  return recommend({
+    pid: facts.entry.pid,
+    state: facts.entry.state,
+    descendants: tree.map((m) => m.entry.pid),
+    helpers: helpers.length,
+    latestCheckpoint: checkpoints.latest?.path ?? null,
+    nextInSeconds: next.seconds,
+    nextFormula: next.formula,
+    lostSeconds,
+    gpuHoursLost,
+    writesInProgress: checkpoints.writes.map((w) => w.path),
     graceful,
-    environ,
-    unreadable,
-    parent: ancestors[0] ?? null,
-  };
+    distributed: distributed?.json ?? null,
+    agent: distributed?.agent && distributed.json.launcher ? { pid: distributed.agent.pid, launcher: distributed.json.launcher } : null,
+    isLauncher: isLauncher(facts.entry),
+  });
 }

@@ -4,7 +4,7 @@
 // Facts: impact.md §2.2 (Lightning names, last.ckpt links), §2.3 (checkpoint-<step>/, trainer_state.json), §2.4, §6.2.
 import { lstatSync, readFileSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import type { OpenFile } from '../lib/proc.js';
+import { isFileTarget, type OpenFile } from '../lib/proc.js';
 import { parseLightningName, parseTrainerState, type TrainerState } from './progress.js';
 
 export interface Checkpoint {
@@ -218,7 +218,7 @@ export function writesInProgress(openFiles: Map<number, OpenFile[]>): WriteInPro
   const writes: WriteInProgress[] = [];
   for (const [pid, files] of openFiles) {
     for (const file of files) {
-      if (file.writable !== true || !file.target.startsWith('/') || file.target.startsWith('/dev/')) continue;
+      if (file.writable !== true || !isFileTarget(file.target)) continue;
       const path = file.target.replace(/ \(deleted\)$/, '');
       if (looksLikeCheckpoint(path) && !writes.some((w) => w.path === path)) writes.push({ path, pid, fd: file.fd, pos: file.pos });
     }

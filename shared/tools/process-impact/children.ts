@@ -3,6 +3,7 @@
 // Facts: impact.md §4.1 (DataLoader worker names and cmdlines by start method), §4.2 (wandb-core), §1.9.
 import { basename } from 'node:path';
 import { readEnviron, type ProcEntry } from '../lib/proc.js';
+import { launcherOfCommand } from './distributed.js';
 
 export interface TreeMember {
   entry: ProcEntry;
@@ -20,56 +21,62 @@ export interface Helper {
   descendant: boolean;
 }
 
-/** All descendants of `pid`, breadth first, from one process-table pass. */
-export function descendantsOf(pid: number, table: ProcEntry[]): { entry: ProcEntry; depth: number }[] {
-  const byParent = new Map<number, ProcEntry[]>();
-  for (const entry of table) {
-    if (entry.pid === pid && entry.ppid === pid) continue;
-    const siblings = byParent.get(entry.ppid) ?? [];
-    siblings.push(entry);
-    byParent.set(entry.ppid, siblings);
+/** The process table with the target's relatives, worked out once from ppid links. */
+export interface ProcessTable<T extends Pick<ProcEntry, 'pid' | 'ppid'> = ProcEntry> {
+  /** Every process, the target included. */
+  entries: T[];
+  /** Descendants of the target, breadth first (a parent before its children); depth 1 = direct child. */
+  descendants: { entry: T; depth: number }[];
+  /** Ancestors of the target, nearest first (up to PID 1 or an unknown parent). */
+  ancestors: T[];
+}
+
+/** Descendants and ancestors of `target` in one table (which holds the target too). */
+export function relativesOf<T extends Pick<ProcEntry, 'pid' | 'ppid'>>(target: T, entries: readonly T[]): Omit<ProcessTable<T>, 'entries'> {
+  const byParent = new Map<number, T[]>();
+  const byPid = new Map<number, T>();
+  for (const entry of entries) {
+    byPid.set(entry.pid, entry);
+    if (entry.pid === entry.ppid) continue;
+    const siblings = byParent.get(entry.ppid);
+    if (siblings) siblings.push(entry);
+    else byParent.set(entry.ppid, [entry]);
   }
-  const result: { entry: ProcEntry; depth: number }[] = [];
-  const seen = new Set<number>([pid]);
-  let frontier = [pid];
+  const descendants: { entry: T; depth: number }[] = [];
+  const seen = new Set<number>([target.pid]);
+  let frontier = [target.pid];
   for (let depth = 1; frontier.length > 0; depth += 1) {
     const next: number[] = [];
     for (const parent of frontier) {
       for (const child of byParent.get(parent) ?? []) {
         if (seen.has(child.pid)) continue;
         seen.add(child.pid);
-        result.push({ entry: child, depth });
+        descendants.push({ entry: child, depth });
         next.push(child.pid);
       }
     }
     frontier = next;
   }
-  return result;
-}
-
-/** Ancestors of a process, nearest first (stops at PID 1 or an unknown parent). */
-export function ancestorsOf(entry: ProcEntry, table: ProcEntry[]): ProcEntry[] {
-  const byPid = new Map(table.map((e) => [e.pid, e]));
-  const chain: ProcEntry[] = [];
-  let parent = byPid.get(entry.ppid);
-  while (parent && !chain.includes(parent) && chain.length < 64) {
-    chain.push(parent);
+  const ancestors: T[] = [];
+  const chain = new Set<number>([target.pid]);
+  for (let parent = byPid.get(target.ppid); parent && !chain.has(parent.pid) && ancestors.length < 64; parent = byPid.get(parent.ppid)) {
+    ancestors.push(parent);
+    chain.add(parent.pid);
     if (parent.pid <= 1) break;
-    parent = byPid.get(parent.ppid);
   }
-  return chain;
+  return { descendants, ancestors };
 }
 
 const MONITORS = new Set(['nvidia-smi', 'nvtop', 'nvitop', 'gpustat', 'top', 'htop', 'btop', 'watch', 'dstat', 'glances', 'iostat', 'vmstat']);
-const LAUNCHER_PATTERN = /torch\.distributed\.(run|launch)|\btorchrun\b|deepspeed\.launcher|\bdeepspeed\b|accelerate(\/commands)?[ /]launch|\baccelerate\b.*\blaunch\b/;
 
 export function isPython(entry: Pick<ProcEntry, 'cmdline' | 'comm'>): boolean {
   const first = entry.cmdline[0];
   return first !== undefined && /^python[\d.]*$/.test(basename(first));
 }
 
+/** Whether the process is a launcher (torchrun, deepspeed, accelerate launch, srun, mpirun...): see launcherOfCommand. */
 export function isLauncher(entry: Pick<ProcEntry, 'cmdline'>): boolean {
-  return LAUNCHER_PATTERN.test(entry.cmdline.join(' '));
+  return launcherOfCommand(entry.cmdline) !== null;
 }
 
 /** What a process in the tree is, from its comm name and command line. */
@@ -103,25 +110,24 @@ export function roleOf(entry: ProcEntry, parent: ProcEntry | undefined, root = '
  * `--pid N`. A helper is taken out of the tree with its own descendants even when it is a child: W&B's service is
  * started in a new session and watches --pid to exit by itself after flushing, so [S]/[K] leave it alone.
  */
-export function childTree(target: ProcEntry, table: ProcEntry[], root = '/proc'): { tree: TreeMember[]; helpers: Helper[] } {
-  const byPid = new Map(table.map((e) => [e.pid, e]));
+export function childTree(target: ProcEntry, table: ProcessTable, root = '/proc'): { tree: TreeMember[]; helpers: Helper[] } {
+  const byPid = new Map(table.entries.map((e) => [e.pid, e]));
   byPid.set(target.pid, target);
-  const all = descendantsOf(target.pid, table);
+  const all = table.descendants;
   const members = new Set([target.pid, ...all.map((d) => d.entry.pid)]);
   const helpers: Helper[] = [];
   const excluded = new Set<number>();
-  for (const entry of table) {
+  for (const entry of table.entries) {
     if (entry.pid === target.pid) continue;
     const ref = pidArgument(entry.cmdline);
     if (!ref || !members.has(ref.pid) || ref.pid === entry.pid) continue;
     const cmd = entry.cmdline.join(' ');
     const role = /wandb/.test(cmd) ? 'W&B service' : /mlflow/i.test(cmd) ? 'MLflow helper' : 'helper';
     helpers.push({ entry, role, link: ref.link, descendant: members.has(entry.pid) });
-    if (members.has(entry.pid)) {
-      excluded.add(entry.pid);
-      for (const below of descendantsOf(entry.pid, table)) excluded.add(below.entry.pid);
-    }
+    if (members.has(entry.pid)) excluded.add(entry.pid);
   }
+  // A helper's own descendants go with it: breadth-first order puts every parent before its children.
+  for (const { entry } of all) if (excluded.has(entry.ppid)) excluded.add(entry.pid);
   const tree = all
     .filter(({ entry }) => !excluded.has(entry.pid))
     .map(({ entry, depth }) => ({ entry, depth, role: roleOf(entry, byPid.get(entry.ppid), root) }));

@@ -1,7 +1,6 @@
 // Who the process is: pid + start time (the identity that survives PID reuse), command, user, state, runtime.
 // Facts: impact.md §1.3 (start = btime + starttime/CLK_TCK, runtime = uptime - starttime/CLK_TCK), §1.7, §1.8.
-import { readFileSync } from 'node:fs';
-import { bootTimeSeconds, clockTicksPerSecond, readProcess, readStatus, uptimeSeconds, type ProcEntry, type ProcStatus } from '../lib/proc.js';
+import { bootTimeSeconds, clockTicksPerSecond, commandString, readProcess, readStatus, uptimeSeconds, userName, type ProcEntry, type ProcStatus } from '../lib/proc.js';
 import { ToolError } from '../lib/cli.js';
 import type { Identity } from './types.js';
 
@@ -28,30 +27,6 @@ const STATE_NAMES: Record<string, string> = {
   X: 'dead',
   I: 'idle',
 };
-
-/** Command line as a shell-like string; the comm name in brackets when argv is empty (kernel thread, zombie). */
-export function commandString(entry: Pick<ProcEntry, 'cmdline' | 'comm'>): string {
-  if (entry.cmdline.length === 0) return `[${entry.comm}]`;
-  return entry.cmdline.map((arg) => (arg === '' || /[\s"'$`\\]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ');
-}
-
-let passwdCache: Map<number, string> | null = null;
-
-/** User name from /etc/passwd (no native getpwuid in Node); null when the uid has no entry there (e.g. LDAP users). */
-export function userName(uid: number, passwdPath = '/etc/passwd'): string | null {
-  if (!passwdCache) {
-    passwdCache = new Map();
-    try {
-      for (const line of readFileSync(passwdPath, 'utf8').split('\n')) {
-        const [name, , id] = line.split(':');
-        if (name && id !== undefined && !passwdCache.has(Number(id))) passwdCache.set(Number(id), name);
-      }
-    } catch {
-      // no passwd file: names stay unknown
-    }
-  }
-  return passwdCache.get(uid) ?? null;
-}
 
 /** Parse a PID argument strictly: digits only, > 0. */
 export function parsePid(raw: string | undefined): number {
@@ -84,7 +59,7 @@ export function readProcessFacts(pid: number, root = '/proc'): ProcessFacts {
     identity: { pid, startTicks: entry.startTicks },
     entry,
     status,
-    command: commandString(entry),
+    command: commandString(entry.cmdline, entry.comm, { quote: true }),
     user: uid === null ? null : (userName(uid) ?? `uid ${uid}`),
     uid,
     state: status.state ?? `${entry.state} (${STATE_NAMES[entry.state] ?? 'unknown'})`,
@@ -100,11 +75,4 @@ export function checkIdentity(identity: Identity, root = '/proc'): IdentityCheck
   const now = readProcess(identity.pid, root);
   if (!now || now.state === 'Z' || now.state === 'X') return 'gone';
   return now.startTicks === identity.startTicks ? 'same' : 'changed';
-}
-
-/** The exact start instant of an identity as an ISO string, as --json prints it in `startedAt`. */
-export function startedAtOf(startTicks: number, root = '/proc'): string | null {
-  const btime = bootTimeSeconds(root);
-  if (btime === null) return null;
-  return new Date(Math.round((btime + startTicks / clockTicksPerSecond()) * 1000)).toISOString();
 }

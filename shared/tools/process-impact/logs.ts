@@ -2,7 +2,7 @@
 // the file a `| tee log` reader writes when they are a pipe, and log files the process holds open for writing.
 // Facts: impact.md §1.6 (fd targets: path, pipe:[ino], /dev/pts/N, /dev/null; Python block-buffers a redirected stdout).
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { readOpenFiles, type OpenFile, type ProcEntry } from '../lib/proc.js';
+import { isFileTarget, readOpenFiles, type OpenFile, type ProcEntry } from '../lib/proc.js';
 
 export interface LogSource {
   /** Path as the process sees it (a " (deleted)" suffix kept when the file was removed). */
@@ -71,7 +71,7 @@ export function findLogSources(pid: number, files: OpenFile[], neighbours: () =>
   }
   for (const stream of streams) {
     const readPath = `${root}/${pid}/fd/${stream.fd}`;
-    if (stream.target.startsWith('/') && !stream.target.startsWith('/dev/')) {
+    if (isFileTarget(stream.target)) {
       const file = isRegularFile(readPath);
       if (file.ok) {
         sources.push({ path: stream.target, via: stream.via, readPath, mtimeMs: file.mtimeMs });
@@ -88,7 +88,7 @@ export function findLogSources(pid: number, files: OpenFile[], neighbours: () =>
     notes.push(`${stream.via} goes to ${describeTarget(stream.target)}`);
   }
   for (const file of files) {
-    if (file.fd <= 2 || file.writable !== true || !file.target.startsWith('/') || file.target.startsWith('/dev/')) continue;
+    if (file.fd <= 2 || file.writable !== true || !isFileTarget(file.target)) continue;
     if (!LOG_NAME.test(file.target.replace(/ \(deleted\)$/, ''))) continue;
     if (sources.some((s) => s.path === file.target)) continue;
     const readPath = `${root}/${pid}/fd/${file.fd}`;
@@ -101,11 +101,11 @@ export function findLogSources(pid: number, files: OpenFile[], neighbours: () =>
 /** The file written by the process that reads `pipe` on its stdin (e.g. `python train.py | tee train.log`). */
 function teeTarget(pipe: string, neighbours: ProcEntry[], root: string): LogSource | null {
   for (const candidate of neighbours) {
-    const files = readOpenFiles(candidate.pid, root, (t) => t.startsWith('/') && !t.startsWith('/dev/'));
+    const files = readOpenFiles(candidate.pid, root, isFileTarget);
     if (!files.ok) continue;
     if (files.value.find((f) => f.fd === 0)?.target !== pipe) continue;
     for (const file of files.value) {
-      if (file.fd === 0 || file.writable === false || !file.target.startsWith('/') || file.target.startsWith('/dev/')) continue;
+      if (file.fd === 0 || file.writable === false || !isFileTarget(file.target)) continue;
       const readPath = `${root}/${candidate.pid}/fd/${file.fd}`;
       const stat = isRegularFile(readPath);
       if (stat.ok) return { path: file.target, via: `${candidate.comm} (PID ${candidate.pid})`, readPath, mtimeMs: stat.mtimeMs };

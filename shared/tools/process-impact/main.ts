@@ -8,11 +8,6 @@ import { parsePid } from './identity.js';
 import { renderText } from './render.js';
 import type { ActionName } from './types.js';
 
-export { analyze } from './analyze.js';
-export { performAction, signalIdentities, waitForCheckpoint } from './actions.js';
-export { checkIdentity, parsePid, readProcessFacts } from './identity.js';
-export { renderText } from './render.js';
-
 const TOOL = 'analyze_process_impact';
 
 export const HELP = `Usage: analyze_process_impact <pid> [options]
@@ -49,8 +44,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Why --action and --json are refused together. Exported for the tests. */
-export const ACTION_WITH_JSON = '--action cannot be combined with --json: run the action without --json so its effect is shown';
+/** Why --action and --json are refused together. */
+const ACTION_WITH_JSON = '--action cannot be combined with --json: run the action without --json so its effect is shown';
 
 const ACTIONS: Record<string, ActionName> = { wait: 'wait', w: 'wait', graceful: 'graceful', g: 'graceful', suspend: 'suspend', s: 'suspend', kill: 'kill', k: 'kill' };
 

@@ -2,192 +2,222 @@
 // Child Processes, Distributed Training Impact, Recommendations. Unknown facts print as "unknown" with the reason.
 import { basename, relative } from 'node:path';
 import { formatBytes, formatDuration, formatMiB, formatPercent } from '../lib/format.js';
-import { clockTicksPerSecond } from '../lib/proc.js';
-import { visibleLength, type Stylist } from '../lib/term.js';
+import { commandString, cpuPercent } from '../lib/proc.js';
+import { wrap, type Stylist } from '../lib/term.js';
 import type { Analysis } from './analyze.js';
-import { commandString } from './identity.js';
 import { SCAN_LIMITS } from './checkpoints.js';
 
 const TITLES = { W: 'Wait', G: 'Graceful shutdown', S: 'Suspend', K: 'Kill now' } as const;
 
-/** Wrap `text` to `width` columns; continuation lines get `indent`. */
-export function wrap(text: string, width: number, indent: string): string {
-  const lead = /^ */.exec(text)![0];
-  const words = text.slice(lead.length).split(' ');
-  const lines: string[] = [];
-  let line = lead;
-  for (const word of words) {
-    if (line.trim() !== '' && visibleLength(line) + 1 + visibleLength(word) > width) {
-      lines.push(line);
-      line = indent + word;
-    } else line = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
-  }
-  if (line.trim() !== '') lines.push(line);
-  return lines.join('\n');
-}
-
-/** Durations as formatDuration, but sub-10-second ones with a decimal ("0.4s"), so short intervals do not read "0s". */
-export function seconds(value: number | null): string {
-  if (value !== null && Number.isFinite(value) && value < 10) return `${Math.max(0, value).toFixed(1)}s`;
-  return formatDuration(value);
-}
+/** Durations, sub-10-second ones with a decimal ("0.4s") so that short intervals do not read "0s". */
+const seconds = (value: number | null) => formatDuration(value, { tenths: true });
 
 function timestamp(iso: string | null): string {
   return iso === null ? 'unknown' : iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-export function renderText(analysis: Analysis, style: Stylist, width = 100): string {
-  const { json, facts } = analysis;
-  const cwd = analysis.checkpoints.scan.roots[0] ?? null;
-  const show = (path: string) => {
-    if (!cwd) return path;
-    const rel = relative(cwd, path);
-    return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/') ? rel : path;
-  };
-  const out: string[] = [];
-  const head = (title: string) => {
-    out.push('');
-    out.push(style('bold', `${title}:`));
-  };
-  const row = (label: string, value: string) => out.push(wrap(`  ${`${label}:`.padEnd(12)}${value}`, width, ' '.repeat(14)));
-  const warn = (text: string) => out.push(wrap(`  ${style('yellow', '⚠')}  ${text}`, width, '      '));
-  const good = (text: string) => out.push(wrap(`  ${style('green', '✓')}  ${text}`, width, '      '));
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
 
+/** The report being written: its lines and the ways a section adds to them. */
+interface Report {
+  out: string[];
+  style: Stylist;
+  /** `text` wrapped to the width, continuation lines starting with `indent`. */
+  wrapped(text: string, indent: string): void;
+  head(title: string): void;
+  /** "  Label:     value", the value's continuation lines aligned under it. */
+  row(label: string, value: string): void;
+  warn(text: string): void;
+  good(text: string): void;
+  /** A path relative to the process's working directory when it lies below it. */
+  show(path: string): string;
+}
+
+function report(analysis: Analysis, style: Stylist, width: number): Report {
+  const out: string[] = [];
+  const cwd = analysis.checkpoints.scan.roots[0] ?? null;
+  const wrapped = (text: string, indent: string) => out.push(wrap(text, width, indent).join('\n'));
+  return {
+    out,
+    style,
+    wrapped,
+    head: (title) => out.push('', style('bold', `${title}:`)),
+    row: (label, value) => wrapped(`  ${`${label}:`.padEnd(12)}${value}`, ' '.repeat(14)),
+    warn: (text) => wrapped(`  ${style('yellow', '⚠')}  ${text}`, '      '),
+    good: (text) => wrapped(`  ${style('green', '✓')}  ${text}`, '      '),
+    show: (path) => {
+      if (!cwd) return path;
+      const rel = relative(cwd, path);
+      return rel !== '' && !rel.startsWith('..') && !rel.startsWith('/') ? rel : path;
+    },
+  };
+}
+
+export function renderText(analysis: Analysis, style: Stylist, width = 100): string {
+  const r = report(analysis, style, width);
+  title(analysis, r, width);
+  currentState(analysis, r);
+  resources(analysis, r);
+  checkpoints(analysis, r);
+  ifKilledNow(analysis, r);
+  childProcesses(analysis, r);
+  distributedTraining(analysis, r);
+  recommendations(analysis, r);
+  notReadable(analysis, r);
+  return `${r.out.join('\n')}\n`;
+}
+
+function title({ json, facts }: Analysis, r: Report, width: number): void {
   const [program, script] = facts.entry.cmdline;
   const short = program === undefined ? `[${facts.entry.comm}]` : [basename(program), script !== undefined && /\.(py|sh|js|mjs|cjs|ts)$/.test(script) ? basename(script) : script].filter((a) => a !== undefined).join(' ');
-  const title = `Process Impact Analysis - PID: ${json.pid} (${short})`;
-  out.push(style('bold', title));
-  out.push('═'.repeat(Math.min(width, title.length)));
+  const text = `Process Impact Analysis - PID: ${json.pid} (${short})`;
+  r.out.push(r.style('bold', text));
+  r.out.push('═'.repeat(Math.min(width, text.length)));
+}
 
-  head('Current State');
-  row('Command', json.command);
-  row('User', json.user ?? 'unknown');
+function currentState(analysis: Analysis, r: Report): void {
+  const { json, facts } = analysis;
+  r.head('Current State');
+  r.row('Command', json.command);
+  r.row('User', json.user ?? 'unknown');
   let state = json.state;
   if (facts.entry.state === 'T') state += ' - not making progress until it gets SIGCONT';
   if (facts.entry.state === 'D') state += ' - waiting on I/O; signals take effect when it returns';
-  row('State', state);
-  row('Started', `${timestamp(json.startedAt)} (running for ${formatDuration(json.runtimeSeconds)})`);
+  r.row('State', state);
+  r.row('Started', `${timestamp(json.startedAt)} (running for ${formatDuration(json.runtimeSeconds)})`);
   const parent = analysis.parent;
   if (parent) {
     const copy = parent.cmdline.length > 0 && parent.cmdline.join('\0') === facts.entry.cmdline.join('\0');
     const hint = copy ? ' - same command: this looks like a worker of it; analyse the parent to see the whole run' : '';
-    row('Parent', `PID ${parent.pid} (${truncate(commandString(parent), 60)})${hint}`);
+    r.row('Parent', `PID ${parent.pid} (${truncate(commandString(parent.cmdline, parent.comm, { quote: true }), 60)})${hint}`);
   }
   const p = json.progress;
   if (p) {
     const amount = p.unit === 'epoch' ? `Epoch ${p.current}/${p.total}` : `${p.current}${p.total !== null ? `/${p.total}` : ''} ${p.unit}`;
-    row('Progress', `${amount}${p.percent !== null ? ` (${formatPercent(p.percent)})` : ''}`);
+    r.row('Progress', `${amount}${p.percent !== null ? ` (${formatPercent(p.percent)})` : ''}`);
     const age = analysis.progress.source?.mtimeMs ? `; log last written ${formatDuration((Date.now() - analysis.progress.source.mtimeMs) / 1000)} ago` : '';
-    row('Source', `${p.source}${age}`);
-    row('ETA', p.etaSeconds === null ? `unknown (${analysis.progress.note.replace(/^no ETA: /, '')})` : `${formatDuration(p.etaSeconds)} (${analysis.progress.note})`);
+    r.row('Source', `${p.source}${age}`);
+    r.row('ETA', p.etaSeconds === null ? `unknown (${analysis.progress.note.replace(/^no ETA: /, '')})` : `${formatDuration(p.etaSeconds)} (${analysis.progress.note})`);
   } else {
     const streams = analysis.logNotes.length > 0 ? `; ${analysis.logNotes.join('; ')}` : '';
-    row('Progress', `unknown (${analysis.progress.note}${streams})`);
+    r.row('Progress', `unknown (${analysis.progress.note}${streams})`);
   }
+}
 
-  head('Resources');
-  const cpu = analysis.cpu;
+function resources(analysis: Analysis, r: Report): void {
+  const { json, facts, cpu } = analysis;
+  r.head('Resources');
   if (cpu.samplePercent !== null) {
     const tree = analysis.tree.length > 0 && cpu.treePercent !== null ? `; with its ${analysis.tree.length} descendant${analysis.tree.length === 1 ? '' : 's'}: ${(cpu.treePercent / 100).toFixed(1)} cores` : '';
-    row('CPU', `${(cpu.samplePercent / 100).toFixed(1)} cores busy (${formatPercent(cpu.samplePercent)}) over a ${(cpu.sampleMs / 1000).toFixed(1)} s sample${tree}`);
+    r.row('CPU', `${(cpu.samplePercent / 100).toFixed(1)} cores busy (${formatPercent(cpu.samplePercent)}) over a ${(cpu.sampleMs / 1000).toFixed(1)} s sample${tree}`);
   } else {
     const runtime = json.runtimeSeconds;
-    const lifetime = runtime ? ` - lifetime average ${formatPercent((100 * facts.entry.cpuTicks) / clockTicksPerSecond() / runtime)} (CPU time / runtime, not the current load)` : '';
-    row('CPU', cpu.sampleMs === 0 ? `not sampled (--sample-ms 0)${lifetime}` : 'unknown (the process could not be sampled)');
+    const lifetime = runtime ? ` - lifetime average ${formatPercent(cpuPercent(facts.entry.cpuTicks, runtime))} (CPU time / runtime, not the current load)` : '';
+    r.row('CPU', cpu.sampleMs === 0 ? `not sampled (--sample-ms 0)${lifetime}` : 'unknown (the process could not be sampled)');
   }
-  row('Threads', json.resources.threads === null ? 'unknown' : String(json.resources.threads));
-  row('RAM', `${formatBytes(json.resources.rssBytes)} resident (peak ${formatBytes(json.resources.peakRssBytes)}; VmRSS/VmHWM, approximate)`);
+  r.row('Threads', json.resources.threads === null ? 'unknown' : String(json.resources.threads));
+  r.row('RAM', `${formatBytes(json.resources.rssBytes)} resident (peak ${formatBytes(json.resources.peakRssBytes)}; VmRSS/VmHWM, approximate)`);
   const gpus = analysis.gpu.gpus;
-  if (gpus === null) row('GPUs', `unknown (${analysis.gpu.note})`);
-  else if (gpus.length === 0) row('GPUs', `none held by this process tree${analysis.gpu.note ? ` (${analysis.gpu.note})` : ''}`);
+  if (gpus === null) r.row('GPUs', `unknown (${analysis.gpu.note})`);
+  else if (gpus.length === 0) r.row('GPUs', `none held by this process tree${analysis.gpu.note ? ` (${analysis.gpu.note})` : ''}`);
   else {
     for (const gpu of gpus) {
       const label = gpu.index !== null ? `GPU ${gpu.index}` : (gpu.device ?? 'GPU ?');
       const util = gpu.utilizationPercent === null ? 'util unknown' : `${formatPercent(gpu.utilizationPercent)} util (whole GPU)`;
       const mem = gpu.usedMemoryMiB === null ? 'memory unknown' : `${formatMiB(gpu.usedMemoryMiB)} used by this tree`;
       const who = `PID${gpu.pids.length > 1 ? 's' : ''} ${gpu.pids.join(', ')}`;
-      row(label, `${util}, ${mem} (${who}${gpu.name ? `; ${gpu.name}` : ''}${gpu.uuid ? `; ${gpu.uuid}` : ''})`);
+      r.row(label, `${util}, ${mem} (${who}${gpu.name ? `; ${gpu.name}` : ''}${gpu.uuid ? `; ${gpu.uuid}` : ''})`);
     }
-    if (analysis.gpu.note) row('', analysis.gpu.note);
+    if (analysis.gpu.note) r.row('', analysis.gpu.note);
   }
+}
 
-  head('Checkpoints');
+function checkpoints(analysis: Analysis, r: Report): void {
+  const { json, next } = analysis;
   const ck = analysis.checkpoints;
   const latest = json.checkpoints.latest;
+  r.head('Checkpoints');
   if (latest) {
     const tag = ck.latest?.lightning ? ` (epoch ${ck.latest.lightning.epoch}, step ${ck.latest.lightning.step})` : ck.latest?.trainerState?.globalStep != null ? ` (step ${ck.latest.trainerState.globalStep})` : '';
-    row('Last saved', `${seconds(latest.ageSeconds)} ago${tag}`);
-    row('Location', show(latest.path));
-    row('Size', formatBytes(latest.sizeBytes));
-  } else row('Last saved', `none found (${ck.intervalNote})`);
-  row('Interval', json.checkpoints.intervalSeconds === null ? `unknown (${ck.intervalNote})` : `~${seconds(json.checkpoints.intervalSeconds)} (${ck.intervalNote})`);
-  const next = ck.next(Date.now());
-  row('Next due', json.checkpoints.nextInSeconds === null ? `unknown (${next.formula})` : `in ~${seconds(json.checkpoints.nextInSeconds)} (estimate: ${next.formula})`);
-  row('Searched', `${ck.scan.roots.map(show).join(', ') || 'nothing'} (${ck.scan.visited} entries, depth ${SCAN_LIMITS.maxDepth}${ck.scan.truncated ? '; stopped at the entry limit' : ''})`);
+    r.row('Last saved', `${seconds(latest.ageSeconds)} ago${tag}`);
+    r.row('Location', r.show(latest.path));
+    r.row('Size', formatBytes(latest.sizeBytes));
+  } else r.row('Last saved', `none found (${ck.intervalNote})`);
+  r.row('Interval', json.checkpoints.intervalSeconds === null ? `unknown (${ck.intervalNote})` : `~${seconds(json.checkpoints.intervalSeconds)} (${ck.intervalNote})`);
+  r.row('Next due', json.checkpoints.nextInSeconds === null ? `unknown (${next.formula})` : `in ~${seconds(json.checkpoints.nextInSeconds)} (estimate: ${next.formula})`);
+  r.row('Searched', `${ck.scan.roots.map(r.show).join(', ') || 'nothing'} (${ck.scan.visited} entries, depth ${SCAN_LIMITS.maxDepth}${ck.scan.truncated ? '; stopped at the entry limit' : ''})`);
+}
 
-  head('If Killed Now');
+function ifKilledNow(analysis: Analysis, r: Report): void {
+  const { json } = analysis;
   const k = json.ifKilledNow;
-  const gpuCount = gpus?.length ?? null;
-  if (k.lostSeconds === null) warn('Work lost: unknown (start time unreadable)');
-  else warn(`Work lost: ${seconds(k.lostSeconds)} of compute since ${latest ? 'the last checkpoint' : 'the process started (no checkpoint found)'}`);
-  if (k.gpuHoursLost === null) warn(`GPU-hours lost: unknown (${analysis.gpu.note ?? 'GPUs unknown'})`);
+  const gpuCount = analysis.gpu.gpus?.length ?? null;
+  r.head('If Killed Now');
+  if (k.lostSeconds === null) r.warn('Work lost: unknown (start time unreadable)');
+  else r.warn(`Work lost: ${seconds(k.lostSeconds)} of compute since ${json.checkpoints.latest ? 'the last checkpoint' : 'the process started (no checkpoint found)'}`);
+  if (k.gpuHoursLost === null) r.warn(`GPU-hours lost: unknown (${analysis.gpu.note ?? 'GPUs unknown'})`);
   else if (gpuCount) {
-    warn(`GPU-hours lost: ${k.gpuHoursLost.toFixed(2)} (${gpuCount} GPU${gpuCount > 1 ? 's' : ''} × ${seconds(k.lostSeconds)})`);
+    r.warn(`GPU-hours lost: ${k.gpuHoursLost.toFixed(2)} (${gpuCount} GPU${gpuCount > 1 ? 's' : ''} × ${seconds(k.lostSeconds)})`);
     const world = json.distributed?.worldSize;
-    if (world && world > 1) out.push(`      whole job, if every rank holds as many GPUs and loses as much: ~${(k.gpuHoursLost * world).toFixed(2)} GPU-hours (estimate)`);
-  } else good('GPU-hours lost: 0 (no GPU held)');
-  if (k.resumeFrom) good(`Recovery possible from ${show(k.resumeFrom)}`);
-  else warn('Nothing to resume from: no checkpoint found; a restart begins from scratch');
-  for (const write of ck.writes) {
-    warn(`Being written right now: ${show(write.path)} (PID ${write.pid}, ${formatBytes(write.pos)} written so far): killing mid-write leaves it truncated or corrupt`);
+    if (world && world > 1) r.out.push(`      whole job, if every rank holds as many GPUs and loses as much: ~${(k.gpuHoursLost * world).toFixed(2)} GPU-hours (estimate)`);
+  } else r.good('GPU-hours lost: 0 (no GPU held)');
+  if (k.resumeFrom) r.good(`Recovery possible from ${r.show(k.resumeFrom)}`);
+  else r.warn('Nothing to resume from: no checkpoint found; a restart begins from scratch');
+  for (const write of analysis.checkpoints.writes) {
+    r.warn(`Being written right now: ${r.show(write.path)} (PID ${write.pid}, ${formatBytes(write.pos)} written so far): killing mid-write leaves it truncated or corrupt`);
   }
+}
 
-  head(`Child Processes (${analysis.tree.length > 0 ? '[S] and [K] act on all of them' : 'none'})`);
+function childProcesses(analysis: Analysis, r: Report): void {
+  const { json } = analysis;
+  r.head(`Child Processes (${analysis.tree.length > 0 ? '[S] and [K] act on all of them' : 'none'})`);
   for (const member of analysis.tree) {
-    out.push(wrap(`  ${'  '.repeat(member.depth - 1)}- ${member.role} (PID ${member.entry.pid}): ${truncate(json.children.find((c) => c.pid === member.entry.pid)?.command ?? '', 80)}`, width, '      '));
+    r.wrapped(`  ${'  '.repeat(member.depth - 1)}- ${member.role} (PID ${member.entry.pid}): ${truncate(json.children.find((c) => c.pid === member.entry.pid)?.command ?? '', 80)}`, '      ');
   }
   if (analysis.tree.some((m) => m.role === 'DataLoader worker' || m.role.startsWith('forked worker'))) {
-    out.push('    DataLoader workers watch their parent and exit when it dies.');
+    r.out.push('    DataLoader workers watch their parent and exit when it dies.');
   }
   if (analysis.helpers.length > 0) {
-    out.push('  Helpers serving it, left out of [S]/[K] (they exit by themselves when it ends):');
+    r.out.push('  Helpers serving it, left out of [S]/[K] (they exit by themselves when it ends):');
     for (const helper of analysis.helpers) {
       const where = helper.descendant ? 'a child in its own session' : 'not a descendant';
-      out.push(wrap(`  - ${helper.role} (PID ${helper.entry.pid}, via ${helper.link}; ${where}): ${truncate(helper.entry.cmdline.join(' '), 80)}`, width, '      '));
+      r.wrapped(`  - ${helper.role} (PID ${helper.entry.pid}, via ${helper.link}; ${where}): ${truncate(helper.entry.cmdline.join(' '), 80)}`, '      ');
     }
   }
+}
 
-  head('Distributed Training Impact');
+function distributedTraining(analysis: Analysis, r: Report): void {
+  r.head('Distributed Training Impact');
   const d = analysis.distributed;
   if (!d) {
     const why = analysis.environ.ok ? 'no launcher above it and no RANK/WORLD_SIZE/SLURM/MPI variables in its environment' : `environment unreadable (${analysis.environ.message}) and no launcher above it`;
-    out.push(`  Not distributed as far as can be seen (${why})`);
-  } else {
-    const j = d.json;
-    row('Launcher', `${j.launcher ?? 'unknown'}${d.agent ? ` (${d.agent.comm}, PID ${d.agent.pid})` : ''}`);
-    row('Rank', `${j.rank ?? 'unknown'} of ${j.worldSize ?? 'unknown'} (local rank ${j.localRank ?? 'unknown'})${j.rank === 0 ? ' - the master rank' : ''}`);
-    row('Master', j.masterAddr ? `${j.masterAddr}:${j.masterPort ?? 'unknown'}` : 'unknown (MASTER_ADDR not set)');
-    row('If killed', j.peers.ifKilled);
-    row('If stopped', j.peers.ifSuspended);
-    for (const line of d.details) out.push(wrap(`  - ${line}`, width, '    '));
+    r.out.push(`  Not distributed as far as can be seen (${why})`);
+    return;
   }
-
-  head('Recommendations');
-  for (const rec of json.recommendations) {
-    const name = `[${rec.key}] ${TITLES[rec.key]}${rec.signal ? ` (${rec.signal})` : ''}`;
-    const colour = rec.key === 'K' ? 'red' : rec.key === 'W' ? 'green' : 'cyan';
-    out.push(wrap(`  ${style(colour, name)}: ${rec.reason}`, width, '      '));
-  }
-  if (analysis.masks.caughtNames) out.push(`  Caught signals (SigCgt): ${analysis.masks.caughtNames.join(', ') || 'none'}`);
-
-  if (analysis.unreadable.length > 0) {
-    out.push('');
-    out.push(`Not readable (process of ${json.user ?? 'another user'}; run as that user or root for these):`);
-    for (const item of analysis.unreadable) out.push(`  - ${item}`);
-  }
-  return `${out.join('\n')}\n`;
+  const j = d.json;
+  r.row('Launcher', `${j.launcher ?? 'unknown'}${d.agent ? ` (${d.agent.comm}, PID ${d.agent.pid})` : ''}`);
+  r.row('Rank', `${j.rank ?? 'unknown'} of ${j.worldSize ?? 'unknown'} (local rank ${j.localRank ?? 'unknown'})${j.rank === 0 ? ' - the master rank' : ''}`);
+  r.row('Master', j.masterAddr ? `${j.masterAddr}:${j.masterPort ?? 'unknown'}` : 'unknown (MASTER_ADDR not set)');
+  r.row('If killed', j.peers.ifKilled);
+  r.row('If stopped', j.peers.ifSuspended);
+  for (const line of d.details) r.wrapped(`  - ${line}`, '    ');
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+function recommendations(analysis: Analysis, r: Report): void {
+  r.head('Recommendations');
+  for (const rec of analysis.json.recommendations) {
+    const name = `[${rec.key}] ${TITLES[rec.key]}${rec.signal ? ` (${rec.signal})` : ''}`;
+    const colour = rec.key === 'K' ? 'red' : rec.key === 'W' ? 'green' : 'cyan';
+    r.wrapped(`  ${r.style(colour, name)}: ${rec.reason}`, '      ');
+  }
+  if (analysis.masks.caughtNames) r.out.push(`  Caught signals (SigCgt): ${analysis.masks.caughtNames.join(', ') || 'none'}`);
+}
+
+function notReadable(analysis: Analysis, r: Report): void {
+  if (analysis.unreadable.length === 0) return;
+  r.out.push('');
+  r.out.push(`Not readable (process of ${analysis.json.user ?? 'another user'}; run as that user or root for these):`);
+  for (const item of analysis.unreadable) r.out.push(`  - ${item}`);
 }

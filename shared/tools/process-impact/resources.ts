@@ -1,8 +1,7 @@
 // CPU over a short sample (top semantics: 100 x cpu seconds / wall seconds, > 100 for several busy threads),
 // memory from status (VmRSS, VmHWM), and the GPUs the process tree holds (nvidia-smi compute-apps, else /dev/nvidia*).
 // Facts: impact.md §1.4, §1.9, §4.3; gpu-monitor.md §3.
-import { readFileSync } from 'node:fs';
-import { clockTicksPerSecond, parseStat, type OpenFile } from '../lib/proc.js';
+import { clockTicksPerSecond, cpuPercent, parseStat, readText, type OpenFile } from '../lib/proc.js';
 import { nvidiaDeviceMinors, type ComputeAppsResult } from '../lib/compute-apps.js';
 import { describeSmiFailure } from '../lib/nvidia-smi.js';
 import type { GpuJson } from './types.js';
@@ -13,8 +12,10 @@ export interface CpuSample {
 }
 
 function cpuTicks(pid: number, root: string): number | null {
+  const text = readText(`${root}/${pid}/stat`);
+  if (text === null) return null;
   try {
-    return parseStat(readFileSync(`${root}/${pid}/stat`, 'utf8')).cpuTicks;
+    return parseStat(text).cpuTicks;
   } catch {
     return null;
   }
@@ -37,7 +38,8 @@ export function finishCpuSample(sample: CpuSample, root = '/proc'): Map<number, 
   if (elapsed <= 0) return percent;
   for (const [pid, before] of sample.ticks) {
     const after = cpuTicks(pid, root);
-    if (after !== null && after >= before) percent.set(pid, Math.round(((100 * (after - before)) / hz / elapsed) * 10) / 10);
+    const value = after !== null && after >= before ? cpuPercent(after - before, elapsed, hz) : null;
+    if (value !== null) percent.set(pid, Math.round(value * 10) / 10);
   }
   return percent;
 }

@@ -1,5 +1,5 @@
 // The report's shape. `ImpactJson` is the --json output fixed by issue 4; field names must not change.
-// Unknown facts are null; the reason for each null is kept in `Analysis.notes` for the text output.
+// Unknown facts are null; the text output gives the reason for each from the facts behind it (see analyze.ts).
 
 export interface ProgressJson {
   current: number;
@@ -93,9 +93,4 @@ export interface ImpactJson {
 export interface Identity {
   pid: number;
   startTicks: number;
-}
-
-/** Text-only detail: facts behind the JSON, and why a JSON field is null. */
-export interface Notes {
-  [topic: string]: string | undefined;
 }

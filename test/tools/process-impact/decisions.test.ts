@@ -4,11 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ToolError } from '../../../shared/tools/lib/cli.js';
-import type { ProcEntry } from '../../../shared/tools/lib/proc.js';
+import { commandString, type ProcEntry } from '../../../shared/tools/lib/proc.js';
 import { signalIdentities } from '../../../shared/tools/process-impact/actions.js';
-import { childTree, helperRole, pidArgument, roleOf } from '../../../shared/tools/process-impact/children.js';
-import { analyzeDistributed } from '../../../shared/tools/process-impact/distributed.js';
-import { checkIdentity, commandString, parsePid, readProcessFacts } from '../../../shared/tools/process-impact/identity.js';
+import { childTree, helperRole, isLauncher, pidArgument, relativesOf, roleOf } from '../../../shared/tools/process-impact/children.js';
+import { analyzeDistributed, launcherOfCommand } from '../../../shared/tools/process-impact/distributed.js';
+import { checkIdentity, parsePid, readProcessFacts } from '../../../shared/tools/process-impact/identity.js';
 import { recommend, type RecommendationInput } from '../../../shared/tools/process-impact/recommendations.js';
 import { chooseGraceful, signalMasks } from '../../../shared/tools/process-impact/signals.js';
 import { parseStatus } from '../../../shared/tools/lib/proc.js';
@@ -17,7 +17,7 @@ import { useTempDir } from '../../support/tmp.js';
 const temp = useTempDir('dp-decide-');
 
 function entry(pid: number, ppid: number, cmdline: string[], comm = 'python'): ProcEntry {
-  return { pid, ppid, comm, state: 'S', cpuTicks: 0, threads: 1, startTicks: pid * 10, rssPages: 0, uid: 1000, cmdline };
+  return { pid, ppid, pgrp: pid, comm, state: 'S', cpuTicks: 0, threads: 1, startTicks: pid * 10, rssPages: 0, uid: 1000, cmdline };
 }
 
 /** A fake /proc/<pid> with a stat line (starttime = field 22) and cmdline. */
@@ -54,7 +54,7 @@ describe('roles and helpers', () => {
       entry(200, 1, ['/venv/bin/wandb-core', '--pid=101'], 'wandb-core'),
       entry(300, 1, ['other', '--pid', '999']),
     ];
-    const { tree, helpers } = childTree(trainer, table);
+    const { tree, helpers } = childTree(trainer, { entries: table, ...relativesOf(trainer, table) });
     expect(tree.map((m) => [m.entry.pid, m.role])).toEqual([[101, 'DataLoader worker']]);
     expect(helpers.map((h) => [h.entry.pid, h.link, h.descendant])).toEqual([
       [102, '--pid 100', true],
@@ -112,6 +112,43 @@ describe('distributed', () => {
   });
 });
 
+describe('launchers', () => {
+  const launchers = [
+    ['/usr/bin/python', '/usr/bin/torchrun', '--nproc-per-node', '8', 'train.py'],
+    ['python', '-m', 'torch.distributed.run', '--nproc_per_node=2', 'train.py'],
+    ['/usr/bin/python', '/usr/local/bin/deepspeed', '--num_gpus', '8', 'train.py'],
+    ['python', '-u', '-m', 'deepspeed.launcher.launch', '--world_info=x'],
+    ['/usr/bin/python', '/usr/local/bin/accelerate', 'launch', 'train.py'],
+    ['srun', '-n', '4', 'python', 'train.py'],
+    ['mpirun', '-np', '4', 'python', 'train.py'],
+  ];
+  const workers = [
+    // Hugging Face Trainer: --deepspeed names a config file; the script is a worker, not a launcher.
+    ['python', 'train.py', '--deepspeed', 'ds.json'],
+    ['python', 'train.py', '--deepspeed=ds_zero3.json', '--output_dir', 'out'],
+    ['python', 'train.py', '--torchrun-style'],
+    ['accelerate', 'config'],
+  ];
+
+  it('is one decision: isLauncher says what launcherOfCommand names', () => {
+    for (const argv of [...launchers, ...workers]) expect(isLauncher({ cmdline: argv }), argv.join(' ')).toBe(launcherOfCommand(argv) !== null);
+    for (const argv of launchers) expect(isLauncher({ cmdline: argv }), argv.join(' ')).toBe(true);
+    for (const argv of workers) expect(isLauncher({ cmdline: argv }), argv.join(' ')).toBe(false);
+  });
+
+  it('a Hugging Face Trainer run with --deepspeed ds.json: no "forwards the signal", and its children are not training workers', () => {
+    const root = temp();
+    const trainer = entry(700, 1, ['python', 'train.py', '--deepspeed', 'ds.json']);
+    expect(roleOf(entry(701, 700, ['python', 'eval.py']), trainer, root)).toBe('other');
+    const [, graceful] = recommend({ ...base, isLauncher: isLauncher(trainer) });
+    expect(graceful!.reason).not.toContain('as a launcher it forwards the signal');
+    // Under a real launcher, Python children are its ranks.
+    const torchrun = entry(800, 1, ['/usr/bin/python', '/usr/bin/torchrun', '--nproc-per-node', '8', 'train.py']);
+    expect(roleOf(entry(801, 800, ['python', 'train.py']), torchrun, root)).toBe('training worker (started by the launcher)');
+    expect(recommend({ ...base, isLauncher: isLauncher(torchrun) })[1]!.reason).toContain('as a launcher it forwards the signal to its worker ranks');
+  });
+});
+
 describe('graceful signal from the caught-signal mask', () => {
   const masks = (sigCgt: string, sigIgn = '0') => signalMasks(parseStatus(`SigCgt:\t${sigCgt}\nSigIgn:\t${sigIgn}\n`));
   const py = { python: true, node: false, slurm: false };
@@ -133,11 +170,12 @@ describe('graceful signal from the caught-signal mask', () => {
   });
 });
 
+const base: RecommendationInput = {
+  pid: 10, state: 'S', descendants: [11, 12], helpers: 0, latestCheckpoint: '/r/ckpt.pt', nextInSeconds: 900, nextFormula: 'last save + interval 1800 s',
+  lostSeconds: 600, gpuHoursLost: 0.333, writesInProgress: [], graceful: { signal: 'SIGTERM', handled: true, reason: 'handler' }, distributed: null, agent: null, isLauncher: false,
+};
+
 describe('recommendations', () => {
-  const base: RecommendationInput = {
-    pid: 10, state: 'S', descendants: [11, 12], helpers: 0, latestCheckpoint: '/r/ckpt.pt', nextInSeconds: 900, nextFormula: 'last save + interval 1800 s',
-    lostSeconds: 600, gpuHoursLost: 0.333, writesInProgress: [], graceful: { signal: 'SIGTERM', handled: true, reason: 'handler' }, distributed: null, agent: null, isLauncher: false,
-  };
   it('states the wait, the cost of a kill and the tree', () => {
     const [w, g, s, k] = recommend(base);
     expect(w!.reason).toBe('the next checkpoint is due in ~15m 00s (estimate: last save + interval 1800 s); stopping right after it loses almost nothing');
@@ -162,8 +200,8 @@ describe('identity', () => {
   });
 
   it('quotes arguments with spaces in the command', () => {
-    expect(commandString({ cmdline: ['python', 'train.py', '--name', 'my run'], comm: 'python' })).toBe('python train.py --name "my run"');
-    expect(commandString({ cmdline: [], comm: 'kworker/0:1' })).toBe('[kworker/0:1]');
+    expect(commandString(['python', 'train.py', '--name', 'my run'], 'python', { quote: true })).toBe('python train.py --name "my run"');
+    expect(commandString([], 'kworker/0:1', { quote: true })).toBe('[kworker/0:1]');
   });
 
   it('refuses a zombie with the parent to look at', () => {

@@ -8,7 +8,7 @@ import { COMPUTE_MEMORY_FIELDS, parseComputeProcesses, parseGpuCsv } from '../..
 import {
   parseEnviron,
   parseFdinfo,
-  parseStatGroups,
+  parseStat,
   parseStatus,
   readEnviron,
   readOpenFiles,
@@ -60,7 +60,8 @@ describe('parseStatus', () => {
 
 describe('stat groups, environ, fdinfo', () => {
   it('splits stat after the last ")" even when comm holds spaces and parens', () => {
-    expect(parseStatGroups('123 (my (odd) name) S 1 123 123 34816 123 4194560')).toEqual({ pgrp: 123, session: 123, ttyNr: 34816 });
+    // The process group now comes with the rest of stat (field 5), from the one read of the process table.
+    expect(parseStat('123 (my (odd) name) S 1 123 123 34816 123 4194560')).toMatchObject({ pid: 123, comm: 'my (odd) name', state: 'S', ppid: 1, pgrp: 123 });
   });
 
   it('parses environ and fdinfo', () => {

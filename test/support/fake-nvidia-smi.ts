@@ -13,20 +13,33 @@ export interface FakeSmiRule {
   delayMs?: number;
   /** For -l/-lms streams: print `stdout` once, then `repeat` each period until killed. */
   repeat?: { text: string; everyMs: number };
+  /**
+   * Answer only once a call whose arguments contain this string has started (then wait `delayMs`): a caller that makes
+   * that call only after this one has answered gets no answer (its timeout fires). Gives up waiting after 30 s.
+   */
+  afterCall?: string;
 }
 
 const SCRIPT = `#!/usr/bin/env node
-const rules = JSON.parse(require('node:fs').readFileSync(__dirname + '/rules.json', 'utf8'));
+const fs = require('node:fs');
+const rules = JSON.parse(fs.readFileSync(__dirname + '/rules.json', 'utf8'));
+const log = __dirname + '/calls.log';
 const argv = process.argv.slice(2).join(' ');
-require('node:fs').appendFileSync(__dirname + '/calls.log', argv + '\\n');
+fs.appendFileSync(log, argv + '\\n');
 const rule = rules.find((r) => r.match.every((m) => argv.includes(m)));
 if (!rule) { process.stderr.write('fake nvidia-smi: no rule for: ' + argv + '\\n'); process.exit(2); }
-setTimeout(() => {
+const answer = () => setTimeout(() => {
   if (rule.stdout) process.stdout.write(rule.stdout);
   if (rule.stderr) process.stderr.write(rule.stderr);
   if (rule.repeat) { setInterval(() => process.stdout.write(rule.repeat.text), rule.repeat.everyMs); return; }
   process.exitCode = rule.exitCode ?? 0;
 }, rule.delayMs ?? 0);
+const giveUpAt = Date.now() + 30000;
+const waitForCall = () => {
+  if (!rule.afterCall || fs.readFileSync(log, 'utf8').includes(rule.afterCall) || Date.now() > giveUpAt) answer();
+  else setTimeout(waitForCall, 20);
+};
+waitForCall();
 `;
 
 /**

@@ -9,10 +9,10 @@
 // CPU% = (utime+stime delta in clock ticks / ticks per second) / wall seconds between the two reads x 100
 // (share of one core, like top). A process seen once has no interval yet: its CPU% is then the average since
 // it started (cpu seconds / seconds since start) and is labelled so.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ComputeProcess, GpuReading } from '../lib/gpu-query.js';
-import { clockTicksPerSecond, pageSizeBytes, parseCmdline, parseStat } from '../lib/proc.js';
+import { clockTicksPerSecond, commandString, cpuPercent, pageSizeBytes, parseCmdline, parseStat, readText, uptimeSeconds, userName } from '../lib/proc.js';
 import type { GpuProcess } from './snapshot.js';
 
 export interface HostProcess {
@@ -29,6 +29,8 @@ export interface HostProcess {
 
 const ML_PROGRAMS =
   /^(python[0-9.]*|ipython[0-9.]*|jupyter(-.*)?|torchrun|deepspeed|accelerate|horovodrun|vllm|tritonserver|text-generation-launcher|ollama|llama-server|pt_main_thread|pt_data_worker|ray)$/i;
+// Launchers appear here as a kind of ML work to list; what a launcher does to its ranks (process-impact) is decided
+// by launcherOfCommand there, which this list does not need to match.
 const ML_ARGUMENTS = /(^|[\s/])(torchrun|deepspeed|accelerate|torch\.distributed\.(run|launch)|ipykernel_launcher|jupyter-lab|jupyter-notebook|vllm|ray)(\s|$|\.py)/;
 
 /**
@@ -64,14 +66,6 @@ interface Entry {
   previous: { cpuTicks: number; readAt: number } | null;
 }
 
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 export interface HostScannerOptions {
   root?: string;
   now?: () => number;
@@ -91,7 +85,6 @@ export class HostScanner {
   private readonly entries = new Map<number, Entry>();
   private readonly hz = clockTicksPerSecond();
   private readonly pageSize = pageSizeBytes();
-  private users: Map<number, string> | null = null;
   private lastFullPass = -Infinity;
   private lastListAt = -Infinity;
   private lastScanAt = -Infinity;
@@ -151,10 +144,7 @@ export class HostScanner {
 
   /** Seconds since boot, read at most once per pass. */
   private uptime(): number | null {
-    if (this.uptimeNow === undefined) {
-      const value = Number((readText(`${this.root}/uptime`) ?? '').split(' ')[0]);
-      this.uptimeNow = Number.isFinite(value) && value > 0 ? value : null;
-    }
+    if (this.uptimeNow === undefined) this.uptimeNow = uptimeSeconds(this.root);
     return this.uptimeNow;
   }
 
@@ -215,36 +205,28 @@ export class HostScanner {
     entry.ml = isMlProcess(entry.argv, entry.comm);
   }
 
+  /** The owner's name, or the uid as a number when the passwd file has no entry for it. */
   private userName(uid: number | null): string | null {
-    if (uid === null) return null;
-    if (this.users === null) {
-      this.users = new Map();
-      for (const line of (readText(this.passwdPath) ?? '').split('\n')) {
-        const [name, , id] = line.split(':');
-        if (name && id !== undefined && /^\d+$/.test(id)) this.users.set(Number(id), name);
-      }
-    }
-    return this.users.get(uid) ?? String(uid);
+    return uid === null ? null : (userName(uid, this.passwdPath) ?? String(uid));
   }
 
   private toHost(entry: Entry, gpuIndices: number[], uptime: () => number | null): HostProcess {
-    let cpuPercent: number | null = null;
+    let percent: number | null = null;
     let cpuBasis: HostProcess['cpuBasis'] = 'interval';
     if (entry.previous && entry.readAt > entry.previous.readAt) {
-      cpuPercent = ((entry.cpuTicks - entry.previous.cpuTicks) / this.hz / ((entry.readAt - entry.previous.readAt) / 1000)) * 100;
+      percent = cpuPercent(entry.cpuTicks - entry.previous.cpuTicks, (entry.readAt - entry.previous.readAt) / 1000, this.hz);
     } else {
       cpuBasis = 'lifetime';
       const up = uptime();
-      const age = up === null ? null : up - entry.startTicks / this.hz;
-      cpuPercent = age !== null && age > 0 ? (entry.cpuTicks / this.hz / age) * 100 : null;
+      percent = up === null ? null : cpuPercent(entry.cpuTicks, up - entry.startTicks / this.hz, this.hz);
     }
     return {
       pid: entry.pid,
       user: this.userName(entry.uid),
-      cpuPercent: cpuPercent === null ? null : Math.max(0, cpuPercent),
+      cpuPercent: percent === null ? null : Math.max(0, percent),
       cpuBasis,
       rssBytes: entry.rssPages * this.pageSize,
-      command: entry.argv.length > 0 ? entry.argv.join(' ') : `[${entry.comm}]`,
+      command: commandString(entry.argv, entry.comm),
       gpuIndices,
     };
   }
@@ -265,6 +247,18 @@ export class HostScanner {
     if (entry && !entry.details) this.readDetails(entry);
     return entry ? { argv: entry.argv, comm: entry.comm, user: this.userName(entry.uid) } : null;
   }
+}
+
+/** The GPU indices each PID has a compute context on (a process may hold several GPUs), each index once. */
+export function gpuIndicesByPid(processes: readonly GpuProcess[] | null): Map<number, number[]> {
+  const byPid = new Map<number, number[]>();
+  for (const process of processes ?? []) {
+    if (process.gpuIndex === null) continue;
+    const indices = byPid.get(process.pid);
+    if (!indices) byPid.set(process.pid, [process.gpuIndex]);
+    else if (!indices.includes(process.gpuIndex)) indices.push(process.gpuIndex);
+  }
+  return byPid;
 }
 
 /** Whether nvidia-smi's process_name and this host's view of the PID describe the same program. */
@@ -291,7 +285,7 @@ export function joinGpuProcesses(rows: ComputeProcess[], gpus: GpuReading[], sca
       gpuUuid: row.gpuUuid,
       usedMemoryMiB: row.usedMemoryMiB,
       name: row.processName,
-      command: same && seen ? (seen.argv.length > 0 ? seen.argv.join(' ') : `[${seen.comm}]`) : null,
+      command: same && seen ? commandString(seen.argv, seen.comm) : null,
       user: same && seen ? seen.user : null,
     };
   });

@@ -10,7 +10,7 @@ import { colorEnabled, stylist } from '../lib/term.js';
 import { CsvLog, readCsvLog } from './csv-log.js';
 import { DEFAULT_COMMANDS, discover } from './discover.js';
 import { HELP } from './help.js';
-import { HostScanner, joinGpuProcesses } from './host-procs.js';
+import { HostScanner, gpuIndicesByPid, joinGpuProcesses } from './host-procs.js';
 import { Monitor, type Frame } from './monitor.js';
 import { renderPlotSvg } from './plot.js';
 import { formatMetrics, serveMetrics } from './prometheus.js';
@@ -117,13 +117,16 @@ function plotCommand(settings: Settings): number {
 }
 
 async function onceCommand(settings: Settings): Promise<number> {
+  // The process list and the GPU query are two nvidia-smi calls: both start now. The process answer is dropped when
+  // the GPUs turn out to be AMD (rocm-smi) or unreadable; runSmi never rejects.
+  const processQuery = queryComputeProcesses({ timeoutMs: settings.timeoutMs, command: DEFAULT_COMMANDS.nvidia });
   const found = await discover(settings.timeoutMs);
   if (found.kind === 'none') throw new ToolError(found.message, undefined, found.exitCode);
   const at = new Date();
   let rows: ComputeProcess[] | null = null;
   let processNote: string | null = null;
   if (found.kind === 'nvidia-smi') {
-    const result = await queryComputeProcesses({ timeoutMs: settings.timeoutMs, command: DEFAULT_COMMANDS.nvidia });
+    const result = await processQuery;
     if (result.ok) rows = result.processes;
     else {
       processNote = `processes unknown: ${describeSmiFailure(result)}`;
@@ -153,7 +156,7 @@ async function onceCommand(settings: Settings): Promise<number> {
     sampleAgeMs: 0,
     processes,
     processNote,
-    hostProcesses: scanner.available ? scanner.mlProcesses(new Map((processes ?? []).filter((p) => p.gpuIndex !== null).map((p) => [p.pid, [p.gpuIndex!]]))) : null,
+    hostProcesses: scanner.available ? scanner.mlProcesses(gpuIndicesByPid(processes)) : null,
     history: new Map(),
     problem: null,
     warnings: found.gpus.flatMap((gpu) => instantWarnings(gpu)),
@@ -212,6 +215,8 @@ async function runCommand(settings: Settings): Promise<number> {
       processIntervalMs: settings.processIntervalMs,
       scanner: new HostScanner(),
       collectHost: live,
+      // Prometheus serves GPU metrics only: no process list to ask nvidia-smi for.
+      collectProcesses: settings.mode !== 'prometheus',
       onProblem: (message) => {
         if (live || message === lastProblem) return;
         lastProblem = message;

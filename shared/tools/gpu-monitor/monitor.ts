@@ -7,7 +7,7 @@
 import { queryComputeProcesses, type ComputeProcess, type GpuReading } from '../lib/gpu-query.js';
 import { describeSmiFailure } from '../lib/nvidia-smi.js';
 import { DEFAULT_COMMANDS, discover, type Commands } from './discover.js';
-import { joinGpuProcesses, type HostProcess, type HostScanner } from './host-procs.js';
+import { gpuIndicesByPid, joinGpuProcesses, type HostProcess, type HostScanner } from './host-procs.js';
 import type { GpuProcess, SourceName } from './snapshot.js';
 import { NvidiaSmiStream, RocmSmiPoller, backoffMs, type GpuSource } from './sources.js';
 import { WarningTracker, type Warning } from './warnings.js';
@@ -46,6 +46,11 @@ export interface MonitorOptions {
   /** Collect host ML processes (the live view and --once text do; JSON, CSV and Prometheus do not need them). */
   scanner: HostScanner | null;
   collectHost: boolean;
+  /**
+   * Ask nvidia-smi for the compute processes and join them with /proc (default true). Prometheus serves GPU metrics
+   * only: without them no --query-compute-apps call is made.
+   */
+  collectProcesses?: boolean;
   onFrame(frame: Frame): void;
   onProblem?(message: string): void;
   now?: () => number;
@@ -80,6 +85,10 @@ export class Monitor {
   constructor(private readonly options: MonitorOptions) {
     this.now = options.now ?? Date.now;
     this.commands = options.commands ?? DEFAULT_COMMANDS;
+  }
+
+  private get collectsProcesses(): boolean {
+    return this.options.collectProcesses ?? true;
   }
 
   /** No sample for this long = the source is hung: at least the nvidia-smi timeout and 3 intervals. */
@@ -128,7 +137,7 @@ export class Monitor {
       },
     };
     if (found.kind === 'nvidia-smi') {
-      await this.pollProcesses(found.gpus);
+      if (this.collectsProcesses) await this.pollProcesses(found.gpus);
       if (this.stopped) return;
       this.source = new NvidiaSmiStream({
         ...handlers,
@@ -193,7 +202,7 @@ export class Monitor {
       if (series.length > length) series.splice(0, series.length - length);
       this.history.set(gpu.index, series);
     }
-    if (this.processPollDue(at, gpus)) void this.pollProcesses(gpus);
+    if (this.collectsProcesses && this.processPollDue(at, gpus)) void this.pollProcesses(gpus);
     this.emit(true);
   }
 
@@ -223,11 +232,6 @@ export class Monitor {
     if (fresh && gpus) this.warnings = this.tracker.update(at, gpus, processes);
     const sampleAgeMs = this.lastSampleAt === null ? null : at - this.lastSampleAt;
     const stale = sampleAgeMs !== null && sampleAgeMs > this.stallMs;
-    const gpuIndicesByPid = new Map<number, number[]>();
-    for (const process of processes ?? []) {
-      if (process.gpuIndex === null) continue;
-      gpuIndicesByPid.set(process.pid, [...(gpuIndicesByPid.get(process.pid) ?? []), process.gpuIndex]);
-    }
     this.options.onFrame({
       at: new Date(at),
       source: this.sourceName,
@@ -237,7 +241,7 @@ export class Monitor {
       sampleAgeMs,
       processes,
       processNote: this.processNote,
-      hostProcesses: scanner && this.options.collectHost && scanner.available ? scanner.mlProcesses(gpuIndicesByPid) : null,
+      hostProcesses: scanner && this.options.collectHost && scanner.available ? scanner.mlProcesses(gpuIndicesByPid(processes)) : null,
       history: this.history,
       problem: this.problem,
       warnings: stale ? [] : this.warnings,

@@ -1,8 +1,8 @@
 // The text view: one frame as lines of plain text (colour only through the Stylist, i.e. only on a terminal
 // without NO_COLOR). Used by the live view and by `--once`. Unknown values print as "unknown", never 0.
 import type { GpuReading } from '../lib/gpu-query.js';
-import { UNKNOWN, formatBytes, formatMiB } from '../lib/format.js';
-import { bar, visibleLength, type Stylist } from '../lib/term.js';
+import { UNKNOWN, formatBytes, formatMiB, formatSeconds } from '../lib/format.js';
+import { bar, visibleLength, wrap, type Stylist } from '../lib/term.js';
 import type { HostProcess } from './host-procs.js';
 import type { Frame } from './monitor.js';
 import type { GpuProcess } from './snapshot.js';
@@ -34,20 +34,6 @@ export interface RenderOptions {
   truncate?: boolean;
 }
 
-/** Split plain text into lines of at most `width` characters, at spaces where possible. */
-export function wrap(text: string, width: number, indent = '    '): string[] {
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > width) {
-    const cut = rest.lastIndexOf(' ', width);
-    const at = cut > width / 2 ? cut : width;
-    lines.push(rest.slice(0, at));
-    rest = indent + rest.slice(at).trimStart();
-  }
-  lines.push(rest);
-  return lines;
-}
-
 /** Cut a line to `width` visible characters (ANSI codes kept intact for what remains). */
 export function fit(line: string, width: number): string {
   if (visibleLength(line) <= width) return line;
@@ -77,10 +63,7 @@ function localTime(at: Date, withDate: boolean): string {
   return withDate ? `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${time}` : time;
 }
 
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
+const seconds = (ms: number) => formatSeconds(ms / 1000);
 
 function fraction(part: number | null, whole: number | null): number | null {
   return part === null || whole === null || whole <= 0 ? null : part / whole;
@@ -160,7 +143,7 @@ export function renderFrame(frame: Frame, options: RenderOptions): string {
   let header = head.join(' · ');
   if (options.keyHint) header = pad(header, width - 17) + style('dim', 'q or Ctrl-C quits');
   const lines: string[] = [header];
-  const wrapped = (text: string, color: 'red' | 'yellow') => (options.truncate ? wrap(text, width - 1) : [text]).map((line) => style(color, line));
+  const wrapped = (text: string, color: 'red' | 'yellow') => (options.truncate ? wrap(text, width - 1, '    ', { breakWords: true }) : [text]).map((line) => style(color, line));
   if (frame.problem) lines.push(...wrapped(`! ${frame.problem}`, 'red'));
   lines.push('');
   if (frame.gpus && frame.stale) {

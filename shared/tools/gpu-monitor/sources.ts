@@ -8,6 +8,7 @@
 // - rocm-smi has no streaming mode: one `rocm-smi --json` call per interval, each with a timeout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { gpuQueryArgs, parseGpuRow, type GpuReading } from '../lib/gpu-query.js';
+import { formatSeconds } from '../lib/format.js';
 import { classifyFailure, describeSmiFailure, isHeaderLine } from '../lib/nvidia-smi.js';
 import { describeRocmFailure, readRocm } from './discover.js';
 
@@ -39,7 +40,7 @@ export function backoffMs(intervalMs: number, failures: number): number {
   return Math.min(MAX_BACKOFF_MS, Math.max(intervalMs, 500) * 2 ** failures);
 }
 
-const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+const seconds = (ms: number) => formatSeconds(ms / 1000);
 
 export class NvidiaSmiStream implements GpuSource {
   private child: ChildProcess | null = null;

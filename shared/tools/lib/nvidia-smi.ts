@@ -38,9 +38,13 @@ export function splitRow(line: string): string[] {
   return line.split(',').map((cell) => cell.trim());
 }
 
-/** Whether a line is a CSV header (nvidia-smi prints one per query unless noheader; -lms prints it once). */
+/**
+ * Whether a line is a CSV header (nvidia-smi prints one per query unless noheader; -lms prints it once). Only the
+ * first cell is looked at: this runs on every row of a stream, which the caller then splits anyway.
+ */
 export function isHeaderLine(line: string, firstField: string): boolean {
-  const first = splitRow(line)[0] ?? '';
+  const comma = line.indexOf(',');
+  const first = (comma < 0 ? line : line.slice(0, comma)).trim();
   return first === firstField || first.startsWith(`${firstField} [`);
 }
 

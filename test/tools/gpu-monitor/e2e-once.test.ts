@@ -1,7 +1,8 @@
 // The built script, run the way users run it, against a fake nvidia-smi/rocm-smi on PATH: --once, failures, help.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GPU_QUERY_FIELDS, queryGpus } from '../../../shared/tools/lib/gpu-query.js';
 import { installFakeSmi, type FakeSmiRule } from '../../support/fake-nvidia-smi.js';
 import { hasShared, readSmiFixture } from '../../support/shared-fixtures.js';
@@ -94,11 +95,42 @@ describe('--once', () => {
     expect(lines[8]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,7,0,0,58071,81559,38,118.62,700$/);
   });
 
+  it('asks for the processes while the GPUs are being read, not after', async () => {
+    // The GPU query answers only once the process query has started: asked one after the other, it would time out.
+    const smi = fake([
+      { match: ['--query-gpu'], stdout: TRAINING(), afterCall: '--query-compute-apps' },
+      { match: ['--query-compute-apps'], stdout: TRAINING_APPS() },
+    ]);
+    const run = await runMonitor(['--once', '--json', '--timeout', '3'], smi.env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { processes: unknown[] }).processes).toHaveLength(9);
+  });
+
   it('says the processes are unknown (null) when only the process query fails', async () => {
     const run = await runMonitor(['--once', '--json', '--timeout', '0.5'], fake(gpuAnd(TRAINING(), { exitCode: 0, delayMs: 10_000 })).env);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ processes: null });
     expect(run.stderr).toBe('gpu_monitor: processes unknown: nvidia-smi did not answer within 0.5 s: the driver may be hung; check dmesg for Xid errors\n');
+  });
+});
+
+describe('--once: ML processes on this host', () => {
+  const sleepers: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of sleepers.splice(0)) child.kill('SIGKILL');
+  });
+
+  it('shows every GPU a process holds (one PID on GPUs 0 and 1: "0,1")', async () => {
+    const dir = tempDir();
+    const python = join(dir, 'python3');
+    copyFileSync('/bin/sleep', python);
+    const sleeper = spawn(python, ['30'], { stdio: 'ignore' });
+    sleepers.push(sleeper);
+    const apps = [0, 1].map((gpu) => `GPU-3f6a1c2e-8b1d-4c55-9e0a-1a2b3c4d5e6${gpu}, ${sleeper.pid}, ${python}, 1234\n`).join('');
+    const run = await runMonitor(['--once', '--top', '1000'], fake(gpuAnd(TRAINING(), apps)).env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^ +${sleeper.pid} +\\S+ +[\\d.]+\\*? +[\\d.]+ [KM]iB +0,1 +${python} 30$`, 'm'));
   });
 });
 

@@ -199,6 +199,15 @@ describe('--prometheus', () => {
     expect(readFileSync(join(dir, 'm.csv'), 'utf8').split('\n').length).toBeGreaterThan(8);
   });
 
+  it('never asks nvidia-smi for the process list, which the metrics do not include', async () => {
+    const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } }));
+    const run = await runMonitor(['--prometheus', '0', '--interval', '0.2', '--processes-every', '0.1', '--count', '4'], smi.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/serving Prometheus metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    expect(smi.calls().filter((c) => c.includes('-lms'))).toHaveLength(1);
+    expect(smi.calls().filter((c) => c.includes('--query-compute-apps'))).toEqual([]);
+  });
+
   it('a port already in use: one line, exit code 2', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HostScanner, isMlProcess, joinGpuProcesses, mlCandidate, sameProgram } from '../../../shared/tools/gpu-monitor/host-procs.js';
+import { HostScanner, gpuIndicesByPid, isMlProcess, joinGpuProcesses, mlCandidate, sameProgram } from '../../../shared/tools/gpu-monitor/host-procs.js';
 import { emptyReading } from '../../../shared/tools/lib/gpu-query.js';
 import { clockTicksPerSecond } from '../../../shared/tools/lib/proc.js';
 import { useTempDir } from '../../support/tmp.js';
@@ -122,6 +122,19 @@ describe('HostScanner', () => {
     expect(scanner.mlProcesses(new Map([[400, [0, 1]]]))).toMatchObject([{ pid: 400, gpuIndices: [0, 1], command: './gpu_burn 60' }]);
   });
 
+  it('names the owner from the first passwd entry for the uid (as getent does), else by the uid', () => {
+    const root = fakeProc([{ pid: 700, comm: 'python3', argv: ['python3', 'train.py'], cpuTicks: 1, startTicks: 1 }]);
+    const uid = process.getuid!();
+    const passwd = join(root, 'passwd');
+    writeFileSync(passwd, `first:x:${uid}:${uid}::/home/first:/bin/sh\nsecond:x:${uid}:${uid}::/home/second:/bin/sh\n`);
+    const scanner = new HostScanner({ root, passwdPath: passwd });
+    scanner.scan();
+    expect(scanner.mlProcesses().map((p) => p.user)).toEqual(['first']);
+    const unnamed = new HostScanner({ root, passwdPath: join(root, 'empty-passwd') });
+    unnamed.scan();
+    expect(unnamed.mlProcesses().map((p) => p.user)).toEqual([String(uid)]);
+  });
+
   it('lists a script started through its shebang', () => {
     const root = fakeProc([{ pid: 600, comm: 'train.py', argv: ['/usr/bin/python3', './train.py', '--lr', '3e-4'], cpuTicks: 1, startTicks: 1 }]);
     const scanner = new HostScanner({ root });
@@ -133,6 +146,18 @@ describe('HostScanner', () => {
     const scanner = new HostScanner({ root: join(tempDir(), 'missing') });
     scanner.scan();
     expect(scanner.available).toBe(false);
+  });
+});
+
+describe('GPU indices by PID', () => {
+  const holder = (pid: number, gpuIndex: number | null) => ({ pid, gpuIndex, gpuUuid: null, usedMemoryMiB: null, name: null, command: null, user: null });
+  it('keeps every GPU of a process, each once, and skips rows without a GPU index', () => {
+    const byPid = gpuIndicesByPid([holder(10, 0), holder(11, 0), holder(10, 1), holder(10, 1), holder(12, null)]);
+    expect([...byPid.entries()]).toEqual([
+      [10, [0, 1]],
+      [11, [0]],
+    ]);
+    expect(gpuIndicesByPid(null).size).toBe(0);
   });
 });
 

@@ -1,10 +1,11 @@
-// runSmi's timeout: the promise resolves when the timeout fires (after SIGKILL), not when the child has exited.
+// runSmi's timeout: the promise resolves when the timeout fires (after SIGKILL), not when the child has exited;
+// header lines told from rows by their first cell.
 import { EventEmitter } from 'node:events';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runSmi } from '../../../shared/tools/lib/nvidia-smi.js';
+import { isHeaderLine, runSmi } from '../../../shared/tools/lib/nvidia-smi.js';
 import { installFakeSmi } from '../../support/fake-nvidia-smi.js';
 import { useTempDir } from '../../support/tmp.js';
 
@@ -70,5 +71,24 @@ describe('runSmi timeout', () => {
     chmodSync(smi, 0o755);
     const result = await runSmi(['-L'], { command: smi, timeoutMs: 500 });
     expect(result).toMatchObject({ ok: false, failure: 'timeout', exitCode: null });
+  });
+});
+
+describe('isHeaderLine', () => {
+  it('knows a header by its first cell, with or without a unit tag', () => {
+    expect(isHeaderLine('index, uuid, name', 'index')).toBe(true);
+    expect(isHeaderLine('index [unit], uuid', 'index')).toBe(true);
+    expect(isHeaderLine('  index  ', 'index')).toBe(true);
+    expect(isHeaderLine('0, index, name', 'index')).toBe(false);
+    expect(isHeaderLine('indexes, uuid', 'index')).toBe(false);
+    expect(isHeaderLine('gpu_uuid, pid, used_gpu_memory [MiB]', 'gpu_uuid')).toBe(true);
+  });
+
+  it('reads only the first cell: a row is not split just to be told from a header', () => {
+    // Splitting this row whole takes about 100 ms; its first cell, microseconds.
+    const row = `0, ${Array.from({ length: 1_000_000 }, (_, i) => String(i)).join(', ')}`;
+    const started = performance.now();
+    for (let i = 0; i < 5; i += 1) expect(isHeaderLine(row, 'index')).toBe(false);
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });

@@ -83,12 +83,4 @@ describe('isHeaderLine', () => {
     expect(isHeaderLine('indexes, uuid', 'index')).toBe(false);
     expect(isHeaderLine('gpu_uuid, pid, used_gpu_memory [MiB]', 'gpu_uuid')).toBe(true);
   });
-
-  it('reads only the first cell: a row is not split just to be told from a header', () => {
-    // Splitting this row whole takes about 100 ms; its first cell, microseconds.
-    const row = `0, ${Array.from({ length: 1_000_000 }, (_, i) => String(i)).join(', ')}`;
-    const started = performance.now();
-    for (let i = 0; i < 5; i += 1) expect(isHeaderLine(row, 'index')).toBe(false);
-    expect(performance.now() - started).toBeLessThan(50);
-  });
 });

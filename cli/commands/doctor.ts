@@ -8,7 +8,7 @@ import { inspectRecord } from '../../shared/engine/inspect.js';
 import { activeRequests } from '../../shared/engine/plan-active.js';
 import { DpError } from '../../shared/errors.js';
 import { CLAUDE_MD, SETTINGS_PATH } from '../../shared/merge/apply.js';
-import { diskReader } from '../../shared/merge/disk.js';
+import { diskReader } from '../../shared/commit/disk.js';
 import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';

@@ -3,10 +3,10 @@
 import { generatorVersion } from '../package-root.js';
 import { applyPersonas, type ApplyResult, type ConflictPolicy } from '../merge/apply.js';
 import { unifiedDiff } from '../merge/diff.js';
-import { diskReader, writeChanges } from '../merge/disk.js';
+import { diskReader, writeChanges } from '../commit/disk.js';
 import { withSettingsIntent } from '../merge/intent.js';
-import { holdLock, releaseLock } from '../merge/lock.js';
-import { preflight } from '../merge/preflight.js';
+import { holdLock, releaseLock } from '../commit/lock.js';
+import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { answersChange } from './answers.js';
 import { planRequests, type PersonaRequest } from './plan-active.js';

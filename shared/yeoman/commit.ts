@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import type { MemFsEditorFile } from 'mem-fs-editor';
-import { diskReader, writeChanges, type DiskWrite } from '../merge/disk.js';
+import { diskReader, writeChanges, type DiskWrite } from '../commit/disk.js';
 import { withSettingsIntent } from '../merge/intent.js';
 import { RECORD_PATH } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';

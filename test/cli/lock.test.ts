@@ -1,7 +1,7 @@
 // Two dp runs in one repository never interleave: the second waits for the lock, or gives up with a
 // clear message when the first holds it too long (DP_LOCK_WAIT_MS).
 import { describe, expect, it } from 'vitest';
-import { holdLock, lockPath, releaseLock } from '../../shared/merge/lock.js';
+import { holdLock, lockPath, releaseLock } from '../../shared/commit/lock.js';
 import { dp } from '../support/cli.js';
 import { listFiles, read } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { holdLock, releaseLock } from '../../shared/merge/lock.js';
+import { holdLock, releaseLock } from '../../shared/commit/lock.js';
 import { createProject, dp, type Ran } from '../support/cli.js';
 import { installFakeSmi } from '../support/fake-nvidia-smi.js';
 import { snapshot } from '../support/generators.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLAUDE_MD, SETTINGS_PATH, applyPersonas, dpNewPath, sectionDpNewPath, type DesiredPersona } from '../../shared/merge/apply.js';
-import { diskReader, writeChanges } from '../../shared/merge/disk.js';
+import { diskReader, writeChanges } from '../../shared/commit/disk.js';
 import { parseSections } from '../../shared/merge/sections.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';

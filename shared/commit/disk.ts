@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DpError } from '../errors.js';
-import type { Change, Reader } from './apply.js';
+import type { Change, Reader } from '../merge/apply.js';
 import { preflight, resolveTarget } from './preflight.js';
 
 export function diskReader(root: string): Reader {

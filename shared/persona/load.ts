@@ -15,7 +15,8 @@ export function readJsonFile(file: string, shownAs: string): unknown {
     throw new DpError(`${shownAs} cannot be read`);
   }
   try {
-    return JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark; JSON.parse would reject it.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new DpError(`${shownAs} is not valid JSON (${(error as Error).message})`, 'fix the file and run again');
   }

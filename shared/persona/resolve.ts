@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
+import { refuseBidiControls, refuseBidiFileName } from './bidi.js';
 import { isBroadAllow, isSecretEnvName, riskyEnvNames } from './rules.js';
 import { availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
 import { loadBuiltinPersona, parsePersona, readJsonFile } from './load.js';
@@ -24,6 +25,7 @@ function loadCustomPersona(repoRoot: string, id: string): Persona {
   const shownAs = `${CUSTOM_DIR}/${id}.json`;
   const file = join(repoRoot, shownAs);
   const data = readJsonFile(file, shownAs);
+  refuseBidiControls(data, shownAs);
   if (typeof data !== 'object' || data === null || !('persona' in data)) {
     throw new DpError(`${shownAs}: persona: required`, `write it as {"persona": "${id}", "display_name": "...", "permissions": {"allow": [], "block": []}, "environment": {}}`);
   }
@@ -51,10 +53,10 @@ function broadAllows(persona: Persona): string[] {
 export function userCommandNames(repoRoot: string, persona: Persona): string[] {
   const dir = join(repoRoot, '.claude', 'commands', persona.commandSet);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => name.slice(0, -'.md'.length))
-    .sort();
+  const names = readdirSync(dir).filter((name) => name.endsWith('.md'));
+  // The names are listed in the CLAUDE.md section; the files' contents are the user's and never copied.
+  for (const name of names) refuseBidiFileName(`.claude/commands/${persona.commandSet}`, name);
+  return names.map((name) => name.slice(0, -'.md'.length)).sort();
 }
 
 /** What a user should hear about a custom persona before it is applied. */

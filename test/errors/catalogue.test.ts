@@ -122,6 +122,14 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   },
   E29: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', seed({ permissions: { allow: ['Bash(*)'] } })), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
   E30: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', '{"persona": "my-role",'), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
+  E75: { setup: (dir) => put(dir, 'profiles/personas/my-role.json', seed({ instructions: 'Never push\u202E to main' })), run: (dir) => dp(dir, ['persona', 'add', 'my-role']) },
+  E76: {
+    setup: (dir) => {
+      put(dir, 'profiles/personas/my-role.json', seed({}));
+      put(dir, '.claude/commands/sets/my-role/cut\u202Eesaeler.md', 'Cut it.\n');
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'my-role']),
+  },
   E31: { run: (dir) => yoProcess(dir, 'app') },
   E32: { run: (dir) => yoProcess(dir, 'developer') },
   E33: { run: (dir) => yoProcess(dir, 'persona') },

@@ -74,6 +74,8 @@ export async function buildAll() {
       outfile: join(dist, 'cli', `${entry}.js`),
       bundle: true,
       external: ['yeoman-environment', 'yeoman-generator'],
+      // jsonc-parser's main entry is UMD, whose requires esbuild cannot follow: bundle its ES module build.
+      alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
       minify: true,
       // ejs is CommonJS and requires Node builtins.
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

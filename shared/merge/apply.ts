@@ -10,6 +10,7 @@ import { markerLine, parseSections, removeSection, sectionBody, upsertSection } 
 import { DpError } from '../errors.js';
 import { effectiveOwnership } from './intent.js';
 import { SETTINGS_PATH, parseSettings, serializeSettings } from './settings-file.js';
+import { editSettingsText } from './settings-edit.js';
 import { emptyOwnership, mergeSettings, type SettingsContribution } from './settings-merge.js';
 
 export { SETTINGS_PATH };
@@ -121,11 +122,11 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
     // dp created it and nothing of anyone's is left in it.
     changes.push({ path: SETTINGS_PATH, content: null });
     outcomes.push({ path: SETTINGS_PATH, status: 'removed' });
-  } else if (serializeSettings(settings) !== serializeSettings(merged.settings)) {
-    changes.push({ path: SETTINGS_PATH, content: serializeSettings(merged.settings) });
-    outcomes.push({ path: SETTINGS_PATH, status: 'updated' });
   } else {
-    outcomes.push({ path: SETTINGS_PATH, status: 'unchanged' });
+    // Edited in place: the user's bytes stay; unchanged means the very same text.
+    const edited = editSettingsText(settingsText, merged.settings);
+    if (edited !== settingsText) changes.push({ path: SETTINGS_PATH, content: edited });
+    outcomes.push({ path: SETTINGS_PATH, status: edited !== settingsText ? 'updated' : 'unchanged' });
   }
 
   record.active = personas.map((p) => ({ id: p.id, displayName: p.displayName, ...(p.level ? { level: p.level } : {}), ...(p.custom ? { custom: true } : {}) }));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DpError } from '../errors.js';
 import { isValidRule } from '../persona/rules.js';
 import { formatIssuePath, issueMessage } from '../persona/schema.js';
+import { duplicateKey, looseJsonProblem } from './settings-syntax.js';
 
 export const SETTINGS_PATH = '.claude/settings.json';
 
@@ -30,28 +31,6 @@ const settingsSchema = z.looseObject({
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
 });
 
-/** Where a JSON text stops being strict JSON in the ways people most often write: comments, trailing commas. */
-function looseJsonProblem(text: string): { line: number; what: string } | null {
-  let inString = false;
-  let line = 1;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (c === '\n') line += 1;
-    if (inString) {
-      if (c === '\\') i += 1;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) return { line, what: 'has a comment' };
-    else if (c === ',') {
-      const next = /^\s*([}\]])/.exec(text.slice(i + 1));
-      if (next) return { line, what: 'has a trailing comma' };
-    }
-  }
-  return null;
-}
-
 const REFUSAL_HINT = 'Claude Code skips a settings file it cannot parse; fix it (strict JSON) and run again. dp did not change it';
 
 /** Parse and check settings text; `file` names it in errors. */
@@ -63,6 +42,14 @@ export function parseSettings(text: string, file: string): Settings {
     const loose = looseJsonProblem(text);
     if (loose) throw new DpError(`${file} ${loose.what} on line ${loose.line}: settings files are strict JSON`, REFUSAL_HINT);
     throw new DpError(`${file} is not valid JSON (${(error as Error).message})`, REFUSAL_HINT);
+  }
+  const duplicate = duplicateKey(text);
+  if (duplicate) {
+    const where = duplicate.where ? `in ${JSON.stringify(duplicate.where)}` : 'at the top level';
+    throw new DpError(
+      `${file} line ${duplicate.line}: the key ${JSON.stringify(duplicate.key)} appears twice ${where} (JSON keeps only the last one)`,
+      `Claude Code reads only the last one; merge the two into one and run again. dp did not change the file`,
+    );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DpError(`${file} must hold a JSON object`, REFUSAL_HINT);

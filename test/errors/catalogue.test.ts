@@ -136,6 +136,10 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   E34: { setup: (dir) => put(dir, 'busy/README.md', 'mine\n'), run: (dir) => createProject(dir, ['busy', '--persona', 'ds']) },
   E35: { run: (dir) => createProject(dir, ['new-app']) },
   E51: { run: (dir) => createProject(dir, ['new-app', '--persona', 'dev', '--level', 'guru']) },
+  E77: {
+    setup: (dir) => dp(dir, ['persona', 'add', 'developer', '--level', 'l1']),
+    run: (dir) => createProject(dir, ['.', '--force', '--persona', 'dev', '--level', 'expert']),
+  },
   E36: { run: (dir) => tool(dir, 'analyze_process_impact', []) },
   E37: { run: (dir) => tool(dir, 'analyze_process_impact', ['abc']) },
   E38: { run: (dir) => tool(dir, 'analyze_process_impact', ['999999999']) },

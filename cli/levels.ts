@@ -2,7 +2,7 @@
 // on a terminal; without one, an error naming the flag.
 import { DpError } from '../shared/errors.js';
 import { knownLevel } from '../shared/engine/answers.js';
-import { diskReader } from '../shared/commit/disk.js';
+import { diskReader } from '../shared/commit/read.js';
 import type { PersonaRecord } from '../shared/merge/record.js';
 import type { Persona } from '../shared/persona/schema.js';
 import { choose, interactive } from './prompt.js';

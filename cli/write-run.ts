@@ -1,8 +1,7 @@
 // The common end of every dp command that writes: plan, let a terminal user choose how conflicts are
 // resolved, apply (or with --dry-run show the diffs), and report one line per file.
 import { DpError } from '../shared/errors.js';
-import { applyOnDisk, planOnDisk } from '../shared/engine/apply-on-disk.js';
-import type { PersonaRequest } from '../shared/engine/plan-active.js';
+import { applyOnDisk, planOnDisk, type Selection } from '../shared/engine/apply-on-disk.js';
 import { formatOutcomes, summarize, type Labels } from '../shared/engine/report.js';
 import { choose, interactive } from './prompt.js';
 
@@ -14,10 +13,10 @@ export interface WriteRunOptions {
   labels?: Labels;
 }
 
-export async function writeRun(root: string, requests: PersonaRequest[], options: WriteRunOptions): Promise<number> {
+export async function writeRun(root: string, select: Selection, options: WriteRunOptions): Promise<number> {
   let onConflict = options.onConflict ?? 'keep';
   if (options.onConflict === undefined && !options.dryRun && interactive()) {
-    const planned = planOnDisk(root, requests, { onConflict, restoreDeleted: options.restoreDeleted });
+    const planned = planOnDisk(root, select, { onConflict, restoreDeleted: options.restoreDeleted });
     const conflicts = planned.outcomes.filter((o) => o.status === 'conflict');
     if (conflicts.length > 0) {
       process.stdout.write(`Your edits and the new version change the same lines in:\n${conflicts.map((c) => `  ${c.path}`).join('\n')}\n`);
@@ -27,7 +26,7 @@ export async function writeRun(root: string, requests: PersonaRequest[], options
       ])) as 'keep' | 'markers';
     }
   }
-  const result = applyOnDisk(root, requests, { onConflict, dryRun: options.dryRun, restoreDeleted: options.restoreDeleted });
+  const result = applyOnDisk(root, select, { onConflict, dryRun: options.dryRun, restoreDeleted: options.restoreDeleted });
   if (options.dryRun) for (const diff of result.diffs) process.stdout.write(diff);
   for (const line of formatOutcomes(result.outcomes, result.notes, options.labels)) process.stdout.write(`  ${line}\n`);
   const summary = summarize(result.outcomes);

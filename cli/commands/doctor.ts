@@ -5,10 +5,9 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { inspectRecord } from '../../shared/engine/inspect.js';
-import { activeRequests } from '../../shared/engine/plan-active.js';
 import { DpError } from '../../shared/errors.js';
 import { CLAUDE_MD, SETTINGS_PATH } from '../../shared/merge/apply.js';
-import { diskReader } from '../../shared/commit/disk.js';
+import { diskReader } from '../../shared/commit/read.js';
 import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
@@ -105,7 +104,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     for (const f of fixable) if (f.fix === 'chmod' && f.path) chmodSync(join(root, f.path), 0o755);
     if (fixable.some((f) => f.fix === 'restore')) {
       // Restoring re-applies the active personas: anything else this version changes is reported too.
-      const result = applyOnDisk(root, activeRequests(record), { onConflict: 'keep', restoreDeleted: true });
+      const result = applyOnDisk(root, (active) => active, { onConflict: 'keep', restoreDeleted: true });
       for (const line of formatOutcomes(result.outcomes, result.notes, UPGRADE_LABELS)) process.stdout.write(`  ${line}\n`);
     }
     process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);

@@ -34,7 +34,7 @@ export async function graduateCommand(argv: string[]): Promise<number> {
       return 0;
     }
   }
-  return writeRun(root, withPersona(active, { id: 'developer', level: next }), {
+  return writeRun(root, (now) => withPersona(now, { id: 'developer', level: next }), {
     title: `developer graduated from ${current.level} to ${next}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], 'graduate'),

@@ -1,5 +1,5 @@
 // dp persona add | remove | switch | list
-import { activeRequests, withPersona, type PersonaRequest } from '../../shared/engine/plan-active.js';
+import { withPersona, type PersonaRequest } from '../../shared/engine/plan-active.js';
 import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { MENU, isAvailable, canonicalId } from '../../shared/persona/registry.js';
 import { customPersonaIds, customPersonaWarnings, loadPersona } from '../../shared/persona/resolve.js';
@@ -16,17 +16,18 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
   if (positionals.length === 0) throw usage(`name the persona to ${exclusive ? 'switch to' : 'add'}`, command);
   if (exclusive && positionals.length > 1) throw usage('switch takes one persona', command);
   const root = repoRoot(values.cwd);
+  // Answers are gathered first (a question must not hold the lock); the active personas they join are
+  // read under the lock.
   const record = readRecordOnDisk(root);
-  let requests: PersonaRequest[] = exclusive ? [] : activeRequests(record);
-  const added: string[] = [];
+  const wanted: PersonaRequest[] = [];
   for (const name of positionals) {
     const persona = loadPersona(name, root);
     if (persona.origin.kind === 'custom') for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
     const level = await levelFor(root, persona, values.level, record);
-    requests = withPersona(requests, { id: persona.id, ...(level ? { level } : {}) });
-    added.push(persona.id);
+    wanted.push({ id: persona.id, ...(level ? { level } : {}) });
   }
-  return writeRun(root, requests, {
+  const added = wanted.map((w) => w.id);
+  return writeRun(root, (active) => wanted.reduce(withPersona, exclusive ? [] : active), {
     title: `${exclusive ? 'switched to' : 'added'} ${added.join(', ')}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], command),
@@ -37,11 +38,12 @@ async function remove(argv: string[]): Promise<number> {
   const { values, positionals } = parse('persona remove', argv, { ...COMMON, ...WRITING });
   if (positionals.length === 0) throw usage('name the persona to remove', 'persona remove');
   const root = repoRoot(values.cwd);
-  const active = activeRequests(readRecordOnDisk(root));
   const ids = positionals.map((name) => canonicalId(name) ?? name);
-  const missing = ids.filter((id) => !active.some((a) => a.id === id));
-  if (missing.length > 0) throw notActive(missing, active.map((a) => a.id));
-  return writeRun(root, active.filter((a) => !ids.includes(a.id)), {
+  return writeRun(root, (active) => {
+    const missing = ids.filter((id) => !active.some((a) => a.id === id));
+    if (missing.length > 0) throw notActive(missing, active.map((a) => a.id));
+    return active.filter((a) => !ids.includes(a.id));
+  }, {
     title: `removed ${ids.join(', ')}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], 'persona remove'),

@@ -2,7 +2,6 @@
 // the user changed, the upgrades this version brings, and conflicts waiting in .dp-new files.
 import { planOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { inspectRecord } from '../../shared/engine/inspect.js';
-import { activeRequests } from '../../shared/engine/plan-active.js';
 import { generatorVersion } from '../../shared/package-root.js';
 import { RECORD_PATH } from '../../shared/merge/record.js';
 import { DpError } from '../../shared/errors.js';
@@ -33,7 +32,7 @@ function statusReport(root: string): StatusReport {
   let problem: string | null = null;
   // Planning reads and checks everything a run would: its refusal is the problem to report.
   try {
-    planned = record ? planOnDisk(root, activeRequests(record), { onConflict: 'keep' }) : null;
+    planned = record ? planOnDisk(root, (active) => active, { onConflict: 'keep' }) : null;
   } catch (error) {
     if (!(error instanceof DpError)) throw error;
     problem = error.message;

@@ -1,5 +1,4 @@
 // dp upgrade [--dry-run]: re-apply the active personas with this version's templates.
-import { activeRequests } from '../../shared/engine/plan-active.js';
 import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { UPGRADE_LABELS } from '../../shared/engine/report.js';
 import { DpError } from '../../shared/errors.js';
@@ -12,7 +11,7 @@ export async function upgradeCommand(argv: string[]): Promise<number> {
   const root = repoRoot(values.cwd);
   const record = readRecordOnDisk(root);
   if (!record || record.active.length === 0) throw new DpError('no persona is active here, so there is nothing to upgrade', 'add one first: dp persona add <persona>', 1);
-  return writeRun(root, activeRequests(record), {
+  return writeRun(root, (active) => active, {
     title: `upgrade from ${record.version}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], 'upgrade'),

@@ -15,15 +15,16 @@ export default class RemoveGenerator extends DpGenerator {
   async writing(): Promise<void> {
     await this.guard(() => {
       const names = ((this.dpOptions.names as string[] | undefined) ?? []).map((name) => canonicalId(name) ?? name);
-      const active = this.currentRecord()?.active ?? [];
-      const activeIds = active.map((a) => a.id);
-      if (names.length === 0) throw new DpError('name the persona to remove: yo dp:remove <id>', `active: ${activeIds.join(', ') || 'none'}`, 2);
-      const unknown = names.filter((name) => !activeIds.includes(name));
-      if (unknown.length > 0) {
-        throw new DpError(`${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not active here`, `active personas: ${activeIds.join(', ') || 'none'}`, 2);
-      }
       this.removed = names;
-      this.applyActive(this.activeRequests().filter((a) => !names.includes(a.id)));
+      this.applyActive((active) => {
+        const activeIds = active.map((a) => a.id);
+        if (names.length === 0) throw new DpError('name the persona to remove: yo dp:remove <id>', `active: ${activeIds.join(', ') || 'none'}`, 2);
+        const unknown = names.filter((name) => !activeIds.includes(name));
+        if (unknown.length > 0) {
+          throw new DpError(`${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not active here`, `active personas: ${activeIds.join(', ') || 'none'}`, 2);
+        }
+        return active.filter((a) => !names.includes(a.id));
+      });
     });
   }
 

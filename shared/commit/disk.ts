@@ -1,25 +1,10 @@
-// Writing to a directory: every target checked first (preflight), then each file written to a
-// temporary file beside it and renamed into place, in the order given (the record last), so an
-// interrupted run leaves every file either old or new, and the next run repairs the rest.
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+// Writing one file so that an interrupted run leaves it either old or new: the content goes to a
+// temporary file beside it, which is then renamed into place. The temporary file has a random name and
+// is created exclusively without following a symlink, so nothing planted in the repository can make dp
+// write through it.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, constants, mkdirSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DpError } from '../errors.js';
-import type { Change, Reader } from '../merge/apply.js';
-import { preflight, resolveTarget } from './preflight.js';
-
-export function diskReader(root: string): Reader {
-  return (path) => {
-    try {
-      return readFileSync(join(root, path), 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-      if (code === 'EISDIR') throw new DpError(`${path} is a directory, where dp expects a file`, 'move it aside, then run again; nothing was written');
-      if (code === 'EACCES') throw new DpError(`${path} cannot be read (permission denied)`, 'make it readable, then run again; nothing was written');
-      throw error;
-    }
-  };
-}
 
 function existingMode(path: string): number | null {
   try {
@@ -29,58 +14,62 @@ function existingMode(path: string): number | null {
   }
 }
 
-/** Temporary files an interrupted run left beside `target` (the process that wrote them is gone). */
+function leftoverPrefix(target: string): string {
+  return `.${basename(target)}.dp-`;
+}
+
+/** Temporary files an interrupted run left beside `target` (runs hold the repository's lock, so none is live). */
 function removeLeftovers(target: string): void {
-  const prefix = `.${basename(target)}.dp-`;
+  const prefix = leftoverPrefix(target);
   let names: string[];
   try {
     names = readdirSync(dirname(target));
   } catch {
     return;
   }
+  // rmSync removes a symlink itself, never what it points to.
   for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dirname(target), name), { force: true });
 }
 
-/** Write one file atomically; `mode` (or else the mode of the file it replaces) is kept. */
-function writeFileAtomically(target: string, content: string | Buffer, mode?: number): void {
+/** A file staged beside its target: rename it into place, or discard it. */
+export interface Staged {
+  commit(): void;
+  discard(): void;
+}
+
+/** Write `content` to a new temporary file beside `target`; `mode` (or else the mode of the file it replaces) is kept. */
+export function stage(target: string, content: string | Buffer, mode?: number): Staged {
   mkdirSync(dirname(target), { recursive: true });
   removeLeftovers(target);
-  const temporary = join(dirname(target), `.${basename(target)}.dp-${process.pid}.tmp`);
+  const temporary = join(dirname(target), `${leftoverPrefix(target)}${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+  const discard = () => rmSync(temporary, { force: true });
   try {
-    writeFileSync(temporary, content);
-    const keep = mode ?? existingMode(target);
-    if (keep !== null) chmodSync(temporary, keep);
-    renameSync(temporary, target);
+    writeFileSync(fd, content);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    closeSync(fd);
+    discard();
     throw error;
   }
+  closeSync(fd);
+  const keep = mode ?? existingMode(target);
+  if (keep !== null) chmodSync(temporary, keep);
+  return {
+    commit() {
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        discard();
+        throw error;
+      }
+    },
+    discard,
+  };
 }
 
-/** A write as the disk sees it: generated text, or any file a composed generator wrote. */
-export interface DiskWrite {
-  path: string;
-  content: string | Buffer | null;
-  executable?: boolean;
-  mode?: number;
-}
-
-export function writeChanges(root: string, changes: Array<Change | DiskWrite>): void {
-  preflight(root, changes);
-  for (const change of changes) {
-    const target = resolveTarget(root, change.path);
-    if (change.content === null) {
-      rmSync(target, { recursive: true, force: true });
-      removeEmptyParents(root, target);
-    } else {
-      writeFileAtomically(target, change.content, change.executable ? 0o755 : (change as DiskWrite).mode);
-    }
-  }
-}
-
-/** Folders left empty by a deletion (a removed persona's command set) go too, up to the repository. */
-function removeEmptyParents(root: string, file: string): void {
-  const top = resolveTarget(root, '.');
+/** Delete a file; folders left empty by it (a removed persona's command set) go too, up to `top`. */
+export function removeFile(top: string, file: string): void {
+  rmSync(file, { recursive: true, force: true });
   for (let dir = dirname(file); dir.startsWith(top) && dir !== top; dir = dirname(dir)) {
     try {
       if (readdirSync(dir).length > 0) return;

@@ -1,15 +1,17 @@
 // The dp CLI's way to apply personas: the same plan and merge as the generators, read from and written
-// to the repository directly (no Yeoman start-up), under the repository's lock, atomically, record last.
+// to the repository directly (no Yeoman start-up). Everything the run decides from (the record, the
+// active personas, answers, files) is read after the repository's lock is held, so runs started together
+// each build on the one before.
 import { generatorVersion } from '../package-root.js';
 import { applyPersonas, type ApplyResult, type ConflictPolicy } from '../merge/apply.js';
 import { unifiedDiff } from '../merge/diff.js';
-import { diskReader, writeChanges } from '../commit/disk.js';
-import { withSettingsIntent } from '../merge/intent.js';
+import { commitChanges } from '../commit/commit.js';
+import { diskReader, type Snapshot } from '../commit/read.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
 import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { answersChange } from './answers.js';
-import { planRequests, type PersonaRequest } from './plan-active.js';
+import { activeRequests, planRequests, type PersonaRequest } from './plan-active.js';
 
 export interface DiskRunOptions {
   onConflict: Exclude<ConflictPolicy, 'ask'>;
@@ -22,13 +24,20 @@ export interface DiskRunResult extends ApplyResult {
   diffs: string[];
 }
 
+/**
+ * Which personas a run makes active, given those active now: a run says "add these", "all but these" or
+ * "only this" and learns what is active only once it holds the lock. May throw (a persona not active).
+ */
+export type Selection = (active: PersonaRequest[]) => PersonaRequest[];
+
 export function readRecordOnDisk(root: string): PersonaRecord | null {
   return parseRecord(diskReader(root)(RECORD_PATH), generatorVersion());
 }
 
-/** Compute what making `requests` the active personas would change (nothing is written). */
-export function planOnDisk(root: string, requests: PersonaRequest[], options: DiskRunOptions): ApplyResult {
-  const read = diskReader(root);
+/** Compute what the selection would change (nothing is written); `snapshot` collects what was read. */
+export function planOnDisk(root: string, select: Selection, options: DiskRunOptions, snapshot?: Snapshot): ApplyResult {
+  const read = diskReader(root, snapshot);
+  const requests = select(activeRequests(parseRecord(read(RECORD_PATH), generatorVersion())));
   const result = applyPersonas(read, planRequests(root, requests), {
     version: generatorVersion(),
     onConflict: options.onConflict,
@@ -44,16 +53,17 @@ export function planOnDisk(root: string, requests: PersonaRequest[], options: Di
   return result;
 }
 
-export function applyOnDisk(root: string, requests: PersonaRequest[], options: DiskRunOptions): DiskRunResult {
+export function applyOnDisk(root: string, select: Selection, options: DiskRunOptions): DiskRunResult {
   holdLock(root);
   try {
-    const result = planOnDisk(root, requests, options);
-    const read = diskReader(root);
+    const snapshot: Snapshot = new Map();
+    const result = planOnDisk(root, select, options, snapshot);
     if (options.dryRun) {
       preflight(root, result.changes);
+      const read = diskReader(root, snapshot);
       return { ...result, diffs: result.changes.map((c) => unifiedDiff(c.path, read(c.path), c.content)) };
     }
-    writeChanges(root, withSettingsIntent(result.changes, read, generatorVersion()));
+    commitChanges(root, result.changes, snapshot, generatorVersion());
     return { ...result, diffs: [] };
   } finally {
     releaseLock(root);

@@ -17,24 +17,17 @@ export function effectiveOwnership(record: PersonaRecord, settingsText: string |
 }
 
 /**
- * Insert the intent record before a settings.json write that comes with a record write. `read` sees the
- * repository as it is before these changes (for the ownership that holds now).
+ * The intent record written just before settings.json: the final record, plus the hash of the settings
+ * text about to be written and the ownership that holds if it never is. `read` sees the repository as the
+ * run read it (the record and settings.json before this run).
  */
-export function withSettingsIntent<T extends { path: string; content: string | Buffer | null }>(changes: T[], read: Reader, version: string): Array<T | { path: string; content: string }> {
-  const settingsIndex = changes.findIndex((c) => c.path === SETTINGS_PATH);
-  const finalRecord = changes.find((c) => c.path === RECORD_PATH);
-  if (settingsIndex < 0 || !finalRecord || finalRecord.content === null) return changes;
+export function settingsIntent(finalRecord: string, settings: string | null, read: Reader, version: string): string {
   const oldText = read(RECORD_PATH);
   const old = oldText === null ? null : parseRecordData(oldText, version);
   const before = old ? effectiveOwnership(old, read(SETTINGS_PATH)) : null;
-  const next = parseRecordData(finalRecord.content.toString(), version);
-  const settings = changes[settingsIndex]!.content;
   const intent: PersonaRecord = {
-    ...next,
-    pendingSettings: {
-      sha256: settings === null ? null : sha256(settings.toString()),
-      ownershipBefore: before ?? emptyOwnership(),
-    },
+    ...parseRecordData(finalRecord, version),
+    pendingSettings: { sha256: settings === null ? null : sha256(settings), ownershipBefore: before ?? emptyOwnership() },
   };
-  return [...changes.slice(0, settingsIndex), { path: RECORD_PATH, content: serializeRecord(intent) }, ...changes.slice(settingsIndex)];
+  return serializeRecord(intent);
 }

@@ -8,26 +8,28 @@ import { relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import type { MemFsEditorFile } from 'mem-fs-editor';
-import { diskReader, writeChanges, type DiskWrite } from '../commit/disk.js';
-import { withSettingsIntent } from '../merge/intent.js';
+import { commitChanges, type Write } from '../commit/commit.js';
+import type { Snapshot } from '../commit/read.js';
 import { RECORD_PATH } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';
 
 interface CommitEnvironment {
   /** The repository the run writes to (the generator's destination root). */
   root: string;
+  /** What the run read from disk and decided from (compare before replace). */
+  snapshot: Snapshot;
   adapter: unknown;
   conflicterOptions?: Record<string, unknown>;
   sharedFs: { pipeline(options: { filter: (file: MemFsEditorFile) => boolean }, ...transforms: unknown[]): Promise<void> };
 }
 
-function toWrite(root: string, file: MemFsEditorFile): DiskWrite {
+function toWrite(root: string, file: MemFsEditorFile): Write {
   const path = relative(root, file.path);
   if (!isFileStateModified(file)) return { path, content: null };
   return { path, content: file.contents ?? Buffer.alloc(0), ...(file.stat?.mode ? { mode: file.stat.mode & 0o7777 } : {}) };
 }
 
-function atomicCommitTransform(root: string): Transform {
+function atomicCommitTransform(root: string, snapshot: Snapshot): Transform {
   const files: MemFsEditorFile[] = [];
   return new Transform({
     objectMode: true,
@@ -40,7 +42,7 @@ function atomicCommitTransform(root: string): Transform {
         const pending = files.filter((f) => isFileStateModified(f) || (isFileStateDeleted(f) && !isFileNew(f)));
         const writes = pending.map((f) => toWrite(root, f));
         writes.sort((a, b) => Number(a.path === RECORD_PATH) - Number(b.path === RECORD_PATH));
-        writeChanges(root, withSettingsIntent(writes, diskReader(root), generatorVersion()));
+        commitChanges(root, writes, snapshot, generatorVersion());
         for (const file of pending) setCommittedFile(file);
         for (const file of files) {
           clearFileState(file);
@@ -61,6 +63,6 @@ export function dpCommitTask(env: CommitEnvironment): () => Promise<void> {
       createYoResolveTransform(),
       forceYoFiles(),
       createConflicterTransform(env.adapter as never, env.conflicterOptions as never),
-      atomicCommitTransform(env.root),
+      atomicCommitTransform(env.root, env.snapshot),
     );
 }

@@ -6,13 +6,14 @@ import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
 import { answersChange } from '../engine/answers.js';
 import { activeRequests, planRequests, type PersonaRequest } from '../engine/plan-active.js';
+import type { Selection } from '../engine/apply-on-disk.js';
 import { applyPersonas, type ConflictPolicy, type Outcome } from '../merge/apply.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
 import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';
 import { dpCommitTask } from './commit.js';
-import { canPrompt, memFsReader, onTerminal, queueChanges } from './io.js';
+import { canPrompt, memFsReader, onTerminal, queueChanges, runSnapshot } from './io.js';
 import { formatOutcomes, summarize } from '../engine/report.js';
 
 export type { PersonaRequest };
@@ -68,15 +69,15 @@ export abstract class DpGenerator extends Generator {
     return parseRecord(memFsReader(this)(RECORD_PATH), generatorVersion());
   }
 
-  protected activeRequests(): PersonaRequest[] {
-    return activeRequests(this.currentRecord());
-  }
-
-  /** Make exactly these personas active (in this order), merging everything against what is there. */
-  protected applyActive(requests: PersonaRequest[], { restoreDeleted = false } = {}): void {
+  /**
+   * Make the personas `select` picks active (in its order), merging everything against what is there.
+   * The active personas it picks from are read once the repository's lock is held.
+   */
+  protected applyActive(select: Selection, { restoreDeleted = false } = {}): void {
     const root = this.destinationRoot();
     holdLock(root);
     try {
+      const requests = select(activeRequests(this.currentRecord()));
       const result = applyPersonas(memFsReader(this), planRequests(root, requests), {
         version: generatorVersion(),
         onConflict: this.conflictPolicy(),
@@ -97,7 +98,7 @@ export abstract class DpGenerator extends Generator {
 
   private async commit(): Promise<void> {
     try {
-      await dpCommitTask({ ...(this.env as never as object), root: this.destinationRoot() } as never)();
+      await dpCommitTask({ ...(this.env as never as object), root: this.destinationRoot(), snapshot: runSnapshot(this.env) } as never)();
     } finally {
       releaseLock(this.destinationRoot());
     }

@@ -1,16 +1,42 @@
 // The bridge between the pure merge and Yeoman's in-memory file system (mem-fs), so that generators
 // composed in one run see each other's writes, and Yeoman commits everything at the end.
 import { existsSync } from 'node:fs';
+import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
+import type { MemFsEditorFile } from 'mem-fs-editor';
 import type Generator from 'yeoman-generator';
 import type { Change, Reader } from '../merge/apply.js';
+import { diskReader, type Snapshot } from '../commit/read.js';
 
-type MemFsFile = { conflicter?: string };
+type MemFsFile = MemFsEditorFile & { conflicter?: string };
+type SharedFs = { existsInMemory(path: string): boolean; get(path: string): MemFsFile };
 
-/** Read repository files through mem-fs (pending writes of this run included). */
+function sharedFs(generator: Generator): SharedFs {
+  return (generator.env as unknown as { sharedFs: SharedFs }).sharedFs;
+}
+
+/** What this run read from disk, shared by every dp generator of the run (the commit checks it). */
+const snapshots = new WeakMap<object, Snapshot>();
+
+export function runSnapshot(env: object): Snapshot {
+  let snapshot = snapshots.get(env);
+  if (!snapshot) snapshots.set(env, (snapshot = new Map()));
+  return snapshot;
+}
+
+/**
+ * Read repository files as this run sees them: this run's pending writes (composed generators see each
+ * other's), else the disk as it is now. mem-fs caches a file from its first read, which may predate the
+ * lock; the disk is read fresh (and strictly as UTF-8), and what it held is kept in the run's snapshot.
+ */
 export function memFsReader(generator: Generator): Reader {
+  const fromDisk = diskReader(generator.destinationRoot(), runSnapshot(generator.env));
   return (path) => {
     const full = generator.destinationPath(path);
-    return generator.fs.exists(full) ? generator.fs.read(full) ?? null : null;
+    const onDisk = fromDisk(path);
+    if (!sharedFs(generator).existsInMemory(full)) return onDisk;
+    const file = sharedFs(generator).get(full);
+    if (!isFilePending(file)) return onDisk;
+    return isFileStateDeleted(file) || !file.contents ? null : file.contents.toString('utf8');
   };
 }
 
@@ -29,8 +55,7 @@ export function queueChanges(generator: Generator, changes: Change[]): void {
     }
     // New files need no decision (Yeoman reports them as "create"); existing ones were merged by dp.
     if (change.prompt || !existsSync(full)) continue;
-    const file = (generator.env as unknown as { sharedFs: { get(path: string): MemFsFile } }).sharedFs.get(full);
-    file.conflicter = 'force';
+    sharedFs(generator).get(full).conflicter = 'force';
   }
 }
 

@@ -52,7 +52,7 @@ export abstract class PersonaGenerator extends DpGenerator {
 
   async writing(): Promise<void> {
     await this.guard(() => {
-      this.applyActive(withPersona(this.exclusive ? [] : this.activeRequests(), this.request));
+      this.applyActive((active) => withPersona(this.exclusive ? [] : active, this.request));
     });
   }
 

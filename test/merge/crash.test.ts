@@ -45,7 +45,7 @@ describe('a dp run killed while writing', () => {
     const upgraded = await dp(reference, ['upgrade']);
     expect(upgraded.exitCode).toBe(0);
     const fresh = contents(reference);
-    const writes = planOnDisk(before, [{ id: 'data-scientist' }], { onConflict: 'keep' }).changes.length;
+    const writes = planOnDisk(before, () => [{ id: 'data-scientist' }], { onConflict: 'keep' }).changes.length;
     expect(writes).toBeGreaterThan(5);
 
     for (let crashAt = 1; crashAt <= writes; crashAt += 1) {
@@ -77,7 +77,7 @@ describe('a dp persona add killed while writing', () => {
     writeFileSync(join(before, 'CLAUDE.md'), '# Ours\n');
     mkdirSync(join(before, '.claude'));
     writeFileSync(join(before, '.claude/settings.json'), `${JSON.stringify(mine, null, 2)}\n`);
-    const writes = planOnDisk(before, [{ id: 'pm' }], { onConflict: 'keep' }).changes.length + 1; // + the intent record
+    const writes = planOnDisk(before, () => [{ id: 'pm' }], { onConflict: 'keep' }).changes.length + 1; // + the intent record
 
     for (let crashAt = 1; crashAt <= writes; crashAt += 1) {
       const dir = newDir();

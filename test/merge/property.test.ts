@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLAUDE_MD, SETTINGS_PATH, applyPersonas, dpNewPath, sectionDpNewPath, type DesiredPersona } from '../../shared/merge/apply.js';
-import { diskReader, writeChanges } from '../../shared/commit/disk.js';
+import { commitChanges } from '../../shared/commit/commit.js';
+import { diskReader, type Snapshot } from '../../shared/commit/read.js';
 import { parseSections } from '../../shared/merge/sections.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
@@ -137,8 +138,9 @@ class Repo {
   dp(markers: boolean, removing: boolean): void {
     const personas = this.desired();
     const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '');
-    const result = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
-    writeChanges(this.dir, result.changes);
+    const snapshot: Snapshot = new Map();
+    const result = applyPersonas(diskReader(this.dir, snapshot), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
+    commitChanges(this.dir, result.changes, snapshot, `1.${this.version}.0`);
     if (!removing) {
       // Outside dp's sections, CLAUDE.md is the user's, byte for byte (dp may only add a missing final newline).
       const after = outsideSections(this.read(CLAUDE_MD) ?? '');

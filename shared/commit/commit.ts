@@ -1,0 +1,106 @@
+// Committing a run's changes to the repository, the one way both front ends write (the dp CLI and the
+// Yeoman generators' commit task):
+//   1. every target is checked first (preflight): a refusal writes nothing;
+//   2. each change, in order (the record last), is staged beside its target and renamed into place;
+//   3. compare before replace: a file the run read is checked against what was read, right before the
+//      rename; if another writer changed it meanwhile (Claude Code rewrites settings.json), the run's change
+//      is merged into the file as it is now (merge/concurrent.ts), never written over it;
+//   4. settings.json and the record change together: an intent record (the hash of the settings text
+//      actually written) goes first, so a crash between the two loses no ownership (merge/intent.ts).
+import { statSync } from 'node:fs';
+import type { Reader } from '../merge/apply.js';
+import { remergeConcurrent } from '../merge/concurrent.js';
+import { settingsIntent } from '../merge/intent.js';
+import { RECORD_PATH } from '../merge/record.js';
+import { SETTINGS_PATH } from '../merge/settings-file.js';
+import { DpError } from '../errors.js';
+import { removeFile, stage } from './disk.js';
+import { preflight, resolveTarget } from './preflight.js';
+import { readRepositoryFile, type Snapshot } from './read.js';
+
+export interface Write {
+  path: string;
+  /** null deletes the file. */
+  content: string | Buffer | null;
+  executable?: boolean;
+  mode?: number;
+}
+
+/** How often a file that keeps changing under the run is re-merged before the run gives up. */
+const ATTEMPTS = 20;
+
+function asText(content: string | Buffer | null): string | null {
+  return content === null ? null : content.toString();
+}
+
+/**
+ * Write `changes` in order. `snapshot` holds what the run read and decided from; files it does not hold
+ * (a composing generator's own files) are written as they are.
+ */
+export function commitChanges(root: string, changes: Write[], snapshot: Snapshot, version: string): void {
+  preflight(root, changes);
+  const top = resolveTarget(root, '.');
+  const expected = new Map(snapshot);
+  const finalRecord = changes.find((c) => c.path === RECORD_PATH && c.content !== null);
+  const asRead: Reader = (path) => (snapshot.has(path) ? snapshot.get(path)! : readRepositoryFile(root, path));
+  const writeIntent = (settings: string | null) => {
+    const intent = settingsIntent(asText(finalRecord!.content)!, settings, asRead, version);
+    replace(top, root, { path: RECORD_PATH, content: intent });
+    expected.set(RECORD_PATH, intent);
+  };
+  for (const change of changes) {
+    // With settings.json: the intent record, for the settings text actually written, just before it.
+    const beforeReplace = change.path === SETTINGS_PATH && finalRecord ? writeIntent : undefined;
+    if (expected.has(change.path)) replaceChecked(top, root, change, expected.get(change.path)!, beforeReplace);
+    else {
+      beforeReplace?.(asText(change.content));
+      replace(top, root, change);
+    }
+  }
+}
+
+/** Which version of a file is there: a writer that renames a new file in changes the inode, one that writes in place the size or times. */
+function fileIdentity(path: string): string {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+function replace(top: string, root: string, change: Write): void {
+  const target = resolveTarget(root, change.path);
+  if (change.content === null) removeFile(top, target);
+  else stage(target, change.content, change.executable ? 0o755 : change.mode).commit();
+}
+
+/** Replace a file the run read, merging in whatever changed since it was read. */
+function replaceChecked(top: string, root: string, change: Write, read: string | null, beforeReplace?: (content: string | null) => void): void {
+  const target = resolveTarget(root, change.path);
+  let base = read;
+  let content = asText(change.content);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const seen = fileIdentity(target);
+    const current = readRepositoryFile(root, change.path);
+    if (current !== base) {
+      const merged = remergeConcurrent(change.path, base, content, current);
+      if (merged === 'leave') return;
+      base = current;
+      content = merged;
+    }
+    const staged = content === null ? null : stage(target, content, change.executable ? 0o755 : change.mode);
+    beforeReplace?.(content);
+    // The last look before the rename, as short as it can be (a stat, not a read): a change in between
+    // is merged on the next attempt. POSIX has no compare-and-rename, so a writer landing in the few
+    // microseconds between this look and the rename is the one case this cannot see.
+    if (fileIdentity(target) !== seen) {
+      staged?.discard();
+      continue;
+    }
+    if (staged) staged.commit();
+    else removeFile(top, target);
+    return;
+  }
+  throw new DpError(`${change.path} kept changing while dp was writing it`, 'run dp again when the other program has finished writing it; nothing of its changes was overwritten');
+}

@@ -1,0 +1,45 @@
+// When a file changed between the moment a run read it and the moment it replaces it (Claude Code
+// approving a command rewrites settings.json; an editor saves CLAUDE.md), the run's change is merged
+// into the file as it is now, never written over it. Pure: the commit step (shared/commit) reads and writes.
+//   settings.json       dp's entries added/removed (read -> planned) applied to the current file, in place
+//   any other text      three-way merge, lines as units (read = base, planned = ours, current = theirs)
+//   a planned deletion  settings.json and CLAUDE.md: what was added meanwhile stays (the file too, if not
+//                       empty); a file dp owned: it stays as it is, no longer what dp would delete
+//   overlapping changes refused: the next run starts from the file as it is then
+import { DpError } from '../errors.js';
+import { CLAUDE_MD } from './apply.js';
+import { RECORD_PATH } from './record.js';
+import { SETTINGS_PATH } from './settings-file.js';
+import { mergeSettingsThreeWay } from './settings-edit.js';
+import { threeWayMerge } from './three-way.js';
+
+/** What to write instead of the planned content: text, null to delete, or 'leave' to leave the file as it is. */
+export type Remerged = string | null | 'leave';
+
+function changedMeanwhile(path: string): DpError {
+  return new DpError(
+    `${path} changed while dp was writing it, and the change overlaps dp's`,
+    'run dp again: it starts from the file as it is now. Nothing of the other change was overwritten',
+  );
+}
+
+/** Merge a planned write with a change made meanwhile. `read` is what the run decided from. */
+export function remergeConcurrent(path: string, read: string | null, planned: string | null, current: string | null): Remerged {
+  if (current === planned) return 'leave';
+  // The record is dp's alone and written under the lock: a change to it means a run that ignored the lock.
+  if (path === RECORD_PATH) throw changedMeanwhile(path);
+  if (planned === null && path !== SETTINGS_PATH && path !== CLAUDE_MD) return 'leave';
+  if (read === null || current === null) throw changedMeanwhile(path);
+  if (path === SETTINGS_PATH) {
+    const merged = mergeSettingsThreeWay(read, planned ?? '{}\n', current);
+    return planned === null && isEmptyObject(merged) ? null : merged;
+  }
+  const merged = threeWayMerge(read, current, planned ?? '', 'dp');
+  if (!merged.clean) throw changedMeanwhile(path);
+  return merged.text === '' && planned === null ? null : merged.text;
+}
+
+function isEmptyObject(text: string): boolean {
+  const data = JSON.parse(text) as object;
+  return Object.keys(data).length === 0;
+}

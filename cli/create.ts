@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { DpError, formatError } from '../shared/errors.js';
-import { applyOnDisk } from '../shared/engine/apply-on-disk.js';
-import type { PersonaRequest } from '../shared/engine/plan-active.js';
+import { applyOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
+import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
 import { formatOutcomes } from '../shared/engine/report.js';
 import { MENU, availableBuiltinIds, canonicalId, isAvailable } from '../shared/persona/registry.js';
 import { resolveLevel } from '../shared/plan/plan.js';
@@ -22,7 +22,8 @@ Asks for the directory, personas and skill level on a terminal; without one, pas
   --persona <ids>   data-scientist (ds), software-architect (architect, sa), developer (dev),
                     pm (product-manager), designer; several comma-separated
   --level <level>   the developer persona's skill level: beginner, l1, l2, expert
-  --force           use a directory that is not empty (nothing in it is overwritten)
+  --force           use a directory that is not empty: nothing of yours is overwritten, the
+                    personas already applied there stay active at their level, the others are added
   --no-git          do not run git init
 
 Example: npx create-dp-project my-model --persona data-scientist`;
@@ -39,6 +40,25 @@ async function askPersonas(): Promise<string[]> {
     if (resolved.every((id) => id && isAvailable(id))) return resolved as string[];
     process.stdout.write(`  choose among: ${availableBuiltinIds().join(', ')}\n`);
   }
+}
+
+/**
+ * --force only adds: the personas already active stay active at their level and the requested ones
+ * join them. Asking for another level of an active persona is refused rather than applied.
+ */
+function addOnly(active: PersonaRequest[], requested: PersonaRequest[]): PersonaRequest[] {
+  const added = requested.filter((request) => {
+    const current = active.find((a) => a.id === request.id);
+    if (current && request.level !== undefined && request.level !== current.level) {
+      throw new DpError(
+        `${current.id} is already active here at level ${current.level}: --force only adds personas, it does not change them`,
+        `leave out --level, or change the level with: dp persona add ${current.id} --level ${request.level}`,
+        2,
+      );
+    }
+    return !current;
+  });
+  return [...active, ...added];
 }
 
 function prepareDirectory(target: string, force: boolean): void {
@@ -88,7 +108,9 @@ export async function runCreate(argv: string[]): Promise<number> {
     if (!names?.length) throw missingAnswer('persona', '--persona <id>[,<id>...]');
 
     const target = resolve(dir);
-    // Everything is checked before anything is created.
+    // Everything is checked before anything is created. What is active decides which levels to ask
+    // for; the personas are added to what is active once the lock is held.
+    const active = existsSync(target) ? activeRequests(readRecordOnDisk(target)) : [];
     const personas = names.map((name) => loadPersona(name, target)).filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
     if (values.level !== undefined && !personas.some((p) => p.levels)) {
       throw new DpError(`--level applies to the developer persona, which is not among ${personas.map((p) => p.id).join(', ')}`, 'leave out --level, or add --persona developer', 2);
@@ -96,6 +118,11 @@ export async function runCreate(argv: string[]): Promise<number> {
     const requests: PersonaRequest[] = [];
     for (const persona of personas) {
       let level = values.level;
+      if (active.some((a) => a.id === persona.id)) {
+        // Keeps its level; a --level naming another one is refused by addOnly.
+        requests.push({ id: persona.id, ...(level !== undefined ? { level: resolveLevel(persona, level) } : {}) });
+        continue;
+      }
       if (persona.levels && level === undefined) {
         if (!canAsk) throw missingAnswer(`skill level for ${persona.displayName}`, `--level ${Object.keys(persona.levels).join('|')}`);
         level = await choose(`${persona.displayName}: skill level?`, Object.entries(persona.levels).map(([value, l]) => ({ value, label: `${l.displayName}: ${l.description}` })));
@@ -103,12 +130,21 @@ export async function runCreate(argv: string[]): Promise<number> {
       const checked = resolveLevel(persona, persona.levels ? level : undefined);
       requests.push({ id: persona.id, ...(checked ? { level: checked } : {}) });
     }
+    addOnly(active, requests);
     prepareDirectory(target, values.force ?? false);
     writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
-    const result = applyOnDisk(target, requests, { onConflict: 'keep' });
+    let before: PersonaRequest[] = [];
+    let after: PersonaRequest[] = [];
+    const result = applyOnDisk(target, (current) => {
+      before = current;
+      after = addOnly(current, requests);
+      return after;
+    }, { onConflict: 'keep' });
     for (const line of formatOutcomes(result.outcomes, result.notes)) process.stdout.write(`  ${line}\n`);
     const shown = relative(process.cwd(), target) || '.';
-    process.stdout.write(`\nCreated ${shown} with ${requests.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ')}.\nNext steps:\n  cd ${shown}\n  claude                      # start Claude Code: CLAUDE.md and the commands are in place\n  npx -p generator-dp dp status   # what is installed, and upgrades later\n`);
+    const named = (list: PersonaRequest[]) => list.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ');
+    const done = before.length === 0 ? `Created ${shown} with ${named(after)}` : `Added ${named(after.slice(before.length)) || 'no persona'} to ${shown}; active: ${named(after)}`;
+    process.stdout.write(`\n${done}.\nNext steps:\n  cd ${shown}\n  claude                      # start Claude Code: CLAUDE.md and the commands are in place\n  npx -p generator-dp dp status   # what is installed, and upgrades later\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`${formatError(error).replace(/^dp: /, 'create-dp-project: ')}\n`);

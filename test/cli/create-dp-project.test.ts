@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBin, createProject, onTerminal } from '../support/cli.js';
-import { listFiles, read } from '../support/generators.js';
+import { createBin, createProject, dp, onTerminal } from '../support/cli.js';
+import { listFiles, read, snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 
 const newDir = useTempDir('dp-create-');
@@ -65,5 +65,58 @@ describe('npx create-dp-project', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(message);
     expect(listFiles(parent)).toEqual([]);
+  });
+});
+
+describe('create-dp-project <existing repository> --force only adds personas', () => {
+  const activeIds = (dir: string) => JSON.parse(read(dir, '.claude/persona.json')).active.map((a: { id: string; level?: string }) => `${a.id}${a.level ? `:${a.level}` : ''}`);
+  /** Every file dp had written, as it was: same bytes, not even rewritten. */
+  const unchanged = (dir: string, before: ReturnType<typeof snapshot>) => Object.fromEntries(Object.keys(before).map((path) => [path, snapshot(dir)[path]]));
+
+  it('--persona ds where ds and pm are active: pm keeps its files and section, nothing of dp is rewritten', async () => {
+    const dir = newDir();
+    expect((await dp(dir, ['persona', 'add', 'ds', 'pm'])).exitCode).toBe(0);
+    const before = snapshot(dir);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['.claude/commands/product/generate-prd.md']));
+    const result = await createProject(dir, [dir, '--force', '--persona', 'ds']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(unchanged(dir, before)).toEqual(before);
+    expect(read(dir, 'CLAUDE.md')).toContain('<!-- dp:begin pm -->');
+    expect(activeIds(dir)).toEqual(['data-scientist', 'pm']);
+    expect(listFiles(dir).filter((path) => !(path in before))).toEqual(['.gitignore', 'README.md']);
+    expect(result.stdout).toContain('active: data-scientist, pm');
+    expect((await createProject(dir, ['--help'])).stdout).toContain('--force           use a directory that is not empty: nothing of yours is overwritten, the\n                    personas already applied there stay active at their level, the others are added');
+  });
+
+  it('--persona designer where ds and pm are active: three active, ds and pm untouched', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds', 'pm']);
+    const before = snapshot(dir);
+    const result = await createProject(dir, [dir, '--force', '--persona', 'designer']);
+    expect(result.exitCode).toBe(0);
+    expect(activeIds(dir)).toEqual(['data-scientist', 'pm', 'designer']);
+    const { 'CLAUDE.md': claudeBefore, '.claude/settings.json': _settings, '.claude/persona.json': _record, ...personaFiles } = before;
+    expect(unchanged(dir, personaFiles)).toEqual(personaFiles);
+    // The designer's section is appended: what was there stays byte for byte.
+    expect(read(dir, 'CLAUDE.md').startsWith(claudeBefore!.content)).toBe(true);
+    expect(read(dir, 'CLAUDE.md')).toContain('<!-- dp:begin designer -->');
+    expect(result.stdout).toContain('active: data-scientist, pm, designer');
+  });
+
+  it('an active developer keeps its level: no question asked, and a different --level is refused', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'developer', '--level', 'l1']);
+    const before = snapshot(dir);
+    const kept = await createProject(dir, [dir, '--force', '--persona', 'developer,pm']);
+    expect(kept.exitCode).toBe(0);
+    expect(activeIds(dir)).toEqual(['developer:l1', 'pm']);
+    expect(read(dir, '.claude/commands/dev/dev-precommit.md')).toBe(before['.claude/commands/dev/dev-precommit.md']!.content);
+
+    const untouched = snapshot(dir);
+    const refused = await createProject(dir, [dir, '--force', '--persona', 'designer,developer', '--level', 'expert']);
+    expect(refused.stderr.split('\n')[0]).toBe('create-dp-project: developer is already active here at level l1: --force only adds personas, it does not change them');
+    expect(refused.exitCode).toBe(2);
+    expect(snapshot(dir)).toEqual(untouched);
   });
 });

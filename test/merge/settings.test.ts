@@ -34,6 +34,12 @@ describe('reading settings.json', () => {
     ['an unknown permissions key', '{"permissions": {"block": ["Bash(rm *)"]}}', /permissions: unknown field "block"/],
     ['an invalid rule', '{"permissions": {"allow": ["LS"]}}', /permissions\.allow\[0\]: "LS" is not a valid permission rule/],
     ['an invalid defaultMode', '{"permissions": {"defaultMode": "fullAuto"}}', /permissions\.defaultMode/],
+    ['a block comment', '{\r\n  "env": {},\r\n  /* mine */\r\n  "model": "x"\r\n}', /has a comment on line 3: settings files are strict JSON/],
+    ['a trailing comma in a list', '{"permissions": {\n  "allow": ["Bash(ls)",\n  ]}}', /has a trailing comma on line 2/],
+    ['a duplicated key', '{\n  "permissions": {\n    "allow": [],\n    "allow": ["Bash(ls)"]\n  }\n}', /^\.claude\/settings\.json line 4: the key "allow" appears twice in "permissions" \(JSON keeps only the last one\)$/],
+    ['a duplicated top-level key', '{"model": "a",\n"model": "b"}', /line 2: the key "model" appears twice at the top level/],
+    ['a key repeated with an escape', '{"env": {"A": "1", "\\u0041": "2"}}', /line 1: the key "A" appears twice in "env"/],
+    ['a duplicated key inside a list', '{"hooks": {"PreToolUse": [{"a": 1,\n "a": 2}]}}', /line 2: the key "a" appears twice in "hooks\.PreToolUse\[0\]"/],
   ])('refuses %s with the reason', (_name, text, message) => {
     expect(() => parseSettings(text, '.claude/settings.json')).toThrow(DpError);
     expect(() => parseSettings(text, '.claude/settings.json')).toThrow(message);

@@ -9,6 +9,10 @@ export interface ProcStat {
   ppid: number;
   /** Process group (field 5): a shell pipeline such as `train | tee log` shares one. */
   pgrp: number;
+  /** Session id (field 6): the PID of the session's leader (a login shell, an sshd child); 0 when outside this namespace. */
+  session: number;
+  /** Kernel flags (field 9): PF_KTHREAD marks a kernel thread. */
+  flags: number;
   /** utime + stime, in clock ticks. */
   cpuTicks: number;
   threads: number;
@@ -33,11 +37,20 @@ export function parseStat(text: string): ProcStat {
     state: rest[0] ?? '?',
     ppid: field(4),
     pgrp: field(5),
+    session: field(6),
+    flags: field(9),
     cpuTicks: field(14) + field(15),
     threads: field(20),
     startTicks: field(22),
     rssPages: field(24),
   };
+}
+
+/** PF_KTHREAD in include/linux/sched.h: set on every kernel thread, kthreadd included (an empty cmdline is not proof). */
+const PF_KTHREAD = 0x00200000;
+
+export function isKernelThread(stat: Pick<ProcStat, 'flags'>): boolean {
+  return (stat.flags & PF_KTHREAD) !== 0;
 }
 
 export interface ProcEntry extends ProcStat {

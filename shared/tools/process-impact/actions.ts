@@ -2,8 +2,9 @@
 // belongs to another process is never signalled (impact.md §1.8: check-then-act with no pidfd binding in Node).
 import { ToolError } from '../lib/cli.js';
 import { formatBytes, formatDuration } from '../lib/format.js';
-import { isFileTarget, readOpenFiles, readProcess, type OpenFile } from '../lib/proc.js';
+import { isFileTarget, readOpenFiles, type OpenFile } from '../lib/proc.js';
 import { isBeingWritten, scanCheckpoints, writesInProgress } from './checkpoints.js';
+import { assertMaySignal } from './guard.js';
 import { checkIdentity } from './identity.js';
 import type { Analysis } from './analyze.js';
 import type { ActionName, Identity } from './types.js';
@@ -15,6 +16,8 @@ export interface ActionOptions {
   /** --action wait: give up after this many seconds (0 = no limit). */
   waitTimeoutSeconds?: number;
   pollMs?: number;
+  /** --other-user: signal processes whose real uid is not ours. */
+  otherUsers?: boolean;
   /** Injected for tests; process.kill by default. */
   kill?: (pid: number, signal: NodeJS.Signals) => void;
 }
@@ -71,25 +74,11 @@ export function signalIdentities(identities: Identity[], signal: NodeJS.Signals,
   return signalled;
 }
 
-/** PIDs this tool must never signal: itself and its ancestors (the shell that runs it). */
-export function ownLineage(root = '/proc'): Set<number> {
-  const lineage = new Set<number>([process.pid]);
-  let pid = process.ppid;
-  while (pid > 1 && !lineage.has(pid)) {
-    lineage.add(pid);
-    const entry = readProcess(pid, root);
-    if (!entry) break;
-    pid = entry.ppid;
-  }
-  return lineage;
-}
-
 export async function performAction(action: ActionName, analysis: Analysis, options: ActionOptions): Promise<ActionResult> {
   const { json, identities } = analysis;
-  // This tool and the shell running it are never signalled (the tool would be among the descendants it kills).
-  if (action !== 'wait' && ownLineage(options.root).has(json.pid)) {
-    throw new ToolError(`refusing to signal PID ${json.pid}: it is this tool or one of its parents (the shell running it)`, 'run the tool from another terminal');
-  }
+  // Init, kernel threads, this tool, its parents and session, other users' processes: checked for every process
+  // the action would signal, before the first signal.
+  assertMaySignal(action, identities, { root: options.root, otherUsers: options.otherUsers });
   const tree = identities.length > 1 ? ` and ${identities.length - 1} descendant(s)` : '';
   switch (action) {
     case 'graceful': {

@@ -21,6 +21,7 @@ import {
 import { childTree, helperRole, isLauncher, isPython, relativesOf, type Helper, type ProcessTable, type TreeMember } from './children.js';
 import { checkIdentity, readProcessFacts, type ProcessFacts } from './identity.js';
 import { analyzeDistributed, type DistributedFacts } from './distributed.js';
+import { ownProcesses, systemProtection, type Protection } from './guard.js';
 import { findLogSources, type LogSource } from './logs.js';
 import { recommend } from './recommendations.js';
 import { finishCpuSample, gpusOfTree, startCpuSample, type CpuSample, type GpuFacts } from './resources.js';
@@ -73,6 +74,8 @@ export interface Analysis {
   unreadable: string[];
   /** The parent process, when it could be read. */
   parent: ProcEntry | null;
+  /** Init or a kernel thread: never signalled, and no tree is listed (see analyze). */
+  system: Protection | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,7 +125,10 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const root = options.root ?? '/proc';
   assertLinux(root);
   const facts = readProcessFacts(options.pid, root);
-  const table = processTable(facts.entry, root);
+  // Init's descendants are every process and a kernel thread's are kernel threads: none of them dies with it in a
+  // way this report could act on, so no tree is listed (nor signalled) and [G]/[S]/[K] are refused.
+  const system = systemProtection(facts.entry, ownProcesses(root));
+  const table: ProcessTable = system ? { entries: [facts.entry], descendants: [], ancestors: [] } : processTable(facts.entry, root);
   const { tree, helpers } = childTree(facts.entry, table, root);
   const treePids = [facts.entry.pid, ...tree.map((m) => m.entry.pid)];
 
@@ -140,7 +146,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     );
   }
 
-  const { json, next } = buildReport(facts, tree, helpers, found, gpu, cpu, Date.now());
+  const { json, next } = buildReport(facts, tree, helpers, found, gpu, cpu, Date.now(), system);
   return {
     json,
     facts,
@@ -160,6 +166,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     environ: found.environ,
     unreadable: found.unreadable,
     parent: table.ancestors[0] ?? null,
+    system,
   };
 }
 
@@ -215,7 +222,16 @@ async function sampleCpu(sample: CpuSample | null, sampleMs: number, pid: number
 }
 
 /** The --json object (and the next-checkpoint estimate behind it) from the facts, as of `now`. */
-function buildReport(facts: ProcessFacts, tree: TreeMember[], helpers: Helper[], found: Findings, gpu: GpuFacts, cpu: CpuFacts, now: number): { json: ImpactJson; next: NextCheckpoint } {
+function buildReport(
+  facts: ProcessFacts,
+  tree: TreeMember[],
+  helpers: Helper[],
+  found: Findings,
+  gpu: GpuFacts,
+  cpu: CpuFacts,
+  now: number,
+  system: Protection | null,
+): { json: ImpactJson; next: NextCheckpoint } {
   const { checkpoints, distributed } = found;
   const lostSeconds = checkpoints.lostSeconds(now);
   const gpuHoursLost = gpu.gpus === null || lostSeconds === null ? null : Math.round((lostSeconds / 3600) * gpu.gpus.length * 1000) / 1000;
@@ -259,7 +275,7 @@ function buildReport(facts: ProcessFacts, tree: TreeMember[], helpers: Helper[],
       ...helpers.map((h) => ({ pid: h.entry.pid, role: helperRole(h), command: command(h.entry) })),
     ],
     distributed: distributed?.json ?? null,
-    recommendations: recommendationsFor(facts, tree, helpers, found, next, lostSeconds, gpuHoursLost),
+    recommendations: recommendationsFor(facts, tree, helpers, found, next, lostSeconds, gpuHoursLost, system),
   };
   return { json, next };
 }
@@ -272,6 +288,7 @@ function recommendationsFor(
   next: NextCheckpoint,
   lostSeconds: number | null,
   gpuHoursLost: number | null,
+  system: Protection | null,
 ): RecommendationJson[] {
   return recommend({
     pid: facts.entry.pid,
@@ -288,5 +305,6 @@ function recommendationsFor(
     distributed: distributed?.json ?? null,
     agent: distributed?.agent && distributed.json.launcher ? { pid: distributed.agent.pid, launcher: distributed.json.launcher } : null,
     isLauncher: isLauncher(facts.entry),
+    refused: system?.reason ?? null,
   });
 }

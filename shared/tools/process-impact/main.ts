@@ -1,9 +1,11 @@
 // analyze_process_impact: what is lost if this process is killed now, and the safe way to stop it.
 // Usage and options: docs/tools/process-impact.md. Facts and sources: ../shared/research/impact.md.
 import { isMain, numberOption, parseToolArgs, runTool, ToolError, UsageError } from '../lib/cli.js';
+import { readProcess } from '../lib/proc.js';
 import { colorEnabled, stylist } from '../lib/term.js';
 import { performAction } from './actions.js';
-import { analyze, type Analysis } from './analyze.js';
+import { analyze, assertLinux, type Analysis } from './analyze.js';
+import { assertMaySignal } from './guard.js';
 import { parsePid } from './identity.js';
 import { renderText } from './render.js';
 import type { ActionName } from './types.js';
@@ -22,6 +24,7 @@ Options:
   --action <name>            wait | graceful | suspend | kill: do it after the analysis (not with --json,
                              so that what was done is shown)
   -y, --yes                  confirm --action without asking (needed when not on a terminal)
+  --other-user               let --action signal processes of another user (refused without it)
   --sample-ms <ms>           CPU sampling window (default 1000; 0 = no sample)
   --expect-started-at <iso>  refuse to act unless the process started at this instant
                              (the startedAt of an earlier --json run): guards against PID reuse
@@ -30,12 +33,16 @@ Options:
   --no-gpu                   do not run nvidia-smi
   -h, --help                 this help
 
+Never signalled: PID 1 (and the init of this PID namespace), kernel threads, this tool, its parents and its
+session leader, nor a process whose tree holds one of them.
+
 Exit codes: 0 ok, 1 failure (process gone, refused, action failed), 2 bad usage or not Linux.`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
   action: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
+  'other-user': { type: 'boolean' },
   'sample-ms': { type: 'string' },
   'expect-started-at': { type: 'string' },
   'wait-timeout': { type: 'string' },
@@ -101,6 +108,12 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--action ${action} signals the process: add --yes to confirm (there is no terminal to ask on)`);
   }
 
+  const otherUsers = values['other-user'] === true;
+  // A refused target is refused before the analysis; its descendants are checked again before the first signal.
+  assertLinux();
+  const early = action ? readProcess(pid) : null;
+  if (action && early) assertMaySignal(action, [{ pid, startTicks: early.startTicks }], { otherUsers });
+
   const analysis = await analyze({ pid, sampleMs, noGpu: values['no-gpu'] === true });
   if (expected !== undefined && analysis.json.startedAt !== new Date(expected).toISOString()) {
     throw new ToolError(
@@ -127,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!chosen) throw new UsageError(`'${answer}' is not one of W, G, S, K: nothing was done`);
       }
       if (needsConfirm(chosen)) {
+        assertMaySignal(chosen, analysis.identities, { otherUsers });
         const confirm = (await prompter.ask(`${describeAction(chosen, analysis)} [y/N] `)).toLowerCase();
         if (confirm !== 'y' && confirm !== 'yes') {
           log('Nothing was done.');
@@ -137,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
       prompter.close();
     }
   }
-  const result = await performAction(chosen, analysis, { log, waitTimeoutSeconds, pollMs });
+  const result = await performAction(chosen, analysis, { log, waitTimeoutSeconds, pollMs, otherUsers });
   return result.code;
 }
 

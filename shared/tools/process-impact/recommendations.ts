@@ -21,6 +21,8 @@ export interface RecommendationInput {
   agent: { pid: number; launcher: string } | null;
   /** The process is itself a launcher (torchrun, deepspeed...) whose descendants are ranks. */
   isLauncher: boolean;
+  /** Init or a kernel thread (guard.ts): why no signal may be sent to it; [G]/[S]/[K] then say so, with no signal. */
+  refused: string | null;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -55,6 +57,15 @@ export function recommend(input: RecommendationInput): RecommendationJson[] {
   if (input.state === 'D') kill += '; it is in uninterruptible sleep (D): the kill takes effect only when that I/O completes';
   if (input.distributed && (input.distributed.peers.count ?? 1) > 0) kill += `. Other ranks: ${input.distributed.peers.ifKilled}`;
 
+  if (input.refused) {
+    const refusal = (action: string) => `refused: PID ${input.pid} ${input.refused}; --action ${action} signals nothing`;
+    return [
+      { key: 'W', action: 'wait', signal: null, reason: wait },
+      { key: 'G', action: 'graceful', signal: null, reason: refusal('graceful') },
+      { key: 'S', action: 'suspend', signal: null, reason: refusal('suspend') },
+      { key: 'K', action: 'kill', signal: null, reason: refusal('kill') },
+    ];
+  }
   return [
     { key: 'W', action: 'wait', signal: null, reason: wait },
     { key: 'G', action: 'graceful', signal: input.graceful.signal, reason: graceful },

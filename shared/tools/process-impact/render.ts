@@ -172,7 +172,8 @@ function ifKilledNow(analysis: Analysis, r: Report): void {
 
 function childProcesses(analysis: Analysis, r: Report): void {
   const { json } = analysis;
-  r.head(`Child Processes (${analysis.tree.length > 0 ? '[S] and [K] act on all of them' : 'none'})`);
+  const heading = analysis.system ? `not listed: it ${analysis.system.reason}` : analysis.tree.length > 0 ? '[S] and [K] act on all of them' : 'none';
+  r.head(`Child Processes (${heading})`);
   for (const member of analysis.tree) {
     r.wrapped(`  ${'  '.repeat(member.depth - 1)}- ${member.role} (PID ${member.entry.pid}): ${truncate(json.children.find((c) => c.pid === member.entry.pid)?.command ?? '', 80)}`, '      ');
   }

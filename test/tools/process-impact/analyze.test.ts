@@ -47,7 +47,7 @@ describe('processTable', () => {
       { pid: 103, ppid: 100, pgrp: 100, startTicks: 650, cmdline: ['python', 'worker 2'] },
       { pid: 200, ppid: 1, pgrp: 200, startTicks: 10, cmdline: ['sshd'] },
     ]);
-    const target: ProcEntry = { pid: 100, ppid: 50, pgrp: 100, comm: 'python', state: 'S', cpuTicks: 0, threads: 1, startTicks: 500, rssPages: 0, uid: 1000, cmdline: ['python', 'train.py'] };
+    const target: ProcEntry = { pid: 100, ppid: 50, pgrp: 100, session: 50, flags: 0, comm: 'python', state: 'S', cpuTicks: 0, threads: 1, startTicks: 500, rssPages: 0, uid: 1000, cmdline: ['python', 'train.py'] };
     const table = processTable(target, root);
     expect(table.descendants.map((d) => [d.entry.pid, d.depth])).toEqual([[101, 1], [103, 1], [102, 2]]);
     expect(table.ancestors.map((a) => a.pid)).toEqual([50, 1]);

@@ -17,7 +17,7 @@ import { useTempDir } from '../../support/tmp.js';
 const temp = useTempDir('dp-decide-');
 
 function entry(pid: number, ppid: number, cmdline: string[], comm = 'python'): ProcEntry {
-  return { pid, ppid, pgrp: pid, comm, state: 'S', cpuTicks: 0, threads: 1, startTicks: pid * 10, rssPages: 0, uid: 1000, cmdline };
+  return { pid, ppid, pgrp: pid, session: pid, flags: 0, comm, state: 'S', cpuTicks: 0, threads: 1, startTicks: pid * 10, rssPages: 0, uid: 1000, cmdline };
 }
 
 /** A fake /proc/<pid> with a stat line (starttime = field 22) and cmdline. */
@@ -172,7 +172,7 @@ describe('graceful signal from the caught-signal mask', () => {
 
 const base: RecommendationInput = {
   pid: 10, state: 'S', descendants: [11, 12], helpers: 0, latestCheckpoint: '/r/ckpt.pt', nextInSeconds: 900, nextFormula: 'last save + interval 1800 s',
-  lostSeconds: 600, gpuHoursLost: 0.333, writesInProgress: [], graceful: { signal: 'SIGTERM', handled: true, reason: 'handler' }, distributed: null, agent: null, isLauncher: false,
+  lostSeconds: 600, gpuHoursLost: 0.333, writesInProgress: [], graceful: { signal: 'SIGTERM', handled: true, reason: 'handler' }, distributed: null, agent: null, isLauncher: false, refused: null,
 };
 
 describe('recommendations', () => {

@@ -195,7 +195,8 @@ describe('line endings and files without a final newline', () => {
     writeFileSync(join(dir, '.claude/settings.json'), JSON.stringify(mine, null, 2));
     await dp(dir, ['persona', 'add', 'pm']);
     await dp(dir, ['persona', 'remove', 'pm']);
-    expect(read(dir, '.claude/settings.json')).toBe(`${JSON.stringify(mine, null, 2)}\n`);
+    // Byte for byte: not even a final newline is added.
+    expect(read(dir, '.claude/settings.json')).toBe(JSON.stringify(mine, null, 2));
   });
 });
 

@@ -7,7 +7,7 @@
 //      is merged into the file as it is now (merge/concurrent.ts), never written over it;
 //   4. settings.json and the record change together: an intent record (the hash of the settings text
 //      actually written) goes first, so a crash between the two loses no ownership (merge/intent.ts).
-import { statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import type { Reader } from '../merge/apply.js';
 import { remergeConcurrent } from '../merge/concurrent.js';
 import { settingsIntent } from '../merge/intent.js';
@@ -16,7 +16,7 @@ import { SETTINGS_PATH } from '../merge/settings-file.js';
 import { DpError } from '../errors.js';
 import { removeFile, stage } from './disk.js';
 import { preflight, resolveTarget } from './preflight.js';
-import { readRepositoryFile, type Snapshot } from './read.js';
+import { decodeText, readRepositoryFile, type Snapshot } from './read.js';
 
 export interface Write {
   path: string;
@@ -60,13 +60,32 @@ export function commitChanges(root: string, changes: Write[], snapshot: Snapshot
 }
 
 /** Which version of a file is there: a writer that renames a new file in changes the inode, one that writes in place the size or times. */
+function identityOf(stats: BigIntStats): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+}
+
 function fileIdentity(path: string): string {
   try {
-    const s = statSync(path, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    return identityOf(statSync(path, { bigint: true }));
   } catch {
     return 'absent';
   }
+}
+
+/** An open descriptor on the version of a file about to be replaced: what is written into it stays readable after the rename. */
+interface Pinned {
+  fd: number;
+  identity: string;
+}
+
+function pin(path: string): Pinned | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  return { fd, identity: identityOf(fstatSync(fd, { bigint: true })) };
 }
 
 function replace(top: string, root: string, change: Write): void {
@@ -91,16 +110,30 @@ function replaceChecked(top: string, root: string, change: Write, read: string |
     }
     const staged = content === null ? null : stage(target, content, change.executable ? 0o755 : change.mode);
     beforeReplace?.(content);
-    // The last look before the rename, as short as it can be (a stat, not a read): a change in between
-    // is merged on the next attempt. POSIX has no compare-and-rename, so a writer landing in the few
-    // microseconds between this look and the rename is the one case this cannot see.
-    if (fileIdentity(target) !== seen) {
+    // The last look before the rename, as short as it can be (a stat of the version pinned open): a
+    // change in between is merged on the next attempt.
+    const pinned = pin(target);
+    if ((pinned?.identity ?? 'absent') !== seen) {
+      if (pinned) closeSync(pinned.fd);
       staged?.discard();
       continue;
     }
     if (staged) staged.commit();
     else removeFile(top, target);
-    return;
+    if (!pinned) return;
+    // A writer that wrote into the file in place after that look wrote into the pinned version: merged
+    // into what was just written on the next attempt. (One that renames a new file in during the few
+    // microseconds between the look and the rename cannot be seen: POSIX has no compare-and-rename.)
+    const after = decodeText(readFileSync(pinned.fd), change.path);
+    closeSync(pinned.fd);
+    if (after === current) return;
+    const merged = remergeConcurrent(change.path, current, content, after);
+    if (merged === 'leave') {
+      // What dp was to replace or delete is theirs now: put their version back.
+      [base, content] = [content, after];
+    } else {
+      [base, content] = [content, merged];
+    }
   }
   throw new DpError(`${change.path} kept changing while dp was writing it`, 'run dp again when the other program has finished writing it; nothing of its changes was overwritten');
 }

@@ -4,9 +4,10 @@
 // What a run read is kept in a snapshot: before replacing a file, the commit checks that the file is
 // still what the run decided from (commit.ts).
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { DpError } from '../errors.js';
 import type { Reader } from '../merge/apply.js';
+import { isRepositoryPath } from '../merge/paths.js';
 
 /** What a run read from disk, per repository path (null: the file did not exist). */
 export type Snapshot = Map<string, string | null>;
@@ -44,12 +45,6 @@ export function decodeText(bytes: Uint8Array, path: string): string {
       `save it as UTF-8 (e.g. iconv -f latin1 -t UTF-8 ${path}), then run again; ${NOTHING_WRITTEN}`,
     );
   }
-}
-
-/** A path that stays inside the repository: relative, no `..` segment. */
-export function isRepositoryPath(path: string): boolean {
-  const normal = normalize(path);
-  return path !== '' && !isAbsolute(path) && !path.includes('\0') && normal !== '..' && !normal.startsWith(`..${sep}`);
 }
 
 /** One file's text, or null when there is none. Errors are one line that says what to do. */

@@ -6,6 +6,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { DpError } from '../errors.js';
 import { formatIssuePath } from '../persona/schema.js';
+import { isRepositoryPath } from './paths.js';
 import { emptyOwnership, type SettingsOwnership } from './settings-merge.js';
 
 export const RECORD_PATH = '.claude/persona.json';
@@ -84,6 +85,10 @@ export function parseRecordData(text: string, ourVersion: string): PersonaRecord
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DpError(`${RECORD_PATH} is corrupt: ${formatIssuePath(issue.path) || 'top level'}: ${issue.message}`, CORRUPT_HINT);
+  }
+  const outside = [...Object.keys(parsed.data.managed.files), ...Object.values(parsed.data.managed.sections).map((s) => s.file)].find((path) => !isRepositoryPath(path));
+  if (outside !== undefined) {
+    throw new DpError(`${RECORD_PATH} names a file outside this repository: ${JSON.stringify(outside)}`, `dp only writes inside the repository; ${CORRUPT_HINT}`);
   }
   if (compareVersions(parsed.data.version, ourVersion) > 0) {
     throw new DpError(

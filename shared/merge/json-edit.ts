@@ -6,7 +6,7 @@
 // whitespace + member) or, in an empty container, fills it; a removal takes out exactly that.
 import { applyEdits, findNodeAtLocation, getNodeValue, parseTree, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 
-export type { JSONPath, Node };
+export type { JSONPath };
 
 /** How the document writes whitespace, for new text. */
 interface Style {
@@ -19,7 +19,7 @@ interface Style {
   comma: string;
 }
 
-export function parseJson(text: string): Node {
+function parseJson(text: string): Node {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (!root || errors.length > 0) throw new Error('json-edit: the text is not strict JSON');

@@ -4,7 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dp } from '../support/cli.js';
+import { createProject, dp } from '../support/cli.js';
+import { runIn } from '../support/generators.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
 import { useTempDir } from '../support/tmp.js';
@@ -63,6 +64,24 @@ describe('settings.json is edited in place', () => {
     const removed = await dp(dir, ['persona', 'remove', 'ds']);
     expect(removed.exitCode, removed.stderr).toBe(0);
     expect(read(dir)).toBe(original);
+  });
+
+  it('the same through the Yeoman generators and create-dp-project --force', async () => {
+    const original = files[4]![1];
+    const viaYo = newDir();
+    mkdirSync(join(viaYo, '.claude'));
+    writeFileSync(join(viaYo, SETTINGS), original);
+    await runIn(viaYo, 'data-scientist');
+    expect(read(viaYo)).toContain('"n": 12345678901234567890');
+    await runIn(viaYo, 'remove', { args: ['data-scientist'] });
+    expect(read(viaYo)).toBe(original);
+
+    const parent = newDir();
+    mkdirSync(join(parent, 'app/.claude'), { recursive: true });
+    writeFileSync(join(parent, 'app', SETTINGS), original);
+    const created = await createProject(parent, ['app', '--force', '--persona', 'ds']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(read(join(parent, 'app'))).toMatch(/^\{\r\n {4}"model": "opus",\r\n {4}"n": 12345678901234567890,\r\n {4}"permissions": \{\r\n {8}"allow": \[\r\n {12}"/);
   });
 
   it('refuses a duplicated key, naming it and its line, and writes nothing', async () => {

@@ -91,12 +91,14 @@ export function readSafetensorsHeader(path: string): TensorInfo[] {
     const lengthBytes = Buffer.alloc(8);
     readSync(fd, lengthBytes, 0, 8, 0);
     const declared = lengthBytes.readBigUInt64LE(0);
+    // The declared length is the file's first 8 bytes: never printed, so --model on any other file
+    // (.env, a key) shows nothing of it.
     if (declared > BigInt(size - 8)) {
-      fail(path, `header length ${declared} is larger than the file (${size} bytes): truncated or not a safetensors file`);
+      fail(path, `the header length in its first 8 bytes is larger than the file (${size} bytes): truncated or not a safetensors file`);
     }
     const headerLength = Number(declared);
-    if (headerLength > MAX_HEADER_SIZE) fail(path, `header length ${headerLength} exceeds safetensors' limit of ${MAX_HEADER_SIZE} bytes`);
-    if (headerLength < 2) fail(path, `header length ${headerLength} is too short for a JSON header: not a safetensors file`);
+    if (headerLength > MAX_HEADER_SIZE) fail(path, `the header length in its first 8 bytes exceeds safetensors' limit of ${MAX_HEADER_SIZE} bytes`);
+    if (headerLength < 2) fail(path, 'the header length in its first 8 bytes is too short for a JSON header: not a safetensors file');
     const header = Buffer.alloc(headerLength);
     readSync(fd, header, 0, headerLength, 8);
     const text = header.toString('utf8');

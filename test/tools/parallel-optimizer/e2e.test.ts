@@ -198,8 +198,8 @@ describe('bad input: one clear line (and a hint), exit code 2', () => {
     const flags = ['--gpus', '1', '--gpu-memory', '24GiB'];
     const model = (name: string) => runTool(['--model', join(dir, name), ...flags], bare());
     expectUsageError(await model('short.safetensors'), /short\.safetensors: truncated or not a safetensors file: 3 bytes/);
-    expectUsageError(await model('notes.safetensors'), /notes\.safetensors: header length \d+ is larger than the file \(39 bytes\)/);
-    expectUsageError(await model('liar.safetensors'), /liar\.safetensors: header length 4096 is larger than the file \(17 bytes\): truncated or not a safetensors file/);
+    expectUsageError(await model('notes.safetensors'), /notes\.safetensors: the header length in its first 8 bytes is larger than the file \(39 bytes\)/);
+    expectUsageError(await model('liar.safetensors'), /liar\.safetensors: the header length in its first 8 bytes is larger than the file \(17 bytes\): truncated or not a safetensors file/);
     expectUsageError(await model('cut.safetensors'), /cut\.safetensors: truncated: tensor data ends at byte 2048/);
     expectUsageError(await model('model.pt'), /model\.pt is a PyTorch pickle/);
     expectUsageError(await model('missing.safetensors'), /missing\.safetensors: no such file or directory/);

@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
 import { refuseBidiControls, refuseBidiFileName } from './bidi.js';
+import { ruleEscapes } from './escape-check.js';
 import { isBroadAllow, isSecretEnvName, riskyEnvNames } from './rules.js';
 import { availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
 import { loadBuiltinPersona, parsePersona, readJsonFile } from './load.js';
@@ -49,6 +50,20 @@ function broadAllows(persona: Persona): string[] {
   return persona.permissions.allow.filter(isBroadAllow);
 }
 
+/**
+ * Allow rules (other than the broad ones, already named) that let a catalogued escape through
+ * (escapes.ts), each with one command it allows: `Bash(git diff *) allows \`git diff --no-index /dev/null .env\``.
+ * Running the project's own code (`make test`) is what such a persona is for, and is not named.
+ */
+function escapingAllows(persona: Persona, broad: string[]): string[] {
+  return persona.permissions.allow
+    .filter((rule) => !broad.includes(rule))
+    .flatMap((rule) => {
+      const finding = ruleEscapes(rule).find((found) => found.escape.effect !== 'project');
+      return finding ? [`${rule} allows \`${finding.command}\` (${finding.escape.why})`] : [];
+    });
+}
+
 /** Names of the command files a custom persona's user keeps in .claude/commands/sets/<id>/. */
 export function userCommandNames(repoRoot: string, persona: Persona): string[] {
   const dir = join(repoRoot, '.claude', 'commands', persona.commandSet);
@@ -65,6 +80,10 @@ export function customPersonaWarnings(repoRoot: string, persona: Persona): strin
   const broad = broadAllows(persona);
   if (broad.length > 0) {
     warnings.push(`${persona.id} allows broad rules: ${broad.join(', ')}. They let the assistant run anything those programs can; narrow them if you can`);
+  }
+  const escapes = escapingAllows(persona, broad);
+  if (escapes.length > 0) {
+    warnings.push(`${persona.id} allows rules that options turn into reads, writes or code execution past its deny rules: ${escapes.join('; ')}. Allow the exact commands you need instead`);
   }
   const risky = riskyEnvNames(persona.env);
   const secrets = risky.filter(isSecretEnvName);

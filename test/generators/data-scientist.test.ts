@@ -60,6 +60,11 @@ describe('yo dp:data-scientist in an empty repository', () => {
     expect(settings.permissions.allow.filter((rule: string) => rule.includes('*') && /gpu_monitor|nvidia-smi|rocm-smi/.test(rule))).toEqual([]);
     expect(settings.permissions.ask).toEqual(expect.arrayContaining(['Bash(kill *)', 'Bash(scripts/analyze_process_impact.sh *--action*)', 'Bash(nvidia-smi *-f *)']));
     expect(settings.permissions.deny).toEqual(expect.arrayContaining(['Bash(sudo *)', 'Read(./.env)', 'Read(**/.env)', 'Read(**/.env.*)', 'Read(**/secrets/**)', 'Edit(**/.env)', 'Edit(**/secrets/**)']));
+    // The tools run without a prompt, so what runs must stay what dp installed.
+    for (const tool of ['gpu_monitor', 'analyze_process_impact', 'parallel_optimizer']) {
+      expect(settings.permissions.deny).toEqual(expect.arrayContaining([`Edit(**/scripts/${tool}.mjs)`, `Edit(**/scripts/${tool}.sh)`]));
+    }
+    expect(settings.permissions.allow).not.toContain('Bash(ps *)');
     expect(settings.env).toEqual({ CUDA_DEVICE_ORDER: 'PCI_BUS_ID', PYTHONUNBUFFERED: '1' });
     expect(JSON.stringify(settings)).not.toMatch(/bypassPermissions|"Bash\(\*\)"|"Bash"/);
 

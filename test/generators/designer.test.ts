@@ -75,7 +75,15 @@ describe('yo dp:designer in an empty repository', () => {
     for (const name of COMMANDS) expect(claude).toContain(`- \`/${name}`);
 
     const settings = json(dir, '.claude/settings.json');
-    expect(settings.permissions.allow).toEqual(['Bash(git status)', 'Bash(git diff)', 'Bash(git diff *)', 'Bash(git log *)', 'Edit(/design/mocks/**)']);
+    expect(settings.permissions.allow).toEqual([
+      'Bash(git status)',
+      'Bash(git diff)',
+      'Bash(git diff -- *)',
+      'Bash(git log)',
+      'Bash(git log -n 20 --oneline -- *)',
+      'Bash(git show --stat --end-of-options *)',
+      'Edit(/design/mocks/**)',
+    ]);
     for (const rule of settings.permissions.allow) {
       expect(isBlanketAllow(rule) || isBroadAllow(rule), rule).toBe(false);
       expect(shadowingRule(rule, [...settings.permissions.ask, ...settings.permissions.deny]), rule).toBeUndefined();

@@ -112,7 +112,8 @@ describe('yo dp:developer guardrails per level', () => {
     expect(permissions.ask).toEqual(expect.arrayContaining(['Bash(git push)', 'Bash(git push *)', 'Bash(rm *)', 'Bash(rm -r *)', 'Bash(rm -rf *)', ...INSTALLS]));
     expect(permissions.ask).toEqual(expect.arrayContaining(['Bash(git commit *)', 'Bash(git restore *)', 'Bash(npm ci)']));
     expect(permissions.deny).toContain('Bash(sudo *)');
-    expect(permissions.allow).toEqual(expect.arrayContaining(['Bash(git status)', 'Bash(git diff *)', 'Bash(git log *)']));
+    expect(permissions.allow).toEqual(expect.arrayContaining(['Bash(git status)', 'Bash(git diff -- *)', 'Bash(git log -n 20 --oneline -- *)', 'Bash(git show --stat --end-of-options *)']));
+    expect(permissions.allow).not.toContain('Bash(git diff *)');
     expect(permissions.allow).not.toContain('Bash(npm test)');
   });
 
@@ -123,11 +124,12 @@ describe('yo dp:developer guardrails per level', () => {
     expect(permissions.ask).not.toContain('Bash(git commit *)');
   });
 
-  it('L2 allows npm ci, builds and benchmarks, and asks before applying migrations', async () => {
+  it('L2 allows builds and benchmarks, and asks before npm ci, test runs given a path and applying migrations', async () => {
     const { permissions } = await applied('l2');
-    expect(permissions.allow).toEqual(expect.arrayContaining(['Bash(npm ci)', 'Bash(npm run build)', 'Bash(npm run bench)', 'Bash(pytest *)']));
-    expect(permissions.ask).toEqual(expect.arrayContaining(['Bash(alembic upgrade *)', 'Bash(npx prisma migrate *)', 'Bash(rm -r *)']));
-    expect(permissions.ask).not.toContain('Bash(npm ci)');
+    expect(permissions.allow).toEqual(expect.arrayContaining(['Bash(npm run build)', 'Bash(npm run bench)', 'Bash(pytest)', 'Bash(git add -- *)']));
+    expect(permissions.allow).not.toEqual(expect.arrayContaining(['Bash(pytest *)']));
+    expect(permissions.allow.filter((rule) => /npm ci|npm test -- |git add \*/.test(rule))).toEqual([]);
+    expect(permissions.ask).toEqual(expect.arrayContaining(['Bash(npm ci)', 'Bash(alembic upgrade *)', 'Bash(npx prisma migrate *)', 'Bash(rm -r *)']));
   });
 
   it('expert widens allows narrowly and keeps every deny rule of every level', async () => {
@@ -135,7 +137,9 @@ describe('yo dp:developer guardrails per level', () => {
     // One after the other: yeoman-test changes the working directory of the process.
     for (const level of LEVELS) byLevel[level] = (await applied(level)).permissions;
     const expert = byLevel.expert;
-    expect(expert.allow).toEqual(expect.arrayContaining(['Bash(git commit -m *)', 'Bash(rm -rf node_modules)', 'Bash(npm test)']));
+    expect(expert.allow).toEqual(expect.arrayContaining(['Bash(git fetch)', 'Bash(git diff main...HEAD)', 'Bash(rm -rf node_modules)', 'Bash(npm test)']));
+    // A commit runs hooks and takes any option after its message: it asks, like every level.
+    expect(expert.allow.filter((rule) => rule.startsWith('Bash(git commit') || rule.startsWith('Bash(git switch'))).toEqual([]);
     expect(expert.ask).toEqual(expect.arrayContaining(['Bash(git push)', 'Bash(git push *)', ...INSTALLS]));
     expect(expert.ask).not.toContain('Bash(rm -r *)');
     for (const level of LEVELS) expect([...byLevel[level].deny].sort(), level).toEqual([...expert.deny].sort());

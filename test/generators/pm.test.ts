@@ -45,9 +45,12 @@ describe('yo dp:pm in an empty repository', () => {
     expect(command(dir, 'acceptance-criteria')).toContain('Scenario Outline:');
 
     const notes = command(dir, 'generate-release-notes');
-    expect(frontmatter(notes)!['allowed-tools']).toBe('Bash(git describe --tags --abbrev=0), Bash(git log *), Bash(git show --stat *), Bash(git tag --list), Read, Grep');
+    expect(frontmatter(notes)!['allowed-tools']).toBe(
+      'Bash(git describe --tags --abbrev=0), Bash(git tag --list), Bash(git log --no-merges --format=%h%x09%an%x09%s), Bash(git log --no-merges --format=%h%x09%an%x09%s --end-of-options *), Bash(git log --merges --format=%h%x09%s), Bash(git log --merges --format=%h%x09%s --end-of-options *), Bash(git log -n 1 --format=%B --end-of-options *), Bash(git show --stat --end-of-options *), Read, Grep',
+    );
     expect(notes).toContain('git describe --tags --abbrev=0');
-    expect(notes).toContain('git log <tag>..HEAD');
+    // The range comes after --end-of-options: the spelling the allowed-tools let run without a prompt.
+    expect(notes).toContain('git log --no-merges --format=%h%x09%an%x09%s --end-of-options <tag>..HEAD');
     expect(notes).toMatch(/there are no tags yet: use the\s+whole history/);
     // A failing !`command` would abort the whole slash command: the assistant runs git itself.
     expect(notes).not.toMatch(/(^|\s)!`/m);
@@ -59,7 +62,7 @@ describe('yo dp:pm in an empty repository', () => {
     for (const name of COMMANDS) expect(claude).toContain(`- \`/${name}`);
 
     const settings = json(dir, '.claude/settings.json');
-    expect(settings.permissions.allow).toEqual(expect.arrayContaining(['Bash(git log *)', 'Bash(git describe --tags --abbrev=0)', 'Bash(git status)']));
+    expect(settings.permissions.allow).toEqual(expect.arrayContaining(['Bash(git log -n 20 --oneline -- *)', 'Bash(git describe --tags --abbrev=0)', 'Bash(git status)']));
     for (const rule of settings.permissions.allow) {
       expect(rule, 'only read-only git').toMatch(/^Bash\(git (status|log|show --stat|describe --tags|tag --list|shortlog -sn)\b/);
       expect(isBlanketAllow(rule) || isBroadAllow(rule), rule).toBe(false);
@@ -82,14 +85,14 @@ describe('yo dp:pm in an empty repository', () => {
     const dir = newDir();
     writeFileSync(join(dir, 'CLAUDE.md'), '# Roadmap notes\n');
     mkdirSync(join(dir, '.claude'));
-    writeFileSync(join(dir, '.claude/settings.json'), JSON.stringify({ permissions: { allow: ['Bash(git log *)', 'WebFetch(domain:linear.app)'] } }));
+    writeFileSync(join(dir, '.claude/settings.json'), JSON.stringify({ permissions: { allow: ['Bash(git status)', 'WebFetch(domain:linear.app)'] } }));
     await runIn(dir, 'pm');
     const claude = read(dir, 'CLAUDE.md');
     expect(claude.startsWith('# Roadmap notes\n')).toBe(true);
     expect(claude.match(/^<!-- dp:begin pm -->$/gm)).toHaveLength(1);
     const allow = json(dir, '.claude/settings.json').permissions.allow as string[];
-    expect(allow.slice(0, 2)).toEqual(['Bash(git log *)', 'WebFetch(domain:linear.app)']);
-    expect(allow.filter((rule) => rule === 'Bash(git log *)')).toHaveLength(1);
+    expect(allow.slice(0, 2)).toEqual(['Bash(git status)', 'WebFetch(domain:linear.app)']);
+    expect(allow.filter((rule) => rule === 'Bash(git status)')).toHaveLength(1);
 
     const past = new Date(Date.now() - 60_000);
     for (const file of listFiles(dir)) utimesSync(join(dir, file), past, past);

@@ -49,6 +49,12 @@ describe('several personas at once', () => {
       'Edit(**/.env)',
       'Edit(**/.env.*)',
       'Edit(**/secrets/**)',
+      'Edit(**/scripts/gpu_monitor.mjs)',
+      'Edit(**/scripts/gpu_monitor.sh)',
+      'Edit(**/scripts/analyze_process_impact.mjs)',
+      'Edit(**/scripts/analyze_process_impact.sh)',
+      'Edit(**/scripts/parallel_optimizer.mjs)',
+      'Edit(**/scripts/parallel_optimizer.sh)',
     ]);
     expect(existsSync(join(dir, 'scripts/gpu_monitor.mjs'))).toBe(true);
   });

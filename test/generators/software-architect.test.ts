@@ -48,7 +48,8 @@ describe('yo dp:software-architect in an empty repository', () => {
       const text = command(dir, name);
       const fields = frontmatter(text)!;
       expect(Object.keys(fields), name).toEqual(['description', 'argument-hint', 'allowed-tools']);
-      expect(fields['allowed-tools'], name).toContain('Bash(scripts/analyze_architecture.sh *)');
+      expect(fields['allowed-tools'], name).toContain('Bash(scripts/analyze_architecture.sh --json)');
+      expect(fields['allowed-tools'], name).not.toContain('Bash(scripts/analyze_architecture.sh *)');
       expect(fields['allowed-tools'], name).not.toMatch(/(^|, )(Bash|Edit|Write)(, |$)/);
       expect(text, name).toContain('$ARGUMENTS');
       expect(text, name).not.toMatch(/\$\d/);
@@ -82,14 +83,16 @@ describe('yo dp:software-architect in an empty repository', () => {
     for (const name of COMMANDS) expect(claude).toContain(`\`/${name}`);
 
     const settings = json(dir, '.claude/settings.json');
-    expect(settings.permissions.allow).toEqual(expect.arrayContaining(['Bash(scripts/analyze_architecture.sh *)', 'Bash(git log *)']));
+    expect(settings.permissions.allow).toEqual(expect.arrayContaining(['Bash(scripts/analyze_architecture.sh --json)', 'Bash(git log -n 200 --name-only --format=)']));
     for (const rule of settings.permissions.allow) {
-      expect(rule, 'only the analyzer and read-only git').toMatch(/^Bash\((scripts\/analyze_architecture\.(sh|mjs)|git (status|log|show|diff|blame|shortlog|ls-files))( \*)?\)$/);
+      expect(rule, 'only the analyzer on this repository and read-only git').toMatch(/^Bash\((scripts\/analyze_architecture\.(sh|mjs)( --json)?|git (status|log|show|diff|blame|shortlog|ls-files)\b.*)\)$/);
       expect(isBlanketAllow(rule) || isBroadAllow(rule), rule).toBe(false);
       expect(shadowingRule(rule, [...settings.permissions.ask, ...settings.permissions.deny]), rule).toBeUndefined();
     }
     expect(settings.permissions.ask).toEqual(expect.arrayContaining(['Bash(git push *)', 'Bash(k6 run *)']));
-    expect(settings.permissions.deny).toEqual(expect.arrayContaining(['Bash(sudo *)', 'Bash(git push --force*)', 'Read(./.env)', 'Read(./.env.*)', 'Read(./secrets/**)']));
+    expect(settings.permissions.deny).toEqual(
+      expect.arrayContaining(['Bash(sudo *)', 'Bash(git push --force*)', 'Read(./.env)', 'Read(./.env.*)', 'Read(./secrets/**)', 'Edit(**/scripts/analyze_architecture.mjs)', 'Edit(**/scripts/analyze_architecture.sh)']),
+    );
     expect(JSON.stringify(settings)).not.toMatch(/bypassPermissions|"Bash\(\*\)"|"Bash"/);
 
     const record = json(dir, '.claude/persona.json');

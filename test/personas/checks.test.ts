@@ -1,6 +1,6 @@
 // The checks the persona tests rely on must themselves catch what they are meant to catch.
 import { describe, expect, it } from 'vitest';
-import { ESCAPE_COMMANDS, allowedTools, bashRuleMatches, frontmatter, shadowingRule, unguarded, yamlProblem } from './checks.js';
+import { allowedTools, frontmatter, pathRuleCovers, shadowingRule, yamlProblem } from './checks.js';
 
 describe('persona checks', () => {
   it('reads frontmatter and flags values YAML would not read as plain strings', () => {
@@ -23,62 +23,21 @@ describe('persona checks', () => {
     expect(shadowingRule('Bash(git status)', ['Bash'])).toBe('Bash');
   });
 
-  it('matches Bash rules as Claude Code does: * is any characters, spaces included, anywhere', () => {
-    expect(bashRuleMatches('Bash(git * --output*)', 'git log --output=/tmp/x')).toBe(true);
-    expect(bashRuleMatches('Bash(git * --output*)', 'git log -p --output /tmp/x')).toBe(true);
-    expect(bashRuleMatches('Bash(git * --output*)', 'git log --oneline')).toBe(false);
-    expect(bashRuleMatches('Bash(scripts/analyze_process_impact.sh * --json)', 'scripts/analyze_process_impact.sh 123 --action=kill --yes --json')).toBe(true);
-    expect(bashRuleMatches('Bash(scripts/analyze_process_impact.sh * --action *)', 'scripts/analyze_process_impact.sh 123 --action=kill --yes --json')).toBe(false);
-    expect(bashRuleMatches('Bash(scripts/analyze_process_impact.sh *--action*)', 'scripts/analyze_process_impact.sh 123 --action=kill --yes --json')).toBe(true);
-    expect(bashRuleMatches('Bash(ls *)', 'ls -la')).toBe(true);
-    expect(bashRuleMatches('Bash(ls *)', 'lsof')).toBe(false);
-    expect(bashRuleMatches('Bash(ls*)', 'lsof')).toBe(true);
-    expect(bashRuleMatches('Bash(ls *)', 'ls')).toBe(true);
-    expect(bashRuleMatches('Bash(ls *)', 'ls', { bare: false })).toBe(false);
-    expect(bashRuleMatches('Bash(npm run test:*)', 'npm run test -- -u')).toBe(true);
-    expect(bashRuleMatches('Bash(git * main)', 'git push origin main')).toBe(true);
-    expect(bashRuleMatches('Bash(nvidia-smi -q)', 'nvidia-smi -q -f /tmp/x')).toBe(false);
-    expect(bashRuleMatches('Bash', 'anything at all')).toBe(true);
-    expect(bashRuleMatches('Bash(*)', 'anything at all')).toBe(true);
-    expect(bashRuleMatches('Read(**/.env)', 'cat .env')).toBe(false);
+  it('reads path rules as gitignore patterns from the project root', () => {
+    expect(pathRuleCovers('Edit(**/scripts/gpu_monitor.mjs)', 'Edit', 'scripts/gpu_monitor.mjs')).toBe(true);
+    expect(pathRuleCovers('Edit(**/scripts/gpu_monitor.mjs)', 'Edit', 'a/b/scripts/gpu_monitor.mjs')).toBe(true);
+    expect(pathRuleCovers('Edit(**/scripts/gpu_monitor.mjs)', 'Edit', 'scripts/gpu_monitor.sh')).toBe(false);
+    expect(pathRuleCovers('Edit(./scripts/x.sh)', 'Edit', 'scripts/x.sh')).toBe(true);
+    expect(pathRuleCovers('Edit(./scripts/x.sh)', 'Edit', 'a/scripts/x.sh')).toBe(false);
+    expect(pathRuleCovers('Edit(.env)', 'Edit', 'a/.env')).toBe(true);
+    expect(pathRuleCovers('Edit(/design/mocks/**)', 'Edit', 'design/mocks/a/b.html')).toBe(true);
+    expect(pathRuleCovers('Edit(docs/*.md)', 'Edit', 'docs/a/b.md')).toBe(false);
+    expect(pathRuleCovers('Read(**/scripts/x.sh)', 'Edit', 'scripts/x.sh')).toBe(false);
+    expect(pathRuleCovers('Edit(//etc/**)', 'Edit', 'etc/passwd')).toBe(false);
   });
 
   it('splits allowed-tools at top-level commas only', () => {
     expect(allowedTools('Bash(scripts/gpu_monitor.sh --once), Read, Grep')).toEqual(['Bash(scripts/gpu_monitor.sh --once)', 'Read', 'Grep']);
     expect(allowedTools('Bash(nvidia-smi --query-gpu=a,b --format=csv), Glob')).toEqual(['Bash(nvidia-smi --query-gpu=a,b --format=csv)', 'Glob']);
   });
-
-  it('finds the escapes the review found in the rules as they were', () => {
-    const before = {
-      allow: [
-        'Bash(scripts/gpu_monitor.sh --once*)',
-        'Bash(scripts/analyze_process_impact.sh * --json)',
-        'Bash(nvidia-smi --query-gpu=*)',
-        'Bash(nvidia-smi -q *)',
-        'Bash(rocm-smi --json *)',
-        'Bash(git log *)',
-        'Bash(pytest *)',
-      ],
-      ask: ['Bash(scripts/analyze_process_impact.sh * --action *)', 'Bash(kill *)'],
-      deny: ['Read(./.env)'],
-    };
-    const commands = unguarded(before, ESCAPE_COMMANDS).map((escape) => escape.command);
-    expect(commands).toEqual(
-      expect.arrayContaining([
-        'scripts/analyze_process_impact.sh 1 --action=kill --yes --json',
-        'scripts/gpu_monitor.sh --once --log /tmp/x',
-        'git log --output=/tmp/x',
-        'nvidia-smi -q -f /tmp/x',
-        'nvidia-smi --query-gpu=name --format=csv -f /tmp/x',
-        'nvidia-smi -q -pm 0',
-        'rocm-smi --json --setfan 255',
-        'pytest --basetemp=/home/user',
-        'pytest @args.txt',
-      ]),
-    );
-    // The ask rule as it was caught only the spaced form.
-    expect(commands).not.toContain('scripts/analyze_process_impact.sh 1 --action kill --yes --json');
-    expect(unguarded({ ...before, ask: [...before.ask, 'Bash(git * --output*)'] }, ['git log --output=/tmp/x'])).toEqual([]);
-  });
 });
-

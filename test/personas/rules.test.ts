@@ -155,6 +155,14 @@ describe('customPersonaWarnings', () => {
     ]);
   });
 
+  it('names each allow that a catalogued option turns into a read, write or code execution, with a command it allows', () => {
+    const warnings = customPersonaWarnings(repo, custom({ permissions: { allow: ['Bash(make test)', 'Bash(git diff *)', 'Bash(ps *)', 'Bash(git log -n 5 --oneline -- *)', 'Bash(find *)'] } }));
+    expect(warnings).toEqual([
+      'my-role allows broad rules: Bash(find *). They let the assistant run anything those programs can; narrow them if you can',
+      "my-role allows rules that options turn into reads, writes or code execution past its deny rules: Bash(git diff *) allows `git diff --no-index /dev/null .env` (compares any two files outside git: prints .env whole); Bash(ps *) allows `ps e` (BSD option e prints every process's environment: tokens and keys exported in the user's shells). Allow the exact commands you need instead",
+    ]);
+  });
+
   it('says nothing about a narrow persona with ordinary variables', () => {
     expect(customPersonaWarnings(repo, custom({ permissions: { allow: ['Bash(make lint)'] }, environment: { RELEASE_TRAIN: 'weekly' } }))).toEqual([]);
   });

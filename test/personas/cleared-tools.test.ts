@@ -1,6 +1,7 @@
-// The dp tools the personas allow with open arguments, run the way the allow rules let them run, on a
-// repository whose .env and secrets/ hold a marker: nothing of those files comes back (escapes.ts CLEARED).
-import { spawnSync } from 'node:child_process';
+// The dp tools the personas allow with open arguments, run the way the allow rules let them run: on a
+// repository whose .env and secrets/ hold a marker nothing of those files comes back (escapes.ts CLEARED),
+// and the process analyzer's --json report never signals (the `unless` of its --action entry).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +53,21 @@ describe('tools allowed with open arguments', () => {
     // It read the compose file (service api, image app) and reported none of its environment.
     expect(result.output).toMatch(/api[\s\S]*app/);
     expect(result.output).not.toContain('MARKER');
+  });
+
+  it.each([
+    [['--action', 'kill', '--yes', '--json']],
+    [['--action=kill', '--yes', '--', '--json']],
+  ])('analyze_process_impact <pid> %j, which `Bash(scripts/analyze_process_impact.sh * --json)` matches, signals nothing', async (args) => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const result = run(tempDir(), 'analyze_process_impact', [String(child.pid), ...args, '--no-gpu', '--sample-ms', '0']);
+      expect(result.code, result.output).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(child.exitCode).toBeNull();
+      expect(child.signalCode).toBeNull();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

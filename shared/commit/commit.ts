@@ -7,14 +7,15 @@
 //      is merged into the file as it is now (merge/concurrent.ts), never written over it;
 //   4. settings.json and the record change together: an intent record (the hash of the settings text
 //      actually written) goes first, so a crash between the two loses no ownership (merge/intent.ts).
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import type { Reader } from '../merge/apply.js';
-import { remergeConcurrent } from '../merge/concurrent.js';
+import { remergeConcurrent, type Remerged } from '../merge/concurrent.js';
 import { settingsIntent } from '../merge/intent.js';
 import { RECORD_PATH } from '../merge/record.js';
 import { SETTINGS_PATH } from '../merge/settings-file.js';
 import { DpError } from '../errors.js';
 import { removeFile, stage } from './disk.js';
+import { sleepSync } from './sleep.js';
 import { preflight, resolveTarget } from './preflight.js';
 import { decodeText, readRepositoryFile, type Snapshot } from './read.js';
 
@@ -26,11 +27,46 @@ export interface Write {
   mode?: number;
 }
 
-/** How often a file that keeps changing under the run is re-merged before the run gives up. */
-const ATTEMPTS = 20;
+/** How long a file that keeps changing under the run is re-merged before the run gives up. */
+const PATIENCE_MS = 5_000;
+
 
 function asText(content: string | Buffer | null): string | null {
   return content === null ? null : content.toString();
+}
+
+type Attempt = Remerged | DpError;
+
+function tryRemerge(path: string, read: string | null, planned: string | null, current: string | null): Attempt {
+  try {
+    return remergeConcurrent(path, read, planned, current);
+  } catch (error) {
+    if (error instanceof DpError) return error;
+    throw error;
+  }
+}
+
+/** How long what cannot be merged may stay the same before it counts as settled (a descheduled writer). */
+const SETTLE_MS = 1_000;
+
+/**
+ * Merge with what another program wrote. A writer that saves in place (truncate, then write: Claude Code
+ * does, anthropics/claude-code#91520) can be caught half-way: what cannot be merged is read again
+ * (`readAgain`) until it merges, or stays the same for SETTLE_MS. Returns the merge and the version of
+ * theirs it was made with.
+ */
+function remergeSettled(path: string, read: string | null, planned: string | null, current: string | null, readAgain: () => string | null): { merged: Remerged; theirs: string | null } {
+  let theirs = current;
+  let merged = tryRemerge(path, read, planned, theirs);
+  for (let settled = Date.now() + SETTLE_MS; merged instanceof DpError && Date.now() < settled; ) {
+    sleepSync(10);
+    const again = readAgain();
+    if (again === theirs) continue;
+    [theirs, settled] = [again, Date.now() + SETTLE_MS];
+    merged = tryRemerge(path, read, planned, theirs);
+  }
+  if (merged instanceof DpError) throw merged;
+  return { merged, theirs };
 }
 
 /**
@@ -78,6 +114,18 @@ interface Pinned {
   identity: string;
 }
 
+/** The pinned version's whole content, from its start every time (a descriptor's own position would move on). */
+function readPinned(pinned: Pinned): Buffer {
+  const chunks: Buffer[] = [];
+  for (let position = 0; ; ) {
+    const chunk = Buffer.alloc(64 * 1024);
+    const read = readSync(pinned.fd, chunk, 0, chunk.length, position);
+    if (read === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, read));
+    position += read;
+  }
+}
+
 function pin(path: string): Pinned | null {
   let fd: number;
   try {
@@ -97,16 +145,18 @@ function replace(top: string, root: string, change: Write): void {
 /** Replace a file the run read, merging in whatever changed since it was read. */
 function replaceChecked(top: string, root: string, change: Write, read: string | null, beforeReplace?: (content: string | null) => void): void {
   const target = resolveTarget(root, change.path);
+  const fromDisk = () => readRepositoryFile(root, change.path);
   let base = read;
   let content = asText(change.content);
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+  for (const deadline = Date.now() + PATIENCE_MS; Date.now() < deadline; ) {
     const seen = fileIdentity(target);
-    const current = readRepositoryFile(root, change.path);
+    const current = fromDisk();
     if (current !== base) {
-      const merged = remergeConcurrent(change.path, base, content, current);
+      const { merged, theirs } = remergeSettled(change.path, base, content, current, fromDisk);
       if (merged === 'leave') return;
-      base = current;
-      content = merged;
+      // Merged with a later version than the one looked at: the next look must find that one.
+      if (theirs !== current) continue;
+      [base, content] = [current, merged];
     }
     const staged = content === null ? null : stage(target, content, change.executable ? 0o755 : change.mode);
     beforeReplace?.(content);
@@ -124,15 +174,15 @@ function replaceChecked(top: string, root: string, change: Write, read: string |
     // A writer that wrote into the file in place after that look wrote into the pinned version: merged
     // into what was just written on the next attempt. (One that renames a new file in during the few
     // microseconds between the look and the rename cannot be seen: POSIX has no compare-and-rename.)
-    const after = decodeText(readFileSync(pinned.fd), change.path);
-    closeSync(pinned.fd);
-    if (after === current) return;
-    const merged = remergeConcurrent(change.path, current, content, after);
-    if (merged === 'leave') {
-      // What dp was to replace or delete is theirs now: put their version back.
-      [base, content] = [content, after];
-    } else {
-      [base, content] = [content, merged];
+    const pinnedText = () => decodeText(readPinned(pinned), change.path);
+    try {
+      const after = pinnedText();
+      if (after === current) return;
+      const { merged, theirs } = remergeSettled(change.path, current, content, after, pinnedText);
+      // 'leave': what dp was to replace or delete is theirs now, so their version goes back.
+      [base, content] = [content, merged === 'leave' ? theirs : merged];
+    } finally {
+      closeSync(pinned.fd);
     }
   }
   throw new DpError(`${change.path} kept changing while dp was writing it`, 'run dp again when the other program has finished writing it; nothing of its changes was overwritten');

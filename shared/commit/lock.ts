@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { DpError } from '../errors.js';
 import { lockPath } from './lock-dir.js';
 import { processStartTime } from './process-start.js';
+import { sleepSync } from './sleep.js';
 
 export { lockPath };
 
@@ -112,9 +113,6 @@ function removeStale(path: string, judged: string): void {
   unlinkSync(aside);
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 /**
  * Take the repository's lock, waiting up to `waitMs` (DP_LOCK_WAIT_MS, default 10 s) for another run to
@@ -142,7 +140,7 @@ export function holdLock(repoRoot: string, { waitMs = Number(process.env.DP_LOCK
         `wait for it to finish and run again; if no dp is running, delete ${path}`,
       );
     }
-    sleep(50);
+    sleepSync(50);
   }
 }
 

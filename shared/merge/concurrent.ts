@@ -2,7 +2,8 @@
 // approving a command rewrites settings.json; an editor saves CLAUDE.md), the run's change is merged
 // into the file as it is now, never written over it. Pure: the commit step (shared/commit) reads and writes.
 //   settings.json       dp's entries added/removed (read -> planned) applied to the current file, in place
-//   any other text      three-way merge, lines as units (read = base, planned = ours, current = theirs)
+//   any other text      three-way merge, lines as units (read = base, planned = ours, current = theirs);
+//                       what both inserted at one place is kept, theirs first
 //   a planned deletion  settings.json and CLAUDE.md: what was added meanwhile stays (the file too, if not
 //                       empty); a file dp owned: it stays as it is, no longer what dp would delete
 //   overlapping changes refused: the next run starts from the file as it is then
@@ -11,7 +12,7 @@ import { CLAUDE_MD } from './apply.js';
 import { RECORD_PATH } from './record.js';
 import { SETTINGS_PATH } from './settings-file.js';
 import { mergeSettingsThreeWay } from './settings-edit.js';
-import { threeWayMerge } from './three-way.js';
+import { mergeKeepingBoth } from './three-way.js';
 
 /** What to write instead of the planned content: text, null to delete, or 'leave' to leave the file as it is. */
 export type Remerged = string | null | 'leave';
@@ -34,9 +35,9 @@ export function remergeConcurrent(path: string, read: string | null, planned: st
     const merged = mergeSettingsThreeWay(read, planned ?? '{}\n', current);
     return planned === null && isEmptyObject(merged) ? null : merged;
   }
-  const merged = threeWayMerge(read, current, planned ?? '', 'dp');
-  if (!merged.clean) throw changedMeanwhile(path);
-  return merged.text === '' && planned === null ? null : merged.text;
+  const merged = mergeKeepingBoth(read, current, planned ?? '');
+  if (merged === null) throw changedMeanwhile(path);
+  return merged === '' && planned === null ? null : merged;
 }
 
 function isEmptyObject(text: string): boolean {

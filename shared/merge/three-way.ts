@@ -33,3 +33,40 @@ export function threeWayMerge(base: string, yours: string, theirs: string, their
   }
   return { clean: conflicts === 0, text, conflicts };
 }
+
+/**
+ * Merge two changes to the same text where neither may be lost and nobody is there to settle a conflict
+ * (another program wrote the file while dp was writing it). Changes that touch (diff3 calls adjacent
+ * changes a conflict) are combined when one side only added lines around the base lines: what both
+ * inserted at one place is kept, theirs first. null when both changed the same lines.
+ */
+export function mergeKeepingBoth(base: string, theirs: string, ours: string): string | null {
+  let text = '';
+  for (const region of diff3Merge(splitLines(theirs), splitLines(base), splitLines(ours), { excludeFalseConflicts: true })) {
+    if (region.ok) text += region.ok.join('');
+    else if (region.conflict) {
+      const combined = combineAround(region.conflict.a, region.conflict.o, region.conflict.b);
+      if (combined === null) return null;
+      text += combined;
+    }
+  }
+  return text;
+}
+
+function startsWith(lines: string[], prefix: string[]): boolean {
+  return prefix.every((line, i) => lines[i] === line);
+}
+
+function endsWith(lines: string[], suffix: string[]): boolean {
+  return suffix.every((line, i) => lines[lines.length - suffix.length + i] === line);
+}
+
+/** One conflict region: combined when one side kept the base lines and only added before or after them. */
+function combineAround(theirs: string[], base: string[], ours: string[]): string | null {
+  if (base.length === 0) return terminated(theirs) + ours.join('');
+  if (startsWith(theirs, base)) return terminated(ours) + theirs.slice(base.length).join('');
+  if (endsWith(theirs, base)) return terminated(theirs.slice(0, theirs.length - base.length)) + ours.join('');
+  if (startsWith(ours, base)) return terminated(theirs) + ours.slice(base.length).join('');
+  if (endsWith(ours, base)) return terminated(ours.slice(0, ours.length - base.length)) + theirs.join('');
+  return null;
+}

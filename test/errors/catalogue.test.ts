@@ -1,6 +1,6 @@
 // docs/errors.md is the catalogue of bad inputs: every entry is run here as a user would meet it, and
 // the first line of what it prints, its exit code, and "nothing was written" are checked against the doc.
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -139,6 +139,28 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   E33: { run: (dir) => yoProcess(dir, 'persona') },
   E34: { setup: (dir) => put(dir, 'busy/README.md', 'mine\n'), run: (dir) => createProject(dir, ['busy', '--persona', 'ds']) },
   E35: { run: (dir) => createProject(dir, ['new-app']) },
+  E52: { setup: (dir) => writeFileSync(join(dir, 'CLAUDE.md'), Buffer.from('# Notes\nCaf\xe9 au lait\n', 'latin1')), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E53: { setup: (dir) => writeFileSync(join(dir, 'CLAUDE.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# Notes\n', 'utf16le')])), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E54: { setup: (dir) => symlinkSync('CLAUDE.md', join(dir, 'CLAUDE.md')), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
+  E55: {
+    setup: async (dir) => {
+      await dp(dir, ['persona', 'add', 'pm']);
+      const record = JSON.parse(readFileSync(join(dir, '.claude/persona.json'), 'utf8'));
+      const [first] = Object.keys(record.managed.files);
+      record.managed.files['../outside.md'] = record.managed.files[first!];
+      writeFileSync(join(dir, '.claude/persona.json'), JSON.stringify(record));
+    },
+    run: (dir) => dp(dir, ['persona', 'remove', 'pm']),
+  },
+  E56: {
+    setup: (dir) => {
+      const lockDir = join(`${dir}-tmp`, `generator-dp-${process.getuid?.() ?? 'user'}`);
+      mkdirSync(lockDir, { recursive: true });
+      chmodSync(lockDir, 0o777);
+      cleanups.push(() => rmSync(`${dir}-tmp`, { recursive: true, force: true }));
+    },
+    run: (dir) => dp(dir, ['persona', 'add', 'ds'], { env: { NO_COLOR: '1', TMPDIR: `${dir}-tmp`, XDG_RUNTIME_DIR: '' } }),
+  },
   E51: { run: (dir) => createProject(dir, ['new-app', '--persona', 'dev', '--level', 'guru']) },
   E77: {
     setup: (dir) => dp(dir, ['persona', 'add', 'developer', '--level', 'l1']),

@@ -1,5 +1,5 @@
 // Running the built generators (dist/generators, what users get) with yeoman-test in a given directory.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
@@ -32,7 +32,7 @@ export function listFiles(dir: string): string[] {
     for (const name of readdirSync(d)) {
       if (name === '.git') continue;
       const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
+      if (lstatSync(full).isDirectory()) walk(full);
       else out.push(relative(dir, full));
     }
   };
@@ -41,8 +41,15 @@ export function listFiles(dir: string): string[] {
 }
 
 /** path -> mtime in ms and content, for "nothing was written" checks. */
+/** Every file's modification time and content; a symbolic link as itself (where it points), never followed. */
 export function snapshot(dir: string): Record<string, { mtimeMs: number; content: string }> {
-  return Object.fromEntries(listFiles(dir).map((p) => [p, { mtimeMs: statSync(join(dir, p)).mtimeMs, content: readFileSync(join(dir, p), 'utf8') }]));
+  return Object.fromEntries(
+    listFiles(dir).map((p) => {
+      const full = join(dir, p);
+      const link = lstatSync(full);
+      return [p, { mtimeMs: link.mtimeMs, content: link.isSymbolicLink() ? `-> ${readlinkSync(full)}` : readFileSync(full, 'utf8') }];
+    }),
+  );
 }
 
 export function read(dir: string, path: string): string {

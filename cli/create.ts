@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { DpError, formatError } from '../shared/errors.js';
-import { applyOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
+import { applyOnDisk, planOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
 import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
 import { formatOutcomes } from '../shared/engine/report.js';
 import { MENU, availableBuiltinIds, canonicalId, isAvailable } from '../shared/persona/registry.js';
@@ -132,6 +132,8 @@ export async function runCreate(argv: string[]): Promise<number> {
     }
     addOnly(active, requests);
     prepareDirectory(target, values.force ?? false);
+    // What is there already is read and checked (a file dp cannot merge into is refused) before the scaffold is written.
+    if (active.length > 0 || readdirSync(target).length > 0) planOnDisk(target, (current) => addOnly(current, requests), { onConflict: 'keep' });
     writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
     let before: PersonaRequest[] = [];
     let after: PersonaRequest[] = [];

@@ -41,8 +41,10 @@ export function threeWayMerge(base: string, yours: string, theirs: string, their
  * inserted at one place is kept, theirs first. null when both changed the same lines.
  */
 export function mergeKeepingBoth(base: string, theirs: string, ours: string): string | null {
+  // A last line without its newline is the same line once either side added one after it.
+  const unterminated = (text: string) => text !== '' && !text.endsWith('\n');
   let text = '';
-  for (const region of diff3Merge(splitLines(theirs), splitLines(base), splitLines(ours), { excludeFalseConflicts: true })) {
+  for (const region of diff3Merge(splitLines(terminated([theirs])), splitLines(terminated([base])), splitLines(terminated([ours])), { excludeFalseConflicts: true })) {
     if (region.ok) text += region.ok.join('');
     else if (region.conflict) {
       const combined = combineAround(region.conflict.a, region.conflict.o, region.conflict.b);
@@ -50,7 +52,7 @@ export function mergeKeepingBoth(base: string, theirs: string, ours: string): st
       text += combined;
     }
   }
-  return text;
+  return unterminated(theirs) && unterminated(ours) ? text.slice(0, -1) : text;
 }
 
 function startsWith(lines: string[], prefix: string[]): boolean {

@@ -2,7 +2,9 @@
 // persona add / remove / switch / level changes and upgrades, run through the merge engine on real files.
 // After every step: every line the user wrote is still in the file they wrote it in, every conflict left
 // its new version in a .dp-new file, settings.json is schema-valid with every user rule and every deny
-// rule of the active personas, and running again writes nothing.
+// rule of the active personas, and running again writes nothing. A run may have another program write
+// while it runs (between dp's reading and its writing): a line added to CLAUDE.md, a rule approved into
+// settings.json, saved in place as Claude Code does; dp merges them in, and they are checked like the rest.
 //
 // Seeded and reproducible: DP_PROPERTY_SEED=<seed> reruns a failure (fast-check prints the seed and
 // the shrunk sequence); DP_PROPERTY_RUNS sets the number of sequences (npm run test:long: 1000).
@@ -54,9 +56,12 @@ function persona(id: Id, version: number, level: 'low' | 'high'): DesiredPersona
   };
 }
 
+/** What another program writes while a dp run is under way. */
+type During = { claude: boolean; settings: boolean };
+
 type Op =
-  | { kind: 'apply'; active: Id[]; level: 'low' | 'high'; markers: boolean }
-  | { kind: 'upgrade'; markers: boolean }
+  | { kind: 'apply'; active: Id[]; level: 'low' | 'high'; markers: boolean; during: During }
+  | { kind: 'upgrade'; markers: boolean; during: During }
   | { kind: 'editLine'; pick: number; line: number; replace: boolean }
   | { kind: 'claudeText'; top: boolean; finalNewline: boolean }
   | { kind: 'crlf' }
@@ -68,12 +73,20 @@ type Op =
   | { kind: 'changeDpEnv'; pick: number }
   | { kind: 'deleteFile'; pick: number };
 
+const duringArb: fc.Arbitrary<During> = fc.record({ claude: fc.boolean(), settings: fc.boolean() });
+
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('apply' as const), active: fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 3 }), level: fc.constantFrom('low' as const, 'high' as const), markers: fc.boolean() }),
+    arbitrary: fc.record({
+      kind: fc.constant('apply' as const),
+      active: fc.uniqueArray(fc.constantFrom(...IDS), { maxLength: 3 }),
+      level: fc.constantFrom('low' as const, 'high' as const),
+      markers: fc.boolean(),
+      during: duringArb,
+    }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('upgrade' as const), markers: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('upgrade' as const), markers: fc.boolean(), during: duringArb }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('editLine' as const), pick: fc.nat(), line: fc.nat(), replace: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('claudeText' as const), top: fc.boolean(), finalNewline: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'crlf' as const }) },
@@ -134,12 +147,30 @@ class Repo {
     return text === null ? {} : JSON.parse(text);
   }
 
+  /** Another program writes while dp runs: in place, as Claude Code saves settings.json. */
+  otherProgramWrites(during: During): void {
+    const claude = this.read(CLAUDE_MD);
+    if (during.claude && claude !== null) {
+      const line = this.token();
+      this.write(CLAUDE_MD, `${claude}${claude === '' || claude.endsWith('\n') ? '' : '\n'}${line}\n`);
+      this.remember(CLAUDE_MD, line);
+    }
+    if (during.settings && this.read(SETTINGS_PATH) !== null) {
+      const settings = this.settings();
+      const rule = `Bash(${this.token().toLowerCase()}-approved)`;
+      settings.permissions = { ...settings.permissions, allow: [...(settings.permissions?.allow ?? []), rule] };
+      this.write(SETTINGS_PATH, `${JSON.stringify(settings, null, 2)}\n`);
+      this.userRules.push({ list: 'allow', rule });
+    }
+  }
+
   /** Run dp (the merge engine, on disk) and check every promise. */
-  dp(markers: boolean, removing: boolean): void {
+  dp(markers: boolean, removing: boolean, during: During): void {
     const personas = this.desired();
-    const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '');
     const snapshot: Snapshot = new Map();
     const result = applyPersonas(diskReader(this.dir, snapshot), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
+    this.otherProgramWrites(during);
+    const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '');
     commitChanges(this.dir, result.changes, snapshot, `1.${this.version}.0`);
     if (!removing) {
       // Outside dp's sections, CLAUDE.md is the user's, byte for byte (dp may only add a missing final newline).
@@ -179,11 +210,11 @@ class Repo {
         const removing = this.active.some((id) => !op.active.includes(id)) || (this.level !== op.level && this.active.includes('gamma'));
         this.active = op.active;
         this.level = op.level;
-        return this.dp(op.markers, removing);
+        return this.dp(op.markers, removing, op.during);
       }
       case 'upgrade':
         this.version += 1;
-        return this.dp(op.markers, false);
+        return this.dp(op.markers, false, op.during);
       case 'crlf': {
         const text = this.read(CLAUDE_MD);
         if (text !== null) this.write(CLAUDE_MD, text.replace(/\r?\n/g, '\r\n'));
@@ -294,7 +325,8 @@ describe('never lose a byte (randomized)', () => {
   it('leaves no temporary files behind', () => {
     const repo = new Repo();
     try {
-      for (const op of [{ kind: 'apply', active: ['alpha', 'gamma'], level: 'high', markers: false }, { kind: 'upgrade', markers: true }] as Op[]) repo.step(op);
+      const quiet = { claude: false, settings: false };
+      for (const op of [{ kind: 'apply', active: ['alpha', 'gamma'], level: 'high', markers: false, during: quiet }, { kind: 'upgrade', markers: true, during: quiet }] as Op[]) repo.step(op);
       expect(listFiles(repo.dir).filter((path) => path.endsWith('.tmp'))).toEqual([]);
       expect(listFiles(repo.dir)).toContain('files/gamma/high.md');
     } finally {

@@ -63,7 +63,7 @@ export function parseSettings(argv: string[]): Settings | 'help' {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, hint);
   const seconds = (flag: string, raw: string | undefined, min: number, max: number, fallback: number) =>
     Math.round((numberOption(flag, raw, { min, max }) ?? fallback) * 1000);
-  const count = numberOption('count', values.count, { min: 1, integer: true }) ?? null;
+  const count = numberOption('count', values.count, { min: 1, max: 1_000_000_000, integer: true }) ?? null;
   const port = numberOption('prometheus', values.prometheus, { min: 0, max: 65535, integer: true }) ?? null;
   const conflict = (a: string, b: string) => new UsageError(`--${a} cannot be combined with --${b}`, hint);
   if (values.plot !== undefined) {

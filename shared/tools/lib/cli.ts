@@ -26,10 +26,31 @@ export class UsageError extends ToolError {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * Glue a negative number to its flag ("--gpus -2" -> "--gpus=-2") so that it reaches the flag's own check ("must be
+ * between 1 and ...") instead of node's "argument is ambiguous". Arguments after "--" are left as they are.
+ */
+function glueNegativeNumbers(argv: string[], options: Options): string[] {
+  const glued: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...glued, ...argv.slice(i)];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    const next = argv[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      glued.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      glued.push(arg);
+    }
+  }
+  return glued;
+}
+
 /** node:util parseArgs with its errors turned into one-line UsageErrors. */
 export function parseToolArgs<T extends Options>(tool: string, argv: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: glueNegativeNumbers(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
     // node:util adds a sentence about '--' that does not help here.
     const message = error instanceof Error ? error.message.split('\n')[0]!.split('. ')[0]! : String(error);
@@ -37,13 +58,19 @@ export function parseToolArgs<T extends Options>(tool: string, argv: string[], o
   }
 }
 
-/** Parse a flag value as a number within bounds, or fail with a usage error naming the flag. */
-export function numberOption(flag: string, raw: string | undefined, { min = -Infinity, max = Infinity, integer = false } = {}): number | undefined {
+export interface Bounds {
+  min: number;
+  /** Every numeric option has a documented maximum: an absurd value is refused, never run (no hang, no nulls). */
+  max: number;
+  integer?: boolean;
+}
+
+/** Parse a flag value as a number within bounds, or fail with a usage error naming the flag, the range and the value. */
+export function numberOption(flag: string, raw: string | undefined, { min, max, integer = false }: Bounds): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new UsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'} ${range}, got '${raw}'`);
+    throw new UsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got '${raw}'`);
   }
   return value;
 }

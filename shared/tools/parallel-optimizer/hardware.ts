@@ -6,6 +6,7 @@ import { parseGpuCsv, readCsvTable, recordCell } from '../lib/gpu-query.js';
 import { parseCell, parseNumber, runSmi, type SmiResult } from '../lib/nvidia-smi.js';
 import { parseTopoMatrix, summarizeTopology, type TopologySummary } from '../lib/topology.js';
 import { defaultInterBusBandwidth, defaultIntraBusBandwidth, generationOf, type Figure, type Interconnect } from './bandwidth.js';
+import { MAX_GPUS } from './sizes.js';
 
 export const QUERY_FIELDS = ['index', 'uuid', 'name', 'memory.total'] as const;
 
@@ -134,6 +135,9 @@ function resolveCounts(flags: ClusterFlags, detected: DetectedGpu[]): { nodes: n
   }
   if (gpusPerNode === undefined) gpusPerNode = detected.length;
   if (gpusPerNode < 1) noGpus('nvidia-smi lists none');
+  if (nodes * gpusPerNode > MAX_GPUS) {
+    throw new UsageError(`--nodes ${nodes} x --gpus-per-node ${gpusPerNode} = ${nodes * gpusPerNode} GPUs, more than the ${MAX_GPUS} this tool plans for`);
+  }
   return { nodes, gpusPerNode };
 }
 

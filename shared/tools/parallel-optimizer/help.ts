@@ -29,7 +29,8 @@ Training step:
   --recompute R           selective (default), none or full activation recomputation
   --no-sequence-parallel  tensor parallel without sequence parallel
   --interleave V          interleaved pipeline chunks per GPU (default 1)
-  --headroom F            share of GPU memory kept free (default 0.1: CUDA context, NCCL, fragmentation)
+  --headroom F            share of GPU memory kept free, 0 to 0.9 (default 0.1: CUDA context, NCCL,
+                          fragmentation)
   --mfu F                 model FLOPs utilisation for the step-time estimate (default 0.4)
   --peak-tflops X         dense 16-bit peak per GPU (default: A100 312, H100/H200 SXM 989, H100 PCIe 756)
 
@@ -72,5 +73,6 @@ Formulas (sources in docs/tools/parallel-optimizer.md):
                    ZeRO-3/FSDP when its traffic hides behind compute; else TP up to a node, PP across nodes,
                    DP over the rest; else CPU offload
 
+Every number has a range (--gpus 1 to 1048576, ...: docs/tools/parallel-optimizer.md); outside it: exit 2.
 Exit codes: 0 ok, 1 failure, 2 bad usage or missing input (one line saying what to do).
 `;

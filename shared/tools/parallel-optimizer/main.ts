@@ -104,30 +104,14 @@ export function trainingSettings(values: Values, model: ModelInfo, cluster: Clus
     mfu,
     mfuSource: values.mfu === undefined ? MFU_SOURCE : '--mfu',
     peakFlops,
-    headroom: parseFraction('headroom', values.headroom, { allowZero: true }) ?? 0.1,
+    headroom: parseFraction('headroom', values.headroom) ?? 0.1,
   };
 }
 
-/**
- * Split off script arguments after `--`, and glue negative numbers to their flag ("--gpus -2" -> "--gpus=-2")
- * so that they reach our validation ("must be at least 1") instead of node's "argument is ambiguous".
- */
+/** Split off the training script's arguments after `--` (negative numbers reach validation: lib/cli parseToolArgs). */
 export function splitArgv(argv: string[]): { own: string[]; script: string[] | null } {
   const end = argv.indexOf('--');
-  const own = end < 0 ? argv : argv.slice(0, end);
-  const glued: string[] = [];
-  for (let i = 0; i < own.length; i += 1) {
-    const arg = own[i]!;
-    const name = arg.startsWith('--') ? arg.slice(2) : null;
-    const next = own[i + 1];
-    if (name && name in OPTIONS && OPTIONS[name as keyof typeof OPTIONS].type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
-      glued.push(`${arg}=${next}`);
-      i += 1;
-    } else {
-      glued.push(arg);
-    }
-  }
-  return { own: glued, script: end < 0 ? null : argv.slice(end + 1) };
+  return { own: end < 0 ? argv : argv.slice(0, end), script: end < 0 ? null : argv.slice(end + 1) };
 }
 
 /** Everything the tool computes, from parsed arguments; detection is injected so tests can replay it. */

@@ -6,7 +6,7 @@ import type { Cluster } from './hardware.js';
 import type { Launch } from './launch.js';
 import type { ModelInfo } from './model.js';
 import type { Recommendation } from './recommend.js';
-import { formatBandwidth, formatCount, formatSeconds, gib, percent, withCommas, gb } from './sizes.js';
+import { fixed, formatBandwidth, formatCount, formatSeconds, gib, percent, withCommas, gb } from './sizes.js';
 import { usableBytes, type StrategyResult, type Training } from './strategies.js';
 
 export interface Report {
@@ -118,9 +118,9 @@ export function renderStrategies(report: Report, style: Stylist): string[] {
     const row = [
       pad(s.name, 14),
       pad(layoutText(s), 9),
-      pad((s.modelStatesBytesPerGpu / 2 ** 30).toFixed(2), 9, true),
-      pad((s.activationBytesPerGpu / 2 ** 30).toFixed(2), 9, true),
-      pad((s.totalBytesPerGpu / 2 ** 30).toFixed(2), 9, true),
+      pad(fixed(s.modelStatesBytesPerGpu / 2 ** 30, 2), 9, true),
+      pad(fixed(s.activationBytesPerGpu / 2 ** 30, 2), 9, true),
+      pad(fixed(s.totalBytesPerGpu / 2 ** 30, 2), 9, true),
       fits,
       pad(gib(s.commBytesPerGpuPerStep), 11, true),
       pad(formatSeconds(s.commSecondsPerStep), 10, true),

@@ -104,10 +104,16 @@ export function activationElementBytes(training: Training): number {
   return training.bytes.param;
 }
 
+/** The divisors of n in ascending order, found in pairs up to √n (a linear scan of a million GPUs would be slow). */
 function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 1; i <= n; i += 1) if (n % i === 0) out.push(i);
-  return out;
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let i = 1; i * i <= n; i += 1) {
+    if (n % i !== 0) continue;
+    low.push(i);
+    if (i * i !== n) high.unshift(n / i);
+  }
+  return [...low, ...high];
 }
 
 type Collective = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'zero3';

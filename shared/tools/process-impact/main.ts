@@ -99,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   // never taken silently behind it.
   if (action && values.json) throw new UsageError(ACTION_WITH_JSON);
   const sampleMs = numberOption('sample-ms', values['sample-ms'], { min: 0, max: 60_000, integer: true }) ?? 1000;
-  const waitTimeoutSeconds = numberOption('wait-timeout', values['wait-timeout'], { min: 0 }) ?? 0;
+  const waitTimeoutSeconds = numberOption('wait-timeout', values['wait-timeout'], { min: 0, max: 31_536_000 }) ?? 0;
   const pollMs = numberOption('poll-ms', values['poll-ms'], { min: 50, max: 600_000, integer: true }) ?? 2000;
   const expected = values['expect-started-at'];
   if (expected !== undefined && Number.isNaN(Date.parse(expected))) throw new UsageError(`--expect-started-at must be an ISO time such as 2025-01-31T12:00:00.000Z, got '${expected}'`);

@@ -168,13 +168,13 @@ describe('hardware detected with a fake nvidia-smi on PATH', () => {
 
 describe('bad input: one clear line (and a hint), exit code 2', () => {
   it.each([
-    [['--params', '7Q', '--gpus', '8', '--gpu-memory', '80GiB'], /--params must be a positive count such as 7B, 1\.3e9 or 350M, got '7Q'/],
-    [['--params', '-7B', '--gpus', '8', '--gpu-memory', '80GiB'], /--params must be a positive count .* got '-7B'/],
-    [['--params', '7B', '--gpus', '0', '--gpu-memory', '80GiB'], /--gpus must be a whole number of at least 1, got '0'/],
-    [['--params', '7B', '--gpus', '-4', '--gpu-memory', '80GiB'], /--gpus must be a whole number of at least 1, got '-4'/],
-    [['--params', '7B', '--nodes', '0', '--gpus-per-node', '8', '--gpu-memory', '80GiB'], /--nodes must be a whole number of at least 1, got '0'/],
-    [['--params', '7B', '--gpus', '8', '--gpu-memory', 'lots'], /--gpu-memory must be a memory size such as 80GiB/],
-    [['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--micro-batch', '0'], /--micro-batch must be a whole number of at least 1/],
+    [['--params', '7Q', '--gpus', '8', '--gpu-memory', '80GiB'], /--params must be a count between 1 and 1000T \(1e15\), such as 7B, 1\.3e9 or 350M, got '7Q'/],
+    [['--params', '-7B', '--gpus', '8', '--gpu-memory', '80GiB'], /--params must be a count between 1 and 1000T \(1e15\), .* got '-7B'/],
+    [['--params', '7B', '--gpus', '0', '--gpu-memory', '80GiB'], /--gpus must be a whole number between 1 and 1048576, got '0'/],
+    [['--params', '7B', '--gpus', '-4', '--gpu-memory', '80GiB'], /--gpus must be a whole number between 1 and 1048576, got '-4'/],
+    [['--params', '7B', '--nodes', '0', '--gpus-per-node', '8', '--gpu-memory', '80GiB'], /--nodes must be a whole number between 1 and 1048576, got '0'/],
+    [['--params', '7B', '--gpus', '8', '--gpu-memory', 'lots'], /--gpu-memory must be a memory size between 1MiB and 64TiB, such as 80GiB, 81920MiB or 40GB, got 'lots'/],
+    [['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--micro-batch', '0'], /--micro-batch must be a whole number between 1 and 65536, got '0'/],
     [['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--frobnicate'], /Unknown option '--frobnicate'/],
   ])('%j', async (args, message) => {
     expectUsageError(await runTool(args, bare()), message);

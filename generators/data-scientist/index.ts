@@ -3,5 +3,5 @@
 import { PersonaGenerator } from '../../shared/yeoman/persona-generator.js';
 
 export default class DataScientistGenerator extends PersonaGenerator {
-  protected readonly personaId = 'data-scientist';
+  protected override readonly personaId = 'data-scientist';
 }

@@ -3,5 +3,5 @@
 import { PersonaGenerator } from '../../shared/yeoman/persona-generator.js';
 
 export default class DesignerGenerator extends PersonaGenerator {
-  protected readonly personaId = 'designer';
+  protected override readonly personaId = 'designer';
 }

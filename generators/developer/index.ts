@@ -3,5 +3,5 @@
 import { PersonaGenerator } from '../../shared/yeoman/persona-generator.js';
 
 export default class DeveloperGenerator extends PersonaGenerator {
-  protected readonly personaId = 'developer';
+  protected override readonly personaId = 'developer';
 }

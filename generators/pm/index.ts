@@ -3,5 +3,5 @@
 import { PersonaGenerator } from '../../shared/yeoman/persona-generator.js';
 
 export default class ProductManagerGenerator extends PersonaGenerator {
-  protected readonly personaId = 'pm';
+  protected override readonly personaId = 'pm';
 }

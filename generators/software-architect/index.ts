@@ -3,5 +3,5 @@
 import { PersonaGenerator } from '../../shared/yeoman/persona-generator.js';
 
 export default class SoftwareArchitectGenerator extends PersonaGenerator {
-  protected readonly personaId = 'software-architect';
+  protected override readonly personaId = 'software-architect';
 }

@@ -1,14 +1,14 @@
 // Committing a run's changes to the repository, the one way both front ends write (the dp CLI and the
 // Yeoman generators' commit task):
 //   1. every target is checked first (preflight): a refusal writes nothing;
-//   2. each change, in order (the record last), is staged beside its target and renamed into place;
+//   2. each change, in order, is staged beside its target and renamed into place; the record goes last;
 //   3. compare before replace: a file the run read is checked against what was read, right before the
 //      rename; if another writer changed it meanwhile (Claude Code rewrites settings.json), the run's change
 //      is merged into the file as it is now (merge/concurrent.ts), never written over it;
 //   4. settings.json and the record change together: an intent record (the hash of the settings text
 //      actually written) goes first, so a crash between the two loses no ownership (merge/intent.ts).
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
-import type { Reader } from '../merge/apply.js';
+import type { Reader } from '../merge/model.js';
 import { remergeConcurrent, type Remerged } from '../merge/concurrent.js';
 import { settingsIntent } from '../merge/intent.js';
 import { RECORD_PATH } from '../merge/record.js';
@@ -73,7 +73,9 @@ function remergeSettled(path: string, read: string | null, planned: string | nul
  * Write `changes` in order. `snapshot` holds what the run read and decided from; files it does not hold
  * (a composing generator's own files) are written as they are.
  */
-export function commitChanges(root: string, changes: Write[], snapshot: Snapshot, version: string): void {
+export function commitChanges(root: string, unordered: Write[], snapshot: Snapshot, version: string): void {
+  // The record last: until it is written, it describes files already on disk (a crash leaves nothing untracked).
+  const changes = [...unordered.filter((c) => c.path !== RECORD_PATH), ...unordered.filter((c) => c.path === RECORD_PATH)];
   preflight(root, changes);
   const top = resolveTarget(root, '.');
   const expected = new Map(snapshot);

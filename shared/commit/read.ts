@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
-import type { Reader } from '../merge/apply.js';
+import type { Reader } from '../merge/model.js';
 import { isRepositoryPath } from '../merge/paths.js';
 
 /** What a run read from disk, per repository path (null: the file did not exist). */

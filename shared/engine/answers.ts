@@ -1,7 +1,7 @@
 // Answers (the developer's level, ...) live in .yo-rc.json under generator-dp.personas.<id>, where
 // Yeoman keeps a generator's configuration, so yo and dp re-runs find them and do not ask again.
 import { DpError } from '../errors.js';
-import type { Change, Reader } from '../merge/apply.js';
+import type { Change, Reader } from '../merge/model.js';
 import type { PersonaRecord } from '../merge/record.js';
 import type { Persona } from '../persona/schema.js';
 import { resolveLevel } from '../plan/plan.js';

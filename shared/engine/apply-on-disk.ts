@@ -3,7 +3,7 @@
 // active personas, answers, files) is read after the repository's lock is held, so runs started together
 // each build on the one before.
 import { generatorVersion } from '../package-root.js';
-import { applyPersonas, type ApplyResult, type ConflictPolicy } from '../merge/apply.js';
+import type { ApplyResult, ConflictPolicy } from '../merge/model.js';
 import { unifiedDiff } from '../merge/diff.js';
 import { commitChanges } from '../commit/commit.js';
 import { diskReader, readRepositoryFile, type Snapshot } from '../commit/read.js';
@@ -12,8 +12,8 @@ import { DpError } from '../errors.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
 import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
-import { answersChange } from './answers.js';
-import { activeRequests, planRequests, type PersonaRequest } from './plan-active.js';
+import { activeRequests, type PersonaRequest } from './plan-active.js';
+import { planRun } from './plan-run.js';
 
 export interface DiskRunOptions {
   onConflict: Exclude<ConflictPolicy, 'ask'>;
@@ -40,19 +40,7 @@ export function readRecordOnDisk(root: string): PersonaRecord | null {
 export function planOnDisk(root: string, select: Selection, options: DiskRunOptions, snapshot?: Snapshot): ApplyResult {
   const read = diskReader(root, snapshot);
   const requests = select(activeRequests(parseRecord(read(RECORD_PATH), generatorVersion())));
-  const result = applyPersonas(read, planRequests(root, requests), {
-    version: generatorVersion(),
-    onConflict: options.onConflict,
-    restoreDeleted: options.restoreDeleted ?? false,
-  });
-  const answers = answersChange(read, requests);
-  if (answers) {
-    // Before the record, which stays the last write.
-    const recordIndex = result.changes.findIndex((c) => c.path === RECORD_PATH);
-    if (recordIndex < 0) result.changes.push(answers);
-    else result.changes.splice(recordIndex, 0, answers);
-  }
-  return result;
+  return planRun(root, read, requests, options);
 }
 
 /** Whether a file the run read is no longer what it read. */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
-import { CLAUDE_MD, dpNewPath, sectionDpNewPath } from '../merge/apply.js';
+import { CLAUDE_MD, dpNewPath, sectionDpNewPath } from '../merge/model.js';
 import { diskReader } from '../commit/read.js';
 import { toLf } from '../merge/eol.js';
 import { sha256, type PersonaRecord } from '../merge/record.js';

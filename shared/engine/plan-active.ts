@@ -1,7 +1,7 @@
 // Personas requested -> what they should put in the repository. Shared by the generators (through
 // mem-fs) and the dp CLI (on disk), so both apply exactly the same plan.
 import { planPersona } from '../plan/plan.js';
-import type { DesiredPersona } from '../merge/apply.js';
+import type { DesiredPersona } from '../merge/model.js';
 import type { PersonaRecord } from '../merge/record.js';
 import { loadPersona, userCommandNames } from '../persona/resolve.js';
 

@@ -1,5 +1,5 @@
 // The lines a user sees after a run: one per path that changed or needs attention.
-import type { Outcome } from '../merge/apply.js';
+import type { Outcome } from '../merge/model.js';
 
 const QUIET = new Set(['unchanged']);
 

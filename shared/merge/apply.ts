@@ -2,85 +2,16 @@
 // time, and the personas that should be active, it returns the writes to make and a report per path.
 // Nothing is written here; every check (markers, settings, record) runs before any write is returned,
 // so a refusal leaves the repository untouched. The caller writes `changes` in order: the record last.
-import type { PermissionSet } from '../persona/schema.js';
+import { CLAUDE_MD, dpNewPath, sectionDpNewPath, type ApplyOptions, type ApplyResult, type Change, type ConflictPolicy, type DesiredPersona, type Outcome, type Reader, type Status } from './model.js';
 import { decide } from './decide.js';
 import { RECORD_PATH, emptyRecord, packBase, parseRecord, serializeRecord, sha256, unpackBase, type PersonaRecord } from './record.js';
 import { sameContent } from './eol.js';
 import { markerLine, parseSections, removeSection, sectionBody, upsertSection } from './sections.js';
 import { DpError } from '../errors.js';
 import { effectiveOwnership } from './intent.js';
-import { SETTINGS_PATH, parseSettings, serializeSettings } from './settings-file.js';
+import { SETTINGS_PATH, parseSettings, serializeSettings, type Settings } from './settings-file.js';
 import { editSettingsText } from './settings-edit.js';
 import { emptyOwnership, mergeSettings, type SettingsContribution } from './settings-merge.js';
-
-export { SETTINGS_PATH };
-
-export const CLAUDE_MD = 'CLAUDE.md';
-
-export type ConflictPolicy = 'ask' | 'keep' | 'markers';
-
-export interface DesiredFile {
-  path: string;
-  content: string;
-  executable: boolean;
-}
-
-/** One persona as it should be in the repository. */
-export interface DesiredPersona {
-  id: string;
-  displayName: string;
-  level?: string;
-  custom?: boolean;
-  files: DesiredFile[];
-  /** The body of its CLAUDE.md section. */
-  section: string;
-  permissions: PermissionSet;
-  env: Record<string, string>;
-  commands: string[];
-  tools: string[];
-}
-
-export interface Change {
-  path: string;
-  /** null deletes the file. */
-  content: string | null;
-  executable?: boolean;
-  /** Let the user decide through Yeoman's conflicter (interactive conflict policy). */
-  prompt?: boolean;
-}
-
-export type Status = 'created' | 'updated' | 'merged' | 'kept' | 'conflict' | 'unchanged' | 'removed' | 'kept-edited' | 'deleted' | 'restored';
-
-export interface Outcome {
-  path: string;
-  status: Status;
-  detail?: string;
-}
-
-export interface ApplyOptions {
-  version: string;
-  onConflict: ConflictPolicy;
-  /** Recreate files and sections the user deleted (dp doctor --fix). */
-  restoreDeleted?: boolean;
-}
-
-export interface ApplyResult {
-  changes: Change[];
-  outcomes: Outcome[];
-  record: PersonaRecord;
-  notes: string[];
-}
-
-export type Reader = (path: string) => string | null;
-
-export function dpNewPath(path: string): string {
-  return `${path}.dp-new`;
-}
-
-/** Where the new version of a conflicting section goes, beside CLAUDE.md. */
-export function sectionDpNewPath(persona: string): string {
-  return `${CLAUDE_MD}.${persona}.dp-new`;
-}
 
 export function applyPersonas(read: Reader, personas: DesiredPersona[], options: ApplyOptions): ApplyResult {
   const recordText = read(RECORD_PATH);
@@ -106,28 +37,7 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
   applyFiles(read, personas, run);
   applySections(claudeText, personas, run);
 
-  const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
-  // A settings.json that is gone is recreated in full: nothing in it was declined.
-  const ownership = settings === null ? emptyOwnership() : effectiveOwnership(previous, settingsText);
-  const merged = mergeSettings(settings, contributions, ownership);
-  const empty = Object.keys(merged.settings).length === 0;
-  const createdByDp = settings === null ? !empty : ownership.createdFile === true;
-  record.managed.settings = { ...merged.ownership, ...(createdByDp && !empty ? { createdFile: true } : {}) };
-  if (settings === null) {
-    if (!empty) {
-      changes.push({ path: SETTINGS_PATH, content: serializeSettings(merged.settings) });
-      outcomes.push({ path: SETTINGS_PATH, status: 'created' });
-    }
-  } else if (empty && createdByDp) {
-    // dp created it and nothing of anyone's is left in it.
-    changes.push({ path: SETTINGS_PATH, content: null });
-    outcomes.push({ path: SETTINGS_PATH, status: 'removed' });
-  } else {
-    // Edited in place: the user's bytes stay; unchanged means the very same text.
-    const edited = editSettingsText(settingsText, merged.settings);
-    if (edited !== settingsText) changes.push({ path: SETTINGS_PATH, content: edited });
-    outcomes.push({ path: SETTINGS_PATH, status: edited !== settingsText ? 'updated' : 'unchanged' });
-  }
+  const notes = applySettings(settingsText, settings, personas, run);
 
   record.active = personas.map((p) => ({ id: p.id, displayName: p.displayName, ...(p.level ? { level: p.level } : {}), ...(p.custom ? { custom: true } : {}) }));
   record.configuration = {
@@ -144,7 +54,38 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
   const nothingManaged = personas.length === 0 && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0;
   const recordOut = nothingManaged ? null : serializeRecord(record);
   if (recordOut !== recordText) changes.push({ path: RECORD_PATH, content: recordOut });
-  return { changes, outcomes, record, notes: merged.notes };
+  return { changes, outcomes, record, notes };
+}
+
+/**
+ * settings.json: the personas' rules and env merged entry by entry with what is there (settings-merge.ts),
+ * written as in-place edits of the user's text. Returns the notes for the report (entries declined).
+ */
+function applySettings(settingsText: string | null, settings: Settings | null, personas: DesiredPersona[], run: Run): string[] {
+  const { previous, record, changes, outcomes } = run;
+  const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
+  // A settings.json that is gone is recreated in full: nothing in it was declined.
+  const ownership = settings === null ? emptyOwnership() : effectiveOwnership(previous, settingsText);
+  const merged = mergeSettings(settings, contributions, ownership);
+  const empty = Object.keys(merged.settings).length === 0;
+  const createdByDp = settings === null ? !empty : ownership.createdFile === true;
+  record.managed.settings = { ...merged.ownership, ...(createdByDp && !empty ? { createdFile: true } : {}) };
+  if (settings === null || settingsText === null) {
+    if (!empty) {
+      changes.push({ path: SETTINGS_PATH, content: serializeSettings(merged.settings) });
+      outcomes.push({ path: SETTINGS_PATH, status: 'created' });
+    }
+  } else if (empty && createdByDp) {
+    // dp created it and nothing of anyone's is left in it.
+    changes.push({ path: SETTINGS_PATH, content: null });
+    outcomes.push({ path: SETTINGS_PATH, status: 'removed' });
+  } else {
+    // Edited in place: the user's bytes stay; unchanged means the very same text.
+    const edited = editSettingsText(settingsText, merged.settings);
+    if (edited !== settingsText) changes.push({ path: SETTINGS_PATH, content: edited });
+    outcomes.push({ path: SETTINGS_PATH, status: edited !== settingsText ? 'updated' : 'unchanged' });
+  }
+  return merged.notes;
 }
 
 function unique(values: string[]): string[] {

@@ -8,7 +8,7 @@
 //                       empty); a file dp owned: it stays as it is, no longer what dp would delete
 //   overlapping changes refused: the next run starts from the file as it is then
 import { DpError } from '../errors.js';
-import { CLAUDE_MD } from './apply.js';
+import { CLAUDE_MD } from './model.js';
 import { RECORD_PATH } from './record.js';
 import { SETTINGS_PATH } from './settings-file.js';
 import { mergeSettingsThreeWay } from './settings-edit.js';

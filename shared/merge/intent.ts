@@ -3,7 +3,7 @@
 // the settings about to be written and the ownership before), then settings.json, then the final
 // record. The next run reads the intent: settings.json with that hash means it was written (the new
 // ownership holds); any other content means it was not (the ownership before holds).
-import type { Reader } from './apply.js';
+import type { Reader } from './model.js';
 import { SETTINGS_PATH } from './settings-file.js';
 import { RECORD_PATH, parseRecordData, serializeRecord, sha256, type PersonaRecord } from './record.js';
 import { emptyOwnership, type SettingsOwnership } from './settings-merge.js';

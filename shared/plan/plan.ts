@@ -1,7 +1,7 @@
 // A persona + its answers -> what it should put in the repository (a DesiredPersona for the merge).
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
-import type { DesiredPersona } from '../merge/apply.js';
+import type { DesiredPersona } from '../merge/model.js';
 import type { Persona } from '../persona/schema.js';
 import { generatorVersion, packageRoot } from '../package-root.js';
 import { renderTemplate } from './render.js';

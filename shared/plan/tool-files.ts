@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import type { DesiredFile } from '../merge/apply.js';
+import type { DesiredFile } from '../merge/model.js';
 
 function toolScriptPath(script: string): string {
   return join(packageRoot(), 'dist', 'scripts', `${script}.mjs`);

@@ -10,7 +10,6 @@ import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileSta
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { commitChanges, type Write } from '../commit/commit.js';
 import type { Snapshot } from '../commit/read.js';
-import { RECORD_PATH } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';
 
 interface CommitEnvironment {
@@ -41,7 +40,6 @@ function atomicCommitTransform(root: string, snapshot: Snapshot): Transform {
       try {
         const pending = files.filter((f) => isFileStateModified(f) || (isFileStateDeleted(f) && !isFileNew(f)));
         const writes = pending.map((f) => toWrite(root, f));
-        writes.sort((a, b) => Number(a.path === RECORD_PATH) - Number(b.path === RECORD_PATH));
         commitChanges(root, writes, snapshot, generatorVersion());
         for (const file of pending) setCommittedFile(file);
         for (const file of files) {

@@ -4,10 +4,10 @@
 // atomically with the record last, under the repository's lock.
 import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
-import { answersChange } from '../engine/answers.js';
-import { activeRequests, planRequests, type PersonaRequest } from '../engine/plan-active.js';
+import { activeRequests, type PersonaRequest } from '../engine/plan-active.js';
+import { planRun } from '../engine/plan-run.js';
 import type { Selection } from '../engine/apply-on-disk.js';
-import { applyPersonas, type ConflictPolicy, type Outcome } from '../merge/apply.js';
+import type { ConflictPolicy, Outcome } from '../merge/model.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
 import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
@@ -78,16 +78,13 @@ export abstract class DpGenerator extends Generator {
     holdLock(root);
     try {
       const requests = select(activeRequests(this.currentRecord()));
-      const result = applyPersonas(memFsReader(this), planRequests(root, requests), {
-        version: generatorVersion(),
+      const result = planRun(root, memFsReader(this), requests, {
         onConflict: this.conflictPolicy(),
         restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
       });
-      // Answers (the developer's level) go to .yo-rc.json, as with dp, so re-runs do not ask again.
-      const answers = answersChange(memFsReader(this), requests);
-      const changes = answers ? [...result.changes, answers] : result.changes;
-      preflight(root, changes);
-      queueChanges(this, changes);
+      // Refused now, in this generator's own step, rather than in the commit after Yeoman's prompts.
+      preflight(root, result.changes);
+      queueChanges(this, result.changes);
       this.outcomes = result.outcomes;
       this.notes = result.notes;
     } catch (error) {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import type Generator from 'yeoman-generator';
-import type { Change, Reader } from '../merge/apply.js';
+import type { Change, Reader } from '../merge/model.js';
 import { diskReader, type Snapshot } from '../commit/read.js';
 
 type MemFsFile = MemFsEditorFile & { conflicter?: string };

@@ -1,6 +1,9 @@
 // A generator that applies one persona (yo dp:<persona>): the persona joins the active ones (or is
 // re-applied with new answers), and every active persona is merged with this version's templates.
-import { customPersonaWarnings, loadPersona } from '../persona/resolve.js';
+// A built-in persona's generator names its id; `yo dp:persona <id>` and `yo dp:switch <id>` take it as an
+// argument (static `takesName`), and switch makes it the only active one (static `exclusive`).
+import { DpError } from '../errors.js';
+import { CUSTOM_DIR, customPersonaIds, customPersonaWarnings, loadPersona } from '../persona/resolve.js';
 import { knownLevel } from '../engine/answers.js';
 import { withPersona } from '../engine/plan-active.js';
 import { memFsReader } from './io.js';
@@ -8,19 +11,41 @@ import { resolveLevel } from '../plan/plan.js';
 import { DpGenerator, type PersonaRequest } from './dp-generator.js';
 
 export abstract class PersonaGenerator extends DpGenerator {
-  protected abstract readonly personaId: string;
-  /** When true the persona becomes the only active one (switch); otherwise it joins the others. */
-  protected readonly exclusive: boolean = false;
+  /** The persona comes as the `name` argument (yo dp:persona <id>, yo dp:switch <id>). */
+  static readonly takesName: boolean = false;
+  /** The persona becomes the only active one (switch); otherwise it joins the others. */
+  static readonly exclusive: boolean = false;
+  /** A built-in persona's id, for generators that do not take a name. */
+  protected readonly personaId?: string;
   private request!: PersonaRequest;
 
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options);
+    // Statics, because the subclass's fields are not set yet while this constructor runs.
+    if (this.kind.takesName) this.argument('name', { type: String, required: false, description: `the persona's id: profiles/personas/<id>.json` });
     this.option('level', { type: String, description: 'skill level, for personas that have levels (developer: beginner, l1, l2, expert)' });
+  }
+
+  private get kind(): typeof PersonaGenerator {
+    return this.constructor as typeof PersonaGenerator;
+  }
+
+  private get requestedId(): string {
+    if (this.personaId) return this.personaId;
+    const name = this.dpOptions.name as string | undefined;
+    if (name) return name;
+    const found = customPersonaIds(this.destinationRoot());
+    const generator = (this.dpOptions.namespace as string | undefined) ?? 'dp:persona';
+    throw new DpError(
+      `name the persona: yo ${generator} <id>`,
+      found.length > 0 ? `personas defined in ${CUSTOM_DIR}/: ${found.join(', ')}` : `define one in ${CUSTOM_DIR}/<id>.json first`,
+      2,
+    );
   }
 
   async initializing(): Promise<void> {
     await this.guard(() => {
-      const persona = loadPersona(this.personaId, this.destinationRoot());
+      const persona = loadPersona(this.requestedId, this.destinationRoot());
       this.request = { id: persona.id };
       this.currentRecord(); // refuse a corrupt or newer record before asking anything
       if (persona.origin.kind === 'custom') {
@@ -52,7 +77,7 @@ export abstract class PersonaGenerator extends DpGenerator {
 
   async writing(): Promise<void> {
     await this.guard(() => {
-      this.applyActive((active) => withPersona(this.exclusive ? [] : active, this.request));
+      this.applyActive((active) => withPersona(this.kind.exclusive ? [] : active, this.request));
     });
   }
 

@@ -1,0 +1,71 @@
+// What the merge works with: the personas as they should be, the changes it returns, the report per path,
+// and the repository paths it names. Types and names only, shared by every layer above the merge.
+import type { PermissionSet } from '../persona/schema.js';
+import type { PersonaRecord } from './record.js';
+
+export const CLAUDE_MD = 'CLAUDE.md';
+
+export type ConflictPolicy = 'ask' | 'keep' | 'markers';
+
+export interface DesiredFile {
+  path: string;
+  content: string;
+  executable: boolean;
+}
+
+/** One persona as it should be in the repository. */
+export interface DesiredPersona {
+  id: string;
+  displayName: string;
+  level?: string;
+  custom?: boolean;
+  files: DesiredFile[];
+  /** The body of its CLAUDE.md section. */
+  section: string;
+  permissions: PermissionSet;
+  env: Record<string, string>;
+  commands: string[];
+  tools: string[];
+}
+
+export interface Change {
+  path: string;
+  /** null deletes the file. */
+  content: string | null;
+  executable?: boolean;
+  /** Let the user decide through Yeoman's conflicter (interactive conflict policy). */
+  prompt?: boolean;
+}
+
+export type Status = 'created' | 'updated' | 'merged' | 'kept' | 'conflict' | 'unchanged' | 'removed' | 'kept-edited' | 'deleted' | 'restored';
+
+export interface Outcome {
+  path: string;
+  status: Status;
+  detail?: string;
+}
+
+export interface ApplyOptions {
+  version: string;
+  onConflict: ConflictPolicy;
+  /** Recreate files and sections the user deleted (dp doctor --fix). */
+  restoreDeleted?: boolean;
+}
+
+export interface ApplyResult {
+  changes: Change[];
+  outcomes: Outcome[];
+  record: PersonaRecord;
+  notes: string[];
+}
+
+export type Reader = (path: string) => string | null;
+
+export function dpNewPath(path: string): string {
+  return `${path}.dp-new`;
+}
+
+/** Where the new version of a conflicting section goes, beside CLAUDE.md. */
+export function sectionDpNewPath(persona: string): string {
+  return `${CLAUDE_MD}.${persona}.dp-new`;
+}

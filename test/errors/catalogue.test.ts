@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { holdLock, releaseLock } from '../../shared/commit/lock.js';
 import { createProject, dp, type Ran } from '../support/cli.js';
 import { installFakeSmi } from '../support/fake-nvidia-smi.js';
+import { anotherUsersProcess, impact, inNewSession, kernelThread, NEVER_STARTED, onItsShell } from '../support/impact-targets.js';
 import { snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 import { yoProcess } from '../support/yo-process.js';
@@ -195,6 +196,23 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   },
   E48: { setup: (dir) => put(dir, 'model.pt', 'pickle'), run: (dir) => tool(dir, 'parallel_optimizer', ['--model', 'model.pt', '--gpus', '1', '--gpu-memory', '80GiB']) },
   E49: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B']) },
+  // E60-E65 are safe on code without these refusals: see test/support/impact-targets.ts.
+  E60: { run: (dir) => impact(dir, ['1', '--action', 'kill', '--yes', ...NEVER_STARTED]) },
+  E61: { run: (dir) => impact(dir, [String(kernelThread()), '--action', 'graceful', '--yes', ...NEVER_STARTED]) },
+  E62: { run: (dir) => onItsShell(dir) },
+  E63: { run: () => inNewSession(newDir(), 'leader') },
+  E64: {
+    run: async (dir) => {
+      const other = anotherUsersProcess();
+      cleanups.push(other.stop);
+      return impact(dir, [String(other.pid), '--action', 'suspend', '--yes']);
+    },
+  },
+  E65: { run: () => inNewSession(newDir(), 'its parent') },
+  E66: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '1e30', '--gpu-memory', '80GiB']) },
+  E67: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--headroom', '1']) },
+  E68: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--seq-len', '1e30']) },
+  E69: { run: (dir) => tool(dir, 'analyze_process_impact', ['1', '--sample-ms', '-5']) },
 };
 
 /** `<...>` in a documented message stands for text that varies (a pid, a temporary path). */

@@ -9,10 +9,12 @@
 // build runs never sees half a file.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const require = createRequire(import.meta.url);
 const dist = join(root, 'dist');
 const toolsDir = join(root, 'shared', 'tools');
 const common = { format: 'esm', platform: 'node', target: 'node20.17', logLevel: 'warning', write: false, legalComments: 'none' };
@@ -96,6 +98,9 @@ export async function buildAll() {
       bundle: true,
       // Installed tools run with nothing but Node: only node: builtins may stay external.
       packages: 'bundle',
+      // yaml's Node entry is CommonJS requiring node:process, which an ES module bundle cannot require;
+      // its ES module build (published as "browser") is the same code, and only what is used is bundled.
+      alias: { yaml: join(dirname(require.resolve('yaml/package.json')), 'browser', 'dist', 'index.js') },
       banner: { js: '#!/usr/bin/env node' },
     });
     for (const file of bundled.outputFiles) write(file.path, file.contents, 0o755);

@@ -7,7 +7,7 @@ import { directoryMap, topModules } from './directories.js';
 import { modelsIn, mayHoldModels } from './models.js';
 import { mayHoldRoutes, routesIn } from './routes.js';
 import { mayBeSchema, schemaIn } from './schemas.js';
-import { isComposeFile, isProcfile, mayHoldKubernetes, readCompose, readKubernetes, readProcfile } from './services.js';
+import { isComposeFile, isProcfile, isTemplate, mayHoldKubernetes, readCompose, readKubernetes, readProcfile } from './services.js';
 import { countLanguages, manifestKind, readStack } from './stacks.js';
 import type { ArchitectureFacts, Model, Route, SchemaFile, Services, Stack } from './types.js';
 import { walk } from './walk.js';
@@ -106,10 +106,9 @@ function scanFile(path: string, text: string, nextProjects: readonly string[], f
     if (compose) services.compose.push(compose);
     notes.push(...warnings.map((w) => `${path}: ${w}`));
   } else if (yaml && mayHoldKubernetes(path, text)) {
-    const { resources, warnings } = readKubernetes(path, text);
+    const resources = readKubernetes(path, text);
     services.kubernetes.push(...resources);
-    if (resources.length) notes.push(...warnings.map((w) => `${path}: ${w}`));
-    if (resources.length && text.includes('{{')) {
+    if (resources.length && isTemplate(text)) {
       notes.push(`${path}: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null`);
     }
   }
@@ -133,7 +132,7 @@ function scanFiles(paths: readonly string[], reader: FileReader, texts: Readonly
     try {
       scanFile(path, text, nextProjects, found, notes);
     } catch (error) {
-      // A pathological file (nesting deep enough to exhaust the stack...) costs its own facts, not the report.
+      // A file that is not valid YAML, or pathological (an alias bomb...), costs its own facts, not the report.
       notes.push(`${path}: could not be analysed (${failure(error)})`);
     }
   }

@@ -1,7 +1,7 @@
 // Readers for manifests with a structure: package.json, composer.json, pyproject.toml, Cargo.toml,
 // pom.xml and *.csproj/*.fsproj.
 import { addGroup, allNames, countGroups, groups, pythonRequirementName, unreadable, type ManifestReading } from './manifest-counts.js';
-import { isTable, parseToml, type TomlTable, type TomlValue } from './toml.js';
+import { parse as parseToml, TomlError, type TomlTable, type TomlValue } from 'smol-toml';
 
 function jsonObject(text: string): Record<string, unknown> | null {
   try {
@@ -54,6 +54,20 @@ export function readComposerJson(text: string): ManifestReading {
   };
 }
 
+/** A TOML manifest's top table, or the one-line reason it could not be read (with its line). */
+function tomlTable(text: string): TomlTable | string {
+  try {
+    // asNeeded: an integer past 2^53 is still valid TOML (a BigInt), not a reason to refuse the file.
+    return parseToml(text, { integersAsBigInt: 'asNeeded' });
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+    return `not valid TOML (line ${error.line}: ${reason}): dependencies not counted`;
+  }
+}
+
+// A TOML date is an object too: a table is an object that is neither an array nor a date.
+const isTable = (value: TomlValue | undefined): value is TomlTable => typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 const strings = (value: TomlValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 const tableAt = (table: TomlTable, ...path: string[]): TomlTable | undefined => {
   let current: TomlValue | undefined = table;
@@ -63,8 +77,9 @@ const tableAt = (table: TomlTable, ...path: string[]): TomlTable | undefined => 
 const requirementNames = (list: string[]) => list.map(pythonRequirementName).filter((n): n is string => n !== null);
 
 export function readPyproject(text: string): ManifestReading {
-  const { table, warnings } = parseToml(text);
-  const notes = warnings.map((w) => `TOML ${w}`);
+  const table = tomlTable(text);
+  if (typeof table === 'string') return unreadable(table);
+  const notes: string[] = [];
   const g = groups();
   const project = tableAt(table, 'project');
   const poetry = tableAt(table, 'tool', 'poetry');
@@ -104,8 +119,9 @@ export function readPyproject(text: string): ManifestReading {
 }
 
 export function readCargoToml(text: string): ManifestReading {
-  const { table, warnings } = parseToml(text);
-  const notes = warnings.map((w) => `TOML ${w}`);
+  const table = tomlTable(text);
+  if (typeof table === 'string') return unreadable(table);
+  const notes: string[] = [];
   const g = groups();
   const section = (t: TomlTable, key: string) => Object.keys(tableAt(t, key) ?? {});
   if (tableAt(table, 'dependencies')) addGroup(g, 'dependencies', section(table, 'dependencies'), 'runtime');

@@ -1,5 +1,5 @@
 // Schema files: OpenAPI/Swagger documents (YAML or JSON), GraphQL SDL, Protocol Buffers and Prisma schemas.
-import { isMap, parseYaml, type YamlValue } from './yaml.js';
+import { isMap, readYaml, type YamlValue } from './yaml-documents.js';
 import type { SchemaFile } from './types.js';
 
 const OPENAPI_JSON_NAME = /(^|\/)[^/]*(openapi|swagger|api-?docs?|spec)[^/]*\.json$/i;
@@ -33,7 +33,7 @@ function count(text: string, pattern: RegExp): number {
 export function schemaIn(path: string, text: string): SchemaFile | null {
   if (/\.ya?ml$/.test(path)) {
     if (!/^(openapi|swagger):/m.test(text)) return null;
-    const doc: YamlValue | undefined = parseYaml(text).documents[0]?.value;
+    const doc: YamlValue | undefined = readYaml(text)[0]?.value;
     return isMap(doc) ? openapi(path, doc) : null;
   }
   if (path.endsWith('.json')) {

@@ -1,6 +1,6 @@
-// Services: docker-compose files, Kubernetes manifests and Procfiles, read with the small YAML reader.
+// Services: docker-compose files, Kubernetes manifests and Procfiles.
 import { basename } from 'node:path';
-import { isMap, lineOfKey, parseYaml, type YamlMap, type YamlValue } from './yaml.js';
+import { isMap, readYaml, type YamlMap, type YamlValue } from './yaml-documents.js';
 import type { ComposeFile, ComposeService, KubernetesResource, ProcfileProcess } from './types.js';
 
 export function isComposeFile(path: string): boolean {
@@ -15,6 +15,8 @@ export function isProcfile(path: string): boolean {
 export function mayHoldKubernetes(path: string, text: string): boolean {
   return /\.ya?ml$/.test(path) && !isComposeFile(path) && /^\s*apiVersion:/m.test(text) && /^\s*kind:/m.test(text);
 }
+
+export const isTemplate = (source: string): boolean => source.includes('{{');
 
 const text = (value: YamlValue | undefined): string | null => (typeof value === 'string' ? value : null);
 
@@ -45,22 +47,23 @@ function build(value: YamlValue | undefined): string | null {
 }
 
 export function readCompose(file: string, source: string): { compose: ComposeFile | null; warnings: string[] } {
-  const { documents, warnings } = parseYaml(source);
+  const documents = readYaml(source);
   const root = documents[0]?.value;
   const services = isMap(root) ? root.services : undefined;
-  if (!isMap(services)) return { compose: null, warnings: [...warnings, 'no services: mapping found'] };
+  if (!isMap(services)) return { compose: null, warnings: ['no services: mapping found'] };
+  const lines = documents[0]!.keyLines(['services']);
   const list: ComposeService[] = Object.entries(services).map(([name, body]) => {
     const service: YamlMap = isMap(body) ? body : {};
     return {
       name,
-      line: lineOfKey(services, name),
+      line: lines.get(name) ?? null,
       image: text(service.image),
       build: build(service.build),
       ports: ports(service.ports),
       dependsOn: dependsOn(service.depends_on),
     };
   });
-  return { compose: { file, services: list }, warnings };
+  return { compose: { file, services: list }, warnings: [] };
 }
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
@@ -104,11 +107,11 @@ function resources(file: string, value: YamlValue, line: number, out: Kubernetes
   });
 }
 
-export function readKubernetes(file: string, source: string): { resources: KubernetesResource[]; warnings: string[] } {
-  const { documents, warnings } = parseYaml(source);
+/** The resources in a file; a template (`{{ }}`, not YAML until rendered) is read as far as it goes. */
+export function readKubernetes(file: string, source: string): KubernetesResource[] {
   const out: KubernetesResource[] = [];
-  for (const doc of documents) resources(file, doc.value, doc.line, out);
-  return { resources: out, warnings };
+  for (const doc of readYaml(source, { lenient: isTemplate(source) })) resources(file, doc.value, doc.line, out);
+  return out;
 }
 
 export function readProcfile(file: string, source: string): ProcfileProcess[] {

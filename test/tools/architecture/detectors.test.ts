@@ -1,8 +1,9 @@
-// The manifest, route, model and schema readers on the formats the end-to-end samples do not cover.
+// The manifest, service, route, model and schema readers on the formats the end-to-end samples do not cover.
 import { describe, expect, it } from 'vitest';
 import { mayHoldModels, modelsIn } from '../../../shared/tools/architecture/models.js';
 import { mayHoldRoutes, routesIn } from '../../../shared/tools/architecture/routes.js';
 import { schemaIn } from '../../../shared/tools/architecture/schemas.js';
+import { readCompose, readKubernetes } from '../../../shared/tools/architecture/services.js';
 import { readStack } from '../../../shared/tools/architecture/stacks.js';
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
@@ -212,5 +213,104 @@ describe('models and schemas', () => {
     expect(schemaIn('schema.graphql', lines('type Query {', '  me: User', '}', 'type User { id: ID }', 'input NewUser { name: String }'))).toMatchObject({ kind: 'graphql', count: 3, countOf: 'type definitions' });
     expect(schemaIn('proto/orders.proto', lines('syntax = "proto3";', 'package acme.orders.v1;', 'service Orders {}', 'message Order {}', 'message Item {}'))).toMatchObject({ kind: 'protobuf', count: 2, detail: 'package acme.orders.v1, 1 service(s)' });
     expect(schemaIn('prisma/schema.prisma', lines('datasource db {', '  provider = "postgresql"', '}', 'model A {', '}'))).toMatchObject({ kind: 'prisma', count: 1, detail: 'datasource provider: postgresql' });
+  });
+});
+
+describe('YAML files (the yaml library)', () => {
+  const compose = (...text: string[]) => readCompose('docker-compose.yml', lines(...text)).compose!.services;
+
+  it('compose values as written, flow collections over several lines, comments, and the line of each service', () => {
+    expect(
+      compose(
+        'services:',
+        '  web:',
+        '    image: "nginx:1.27" # a comment',
+        '    ports:',
+        '    - 8080:80',
+        '    - 443',
+        '    - {target: 53, published: 5353,',
+        '       protocol: udp}',
+        '    depends_on: [api]',
+        '  api:',
+        '    build: {context: ./api}',
+        '    image: ~',
+      ),
+    ).toEqual([
+      { name: 'web', line: 2, image: 'nginx:1.27', build: null, ports: ['8080:80', '443', '5353:53/udp'], dependsOn: ['api'] },
+      { name: 'api', line: 10, image: null, build: './api', ports: [], dependsOn: [] },
+    ]);
+  });
+
+  it('follows anchors, aliases and merge keys (<<), as docker compose does', () => {
+    expect(compose('x-base: &base', '  image: app:1', '  depends_on: [db]', 'services:', '  web:', '    <<: *base', '    ports: ["80:80"]', '  worker: *base', '  db:', '    image: postgres:16')).toEqual([
+      { name: 'web', line: 5, image: 'app:1', build: null, ports: ['80:80'], dependsOn: ['db'] },
+      { name: 'worker', line: 8, image: 'app:1', build: null, ports: [], dependsOn: ['db'] },
+      { name: 'db', line: 9, image: 'postgres:16', build: null, ports: [], dependsOn: [] },
+    ]);
+  });
+
+  it('Kubernetes: each document (after comments, ---, ...) with its first line; List items; block scalars', () => {
+    const text = lines('# deploy', 'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: conf}', 'data:', '  run.sh: |', '    echo one', '...', '---', '---', 'apiVersion: v1', 'kind: List', 'items:', '- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{image: busybox}]}}');
+    expect(readKubernetes('k8s.yaml', text).map((r) => `${r.kind} ${r.name} :${r.line} ${r.images.join(',')}`)).toEqual(['ConfigMap conf :2 ', 'Pod p :11 busybox']);
+  });
+
+  it('a syntax error is one line naming where it is; a template is read as far as it goes', () => {
+    expect(() => compose('services:', '  web:', '      image: a', '    ports: []')).toThrow(/^not valid YAML: line 4: All mapping items must start at the same column$/);
+    expect(() => compose('services:', '  web:', '\timage: a')).toThrow(/^not valid YAML: line 3: Tabs are not allowed as indentation/);
+    expect(() => readKubernetes('k8s.yaml', lines('apiVersion: v1', 'kind: Service', 'metadata: {name: [x}'))).toThrow(/^not valid YAML: line 3: /);
+    const helm = lines('apiVersion: v1', 'kind: Service', 'metadata:', '  name: {{ .Release.Name }}', '  namespace: "{{ .Release.Namespace }}"');
+    expect(readKubernetes('chart/templates/svc.yaml', helm)).toMatchObject([{ kind: 'Service', name: null, namespace: '{{ .Release.Namespace }}' }]);
+  });
+
+  it('refuses an alias bomb and an alias without its anchor', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcd'[i]}`).join(', ')}]`), 'services: {web: {image: *e}}'];
+    expect(() => compose(...laughs)).toThrow('Excessive alias count indicates a resource exhaustion attack');
+    expect(() => compose('services:', '  web: *nowhere')).toThrow('Unresolved alias (the anchor must be set before the alias): nowhere');
+  });
+
+  it('an OpenAPI version keeps its text (2.0 stays 2.0)', () => {
+    expect(schemaIn('swagger.yaml', lines('swagger: 2.0', 'info: {title: Legacy}', 'paths: {}'))).toMatchObject({ kind: 'swagger', version: '2.0', title: 'Legacy', count: 0 });
+  });
+});
+
+describe('TOML manifests (smol-toml)', () => {
+  it('dotted and quoted keys, inline tables, multi-line strings and arrays with comments, arrays of tables', () => {
+    const stack = readStack(
+      'Cargo.toml',
+      lines(
+        '[package]',
+        'name = "svc"',
+        'description = """',
+        'multi"""',
+        '[dependencies]',
+        'tokio = { version = "1", features = ["full"] }',
+        'serde.workspace = true',
+        '"quoted-key" = "1"',
+        '[[bin]]',
+        'name = "a"',
+        '[[bin]]',
+        'name = "b"',
+        '[workspace]',
+        'members = [',
+        '  "crates/a", # first',
+        '  "crates/b",',
+        ']',
+      ),
+    )!;
+    expect(stack).toMatchObject({ name: 'svc', notes: ['workspace members: crates/a, crates/b'], dependencies: { total: 3, runtime: 3, groups: { dependencies: 3 } } });
+  });
+
+  it('dates and integers past 2^53 are read like any value', () => {
+    const stack = readStack('pyproject.toml', lines('[project]', 'name = "etl"', 'dependencies = ["flask"]', '[tool.release]', 'date = 1979-05-27', 'build = 99999999999999999999'))!;
+    expect(stack).toMatchObject({ name: 'etl', dependencies: { total: 1 }, notes: [] });
+  });
+
+  it('a file that is not valid TOML is one note with the line, and nothing is counted', () => {
+    expect(readStack('pyproject.toml', lines('[project]', 'name = "etl"', 'this is not toml'))).toMatchObject({
+      name: null,
+      dependencies: { total: null, runtime: null, dev: null, groups: {} },
+      notes: ['not valid TOML (line 3: illegal character in key): dependencies not counted'],
+    });
+    expect(readStack('Cargo.toml', lines('[dependencies]', 'a = "1"', '[dependencies]', 'b = "2"'))!.notes).toEqual(['not valid TOML (line 3: trying to redefine an already defined table or value): dependencies not counted']);
   });
 });

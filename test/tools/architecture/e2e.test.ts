@@ -250,6 +250,23 @@ describe('analyze_architecture says what it could not see', () => {
     expect(f.notes).toEqual([expect.stringMatching(/^deep\.yaml: could not be analysed \(.+\)$/)]);
   });
 
+  it('a YAML or TOML file that is not valid: one note naming the line, the rest of the report intact', () => {
+    const dir = sample({
+      'docker-compose.yml': 'services:\n  web:\n      image: a\n    ports: []\n',
+      'Cargo.toml': '[package]\nname = "svc"\nthis is not toml\n',
+      'deploy/api.yaml': KUBERNETES['deploy/k8s/db.yml']!,
+    });
+    const f = facts(dir);
+    expect(f.services.compose).toEqual([]);
+    expect(f.services.kubernetes.map((k: { name: string }) => k.name)).toEqual(['db']);
+    expect(f.stacks[0]).toMatchObject({ manifest: 'Cargo.toml', name: null, dependencies: { total: null }, notes: ['not valid TOML (line 3: illegal character in key): dependencies not counted'] });
+    expect(f.notes).toEqual(['docker-compose.yml: could not be analysed (not valid YAML: line 4: All mapping items must start at the same column)']);
+    const run = analyze([], dir);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('  - docker-compose.yml: could not be analysed (not valid YAML: line 4: All mapping items must start at the same column)\n');
+    expect(run.stdout).toContain('note: not valid TOML (line 3: illegal character in key): dependencies not counted');
+  });
+
   it('counts directories against the cap too', () => {
     const dir = newDir();
     for (let i = 0; i < 10; i += 1) mkdirSync(join(dir, `empty${i}`));

@@ -38,6 +38,11 @@ function kernelThreads(): Set<number> {
   return found;
 }
 
+/** Why no kernel thread can be targeted here (a PID namespace shows none), or null. */
+export function noKernelThread(): string | null {
+  return kernelThreads().size > 0 ? null : 'no kernel thread is visible here (a PID namespace)';
+}
+
 /** PID 2 (kthreadd) where visible, else another kernel thread. Containers show none: then 2, which fails. */
 export function kernelThread(): number {
   const found = kernelThreads();
@@ -63,6 +68,17 @@ export function anotherUsersProcess(): { pid: number; stop: () => void } {
     if (uid !== undefined && Number(uid) !== process.getuid?.()) return { pid: Number(name), stop: () => {} };
   }
   throw new Error('no process of another user is visible here');
+}
+
+/** Why no process of another user can be targeted here (not root, and none visible), or null. */
+export function noOtherUser(): string | null {
+  if (process.getuid?.() === 0) return null;
+  try {
+    anotherUsersProcess();
+    return null;
+  } catch {
+    return 'not root, and no process of another user is visible here';
+  }
 }
 
 /**

@@ -7,38 +7,48 @@ import { DpError, formatError } from '../shared/errors.js';
 import { applyOnDisk, planOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
 import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
 import { formatOutcomes } from '../shared/engine/report.js';
-import { MENU, availableBuiltinIds, canonicalId, isAvailable } from '../shared/persona/registry.js';
+import { menuChoices } from '../shared/persona/menu.js';
+import { builtinIds, builtinMenu, canonicalId, type MenuEntry } from '../shared/persona/registry.js';
+import { examplePersonas, levelledPersonas } from '../shared/persona/wording.js';
 import { resolveLevel } from '../shared/plan/plan.js';
 import { loadPersona } from '../shared/persona/resolve.js';
 import { parse } from './args.js';
 import { ask, choose, closePrompts, interactive } from './prompt.js';
+import { wrap } from './wrap.js';
 
-const HELP = `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git]
+/** The help text for these personas (this package's own, or a test's). */
+export function createHelp(menu: readonly MenuEntry[]): string {
+  const named = menu.map((entry, i) => `${entry.id}${entry.aliases.length ? ` (${entry.aliases.join(', ')})` : ''}${i === menu.length - 1 ? ';' : ','}`);
+  const levelled = levelledPersonas(menu);
+  return `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git]
 
 Creates the directory (it must be new or empty unless --force), runs git init, writes a README and a
 .gitignore (with .claude/settings.local.json and CLAUDE.local.md), and applies the personas.
 Asks for the directory, personas and skill level on a terminal; without one, pass them as flags.
 
-  --persona <ids>   data-scientist (ds), software-architect (architect, sa), developer (dev),
-                    pm (product-manager), designer; several comma-separated
-  --level <level>   the developer persona's skill level: beginner, l1, l2, expert
+${wrap('  --persona <ids>   ', [...named, 'several', 'comma-separated'], ' '.repeat(20))}
+  --level <level>   the ${levelled.name} persona's skill level: ${levelled.levels.join(', ')}
   --force           use a directory that is not empty: nothing of yours is overwritten, the
                     personas already applied there stay active at their level, the others are added
   --no-git          do not run git init
 
-Example: npx create-dp-project my-model --persona data-scientist`;
+Example: npx ${example(menu)}`;
+}
+
+function example(menu: readonly MenuEntry[] = builtinMenu()): string {
+  return `create-dp-project my-model --persona ${examplePersonas(menu, 1)[0]!.id}`;
+}
 
 const GITIGNORE = ['node_modules/', '.env', '.env.*', '.claude/settings.local.json', 'CLAUDE.local.md'];
 
 async function askPersonas(): Promise<string[]> {
-  const available = MENU.filter((entry) => isAvailable(entry.id));
-  process.stdout.write(`Personas:\n${available.map((e) => `  ${e.number}) ${e.displayName} (${e.id})`).join('\n')}\n`);
+  const choices = menuChoices();
+  process.stdout.write(`Personas:\n${choices.map((choice) => `  ${choice.name} (${choice.id})`).join('\n')}\n`);
   for (;;) {
-    const answer = await ask('Which personas? numbers or ids, comma-separated', String(available[0]!.number));
-    const ids = answer.split(',').map((part) => part.trim()).filter(Boolean);
-    const resolved = ids.map(canonicalId);
-    if (resolved.every((id) => id && isAvailable(id))) return resolved as string[];
-    process.stdout.write(`  choose among: ${availableBuiltinIds().join(', ')}\n`);
+    const answer = await ask('Which personas? numbers or ids, comma-separated', String(choices[0]!.number));
+    const resolved = answer.split(',').map((part) => part.trim()).filter(Boolean).map((name) => canonicalId(name));
+    if (resolved.every((id): id is string => id !== undefined)) return resolved;
+    process.stdout.write(`  choose among: ${builtinIds().join(', ')}\n`);
   }
 }
 
@@ -96,14 +106,14 @@ export async function runCreate(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
-      process.stdout.write(`${HELP}\n`);
+      process.stdout.write(`${createHelp(builtinMenu())}\n`);
       return 0;
     }
     if (positionals.length > 1) throw new DpError('give one directory', 'create-dp-project <directory> --persona <id>', 2);
     const canAsk = interactive();
     const missingAnswer = (what: string, flag: string) => new DpError(`no ${what} given and no terminal to ask`, `pass ${flag}`, 2);
     const dir = positionals[0] ?? (canAsk ? await ask('Project directory?', 'my-project') : undefined);
-    if (!dir) throw missingAnswer('directory', '<directory> (e.g. create-dp-project my-model --persona data-scientist)');
+    if (!dir) throw missingAnswer('directory', `<directory> (e.g. ${example()})`);
     const names = values.persona?.split(',').map((p) => p.trim()).filter(Boolean) ?? (canAsk ? await askPersonas() : undefined);
     if (!names?.length) throw missingAnswer('persona', '--persona <id>[,<id>...]');
 
@@ -113,7 +123,8 @@ export async function runCreate(argv: string[]): Promise<number> {
     const active = existsSync(target) ? activeRequests(readRecordOnDisk(target)) : [];
     const personas = names.map((name) => loadPersona(name, target)).filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
     if (values.level !== undefined && !personas.some((p) => p.levels)) {
-      throw new DpError(`--level applies to the developer persona, which is not among ${personas.map((p) => p.id).join(', ')}`, 'leave out --level, or add --persona developer', 2);
+      const levelled = levelledPersonas(builtinMenu());
+      throw new DpError(`--level applies to the ${levelled.name} persona, which is not among ${personas.map((p) => p.id).join(', ')}`, `leave out --level, or add --persona ${levelled.entries[0]?.id}`, 2);
     }
     const requests: PersonaRequest[] = [];
     for (const persona of personas) {

@@ -72,7 +72,8 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
 
 async function gpuFinding(record: PersonaRecord | null): Promise<Finding> {
   const result = await runSmi(['-L'], { timeoutMs: 5000 });
-  const needed = record?.active.some((a) => a.id === 'data-scientist') ?? false;
+  // Where dp installed the GPU monitor, a missing nvidia-smi is worth a warning.
+  const needed = record !== null && 'scripts/gpu_monitor.mjs' in record.managed.files;
   if (result.ok) return { level: 'ok', text: `nvidia-smi reachable: ${result.stdout.trim().split('\n').length} GPU line(s)` };
   return { level: needed ? 'warn' : 'ok', text: `${describeSmiFailure(result)}${needed ? ' (the GPU tools report this and exit with code 2)' : ''}` };
 }

@@ -1,7 +1,8 @@
 // dp persona add | remove | switch | list
 import { withPersona, type PersonaRequest } from '../../shared/engine/plan-active.js';
 import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
-import { MENU, isAvailable, canonicalId } from '../../shared/persona/registry.js';
+import { menuChoices } from '../../shared/persona/menu.js';
+import { canonicalId } from '../../shared/persona/registry.js';
 import { customPersonaIds, customPersonaWarnings, loadPersona } from '../../shared/persona/resolve.js';
 import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
 import { levelFor } from '../levels.js';
@@ -55,17 +56,20 @@ function list(argv: string[]): number {
   const root = repoRoot(values.cwd);
   const record = readRecordOnDisk(root);
   const active = new Map((record?.active ?? []).map((a) => [a.id, a]));
-  const builtin = MENU.map((entry) => ({ ...entry, available: isAvailable(entry.id), active: active.has(entry.id), level: active.get(entry.id)?.level ?? null }));
+  const choices = menuChoices();
+  // Every persona folder is available; `available` stays in the JSON for the scripts that read it.
+  const builtin = choices.map(({ number, id, displayName, aliases }) => ({ number, id, displayName, aliases, available: true, active: active.has(id), level: active.get(id)?.level ?? null }));
   const custom = customPersonaIds(root).map((id) => ({ id, active: active.has(id) }));
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ builtin, custom, active: [...active.keys()] }, null, 2)}\n`);
     return 0;
   }
   process.stdout.write('Built-in personas:\n');
-  for (const p of builtin) {
-    const state = !p.available ? '(coming in a later version)' : p.active ? `* active${p.level ? ` (level ${p.level})` : ''}` : '';
-    const aliases = p.aliases.length ? `  aliases: ${p.aliases.join(', ')}` : '';
-    process.stdout.write(`  ${p.number}) ${p.id.padEnd(20)} ${p.displayName.padEnd(20)} ${state}${aliases}\n`.replace(/ +\n$/, '\n'));
+  for (const choice of choices) {
+    const current = active.get(choice.id);
+    const state = current ? `* active${current.level ? ` (level ${current.level})` : ''}` : '';
+    const aliases = choice.aliases.length ? `  aliases: ${choice.aliases.join(', ')}` : '';
+    process.stdout.write(`  ${choice.key} ${choice.id.padEnd(20)} ${choice.displayName.padEnd(20)} ${state}${aliases}\n`.replace(/ +\n$/, '\n'));
   }
   process.stdout.write(custom.length ? `Your personas (profiles/personas/):\n${custom.map((c) => `  ${c.id}${c.active ? '  * active' : ''}`).join('\n')}\n` : 'Your personas: none (define one in profiles/personas/<id>.json)\n');
   process.stdout.write(`Active here: ${[...active.keys()].join(', ') || 'none'}\n`);

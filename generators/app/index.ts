@@ -1,10 +1,12 @@
 // yo dp — the menu, numbered as users know it. Every answer can come as an option, so scripts and
-// composing generators run it without a terminal: --persona data-scientist (or 3, or ds; several
-// comma-separated), --level for the developer persona.
+// composing generators run it without a terminal: --persona <id> (or its menu number, or an alias;
+// several comma-separated), --level for a persona with skill levels.
 import { fileURLToPath } from 'node:url';
 import { DpError } from '../../shared/errors.js';
-import { MENU, isAvailable } from '../../shared/persona/registry.js';
+import { menuChoices, menuKey } from '../../shared/persona/menu.js';
+import { builtinMenu, type MenuEntry } from '../../shared/persona/registry.js';
 import { CUSTOM_DIR, customPersonaIds, loadPersona } from '../../shared/persona/resolve.js';
+import { examplePersonas, levelledPersonas } from '../../shared/persona/wording.js';
 import { DpGenerator } from '../../shared/yeoman/dp-generator.js';
 
 const SEVERAL = 'several';
@@ -16,8 +18,10 @@ export default class AppGenerator extends DpGenerator {
 
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options);
-    this.option('persona', { type: String, description: 'persona(s) to apply: id, alias or menu number, comma-separated (e.g. data-scientist or 3 or ds,pm)' });
-    this.option('level', { type: String, description: 'skill level for the developer persona: beginner, l1, l2, expert' });
+    const [first, second] = examplePersonas(builtinMenu(), 2) as [MenuEntry, MenuEntry];
+    const levelled = levelledPersonas(builtinMenu());
+    this.option('persona', { type: String, description: `persona(s) to apply: id, alias or menu number, comma-separated (e.g. ${first.id} or ${first.number} or ${first.aliases[0] ?? first.id},${second.id})` });
+    this.option('level', { type: String, description: `skill level for the ${levelled.name} persona: ${levelled.levels.join(', ')}` });
     this.option('custom', { type: String, description: `your own persona(s), comma-separated ids from ${CUSTOM_DIR}/<id>.json` });
   }
 
@@ -29,27 +33,24 @@ export default class AppGenerator extends DpGenerator {
       if (given === undefined && custom !== undefined) return;
       if (given !== undefined) {
         this.chosen = given.split(',').map((name) => name.trim()).filter(Boolean).map((name) => loadPersona(name, this.destinationRoot()).id);
-        if (this.chosen.length === 0) throw new DpError('--persona is empty', 'name at least one persona, e.g. --persona data-scientist', 2);
+        if (this.chosen.length === 0) throw new DpError('--persona is empty', `name at least one persona, e.g. --persona ${this.example()}`, 2);
         return;
       }
+      const choices = menuChoices();
       const choice = await this.ask<string>('persona', undefined, {
         type: 'list',
         message: 'Which persona should the assistant take on in this repository?',
         choices: [
-          ...MENU.map((entry) => ({
-            value: entry.id,
-            name: `${entry.number}) ${entry.displayName}`,
-            ...(isAvailable(entry.id) ? {} : { disabled: 'coming in a later version' }),
-          })),
-          { value: SEVERAL, name: `${MENU.length + 1}) Several at once` },
-          { value: CUSTOM, name: `${MENU.length + 2}) Custom (your own, from profiles/personas/<id>.json)` },
+          ...choices.map(({ id, name }) => ({ value: id, name })),
+          { value: SEVERAL, name: `${menuKey(choices.length + 1)} Several at once` },
+          { value: CUSTOM, name: `${menuKey(choices.length + 2)} Custom (your own, from profiles/personas/<id>.json)` },
         ],
-      }, 'pass --persona <id>[,<id>...], e.g. --persona data-scientist');
+      }, `pass --persona <id>[,<id>...], e.g. --persona ${this.example()}`);
       if (choice === SEVERAL) {
         this.chosen = await this.ask<string[]>('personas', undefined, {
           type: 'checkbox',
           message: 'Which personas?',
-          choices: MENU.filter((entry) => isAvailable(entry.id)).map((entry) => ({ value: entry.id, name: entry.displayName })),
+          choices: choices.map(({ id, displayName }) => ({ value: id, name: displayName })),
           validate: (picked: string[]) => picked.length > 0 || 'pick at least one',
         }, 'pass --persona <id>,<id>');
       } else if (choice === CUSTOM) {
@@ -71,6 +72,10 @@ export default class AppGenerator extends DpGenerator {
     for (const id of this.custom) {
       await this.composeWith(this.sibling('persona'), { generatorArgs: [id], generatorOptions: this.forwardedOptions() } as never);
     }
+  }
+
+  private example(): string {
+    return examplePersonas(builtinMenu(), 1)[0]!.id;
   }
 
   private sibling(name: string): string {

@@ -22,7 +22,7 @@ export function readJsonFile(file: string, shownAs: string): unknown {
   }
 }
 
-function validationError(shownAs: string, error: z.ZodError): DpError {
+export function validationError(shownAs: string, error: z.ZodError): DpError {
   const issue = error.issues[0]!;
   const path = formatIssuePath(issue.path);
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';

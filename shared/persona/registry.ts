@@ -1,35 +1,85 @@
-// The built-in personas as users know them: menu numbers, display names, aliases.
-// Adding a persona = adding personas/<id>/ and a line here.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// The built-in personas as users know them: menu numbers, display names, aliases and level names, read
+// from the persona folders (personas/<id>/persona.json). They are the one list that name lookup, the
+// menus, the help texts and the generators' options derive from; checked across folders here.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { DpError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { readJsonFile, validationError } from './load.js';
+import { menuSchema } from './schema.js';
 
 export interface MenuEntry {
   number: number;
   id: string;
   displayName: string;
   aliases: string[];
+  /** Skill level names, in order; empty for a persona without levels. */
+  levels: string[];
+  featured: boolean;
 }
 
-export const MENU: readonly MenuEntry[] = [
-  { number: 1, id: 'developer', displayName: 'Software Developer', aliases: ['dev'] },
-  { number: 2, id: 'software-architect', displayName: 'Software Architect', aliases: ['architect', 'sa'] },
-  { number: 3, id: 'data-scientist', displayName: 'Data Scientist', aliases: ['ds'] },
-  { number: 4, id: 'pm', displayName: 'Product Manager', aliases: ['product-manager'] },
-  { number: 5, id: 'designer', displayName: 'Designer', aliases: [] },
-];
-
-/** Whether a built-in persona ships in this version (a menu entry without its folder is "coming"). */
-export function isAvailable(id: string): boolean {
-  return existsSync(join(packageRoot(), 'personas', id, 'persona.json'));
+interface Read {
+  entry: MenuEntry;
+  shownAs: string;
 }
 
-export function availableBuiltinIds(): string[] {
-  return MENU.filter((entry) => isAvailable(entry.id)).map((entry) => entry.id);
+const HINT = 'fix the persona definition and run again';
+
+function readEntry(personasDir: string, folder: string): Read {
+  const file = join(personasDir, folder, 'persona.json');
+  const shownAs = relative(dirname(personasDir), file);
+  const parsed = menuSchema.safeParse(readJsonFile(file, shownAs));
+  if (!parsed.success) throw validationError(shownAs, parsed.error);
+  const { id, displayName, menu, aliases, featured, levels } = parsed.data;
+  if (id !== folder) throw new DpError(`${shownAs}: id: must be "${folder}" (the folder name), got "${id}"`, HINT);
+  return { entry: { number: menu, id, displayName, aliases, levels: Object.keys(levels ?? {}), featured }, shownAs };
+}
+
+/** Numbers run 1..n, each once; an alias names one persona and is no persona's id; one persona is featured. */
+function checkAcross(read: Read[], shownDir: string): void {
+  const numbers = new Map<number, string>();
+  const names = new Map(read.map(({ entry, shownAs }) => [entry.id, `the id of ${shownAs}`]));
+  for (const { entry, shownAs } of read) {
+    const taken = numbers.get(entry.number);
+    if (taken) throw new DpError(`${shownAs}: menu: ${entry.number} is the number of ${taken} too`, HINT);
+    if (entry.number > read.length) throw new DpError(`${shownAs}: menu: ${entry.number} leaves a gap: the ${read.length} personas are numbered 1 to ${read.length}`, HINT);
+    numbers.set(entry.number, shownAs);
+    for (const alias of entry.aliases) {
+      const owner = names.get(alias);
+      if (owner) throw new DpError(`${shownAs}: aliases: "${alias}" is ${owner}`, HINT);
+      names.set(alias, `an alias in ${shownAs}`);
+    }
+  }
+  const featured = read.filter((r) => r.entry.featured);
+  if (featured.length > 1) throw new DpError(`${featured[1]!.shownAs}: featured: ${featured[0]!.shownAs} is featured already; only one persona is`, HINT);
+  if (featured.length === 0) throw new DpError(`no persona in ${shownDir}/ is featured (the help texts' examples start with it)`, 'set "featured": true in one persona.json');
+}
+
+/** The menu from the persona folders under `personasDir` (a folder without persona.json is not a persona), in menu order. */
+export function loadMenu(personasDir: string): MenuEntry[] {
+  const folders = readdirSync(personasDir, { withFileTypes: true })
+    .filter((dirent) => dirent.isDirectory() && existsSync(join(personasDir, dirent.name, 'persona.json')))
+    .map((dirent) => dirent.name)
+    .sort();
+  const read = folders.map((folder) => readEntry(personasDir, folder));
+  checkAcross(read, basename(personasDir));
+  return read.map((r) => r.entry).sort((a, b) => a.number - b.number);
+}
+
+let builtin: MenuEntry[] | undefined;
+
+/** The personas this package ships. */
+export function builtinMenu(): readonly MenuEntry[] {
+  builtin ??= loadMenu(join(packageRoot(), 'personas'));
+  return builtin;
+}
+
+export function builtinIds(): string[] {
+  return builtinMenu().map((entry) => entry.id);
 }
 
 /** The canonical id for an id, alias or menu number; undefined when unknown. */
-export function canonicalId(name: string): string | undefined {
+export function canonicalId(name: string, menu: readonly MenuEntry[] = builtinMenu()): string | undefined {
   const wanted = name.trim().toLowerCase();
-  return MENU.find((entry) => entry.id === wanted || entry.aliases.includes(wanted) || String(entry.number) === wanted)?.id;
+  return menu.find((entry) => entry.id === wanted || entry.aliases.includes(wanted) || String(entry.number) === wanted)?.id;
 }

@@ -6,7 +6,7 @@ import { DpError } from '../errors.js';
 import { refuseBidiControls, refuseBidiFileName } from './bidi.js';
 import { ruleEscapes } from './escape-check.js';
 import { isBroadAllow, isSecretEnvName, riskyEnvNames } from './rules.js';
-import { availableBuiltinIds, canonicalId, isAvailable } from './registry.js';
+import { builtinIds, canonicalId } from './registry.js';
 import { loadBuiltinPersona, parsePersona, readJsonFile } from './load.js';
 import type { Persona } from './schema.js';
 
@@ -38,10 +38,9 @@ function loadCustomPersona(repoRoot: string, id: string): Persona {
 
 export function loadPersona(name: string, repoRoot: string): Persona {
   const builtin = canonicalId(name);
-  if (builtin && isAvailable(builtin)) return loadBuiltinPersona(builtin);
+  if (builtin) return loadBuiltinPersona(builtin);
   if (customPersonaIds(repoRoot).includes(name)) return loadCustomPersona(repoRoot, name);
-  const known = [...availableBuiltinIds(), ...customPersonaIds(repoRoot)];
-  if (builtin) throw new DpError(`the ${name} persona is not available in this version yet`, `available: ${known.join(', ')}`, 2);
+  const known = [...builtinIds(), ...customPersonaIds(repoRoot)];
   throw new DpError(`unknown persona "${name}"`, `known personas: ${known.join(', ')} (or define your own in ${CUSTOM_DIR}/<id>.json)`, 2);
 }
 

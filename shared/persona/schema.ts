@@ -41,6 +41,8 @@ const repoPath = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..') && !p.includes('\\'), 'must be a relative path inside the repository (no leading /, no ..)');
 
+const levelName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
+
 const level = z.strictObject({
   displayName: z.string().min(1),
   description: z.string().min(1),
@@ -49,9 +51,20 @@ const level = z.strictObject({
   commands: z.array(commandName).default([]),
 });
 
-export const builtinPersonaSchema = z.strictObject({
+/** What the menus, aliases and help texts take from a built-in persona.json (registry.ts checks them across folders). */
+const menuFields = {
   id,
   displayName: z.string().min(1),
+  /** Its number in the menus: the folders' numbers run 1, 2, ... without gaps. */
+  menu: z.int('must be a whole number').min(1, 'must be 1 or more: the menu numbers run 1, 2, ...'),
+  /** Other names users may type (`ds`): unique across personas, never another persona's id. */
+  aliases: z.array(id).default([]),
+  /** The persona the help texts' examples start with: exactly one folder has it. */
+  featured: z.boolean().default(false),
+};
+
+export const builtinPersonaSchema = z.strictObject({
+  ...menuFields,
   description: z.string().min(1),
   /** Folder under .claude/commands/ holding this persona's commands. */
   commandSet: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a single folder name'),
@@ -63,8 +76,14 @@ export const builtinPersonaSchema = z.strictObject({
   /** Other files rendered from templates in the persona folder. */
   files: z.array(z.strictObject({ path: repoPath, template: z.string().min(1) })).default([]),
   /** Skill levels: each adds its permissions, env and commands to the base; the section template sees the level. */
-  levels: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), level).optional(),
+  levels: z.record(levelName, level).optional(),
 });
+
+/**
+ * A persona.json as the menus read it, for every folder at start-up: the menu fields and the level
+ * names; everything else is validated when the persona is loaded.
+ */
+export const menuSchema = z.looseObject({ ...menuFields, levels: z.record(levelName, z.unknown()).optional() });
 
 /** The format users already write for their own personas. `block` means deny. */
 export const seedPersonaSchema = z.strictObject({

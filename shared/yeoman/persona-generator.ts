@@ -3,7 +3,9 @@
 // A built-in persona's generator names its id; `yo dp:persona <id>` and `yo dp:switch <id>` take it as an
 // argument (static `takesName`), and switch makes it the only active one (static `exclusive`).
 import { DpError } from '../errors.js';
+import { builtinMenu } from '../persona/registry.js';
 import { CUSTOM_DIR, customPersonaIds, customPersonaWarnings, loadPersona } from '../persona/resolve.js';
+import { levelledPersonas } from '../persona/wording.js';
 import { knownLevel } from '../engine/answers.js';
 import { withPersona } from '../engine/plan-active.js';
 import { memFsReader } from './io.js';
@@ -23,7 +25,8 @@ export abstract class PersonaGenerator extends DpGenerator {
     super(args, options);
     // Statics, because the subclass's fields are not set yet while this constructor runs.
     if (this.kind.takesName) this.argument('name', { type: String, required: false, description: `the persona's id: profiles/personas/<id>.json` });
-    this.option('level', { type: String, description: 'skill level, for personas that have levels (developer: beginner, l1, l2, expert)' });
+    const levelled = levelledPersonas(builtinMenu()).entries.map((entry) => `${entry.id}: ${entry.levels.join(', ')}`);
+    this.option('level', { type: String, description: `skill level, for personas that have levels (${levelled.join('; ')})` });
   }
 
   private get kind(): typeof PersonaGenerator {

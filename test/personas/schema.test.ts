@@ -6,6 +6,7 @@ const origin = { kind: 'builtin' as const, dir: '/x', file: '/x/persona.json' };
 const builtin = {
   id: 'qa',
   displayName: 'QA',
+  menu: 1,
   description: 'Quality',
   commandSet: 'qa',
   commands: ['qa-plan'],
@@ -44,6 +45,8 @@ describe('the persona model', () => {
     [{ ...builtin, files: [{ path: '../outside.md', template: 'x.ejs' }] }, 'personas/qa/persona.json: files[0].path: must be a relative path inside the repository'],
     [{ ...builtin, id: 'QA!' }, 'personas/qa/persona.json: id: must be lower-case letters'],
     [{ ...builtin, colour: 'blue' }, 'personas/qa/persona.json: unknown field "colour"'],
+    [{ ...builtin, menu: 0 }, 'personas/qa/persona.json: menu: must be 1 or more'],
+    [{ ...builtin, aliases: ['Q A'] }, 'personas/qa/persona.json: aliases[0]: must be lower-case letters'],
   ])('refuses invalid data naming the file and the field: %#', (data, message) => {
     expect(() => parsePersona(data, origin, 'personas/qa/persona.json')).toThrow(DpError);
     expect(() => parsePersona(data, origin, 'personas/qa/persona.json')).toThrow(message);

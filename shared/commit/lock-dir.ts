@@ -11,6 +11,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { DpError } from '../errors.js';
 
 const uid = process.getuid?.();
+// Windows reports every directory as mode 0o666 and owner 0, and has no other local users' /tmp to fear.
+const checksOwnership = process.platform !== 'win32';
 
 function lstatOrNull(path: string): Stats | null {
   try {
@@ -33,11 +35,12 @@ function gitDirectory(root: string): string | null {
   }
   if (dir === null) return null;
   const target = lstatOrNull(dir);
-  return target?.isDirectory() && (target.mode & 0o002) === 0 ? dir : null;
+  return target?.isDirectory() && (!checksOwnership || (target.mode & 0o002) === 0) ? dir : null;
 }
 
 function isPrivateDirectory(stat: Stats | null): boolean {
-  return stat !== null && stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0;
+  if (stat === null || !stat.isDirectory()) return false;
+  return !checksOwnership || ((uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0);
 }
 
 /** This user's own directory for locks, created when missing. */

@@ -1,10 +1,11 @@
 // One dp run at a time per repository. The lock lives where only people who can already change the
 // repository can write: its .git directory, or else a directory of the user's own (lock-dir.ts). It is
 // created whole (written aside under a random name, then hard-linked into place, which never follows a
-// symlink), and a lock whose process is gone, or whose pid now belongs to a process started later, is
-// stale and taken over.
+// symlink). A lock whose process is gone, or whose pid now belongs to a process started later (Linux),
+// is stale. Stale locks are removed by one waiter at a time, under a second lock (`<lock>.break`) made
+// the same way: so two waiters can never both take over, nor remove a lock a third run has just taken.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DpError } from '../errors.js';
 import { lockPath } from './lock-dir.js';
@@ -23,35 +24,39 @@ interface Holder {
   host: string;
 }
 
-function ownHolder(): Holder {
-  return { pid: process.pid, start: processStartTime(process.pid), host: hostname() };
+/** What a lock file says: a holder, 'absent', 'unreadable' (another user's, in a shared repository), or 'invalid'. */
+type Reading = { holder: Holder; text: string; ino: number } | { state: 'absent' | 'unreadable' } | { state: 'invalid'; text: string; ino: number | null };
+
+function ownContent(root: string): string {
+  return `${JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), host: hostname(), root })}\n`;
 }
 
-function serialize(holder: Holder, root: string): string {
-  return `${JSON.stringify({ ...holder, root })}\n`;
-}
-
-/** The lock's content, read without following a symlink; null when it holds no valid holder. */
-function readHolder(path: string): { holder: Holder | null; text: string } | 'absent' {
+/** The lock's content, read without following a symlink. */
+function readLock(path: string): Reading {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'absent';
-    // A symlink (ELOOP) or anything else that is not a plain file: not a lock dp wrote.
-    return { holder: null, text: '' };
+    if (code === 'ENOENT') return { state: 'absent' };
+    // Another user's lock in a group-shared repository: held, not stale.
+    if (code === 'EACCES') return { state: 'unreadable' };
+    // A symlink (ELOOP) or anything else that cannot be opened: not a lock dp wrote.
+    return { state: 'invalid', text: '', ino: null };
   }
   try {
-    if (!fstatSync(fd).isFile()) return { holder: null, text: '' };
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { state: 'invalid', text: '', ino: stats.ino };
     const text = readFileSync(fd, 'utf8');
     try {
       const data = JSON.parse(text) as Partial<Holder>;
-      if (!Number.isInteger(data.pid) || (data.pid as number) <= 0 || typeof data.host !== 'string') return { holder: null, text };
-      return { holder: { pid: data.pid as number, start: typeof data.start === 'number' ? data.start : null, host: data.host }, text };
+      if (Number.isInteger(data.pid) && (data.pid as number) > 0 && typeof data.host === 'string') {
+        return { holder: { pid: data.pid as number, start: typeof data.start === 'number' ? data.start : null, host: data.host }, text, ino: stats.ino };
+      }
     } catch {
-      return { holder: null, text };
+      // not JSON: not a lock this version wrote
     }
+    return { state: 'invalid', text, ino: stats.ino };
   } finally {
     closeSync(fd);
   }
@@ -70,10 +75,17 @@ function holderRuns(holder: Holder): boolean {
   return holder.start === null || start === null || start === holder.start;
 }
 
-/** Create the lock whole, or report that one is there (EEXIST). */
+/** Whether a reading shows a run that still holds the lock. */
+function isHeld(reading: Reading): boolean {
+  if ('holder' in reading) return holderRuns(reading.holder);
+  return reading.state === 'unreadable';
+}
+
+/** Create a lock file whole, or report that one is there. */
 function tryCreate(path: string, content: string): boolean {
   const aside = `${path}.${randomBytes(8).toString('hex')}.tmp`;
-  const fd = openSync(aside, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  // Readable by all: in a group-shared repository, another user's run must be able to tell it is held.
+  const fd = openSync(aside, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
     writeSync(fd, content);
   } finally {
@@ -90,55 +102,62 @@ function tryCreate(path: string, content: string): boolean {
   }
 }
 
-/**
- * Remove a stale lock without racing another waiter that removes it too and takes the lock: the lock is
- * renamed aside first (atomic), and put back if what was moved is not the stale lock that was judged.
- */
-function removeStale(path: string, judged: string): void {
-  const aside = `${path}.${randomBytes(8).toString('hex')}.stale`;
+function remove(path: string): void {
   try {
-    renameSync(path, aside);
-  } catch {
-    return; // another waiter moved it first
-  }
-  const moved = readHolder(aside);
-  const same = moved !== 'absent' && moved.text === judged;
-  if (!same) {
-    try {
-      linkSync(aside, path);
-    } catch {
-      // a new lock is already in place; the one moved aside was taken over meanwhile
+    unlinkSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'EISDIR' || code === 'EPERM') {
+      throw new DpError(`${path} is not a lock file dp wrote (a directory is in its place)`, 'remove it, then run again; nothing was written');
     }
+    throw error;
   }
-  unlinkSync(aside);
 }
 
+/**
+ * Remove the lock at `path` if it is still the stale one judged (same file, same content), holding the
+ * break lock meanwhile. A break lock left by a breaker that died is itself removed when its holder is gone.
+ */
+function breakStale(path: string, judged: { text: string; ino: number | null }, content: string): void {
+  const breaker = `${path}.break`;
+  if (!tryCreate(breaker, content)) {
+    const other = readLock(breaker);
+    if (!isHeld(other)) remove(breaker);
+    return;
+  }
+  try {
+    const now = readLock(path);
+    if ('ino' in now && now.ino === judged.ino && now.text === judged.text) remove(path);
+  } finally {
+    remove(breaker);
+  }
+}
 
 /**
  * Take the repository's lock, waiting up to `waitMs` (DP_LOCK_WAIT_MS, default 10 s) for another run to
- * finish. Idempotent within one process, so generators composed in one run share it.
+ * finish. Idempotent within one process, so generators composed in one run share it: returns true when
+ * this call took it, false when this process already held it.
  */
-export function holdLock(repoRoot: string, { waitMs = Number(process.env.DP_LOCK_WAIT_MS ?? 10_000) } = {}): void {
+export function holdLock(repoRoot: string, { waitMs = Number(process.env.DP_LOCK_WAIT_MS ?? 10_000) } = {}): boolean {
   const path = lockPath(repoRoot);
-  if (held.has(path)) return;
-  const content = serialize(ownHolder(), repoRoot);
+  if (held.has(path)) return false;
+  const content = ownContent(repoRoot);
   const deadline = Date.now() + waitMs;
   for (;;) {
     if (tryCreate(path, content)) {
       held.add(path);
-      return;
+      return true;
     }
-    const current = readHolder(path);
-    if (current === 'absent') continue;
-    if (current.holder === null || !holderRuns(current.holder)) {
-      removeStale(path, current.text);
+    const current = readLock(path);
+    if ('state' in current && current.state === 'absent') continue;
+    if ('ino' in current && !isHeld(current)) {
+      breakStale(path, current, content);
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new DpError(
-        `another dp run (pid ${current.holder.pid}) is changing this repository`,
-        `wait for it to finish and run again; if no dp is running, delete ${path}`,
-      );
+      const pid = 'holder' in current ? String(current.holder.pid) : 'unknown';
+      throw new DpError(`another dp run (pid ${pid}) is changing this repository`, `wait for it to finish and run again; if no dp is running, delete ${path}`);
     }
     sleepSync(50);
   }

@@ -3,6 +3,7 @@
 // characters. A UTF-8 byte-order mark is kept (it decodes to U+FEFF and is written back as it was).
 // What a run read is kept in a snapshot: before replacing a file, the commit checks that the file is
 // still what the run decided from (commit.ts).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
@@ -47,8 +48,8 @@ export function decodeText(bytes: Uint8Array, path: string): string {
   }
 }
 
-/** One file's text, or null when there is none. Errors are one line that says what to do. */
-export function readRepositoryFile(root: string, path: string): string | null {
+/** One file's bytes, or null when there is none. Errors are one line that says what to do. */
+function readRepositoryBytes(root: string, path: string): Buffer | null {
   if (!isRepositoryPath(path)) {
     throw new DpError(`${path} is outside this repository`, `dp only reads and writes inside the repository; ${NOTHING_WRITTEN}`);
   }
@@ -63,14 +64,42 @@ export function readRepositoryFile(root: string, path: string): string | null {
     if (code === 'ELOOP') throw new DpError(`${path} is a symbolic link that loops (it leads back to itself)`, `replace the link with a file, then run again; ${NOTHING_WRITTEN}`);
     throw error;
   }
-  return decodeText(bytes, path);
+  return bytes;
+}
+
+/** One file's text, or null when there is none. */
+export function readRepositoryFile(root: string, path: string): string | null {
+  const bytes = readRepositoryBytes(root, path);
+  return bytes === null ? null : decodeText(bytes, path);
+}
+
+/** What the snapshot keeps of a file's bytes: its text, or for bytes that are not UTF-8 a mark of which bytes they were. */
+function snapshotValue(bytes: Buffer | null, path: string): string | null {
+  if (bytes === null) return null;
+  try {
+    return decodeText(bytes, path);
+  } catch {
+    return `\0not UTF-8 ${createHash('sha256').update(bytes).digest('hex')}`;
+  }
 }
 
 /** Read repository files from disk; with a snapshot, remember what each path held when first read. */
 export function diskReader(root: string, snapshot?: Snapshot): Reader {
   return (path) => {
-    const text = readRepositoryFile(root, path);
-    if (snapshot && !snapshot.has(path)) snapshot.set(path, text);
-    return text;
+    const bytes = readRepositoryBytes(root, path);
+    if (snapshot && !snapshot.has(path)) snapshot.set(path, snapshotValue(bytes, path));
+    return bytes === null ? null : decodeText(bytes, path);
   };
+}
+
+/** Whether a file the run read is no longer what it read (another program is writing it). */
+export function changedSince(root: string, snapshot: Snapshot): boolean {
+  for (const [path, value] of snapshot) {
+    try {
+      if (snapshotValue(readRepositoryBytes(root, path), path) !== value) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }

@@ -6,14 +6,12 @@ import { generatorVersion } from '../package-root.js';
 import type { ApplyResult, ConflictPolicy } from '../merge/model.js';
 import { unifiedDiff } from '../merge/diff.js';
 import { commitChanges } from '../commit/commit.js';
-import { diskReader, readRepositoryFile, type Snapshot } from '../commit/read.js';
-import { sleepSync } from '../commit/sleep.js';
-import { DpError } from '../errors.js';
+import { diskReader, type Snapshot } from '../commit/read.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
 import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { activeRequests, type PersonaRequest } from './plan-active.js';
-import { planRun } from './plan-run.js';
+import { planRun, planSettled } from './plan-run.js';
 
 export interface DiskRunOptions {
   onConflict: Exclude<ConflictPolicy, 'ask'>;
@@ -43,46 +41,11 @@ export function planOnDisk(root: string, select: Selection, options: DiskRunOpti
   return planRun(root, read, requests, options);
 }
 
-/** Whether a file the run read is no longer what it read. */
-function changedSince(root: string, snapshot: Snapshot): boolean {
-  for (const [path, text] of snapshot) {
-    try {
-      if (readRepositoryFile(root, path) !== text) return true;
-    } catch {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** How long a refusal's files must stay the same before the refusal stands (a writer descheduled mid-save). */
-const SETTLE_MS = 200;
-
-/**
- * Plan under the lock. A refusal that rests on a file another program was writing at that moment (Claude
- * Code saves settings.json in place, so it can be read half-written) is planned again once it changes,
- * and stands once its files stayed the same for SETTLE_MS.
- */
-function planSettled(root: string, select: Selection, options: DiskRunOptions): { result: ApplyResult; snapshot: Snapshot } {
-  for (let replans = 0; ; replans += 1) {
-    const snapshot: Snapshot = new Map();
-    try {
-      return { result: planOnDisk(root, select, options, snapshot), snapshot };
-    } catch (error) {
-      if (!(error instanceof DpError) || replans === 20) throw error;
-      const settled = Date.now() + SETTLE_MS;
-      while (!changedSince(root, snapshot)) {
-        if (Date.now() >= settled) throw error;
-        sleepSync(10);
-      }
-    }
-  }
-}
-
 export function applyOnDisk(root: string, select: Selection, options: DiskRunOptions): DiskRunResult {
   holdLock(root);
   try {
-    const { result, snapshot } = planSettled(root, select, options);
+    const snapshot: Snapshot = new Map();
+    const result = planSettled(root, snapshot, () => planOnDisk(root, select, options, snapshot));
     if (options.dryRun) {
       preflight(root, result.changes);
       const read = diskReader(root, snapshot);

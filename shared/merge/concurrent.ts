@@ -30,12 +30,14 @@ export function remergeConcurrent(path: string, read: string | null, planned: st
   // The record is dp's alone and written under the lock: a change to it means a run that ignored the lock.
   if (path === RECORD_PATH) throw changedMeanwhile(path);
   if (planned === null && path !== SETTINGS_PATH && path !== CLAUDE_MD) return 'leave';
-  if (read === null || current === null) throw changedMeanwhile(path);
+  // Deleted meanwhile: whether to bring it back is the user's call.
+  if (current === null) throw changedMeanwhile(path);
   if (path === SETTINGS_PATH) {
-    const merged = mergeSettingsThreeWay(read, planned ?? '{}\n', current);
+    // Created meanwhile (Claude Code's first approval): merged as if it had been empty.
+    const merged = mergeSettingsThreeWay(read ?? '{}\n', planned ?? '{}\n', current);
     return planned === null && isEmptyObject(merged) ? null : merged;
   }
-  const merged = mergeKeepingBoth(read, current, planned ?? '');
+  const merged = mergeKeepingBoth(read ?? '', current, planned ?? '');
   if (merged === null) throw changedMeanwhile(path);
   return merged === '' && planned === null ? null : merged;
 }

@@ -1,6 +1,7 @@
 // Three-way merge of text, lines as units (node-diff3, which behaves like `git merge-file`:
 // changes separated by at least one unchanged line merge cleanly, overlapping or adjacent ones conflict).
 import { diff3Merge } from 'node-diff3';
+import { dominantEol } from './eol.js';
 
 export interface MergeResult {
   clean: boolean;
@@ -41,10 +42,13 @@ export function threeWayMerge(base: string, yours: string, theirs: string, their
  * inserted at one place is kept, theirs first. null when both changed the same lines.
  */
 export function mergeKeepingBoth(base: string, theirs: string, ours: string): string | null {
-  // A last line without its newline is the same line once either side added one after it.
-  const unterminated = (text: string) => text !== '' && !text.endsWith('\n');
+  // A last line without its line ending is the same line once either side added one after it: every
+  // side is closed with the file's own line ending, taken off again if neither side had one.
+  const eol = dominantEol(`${theirs}${ours}${base}`);
+  const close = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}${eol}`);
+  const open = (text: string) => text !== '' && !text.endsWith('\n');
   let text = '';
-  for (const region of diff3Merge(splitLines(terminated([theirs])), splitLines(terminated([base])), splitLines(terminated([ours])), { excludeFalseConflicts: true })) {
+  for (const region of diff3Merge(splitLines(close(theirs)), splitLines(close(base)), splitLines(close(ours)), { excludeFalseConflicts: true })) {
     if (region.ok) text += region.ok.join('');
     else if (region.conflict) {
       const combined = combineAround(region.conflict.a, region.conflict.o, region.conflict.b);
@@ -52,23 +56,28 @@ export function mergeKeepingBoth(base: string, theirs: string, ours: string): st
       text += combined;
     }
   }
-  return unterminated(theirs) && unterminated(ours) ? text.slice(0, -1) : text;
+  return open(theirs) && open(ours) ? text.slice(0, -eol.length) : text;
 }
 
 function startsWith(lines: string[], prefix: string[]): boolean {
-  return prefix.every((line, i) => lines[i] === line);
+  return prefix.length <= lines.length && prefix.every((line, i) => lines[i] === line);
 }
 
 function endsWith(lines: string[], suffix: string[]): boolean {
-  return suffix.every((line, i) => lines[lines.length - suffix.length + i] === line);
+  return suffix.length <= lines.length && suffix.every((line, i) => lines[lines.length - suffix.length + i] === line);
 }
 
-/** One conflict region: combined when one side kept the base lines and only added before or after them. */
+/** One conflict region: combined when one side kept the base lines and only added before or after them (theirs first where both did). */
 function combineAround(theirs: string[], base: string[], ours: string[]): string | null {
-  if (base.length === 0) return terminated(theirs) + ours.join('');
-  if (startsWith(theirs, base)) return terminated(ours) + theirs.slice(base.length).join('');
-  if (endsWith(theirs, base)) return terminated(theirs.slice(0, theirs.length - base.length)) + ours.join('');
-  if (startsWith(ours, base)) return terminated(theirs) + ours.slice(base.length).join('');
-  if (endsWith(ours, base)) return terminated(ours.slice(0, ours.length - base.length)) + theirs.join('');
+  const join = (...parts: string[][]) => parts.flat().join('');
+  if (base.length === 0) return join(theirs, ours);
+  const after = (lines: string[]) => lines.slice(base.length);
+  const before = (lines: string[]) => lines.slice(0, lines.length - base.length);
+  if (startsWith(theirs, base) && startsWith(ours, base)) return join(base, after(theirs), after(ours));
+  if (endsWith(theirs, base) && endsWith(ours, base)) return join(before(theirs), before(ours), base);
+  if (startsWith(theirs, base)) return join(ours, after(theirs));
+  if (endsWith(theirs, base)) return join(before(theirs), ours);
+  if (startsWith(ours, base)) return join(theirs, after(ours));
+  if (endsWith(ours, base)) return join(before(ours), theirs);
   return null;
 }

@@ -4,7 +4,7 @@
 // repository or read-only), each file to a temporary file renamed into place, the record around
 // settings.json (intent.ts) and last.
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 import type { MemFsEditorFile } from 'mem-fs-editor';
@@ -23,7 +23,8 @@ interface CommitEnvironment {
 }
 
 function toWrite(root: string, file: MemFsEditorFile): Write {
-  const path = relative(root, file.path);
+  // Repository paths use '/' everywhere (the record, the snapshot), also on Windows.
+  const path = relative(root, file.path).split(sep).join('/');
   if (!isFileStateModified(file)) return { path, content: null };
   return { path, content: file.contents ?? Buffer.alloc(0), ...(file.stat?.mode ? { mode: file.stat.mode & 0o7777 } : {}) };
 }

@@ -5,7 +5,7 @@
 import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
 import { activeRequests, type PersonaRequest } from '../engine/plan-active.js';
-import { planRun } from '../engine/plan-run.js';
+import { planRun, planSettled } from '../engine/plan-run.js';
 import type { Selection } from '../engine/apply-on-disk.js';
 import type { ConflictPolicy, Outcome } from '../merge/model.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
@@ -75,13 +75,16 @@ export abstract class DpGenerator extends Generator {
    */
   protected applyActive(select: Selection, { restoreDeleted = false } = {}): void {
     const root = this.destinationRoot();
-    holdLock(root);
+    const snapshot = runSnapshot(this.env);
+    // What was read before the lock (questions, checks) may be out of date: the run's base is read under it.
+    if (holdLock(root)) snapshot.clear();
     try {
-      const requests = select(activeRequests(this.currentRecord()));
-      const result = planRun(root, memFsReader(this), requests, {
-        onConflict: this.conflictPolicy(),
-        restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
-      });
+      const result = planSettled(root, snapshot, () =>
+        planRun(root, memFsReader(this), select(activeRequests(this.currentRecord())), {
+          onConflict: this.conflictPolicy(),
+          restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
+        }),
+      );
       // Refused now, in this generator's own step, rather than in the commit after Yeoman's prompts.
       preflight(root, result.changes);
       queueChanges(this, result.changes);
@@ -97,6 +100,7 @@ export abstract class DpGenerator extends Generator {
     try {
       await dpCommitTask({ ...(this.env as never as object), root: this.destinationRoot(), snapshot: runSnapshot(this.env) } as never)();
     } finally {
+      runSnapshot(this.env).clear();
       releaseLock(this.destinationRoot());
     }
   }

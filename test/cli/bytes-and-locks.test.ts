@@ -1,12 +1,13 @@
 // Bytes the user wrote, in any encoding, and the lock on a machine shared with other users: a file dp
 // cannot read as UTF-8 without loss is refused untouched (dp CLI, generators, create-dp-project alike);
 // the lock lives where only the repository's owner can write and cannot be turned against dp.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { holdLock, lockPath, releaseLock } from '../../shared/commit/lock.js';
-import { createProject, dp } from '../support/cli.js';
+import { execa } from 'execa';
+import { createProject, dp, dpBin } from '../support/cli.js';
 import { listFiles, runIn } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -71,13 +72,13 @@ describe('a UTF-8 CLAUDE.md with a byte order mark and CRLF line endings', () =>
 });
 
 describe('the lock on a machine other users share', () => {
-  it('lives in the repository\'s .git directory when there is one, created 0600', async () => {
+  it('lives in the repository\'s .git directory when there is one: readable by its other users (a held lock is held for them too), writable by none', async () => {
     const dir = newDir();
     mkdirSync(join(dir, '.git'));
     expect(lockPath(dir)).toBe(join(dir, '.git', 'dp.lock'));
     holdLock(dir);
     try {
-      expect(statSync(lockPath(dir)).mode & 0o777).toBe(0o600);
+      expect(statSync(lockPath(dir)).mode & 0o777).toBe(0o644);
     } finally {
       releaseLock(dir);
     }
@@ -130,4 +131,31 @@ describe('the lock on a machine other users share', () => {
     expect(result.stderr).toContain(`dp: the lock directory ${planted} belongs to uid 65534, so another user could interfere with dp's runs`);
     expect(listFiles(dir)).toEqual([]);
   });
+
+  it('in a repository a group shares, another user\'s run waits for a held lock: it does not take it over', async (context) => {
+    // Only root can run a process as another user, who must be able to read the built dp.
+    const nobodyReads = process.getuid?.() === 0 && (await execa('runuser', ['-u', 'nobody', '--', 'test', '-r', dpBin], { reject: false })).exitCode === 0;
+    if (!nobodyReads) {
+      console.warn('skipped: needs root, runuser and a checkout the user nobody can read');
+      context.skip();
+    }
+    const dir = newDir();
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, '.git'));
+    chownSync(join(dir, '.git'), 0, 65534);
+    chmodSync(join(dir, '.git'), 0o2775); // core.sharedRepository=group
+    holdLock(dir);
+    try {
+      const result = await execa('runuser', ['-u', 'nobody', '--', process.execPath, dpBin, 'persona', 'add', 'pm'], {
+        cwd: dir,
+        reject: false,
+        env: { NO_COLOR: '1', DP_LOCK_WAIT_MS: '300' },
+      });
+      expect(result.stderr).toContain(`dp: another dp run (pid ${process.pid}) is changing this repository`);
+      expect(result.exitCode).toBe(1);
+    } finally {
+      releaseLock(dir);
+    }
+  });
 });
+

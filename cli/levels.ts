@@ -4,6 +4,7 @@ import { DpError } from '../shared/errors.js';
 import { knownLevel } from '../shared/engine/answers.js';
 import { diskReader } from '../shared/commit/read.js';
 import type { PersonaRecord } from '../shared/merge/record.js';
+import { levelQuestion } from '../shared/persona/levels.js';
 import type { Persona } from '../shared/persona/schema.js';
 import { choose, interactive } from './prompt.js';
 
@@ -14,9 +15,7 @@ export async function levelFor(root: string, persona: Persona, given: string | u
   }
   const known = knownLevel(diskReader(root), record, persona, given);
   if (known !== undefined) return known;
-  const levels = Object.entries(persona.levels);
-  if (!interactive()) {
-    throw new DpError(`the ${persona.displayName} persona needs a skill level and there is no terminal to ask`, `pass --level ${levels.map(([id]) => id).join('|')}`, 2);
-  }
-  return choose(`${persona.displayName}: skill level?`, levels.map(([value, level]) => ({ value, label: `${level.displayName}: ${level.description}` })));
+  const question = levelQuestion({ ...persona, levels: persona.levels });
+  if (!interactive()) throw new DpError(`the ${persona.displayName} persona needs a skill level and there is no terminal to ask`, `pass ${question.flag}`, 2);
+  return choose(question.message, question.choices);
 }

@@ -40,7 +40,7 @@ export async function graduateCommand(argv: string[]): Promise<number> {
       return 0;
     }
   }
-  return writeRun(root, (now) => withPersona(now, { id: current.id, level: next }), {
+  return writeRun(root, (now) => withPersona(now, { id: current.id, persona, level: next }), {
     title: `${current.id} graduated from ${current.level} to ${next}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], 'graduate'),

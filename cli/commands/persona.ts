@@ -25,7 +25,7 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
     const persona = loadPersona(name, root);
     if (persona.origin.kind === 'custom') for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
     const level = await levelFor(root, persona, values.level, record);
-    wanted.push({ id: persona.id, ...(level ? { level } : {}) });
+    wanted.push({ id: persona.id, persona, ...(level ? { level } : {}) });
   }
   const added = wanted.map((w) => w.id);
   return writeRun(root, (active) => wanted.reduce(withPersona, exclusive ? [] : active), {

@@ -4,7 +4,7 @@ import { DpError } from '../errors.js';
 import type { Change, Reader } from '../merge/model.js';
 import type { PersonaRecord } from '../merge/record.js';
 import type { Persona } from '../persona/schema.js';
-import { resolveLevel } from '../plan/plan.js';
+import { resolveLevel } from '../persona/levels.js';
 import type { PersonaRequest } from './plan-active.js';
 
 const YO_RC = '.yo-rc.json';

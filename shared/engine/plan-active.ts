@@ -4,15 +4,19 @@ import { planPersona } from '../plan/plan.js';
 import type { DesiredPersona } from '../merge/model.js';
 import type { PersonaRecord } from '../merge/record.js';
 import { loadPersona, userCommandNames } from '../persona/resolve.js';
+import type { Persona } from '../persona/schema.js';
+
 
 export interface PersonaRequest {
   id: string;
   level?: string;
+  /** The persona, loaded and validated where the request was made; personas named by the record are loaded here. */
+  persona?: Persona;
 }
 
 export function planRequests(repoRoot: string, requests: PersonaRequest[]): DesiredPersona[] {
   return requests.map((request) => {
-    const persona = loadPersona(request.id, repoRoot);
+    const persona = request.persona ?? loadPersona(request.id, repoRoot);
     const userCommands = persona.origin.kind === 'custom' ? userCommandNames(repoRoot, persona) : undefined;
     return planPersona(persona, { level: request.level, userCommands });
   });

@@ -1,7 +1,7 @@
 // A persona + its answers -> what it should put in the repository (a DesiredPersona for the merge).
 import { join } from 'node:path';
-import { DpError } from '../errors.js';
 import type { DesiredPersona } from '../merge/model.js';
+import { resolveLevel } from '../persona/levels.js';
 import type { Persona } from '../persona/schema.js';
 import { generatorVersion, packageRoot } from '../package-root.js';
 import { renderTemplate } from './render.js';
@@ -18,20 +18,6 @@ const CUSTOM_TEMPLATES = join(packageRoot(), 'personas', '_custom');
 
 function commandPath(persona: Persona, name: string): string {
   return `.claude/commands/${persona.commandSet}/${name}.md`;
-}
-
-/** The level to use: the answer, checked against the persona's levels. */
-export function resolveLevel(persona: Persona, level: string | undefined): string | undefined {
-  if (!persona.levels) return undefined;
-  const levels = Object.keys(persona.levels);
-  if (level === undefined) {
-    throw new DpError(`the ${persona.displayName} persona needs a skill level`, `pass --level ${levels.join('|')}`, 2);
-  }
-  const wanted = level.toLowerCase();
-  if (!levels.includes(wanted)) {
-    throw new DpError(`unknown level "${level}" for ${persona.displayName}`, `choose one of: ${levels.join(', ')}`, 2);
-  }
-  return wanted;
 }
 
 export function planPersona(persona: Persona, answers: Answers): DesiredPersona {

@@ -9,7 +9,7 @@ import { levelledPersonas } from '../persona/wording.js';
 import { knownLevel } from '../engine/answers.js';
 import { withPersona } from '../engine/plan-active.js';
 import { memFsReader } from './io.js';
-import { resolveLevel } from '../plan/plan.js';
+import { levelQuestion, resolveLevel } from '../persona/levels.js';
 import { DpGenerator, type PersonaRequest } from './dp-generator.js';
 
 export abstract class PersonaGenerator extends DpGenerator {
@@ -49,7 +49,7 @@ export abstract class PersonaGenerator extends DpGenerator {
   async initializing(): Promise<void> {
     await this.guard(() => {
       const persona = loadPersona(this.requestedId, this.destinationRoot());
-      this.request = { id: persona.id };
+      this.request = { id: persona.id, persona };
       this.currentRecord(); // refuse a corrupt or newer record before asking anything
       if (persona.origin.kind === 'custom') {
         for (const warning of customPersonaWarnings(this.destinationRoot(), persona)) this.log(`dp: warning: ${warning}`);
@@ -59,19 +59,15 @@ export abstract class PersonaGenerator extends DpGenerator {
 
   async prompting(): Promise<void> {
     await this.guard(async () => {
-      const persona = loadPersona(this.request.id, this.destinationRoot());
+      const persona = this.request.persona!;
       if (!persona.levels) return;
       const known = knownLevel(memFsReader(this), this.currentRecord(), persona, this.dpOptions.level as string | undefined);
-      const levels = Object.entries(persona.levels);
+      const question = levelQuestion({ ...persona, levels: persona.levels });
       const answer = await this.ask<string>(
         'level',
         known,
-        {
-          type: 'list',
-          message: `${persona.displayName}: skill level?`,
-          choices: levels.map(([value, level]) => ({ value, name: `${level.displayName}: ${level.description}` })),
-        },
-        `pass --level ${levels.map(([value]) => value).join('|')}`,
+        { type: 'list', message: question.message, choices: question.choices.map(({ value, label }) => ({ value, name: label })) },
+        `pass ${question.flag}`,
       );
       // Checked (and lower-cased) now, so .yo-rc.json and the record store the same level.
       this.request.level = resolveLevel(persona, answer);

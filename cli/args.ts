@@ -1,6 +1,5 @@
-// Command-line parsing for dp: node:util parseArgs, with mistakes turned into one-line usage errors.
-import { parseArgs } from 'node:util';
-import { DpError } from '../shared/errors.js';
+// Command-line parsing for dp: the shared parser, its mistakes pointing at the command's --help.
+import { UsageError, parseCommandLine } from '../shared/tools/lib/cli.js';
 
 export const COMMON = {
   help: { type: 'boolean', short: 'h' },
@@ -16,17 +15,11 @@ export const WRITING = {
 type Spec = Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }>;
 
 export function parse<T extends Spec>(command: string, argv: string[], options: T) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    // node:util's messages add a sentence about '--' that does not help here.
-    const message = (error as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '');
-    throw new DpError(message, `run 'dp ${command} --help' for its options`, 2);
-  }
+  return parseCommandLine(argv, options, `run 'dp ${command} --help' for its options`);
 }
 
-export function usage(message: string, command: string): DpError {
-  return new DpError(message, `run 'dp ${command} --help' for its usage`, 2);
+export function usage(message: string, command: string): UsageError {
+  return new UsageError(message, `run 'dp ${command} --help' for its usage`);
 }
 
 /** --on-conflict for the CLI: keep or markers; undefined lets a terminal user choose. */

@@ -103,14 +103,13 @@ export function runCreate(argv: string[]): Promise<number> {
 
 async function create(argv: string[]): Promise<number> {
   try {
-    const options = {
+    const { values, positionals } = parseCommandLine(argv, {
       persona: { type: 'string' },
       level: { type: 'string' },
       force: { type: 'boolean' },
       'no-git': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
-    } as const;
-    const { values, positionals } = parseCommandLine(argv, options, "run 'create-dp-project --help' for its options");
+    }, "run 'create-dp-project --help' for its options");
     if (values.help) {
       process.stdout.write(`${createHelp(builtinMenu())}\n`);
       return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // dp: the command line of generator-dp. The same engine as the generators; commands load only what they
 // use (yeoman-environment only for the interactive menu), so most commands start in a fraction of Yeoman's time.
-import { DpError, formatError } from '../shared/errors.js';
+import { DpError } from '../shared/errors.js';
+import { runMain } from '../shared/tools/lib/cli.js';
 import { helpFor } from './help.js';
 
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => number | Promise<number>>> = {
@@ -46,15 +47,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then(
-  async (code) => {
-    (await import('./prompt.js')).closePrompts();
-    process.exitCode = code;
-  },
-  async (error: unknown) => {
-    (await import('./prompt.js')).closePrompts();
-    process.stderr.write(`${formatError(error)}\n`);
-    if (!(error instanceof DpError) && process.env.DP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = error instanceof DpError ? error.exitCode : 1;
-  },
-);
+// An open prompt holds stdin and would keep the process alive: it closes however main ends.
+void runMain('dp', (argv) => main(argv).finally(async () => (await import('./prompt.js')).closePrompts()));

@@ -1,21 +1,4 @@
-// The one error type for user mistakes and refusals: a one-line message and a hint saying what to do.
-// Every entry point prints `dp: <message>` and the hint and exits non-zero; no stack trace.
-
-export class DpError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-    /** 1 = failure or refusal, 2 = bad usage. */
-    readonly exitCode: number = 1,
-  ) {
-    super(message);
-    this.name = 'DpError';
-  }
-}
-
-/** The text a user sees for an error: `dp: message` and, indented below, the hint. */
-export function formatError(error: unknown): string {
-  if (error instanceof DpError) return `dp: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `dp: unexpected error: ${message}`;
-}
+// dp's code takes its error type from here: a one-line message, a hint saying what to do and the exit code.
+// It is defined with the command-line edge that dp, create-dp-project and the standalone tools share
+// (shared/tools/lib/cli.ts), where the bundled tools may import it too.
+export { DpError, formatError } from './tools/lib/cli.js';

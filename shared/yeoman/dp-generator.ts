@@ -121,7 +121,7 @@ export abstract class DpGenerator extends Generator {
       return await step();
     } catch (error) {
       if (error instanceof DpError) {
-        this.log.error(formatError(error));
+        this.log.error(formatError('dp', error));
         process.exitCode = error.exitCode;
       }
       throw error;

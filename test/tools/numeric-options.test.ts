@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { main as architecture } from '../../shared/tools/architecture/main.js';
 import { parseSettings } from '../../shared/tools/gpu-monitor/main.js';
-import { ToolError } from '../../shared/tools/lib/cli.js';
+import { DpError } from '../../shared/tools/lib/cli.js';
 import { buildReport } from '../../shared/tools/parallel-optimizer/main.js';
 import { renderExplain } from '../../shared/tools/parallel-optimizer/explain.js';
 import { renderReport, toJson } from '../../shared/tools/parallel-optimizer/render.js';
@@ -90,9 +90,9 @@ describe('every numeric option is bounded: exit 2 and one line naming the option
       () => null,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(ToolError);
-    expect((error as ToolError).message).toBe(message);
-    expect((error as ToolError).exitCode).toBe(2);
+    expect(error).toBeInstanceOf(DpError);
+    expect((error as DpError).message).toBe(message);
+    expect((error as DpError).exitCode).toBe(2);
   });
 });
 

@@ -3,7 +3,7 @@
 // Usage and the JSON shape: docs/tools/analyze-architecture.md.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMain, numberOption, parseToolArgs, runTool, UsageError } from '../lib/cli.js';
+import { isMain, numberOption, parseToolArgs, runMain, UsageError } from '../lib/cli.js';
 import { colorEnabled, stylist } from '../lib/term.js';
 import { analyzeRepository, DEFAULTS } from './analyze.js';
 import { renderText } from './render.js';
@@ -74,4 +74,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (isMain(import.meta.url)) void runTool(TOOL, main);
+if (isMain(import.meta.url)) void runMain(TOOL, main);

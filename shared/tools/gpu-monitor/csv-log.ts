@@ -3,7 +3,7 @@
 // them. An unknown value is an empty cell, never 0.
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { GpuReading } from '../lib/gpu-query.js';
-import { ToolError, UsageError } from '../lib/cli.js';
+import { DpError, UsageError } from '../lib/cli.js';
 import type { GpuJson } from './snapshot.js';
 
 export const CSV_COLUMNS = [
@@ -50,9 +50,9 @@ export function csvRows(at: Date, gpus: GpuReading[]): string {
     .join('');
 }
 
-function cannotWrite(path: string, error: unknown): ToolError {
+function cannotWrite(path: string, error: unknown): DpError {
   const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-  return new ToolError(`cannot write the log ${path} (${code})`, 'check that the directory exists and is writable', 2);
+  return new DpError(`cannot write the log ${path} (${code})`, 'check that the directory exists and is writable', 2);
 }
 
 /** An open CSV log. The header is written to a new or empty file; an existing log must have the same header. */

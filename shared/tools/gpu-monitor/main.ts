@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
-import { ToolError, UsageError, isMain, numberOption, parseToolArgs, runTool } from '../lib/cli.js';
+import { DpError, UsageError, isMain, numberOption, parseToolArgs, runMain } from '../lib/cli.js';
 import { queryComputeProcesses, type ComputeProcess } from '../lib/gpu-query.js';
 import { describeSmiFailure } from '../lib/nvidia-smi.js';
 import { colorEnabled, stylist } from '../lib/term.js';
@@ -109,7 +109,7 @@ function plotCommand(settings: Settings): number {
   try {
     writeFileSync(output, plot.svg);
   } catch (error) {
-    throw new ToolError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'check that the directory exists and is writable', 2);
+    throw new DpError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'check that the directory exists and is writable', 2);
   }
   const skippedNote = skipped > 0 ? `; ${skipped} unreadable line${skipped === 1 ? '' : 's'} skipped` : '';
   process.stdout.write(`wrote ${output}: ${plot.gpus} GPU${plot.gpus === 1 ? '' : 's'}, ${plot.samples} rows over ${formatDuration(plot.durationMs / 1000)}${skippedNote}\n`);
@@ -121,7 +121,7 @@ async function onceCommand(settings: Settings): Promise<number> {
   // the GPUs turn out to be AMD (rocm-smi) or unreadable; runSmi never rejects.
   const processQuery = queryComputeProcesses({ timeoutMs: settings.timeoutMs, command: DEFAULT_COMMANDS.nvidia });
   const found = await discover(settings.timeoutMs);
-  if (found.kind === 'none') throw new ToolError(found.message, undefined, found.exitCode);
+  if (found.kind === 'none') throw new DpError(found.message, undefined, found.exitCode);
   const at = new Date();
   let rows: ComputeProcess[] | null = null;
   let processNote: string | null = null;
@@ -258,4 +258,4 @@ export async function main(argv: string[]): Promise<number> {
   return runCommand(settings);
 }
 
-if (isMain(import.meta.url)) void runTool(TOOL, main);
+if (isMain(import.meta.url)) void runMain(TOOL, main);

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GpuReading } from '../lib/gpu-query.js';
-import { ToolError } from '../lib/cli.js';
+import { DpError } from '../lib/cli.js';
 import type { SourceName } from './snapshot.js';
 
 interface MetricSpec {
@@ -117,7 +117,7 @@ export function serveMetrics(port: number, host: string, body: () => string): Pr
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'is already in use' : error.code === 'EACCES' ? 'needs more privileges' : `failed (${error.code ?? error.message})`;
-      reject(new ToolError(`cannot serve metrics on ${host}:${port}: the port ${why}`, 'choose another port: --prometheus PORT (0 picks a free one)', 2));
+      reject(new DpError(`cannot serve metrics on ${host}:${port}: the port ${why}`, 'choose another port: --prometheus PORT (0 picks a free one)', 2));
     });
     server.listen(port, host, () => {
       const address = server.address() as AddressInfo;

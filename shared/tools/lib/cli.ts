@@ -1,27 +1,38 @@
-// What every standalone tool shares at its edges: argument parsing, errors, exit codes, the isMain guard.
-// Exit codes (DESIGN.md): 0 ok, 1 failure, 2 bad usage or missing prerequisite.
+// The command-line edge of every program here: dp, create-dp-project and each standalone tool. One error
+// type, one way to print it, one argument parser and one way to run main. It lives in shared/tools/lib
+// because the tools, bundled into single files, may import only node: builtins and this library; dp's
+// code imports the error type through shared/errors.ts.
+// Exit codes (docs/errors.md): 0 ok, 1 failure or refusal, 2 bad usage or missing prerequisite.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** A failure the user can act on: one line of message, an optional line of hint. */
-export class ToolError extends Error {
+/** A failure the user can act on: one line of message, an optional line of hint, the exit code. */
+export class DpError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
+    /** 1 = failure or refusal, 2 = bad usage or a missing prerequisite. */
     readonly exitCode: number = 1,
   ) {
     super(message);
-    this.name = 'ToolError';
+    this.name = 'DpError';
   }
 }
 
 /** Bad usage or a missing prerequisite: exit code 2. */
-export class UsageError extends ToolError {
+export class UsageError extends DpError {
   constructor(message: string, hint?: string) {
     super(message, hint, 2);
     this.name = 'UsageError';
   }
+}
+
+/** What a user sees for an error: `<program>: <message>` and, indented below, the hint. */
+export function formatError(program: string, error: unknown): string {
+  if (error instanceof DpError) return `${program}: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${program}: unexpected error: ${message}`;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -47,15 +58,20 @@ function glueNegativeNumbers(argv: string[], options: Options): string[] {
   return glued;
 }
 
-/** node:util parseArgs with its errors turned into one-line UsageErrors. */
-export function parseToolArgs<T extends Options>(tool: string, argv: string[], options: T, allowPositionals = true) {
+/** node:util parseArgs (strict) with its errors turned into one-line UsageErrors carrying `hint`. */
+export function parseCommandLine<T extends Options>(argv: string[], options: T, hint: string, allowPositionals = true) {
   try {
     return parseArgs({ args: glueNegativeNumbers(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
     // node:util adds a sentence about '--' that does not help here.
     const message = error instanceof Error ? error.message.split('\n')[0]!.split('. ')[0]! : String(error);
-    throw new UsageError(message.replace(/\.$/, ''), `run '${tool} --help' for the options`);
+    throw new UsageError(message.replace(/\.$/, ''), hint);
   }
+}
+
+/** The tools' parseCommandLine: a mistake points at the tool's --help. */
+export function parseToolArgs<T extends Options>(tool: string, argv: string[], options: T, allowPositionals = true) {
+  return parseCommandLine(argv, options, `run '${tool} --help' for the options`, allowPositionals);
 }
 
 export interface Bounds {
@@ -87,23 +103,23 @@ export function isMain(moduleUrl: string): boolean {
 }
 
 /**
- * Run a tool's main and turn its outcome into an exit code. User mistakes print
- * `<tool>: <message>` and the hint, never a stack trace; DP_DEBUG=1 shows stacks of unexpected errors.
+ * Run a program's main and turn its outcome into the exit code, set on the process and returned (for a bin that
+ * sets it itself). A DpError prints `<program>: <message>` and the hint, never a stack trace; DP_DEBUG=1 shows the
+ * stack of an unexpected error.
  */
-export async function runTool(tool: string, main: (argv: string[]) => Promise<number | void>): Promise<void> {
+export async function runMain(
+  program: string,
+  main: (argv: string[]) => Promise<number | void>,
+  argv: string[] = process.argv.slice(2),
+): Promise<number> {
+  let code: number;
   try {
-    const code = await main(process.argv.slice(2));
-    process.exitCode = code ?? 0;
+    code = (await main(argv)) ?? 0;
   } catch (error) {
-    if (error instanceof ToolError) {
-      process.stderr.write(`${tool}: ${error.message}\n`);
-      if (error.hint) process.stderr.write(`  ${error.hint}\n`);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${tool}: unexpected error: ${message}\n`);
-    if (process.env.DP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`${formatError(program, error)}\n`);
+    if (!(error instanceof DpError) && process.env.DP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    code = error instanceof DpError ? error.exitCode : 1;
   }
+  process.exitCode = code;
+  return code;
 }

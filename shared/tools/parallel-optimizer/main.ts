@@ -1,6 +1,6 @@
 // parallel_optimizer: memory, communication and layout for training a model on the GPUs at hand.
 // Every number comes from a published formula named in --help and docs/tools/parallel-optimizer.md.
-import { isMain, parseToolArgs, runTool, UsageError } from '../lib/cli.js';
+import { isMain, parseToolArgs, runMain, UsageError } from '../lib/cli.js';
 import { colorEnabled, stylist } from '../lib/term.js';
 import { defaultPeakFlops, DEFAULT_MFU, MFU_SOURCE, type Figure, type Interconnect } from './bandwidth.js';
 import { deepspeedTables, type DeepSpeedInput } from './deepspeed.js';
@@ -163,4 +163,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (isMain(import.meta.url)) void runTool(TOOL, main);
+if (isMain(import.meta.url)) void runMain(TOOL, main);

@@ -1,6 +1,6 @@
 // Carrying out a recommendation. Before every signal the identity (pid + start time) is read again, so a PID that now
 // belongs to another process is never signalled (impact.md §1.8: check-then-act with no pidfd binding in Node).
-import { ToolError } from '../lib/cli.js';
+import { DpError } from '../lib/cli.js';
 import { formatBytes, formatDuration } from '../lib/format.js';
 import { isFileTarget, readOpenFiles, type OpenFile } from '../lib/proc.js';
 import { isBeingWritten, scanCheckpoints, writesInProgress } from './checkpoints.js';
@@ -32,12 +32,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function refuse(identity: Identity, check: 'gone' | 'changed'): never {
   if (check === 'changed') {
-    throw new ToolError(
+    throw new DpError(
       `PID ${identity.pid} now belongs to a different process (its start time changed since the analysis): nothing was signalled`,
       'the process you analysed has exited and its PID was reused; run the analysis again',
     );
   }
-  throw new ToolError(`PID ${identity.pid} has exited since the analysis: nothing was signalled`, 'check its log for how it ended');
+  throw new DpError(`PID ${identity.pid} has exited since the analysis: nothing was signalled`, 'check its log for how it ended');
 }
 
 /** Send `signal` to each identity whose start time still matches; the first (the analysed process) must match. */
@@ -66,7 +66,7 @@ export function signalIdentities(identities: Identity[], signal: NodeJS.Signals,
         continue;
       }
       if (code === 'EPERM') {
-        throw new ToolError(`not permitted to send ${signal} to PID ${identity.pid}`, 'it belongs to another user: run as that user or as root');
+        throw new DpError(`not permitted to send ${signal} to PID ${identity.pid}`, 'it belongs to another user: run as that user or as root');
       }
       throw error;
     }
@@ -119,7 +119,7 @@ export async function waitForCheckpoint(analysis: Analysis, options: ActionOptio
   for (;;) {
     const check = checkIdentity(target, root);
     if (check === 'changed') refuse(target, check);
-    if (check === 'gone') throw new ToolError(`PID ${target.pid} exited before a new checkpoint appeared`, 'check its log for how it ended');
+    if (check === 'gone') throw new DpError(`PID ${target.pid} exited before a new checkpoint appeared`, 'check its log for how it ended');
     const files = new Map<number, OpenFile[]>();
     for (const identity of analysis.identities) {
       const read = readOpenFiles(identity.pid, root, isFileTarget);
@@ -133,7 +133,7 @@ export async function waitForCheckpoint(analysis: Analysis, options: ActionOptio
       return { code: 0, signalled: [] };
     }
     if (Date.now() + pollMs > deadline) {
-      throw new ToolError(`no new checkpoint within ${options.waitTimeoutSeconds} s`, 'run again with a longer --wait-timeout, or pick another action');
+      throw new DpError(`no new checkpoint within ${options.waitTimeoutSeconds} s`, 'run again with a longer --wait-timeout, or pick another action');
     }
     await sleep(pollMs);
   }

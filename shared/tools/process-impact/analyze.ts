@@ -2,7 +2,7 @@
 // nvidia-smi queries run; the identity is re-checked at the end so a process that exited mid-way is reported as such.
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ToolError, UsageError } from '../lib/cli.js';
+import { DpError, UsageError } from '../lib/cli.js';
 import { queryComputeApps, type ComputeAppsResult } from '../lib/compute-apps.js';
 import type { SmiOptions } from '../lib/nvidia-smi.js';
 import {
@@ -140,7 +140,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
 
   const check = checkIdentity(facts.identity, root);
   if (check !== 'same') {
-    throw new ToolError(
+    throw new DpError(
       check === 'gone' ? `PID ${options.pid} exited during the analysis` : `PID ${options.pid} was replaced by another process during the analysis`,
       'nothing to stop any more; check its log for how it ended',
     );

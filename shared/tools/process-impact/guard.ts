@@ -2,7 +2,7 @@
 // first signal: init (PID 1, and the init of this tool's PID namespace), kernel threads, this tool, its parents and
 // its session leader, and (without --other-user) another user's processes. Facts: impact.md §1 (/proc fields).
 import { readlinkSync } from 'node:fs';
-import { ToolError } from '../lib/cli.js';
+import { DpError } from '../lib/cli.js';
 import { commandString, isKernelThread, readProcess, readStatus, userName, type ProcEntry } from '../lib/proc.js';
 import type { ActionName, Identity } from './types.js';
 
@@ -84,7 +84,7 @@ export function assertMaySignal(action: ActionName, identities: Identity[], { ro
   // /proc), its PIDs name other processes. This is also the only case where this namespace's init is not PID 1 here.
   const seen = selfPid(root);
   if (seen !== process.pid) {
-    throw new ToolError(
+    throw new DpError(
       `refusing to signal anything: ${root} belongs to another PID namespace (it numbers this tool ${seen}, its own PID is ${process.pid}), so a PID read there would signal a different process`,
       `nothing was signalled; run the tool where ${root} is mounted for its own PID namespace`,
     );
@@ -100,6 +100,6 @@ export function assertMaySignal(action: ActionName, identities: Identity[], { ro
       identity === target
         ? `refusing to signal PID ${entry.pid}: it ${protection.reason}`
         : `refusing to ${action} PID ${target!.pid}: its descendant PID ${entry.pid} ${protection.reason}`;
-    throw new ToolError(message, `nothing was signalled; ${protection.hint}`);
+    throw new DpError(message, `nothing was signalled; ${protection.hint}`);
   }
 }

@@ -1,7 +1,7 @@
 // Who the process is: pid + start time (the identity that survives PID reuse), command, user, state, runtime.
 // Facts: impact.md §1.3 (start = btime + starttime/CLK_TCK, runtime = uptime - starttime/CLK_TCK), §1.7, §1.8.
 import { bootTimeSeconds, clockTicksPerSecond, commandString, readProcess, readStatus, uptimeSeconds, userName, type ProcEntry, type ProcStatus } from '../lib/proc.js';
-import { ToolError } from '../lib/cli.js';
+import { DpError } from '../lib/cli.js';
 import type { Identity } from './types.js';
 
 export interface ProcessFacts {
@@ -30,9 +30,9 @@ const STATE_NAMES: Record<string, string> = {
 
 /** Parse a PID argument strictly: digits only, > 0. */
 export function parsePid(raw: string | undefined): number {
-  if (raw === undefined) throw new ToolError('no PID given', 'usage: analyze_process_impact <pid> [--json] (find one with: pgrep -af train)', 2);
+  if (raw === undefined) throw new DpError('no PID given', 'usage: analyze_process_impact <pid> [--json] (find one with: pgrep -af train)', 2);
   if (!/^\d+$/.test(raw.trim()) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
-    throw new ToolError(`'${raw}' is not a PID (a positive whole number)`, 'find the PID with: pgrep -af <script name>', 2);
+    throw new DpError(`'${raw}' is not a PID (a positive whole number)`, 'find the PID with: pgrep -af <script name>', 2);
   }
   return Number(raw);
 }
@@ -42,10 +42,10 @@ export function readProcessFacts(pid: number, root = '/proc'): ProcessFacts {
   const entry = readProcess(pid, root);
   const status = readStatus(pid, root);
   if (!entry || !status) {
-    throw new ToolError(`no process with PID ${pid}`, 'it may have exited already; list candidates with: pgrep -af python');
+    throw new DpError(`no process with PID ${pid}`, 'it may have exited already; list candidates with: pgrep -af python');
   }
   if (entry.state === 'Z') {
-    throw new ToolError(
+    throw new DpError(
       `PID ${pid} is a zombie: it has already exited and waits for its parent (PID ${entry.ppid}) to reap it; there is nothing to stop or save`,
       `if it still holds GPU memory, the parent must reap it: check PID ${entry.ppid} (ps -o pid,cmd -p ${entry.ppid})`,
     );

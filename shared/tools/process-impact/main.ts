@@ -1,6 +1,6 @@
 // analyze_process_impact: what is lost if this process is killed now, and the safe way to stop it.
 // Usage and options: docs/tools/process-impact.md. Facts and sources: ../shared/research/impact.md.
-import { isMain, numberOption, parseToolArgs, runTool, ToolError, UsageError } from '../lib/cli.js';
+import { DpError, isMain, numberOption, parseToolArgs, runMain, UsageError } from '../lib/cli.js';
 import { readProcess } from '../lib/proc.js';
 import { colorEnabled, stylist } from '../lib/term.js';
 import { performAction } from './actions.js';
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const analysis = await analyze({ pid, sampleMs, noGpu: values['no-gpu'] === true });
   if (expected !== undefined && analysis.json.startedAt !== new Date(expected).toISOString()) {
-    throw new ToolError(
+    throw new DpError(
       `PID ${pid} started at ${analysis.json.startedAt ?? 'an unknown time'}, not at ${new Date(expected).toISOString()}: it is not the process you analysed (PID reused); nothing was signalled`,
       'run the analysis again to see what this PID is now',
     );
@@ -155,4 +155,4 @@ export async function main(argv: string[]): Promise<number> {
   return result.code;
 }
 
-if (isMain(import.meta.url)) void runTool(TOOL, main);
+if (isMain(import.meta.url)) void runMain(TOOL, main);

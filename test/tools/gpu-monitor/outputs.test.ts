@@ -6,7 +6,7 @@ import { CSV_HEADER, CsvLog, parseCsvLog, type LogRow } from '../../../shared/to
 import { downsample, renderPlotSvg, segments } from '../../../shared/tools/gpu-monitor/plot.js';
 import { DCGM_METRICS, escapeLabel, formatMetrics } from '../../../shared/tools/gpu-monitor/prometheus.js';
 import { snapshotJson } from '../../../shared/tools/gpu-monitor/snapshot.js';
-import { ToolError, UsageError } from '../../../shared/tools/lib/cli.js';
+import { DpError, UsageError } from '../../../shared/tools/lib/cli.js';
 import { emptyReading, parseGpuCsv } from '../../../shared/tools/lib/gpu-query.js';
 import { hasShared, readSmiFixture } from '../../support/shared-fixtures.js';
 import { useTempDir } from '../../support/tmp.js';
@@ -67,7 +67,7 @@ describe('CSV log', () => {
     log.append(new Date('2026-01-01T00:00:01Z'), training().slice(0, 1));
     log.close();
     expect(parseCsvLog(readFileSync(join(dir, 'cut.csv'), 'utf8'))).toMatchObject({ skipped: 1, rows: [{ gpuIndex: 0, utilizationGpuPercent: 100 }] });
-    expect(() => CsvLog.open(join(dir, 'missing', 'x.csv'))).toThrow(ToolError);
+    expect(() => CsvLog.open(join(dir, 'missing', 'x.csv'))).toThrow(DpError);
   });
 });
 

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ToolError } from '../../../shared/tools/lib/cli.js';
+import { DpError } from '../../../shared/tools/lib/cli.js';
 import { commandString, type ProcEntry } from '../../../shared/tools/lib/proc.js';
 import { signalIdentities } from '../../../shared/tools/process-impact/actions.js';
 import { childTree, helperRole, isLauncher, pidArgument, relativesOf, roleOf } from '../../../shared/tools/process-impact/children.js';
@@ -195,7 +195,7 @@ describe('recommendations', () => {
 describe('identity', () => {
   it('parses PIDs strictly', () => {
     expect(parsePid('42')).toBe(42);
-    for (const bad of ['abc', '-1', '0', '12x', '1.5', '']) expect(() => parsePid(bad), bad).toThrow(ToolError);
+    for (const bad of ['abc', '-1', '0', '12x', '1.5', '']) expect(() => parsePid(bad), bad).toThrow(DpError);
     expect(() => parsePid(undefined)).toThrow('no PID given');
   });
 

@@ -66,6 +66,12 @@ describe('npx create-dp-project', () => {
     expect(result.stderr.split('\n')[0]).toBe(message);
     expect(listFiles(parent)).toEqual([]);
   });
+
+  it("an unknown option points at create-dp-project's own --help", async () => {
+    const result = await createProject(newDir(), ['app', '--bogus']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe("create-dp-project: Unknown option '--bogus'\n  run 'create-dp-project --help' for its options");
+  });
 });
 
 describe('create-dp-project <existing repository> --force only adds personas', () => {

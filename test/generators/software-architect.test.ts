@@ -3,7 +3,7 @@ import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isBlanketAllow, isBroadAllow } from '../../shared/persona/rules.js';
-import { frontmatter, shadowingRule } from '../personas/checks.js';
+import { frontmatter, shadowingRule } from '../persona/checks.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
 import { listFiles, read, runIn, snapshot } from '../support/generators.js';

@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const require = createRequire(import.meta.url);
 const dist = join(root, 'dist');
 const toolsDir = join(root, 'shared', 'tools');
-const common = { format: 'esm', platform: 'node', target: 'node20.17', logLevel: 'warning', write: false, legalComments: 'none' };
+const common = { format: 'esm', platform: 'node', target: 'node20.17', logLevel: 'warning', write: false, legalComments: 'eof' };
 
 function tsFiles(dir) {
   if (!existsSync(dir)) return [];

@@ -134,7 +134,7 @@ describe('the lock on a machine other users share', () => {
 
   it('in a repository a group shares, another user\'s run waits for a held lock: it does not take it over', async (context) => {
     // Only root can run a process as another user, who must be able to read the built dp.
-    const nobodyReads = process.getuid?.() === 0 && (await execa('runuser', ['-u', 'nobody', '--', 'test', '-r', dpBin], { reject: false })).exitCode === 0;
+    const nobodyReads = process.getuid?.() === 0 && (await execa('runuser', ['-u', 'nobody', '--', 'test', '-r', dpBin], { cwd: '/', reject: false })).exitCode === 0;
     if (!nobodyReads) {
       console.warn('skipped: needs root, runuser and a checkout the user nobody can read');
       context.skip();

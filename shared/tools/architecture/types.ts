@@ -111,9 +111,17 @@ export interface Route {
    * method could not be read.
    */
   method: string | null;
-  /** The path as written in the code (router prefixes mounted elsewhere are not applied). */
+  /** The full path: the route's own path joined to the prefixes of the routers, groups and classes it is mounted under. */
   path: string;
   framework: string;
+  file: string;
+  line: number;
+  /** Where each part of the path came from, outermost first; absent when the path is the route's own, written in one place. */
+  parts?: RoutePart[];
+}
+
+export interface RoutePart {
+  path: string;
   file: string;
   line: number;
 }
@@ -123,6 +131,8 @@ export interface Model {
   kind: string;
   file: string;
   line: number;
+  /** Every declaration of the same entity (an ORM class, migration SQL in several dialects...), when there is more than one; the first is the model's own file:line. */
+  sources?: Array<{ name: string; kind: string; file: string; line: number }>;
 }
 
 export interface SchemaFile {
@@ -145,6 +155,86 @@ export interface Diagram {
   edges: number;
 }
 
+/** Where a fact comes from; `line` is null only where the file does not give one (a manifest's dependency list). */
+export interface Evidence {
+  file: string;
+  line: number | null;
+}
+
+export interface GraphNode {
+  /** Unique in the graph: `compose:<file>#<service>`, `k8s:<Kind>/<name>`, `aspire:<name>`, `external:<host>`. */
+  id: string;
+  name: string;
+  /** `service`: something the repository runs; the others are stores and brokers, by what their image or address names. */
+  role: 'service' | 'database' | 'cache' | 'broker' | 'search';
+  /** Where it is declared: compose, kubernetes, aspire, or an address in an environment variable (env). */
+  source: 'compose' | 'kubernetes' | 'aspire' | 'env';
+  /** The compose service, the Kubernetes kind, the Aspire call (AddProject, AddPostgres...). */
+  kind: string;
+  /** PostgreSQL, Redis, Kafka... for a store or broker; null otherwise. */
+  technology: string | null;
+  file: string;
+  line: number | null;
+  /** Other places the same node is declared (Kubernetes base, overlays, releases, Helm copies). */
+  alsoIn: Evidence[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  /** What links them: compose depends_on/links, a Kubernetes Service selector, an environment variable, an Aspire WithReference, a gRPC client. */
+  via: 'depends_on' | 'links' | 'selector' | 'env' | 'reference' | 'grpc';
+  /** The variable, selector or call that makes the link (a name, never a value). */
+  detail: string | null;
+  file: string;
+  line: number;
+}
+
+export interface Finding {
+  /** shared-store, no-broker, brokers, network, single-replica-stateful, no-probes, ... */
+  kind: string;
+  text: string;
+  evidence: Evidence[];
+}
+
+export interface ServiceGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Facts about the whole graph: a store used by several services, no message broker, shared networks. */
+  findings: Finding[];
+}
+
+export interface OperationalFact {
+  /** replicas, readinessProbe, livenessProbe, startupProbe, requests, limits, autoscaler, disruptionBudget, restartPolicy, healthcheck, restart. */
+  fact: string;
+  /** As written (a probe as its handler: `httpGet /healthz:8080`; resources as `cpu=100m, memory=64Mi`). */
+  value: string;
+  /** The container it belongs to, for per-container facts. */
+  container: string | null;
+  file: string;
+  line: number;
+}
+
+export interface Workload {
+  name: string;
+  /** Deployment, StatefulSet, DaemonSet..., or `compose` for a compose service. */
+  kind: string;
+  namespace: string | null;
+  /** Every place this workload is declared (base, overlays, releases, Helm copies); the first is where `facts` start. */
+  copies: Evidence[];
+  /** PostgreSQL, Redis... when its image is a store or a broker. */
+  technology: string | null;
+  facts: OperationalFact[];
+  /** Facts looked for in every copy and stated in none (readinessProbe, livenessProbe, limits...). */
+  missing: string[];
+}
+
+export interface Operations {
+  workloads: Workload[];
+  /** Single-replica stateful services, workloads without probes or limits... each with its evidence. */
+  findings: Finding[];
+}
+
 export interface ArchitectureFacts {
   tool: 'analyze_architecture';
   root: string;
@@ -156,6 +246,10 @@ export interface ArchitectureFacts {
   routes: Route[];
   models: Model[];
   schemas: SchemaFile[];
+  /** Services, stores and brokers and what links them, each edge with its evidence. */
+  graph: ServiceGraph;
+  /** Replicas, probes, resources, autoscalers, disruption budgets and restart policies per workload. */
+  operations: Operations;
   /** Lists cut at the result cap: name -> how many were found in all. */
   truncated: Record<string, number>;
   diagram: Diagram;

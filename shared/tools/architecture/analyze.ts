@@ -3,6 +3,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { buildDiagram } from './diagram.js';
+import { buildGraph } from './graph.js';
+import { collectGraphFacts, mayHoldGraphFacts, newGraphSources, type GraphSources } from './graph-sources.js';
+import { kubernetesNotes } from './k8s-workloads.js';
+import { readOperations } from './operations.js';
 import { directoryMap, topModules } from './directories.js';
 import { modelsIn, mayHoldModels } from './models.js';
 import { mayHoldRoutes, routesIn } from './routes.js';
@@ -95,6 +99,8 @@ interface Found {
   routes: Route[];
   models: Model[];
   schemas: SchemaFile[];
+  /** What the service graph and the operational facts are built from. */
+  graph: GraphSources;
 }
 
 /** Services, routes, models and schemas in one file's text (added to `found`). */
@@ -102,17 +108,17 @@ function scanFile(path: string, text: string, nextProjects: readonly string[], f
   const { services } = found;
   const yaml = /\.ya?ml$/.test(path);
   if (isComposeFile(path)) {
-    const { compose, warnings } = readCompose(path, text);
+    const { compose, warnings } = readCompose(path, text, found.graph.compose);
     if (compose) services.compose.push(compose);
     notes.push(...warnings.map((w) => `${path}: ${w}`));
   } else if (yaml && mayHoldKubernetes(path, text)) {
-    const resources = readKubernetes(path, text);
+    const resources = readKubernetes(path, text, found.graph.kubernetes);
     services.kubernetes.push(...resources);
-    if (resources.length && isTemplate(text)) {
-      notes.push(`${path}: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null`);
-    }
+    // One note for all the templates (kubernetesNotes), not one per file.
+    if (resources.length && isTemplate(text)) found.graph.templates.push(path);
   }
   if (isProcfile(path)) services.procfile.push(...readProcfile(path, text));
+  collectGraphFacts(path, text, found.graph);
   found.routes.push(...routesIn(path, text, nextProjects));
   found.models.push(...modelsIn(path, text));
   if (mayBeSchema(path)) {
@@ -123,10 +129,10 @@ function scanFile(path: string, text: string, nextProjects: readonly string[], f
 
 /** Reads each file that may hold services, routes, models or schemas (a manifest's text from `texts`) and scans it. */
 function scanFiles(paths: readonly string[], reader: FileReader, texts: ReadonlyMap<string, string | null>, nextProjects: readonly string[], notes: string[]): Found {
-  const found: Found = { services: { compose: [], kubernetes: [], procfile: [] }, routes: [], models: [], schemas: [] };
+  const found: Found = { services: { compose: [], kubernetes: [], procfile: [] }, routes: [], models: [], schemas: [], graph: newGraphSources() };
   for (const path of paths) {
     // mayBeSchema covers every YAML file (compose files, Kubernetes manifests, OpenAPI documents).
-    if (!mayHoldRoutes(path) && !mayHoldModels(path) && !mayBeSchema(path) && !isProcfile(path)) continue;
+    if (!mayHoldRoutes(path) && !mayHoldModels(path) && !mayBeSchema(path) && !isProcfile(path) && !mayHoldGraphFacts(path)) continue;
     const text = texts.has(path) ? (texts.get(path) ?? null) : reader.read(path);
     if (text === null) continue;
     try {
@@ -156,7 +162,9 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
   const reader = new FileReader(root, maxFileBytes, notes);
   const texts = new Map<string, string | null>();
   const stacks = readManifests(paths, reader, texts, notes);
-  const { services, schemas, ...found } = scanFiles(paths, reader, texts, nextProjectsOf(stacks), notes);
+  const { services, schemas, graph: sources, ...found } = scanFiles(paths, reader, texts, nextProjectsOf(stacks), notes);
+  const graph = buildGraph({ ...sources, stacks });
+  notes.push(...kubernetesNotes(sources.kubernetes, sources.templates, paths));
   const { routes, models, truncated } = capResults(found.routes, found.models);
   if (walked.gitignore && walked.gitignore.negations > 0) {
     notes.push(`.gitignore: ${walked.gitignore.negations} negated pattern(s) (!pattern) not applied: what they re-include stays excluded`);
@@ -187,8 +195,10 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
     routes,
     models,
     schemas,
+    graph,
+    operations: readOperations(sources.compose, sources.kubernetes),
     truncated,
-    diagram: buildDiagram(services, topModules(paths)),
+    diagram: buildDiagram(services, topModules(paths), graph),
     notes,
   };
 }

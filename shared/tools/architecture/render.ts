@@ -1,7 +1,7 @@
 // The plain-text report. Every section says when it found nothing, and what it looked for.
 import { formatBytes } from '../lib/format.js';
 import type { Stylist } from '../lib/term.js';
-import type { ArchitectureFacts, DependencyCounts, Stack } from './types.js';
+import type { ArchitectureFacts, DependencyCounts, Evidence, Finding, Stack } from './types.js';
 
 const SHOWN = 50;
 
@@ -94,6 +94,51 @@ function servicesSection({ services }: ArchitectureFacts, s: Stylist): string[] 
   return out;
 }
 
+const at = (e: Evidence) => (e.line === null ? e.file : `${e.file}:${e.line}`);
+
+function findingLines(findings: readonly Finding[], s: Stylist): string[] {
+  return findings.slice(0, SHOWN).map((f) => {
+    const evidence = f.evidence.slice(0, 4).map(at).join(', ') + (f.evidence.length > 4 ? `, +${f.evidence.length - 4}` : '');
+    return `  - ${f.text}${evidence ? ` ${s('dim', `(${evidence})`)}` : ''}`;
+  });
+}
+
+/** Nothing when the graph is empty (the Services section already says what was looked for). */
+function graphSection({ graph }: ArchitectureFacts, s: Stylist): string[] {
+  if (graph.nodes.length === 0) return [];
+  const out = heading(`Service graph (${plural(graph.nodes.length, 'node')}, ${plural(graph.edges.length, 'edge')})`, s);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const name = (id: string) => {
+    const n = byId.get(id);
+    return n ? (n.kind === 'Service' ? `Service ${n.name}` : n.name) : id;
+  };
+  const stores = graph.nodes.filter((n) => n.role !== 'service' && n.kind !== 'Service');
+  if (stores.length) out.push(`  Stores and brokers: ${stores.map((n) => `${n.name} (${n.technology ?? n.role})`).join(', ')}`);
+  if (graph.edges.length === 0) out.push('  No edges: no depends_on, links, selector, address in an environment variable, Aspire reference or gRPC client links two of them.');
+  const w = Math.min(28, Math.max(...graph.edges.map((e) => name(e.from).length), 4) + 2);
+  for (const e of graph.edges.slice(0, SHOWN)) {
+    const how = e.via === 'env' ? `env ${e.detail}` : e.via === 'selector' ? `selects ${e.detail}` : e.via === 'depends_on' ? 'depends on' : e.detail ? `${e.via} ${e.detail}` : e.via;
+    out.push(`  ${pad(name(e.from), w)}-> ${pad(name(e.to), w)}${pad(how, 28)}${s('dim', at(e))}`);
+  }
+  out.push(...more(graph.edges.length, Math.min(SHOWN, graph.edges.length)));
+  return [...out, ...findingLines(graph.findings, s)];
+}
+
+/** Nothing when there is no workload. */
+function operationsSection({ operations }: ArchitectureFacts, s: Stylist): string[] {
+  if (operations.workloads.length === 0) return [];
+  const out = heading(`Operations (${plural(operations.workloads.length, 'workload')})`, s);
+  for (const w of operations.workloads.slice(0, SHOWN)) {
+    const copies = w.copies.length > 1 ? ` · ${w.copies.length} copies: ${w.copies.slice(0, 4).map(at).join(', ')}${w.copies.length > 4 ? ', …' : ''}` : ` ${s('dim', at(w.copies[0]!))}`;
+    out.push(`  ${s('bold', `${w.kind === 'compose' ? 'compose service' : w.kind} ${w.name}`)}${w.technology ? ` (${w.technology})` : ''}${copies}`);
+    for (const f of w.facts.slice(0, 12)) out.push(`    ${pad(f.fact, 17)}${f.value}${f.container ? ` [${f.container}]` : ''} ${s('dim', `${f.file}:${f.line}`)}`);
+    if (w.facts.length > 12) out.push(`    … and ${w.facts.length - 12} more facts: run with --json`);
+    if (w.missing.length) out.push(`    ${s('yellow', `not stated: ${w.missing.join(', ')}`)}`);
+  }
+  out.push(...more(operations.workloads.length, Math.min(SHOWN, operations.workloads.length)));
+  return [...out, ...findingLines(operations.findings, s)];
+}
+
 function routesSection({ routes, truncated }: ArchitectureFacts, s: Stylist): string[] {
   const all = truncated.routes ?? routes.length;
   const out = heading(`HTTP routes (${all})`, s);
@@ -135,7 +180,7 @@ function notesSection({ notes }: ArchitectureFacts, s: Stylist): string[] {
   return [...heading('Notes', s), ...notes.slice(0, SHOWN).map((note) => `  - ${note}`), ...more(notes.length, SHOWN)];
 }
 
-const SECTIONS = [scanSection, stacksSection, languagesSection, directoriesSection, servicesSection, routesSection, modelsSection, schemasSection, diagramSection, notesSection];
+const SECTIONS = [scanSection, stacksSection, languagesSection, directoriesSection, servicesSection, graphSection, operationsSection, routesSection, modelsSection, schemasSection, diagramSection, notesSection];
 
 export function renderText(facts: ArchitectureFacts, s: Stylist): string {
   return `${SECTIONS.flatMap((section) => section(facts, s)).join('\n')}\n`;

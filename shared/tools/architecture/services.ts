@@ -1,6 +1,6 @@
 // Services: docker-compose files, Kubernetes manifests and Procfiles.
 import { basename } from 'node:path';
-import { isMap, readYaml, type YamlMap, type YamlValue } from './yaml-documents.js';
+import { isMap, readYaml, type YamlDocument, type YamlMap, type YamlValue } from './yaml-documents.js';
 import type { ComposeFile, ComposeService, KubernetesResource, ProcfileProcess } from './types.js';
 
 export function isComposeFile(path: string): boolean {
@@ -46,14 +46,29 @@ function build(value: YamlValue | undefined): string | null {
   return null;
 }
 
-export function readCompose(file: string, source: string): { compose: ComposeFile | null; warnings: string[] } {
+/** A compose service as written, for the service graph and the operational facts. */
+export interface ComposeObject {
+  file: string;
+  name: string;
+  body: YamlMap;
+  /** The line of a key under this service (`['environment', 'DB_URL']`), else the service's own line. */
+  lineAt(path: readonly (string | number)[]): number;
+  /** Top-level `networks:` of the file. */
+  networks: string[];
+}
+
+export function readCompose(file: string, source: string, objects: ComposeObject[] = []): { compose: ComposeFile | null; warnings: string[] } {
   const documents = readYaml(source);
   const root = documents[0]?.value;
   const services = isMap(root) ? root.services : undefined;
   if (!isMap(services)) return { compose: null, warnings: ['no services: mapping found'] };
   const lines = documents[0]!.keyLines(['services']);
+  const doc = documents[0]!;
+  const networks = isMap(root) && isMap(root.networks) ? Object.keys(root.networks) : [];
   const list: ComposeService[] = Object.entries(services).map(([name, body]) => {
     const service: YamlMap = isMap(body) ? body : {};
+    const own = lines.get(name) ?? doc.line;
+    objects.push({ file, name, body: service, networks, lineAt: (path) => doc.lineAt(['services', name, ...path]) ?? own });
     return {
       name,
       line: lines.get(name) ?? null,
@@ -66,9 +81,9 @@ export function readCompose(file: string, source: string): { compose: ComposeFil
   return { compose: { file, services: list }, warnings: [] };
 }
 
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+export const WORKLOADS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
-function podSpec(kind: string, spec: YamlValue | undefined): YamlMap | undefined {
+export function podSpec(kind: string, spec: YamlValue | undefined): YamlMap | undefined {
   if (!isMap(spec)) return undefined;
   if (kind === 'Pod') return spec;
   if (kind === 'CronJob') {
@@ -86,17 +101,27 @@ function images(pod: YamlMap | undefined): string[] {
   });
 }
 
-function resources(file: string, value: YamlValue, line: number, out: KubernetesResource[]): void {
+/** A Kubernetes object as written, for the service graph and the operational facts. */
+export interface KubernetesObject {
+  resource: KubernetesResource;
+  value: YamlMap;
+  /** The line of a key in this object (`['spec', 'replicas']`), else the object's first line. */
+  lineAt(path: readonly (string | number)[]): number;
+  /** True when the file holds template syntax (`{{ }}`). */
+  template: boolean;
+}
+
+function resources(file: string, value: YamlValue, line: number, out: KubernetesResource[], objects?: KubernetesObject[], doc?: YamlDocument, prefix: (string | number)[] = [], template = false): void {
   if (!isMap(value)) return;
   const kind = text(value.kind);
   const apiVersion = text(value.apiVersion);
   if (!kind || !apiVersion) return;
   if (kind === 'List' && Array.isArray(value.items)) {
-    for (const item of value.items) resources(file, item, line, out);
+    value.items.forEach((item, i) => resources(file, item, line, out, objects, doc, [...prefix, 'items', i], template));
     return;
   }
   const metadata = isMap(value.metadata) ? value.metadata : {};
-  out.push({
+  const resource: KubernetesResource = {
     file,
     line,
     apiVersion,
@@ -104,13 +129,19 @@ function resources(file: string, value: YamlValue, line: number, out: Kubernetes
     name: text(metadata.name),
     namespace: text(metadata.namespace),
     images: WORKLOADS.has(kind) ? images(podSpec(kind, value.spec)) : [],
-  });
+  };
+  out.push(resource);
+  if (objects && doc) {
+    const at = prefix.length ? (doc.lineAt(prefix) ?? line) : line;
+    objects.push({ resource, value, template, lineAt: (path) => doc.lineAt([...prefix, ...path]) ?? at });
+  }
 }
 
 /** The resources in a file; a template (`{{ }}`, not YAML until rendered) is read as far as it goes. */
-export function readKubernetes(file: string, source: string): KubernetesResource[] {
+export function readKubernetes(file: string, source: string, objects?: KubernetesObject[]): KubernetesResource[] {
   const out: KubernetesResource[] = [];
-  for (const doc of readYaml(source, { lenient: isTemplate(source) })) resources(file, doc.value, doc.line, out);
+  const template = isTemplate(source);
+  for (const doc of readYaml(source, { lenient: template })) resources(file, doc.value, doc.line, out, objects, doc, [], template);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // detectors use: every scalar is text as written (`8080`, `3.0`, `true`) or null (`~`, `null`, empty),
 // aliases and merge keys (`<<`) are followed, each document has its first line, and a mapping's keys
 // their lines.
-import { isMap as isMapNode, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { isMap as isMapNode, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 
 export type YamlValue = string | null | YamlValue[] | YamlMap;
 export interface YamlMap {
@@ -15,6 +15,8 @@ export interface YamlDocument {
   line: number;
   /** The 1-based line of each key of the mapping at `path` (empty when there is none). */
   keyLines(path: readonly string[]): Map<string, number>;
+  /** The 1-based line of the key (or sequence item) at `path`; null when there is none. */
+  lineAt(path: readonly (string | number)[]): number | null;
 }
 
 export function isMap(value: YamlValue | undefined): value is YamlMap {
@@ -51,6 +53,21 @@ export function readYaml(text: string, { lenient = false } = {}): YamlDocument[]
         if (!isMapNode(node)) return found;
         for (const { key } of node.items) if (isScalar(key) && key.range) found.set(String(key.value), lineOf(key.range[0]));
         return found;
+      },
+      lineAt(path) {
+        if (path.length === 0) return lineOf(doc.contents!.range[0]);
+        const parent = doc.getIn(path.slice(0, -1), true);
+        const last = path[path.length - 1];
+        if (isMapNode(parent)) {
+          const pair = parent.items.find(({ key }) => isScalar(key) && String(key.value) === String(last));
+          const key = pair?.key;
+          return isScalar(key) && key.range ? lineOf(key.range[0]) : null;
+        }
+        if (isSeq(parent) && typeof last === 'number') {
+          const item = parent.items[last] as { range?: [number, number, number] } | undefined;
+          return item?.range ? lineOf(item.range[0]) : null;
+        }
+        return null;
       },
     }));
 }

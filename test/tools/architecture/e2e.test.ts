@@ -176,11 +176,11 @@ describe('analyze_architecture on services', () => {
         '  subgraph compose_0["docker-compose.yml"]',
         '    svc0_web["web<br/>build: ./web<br/>ports: 8080:80"]',
         '    svc0_api["api<br/>build: ./api<br/>ports: 8000:8000"]',
-        '    svc0_db["db<br/>image: postgres:16<br/>ports: 5432:5432"]',
+        '    svc0_db[("db<br/>image: postgres:16<br/>ports: 5432:5432")]',
         '  end',
         '  svc0_web -->|depends on| svc0_api',
+        '  svc0_api -->|depends on, DATABASE_URL| svc0_db',
         '  svc0_web -.->|built from| mod_web',
-        '  svc0_api -->|depends on| svc0_db',
         '  svc0_api -.->|built from| mod_api',
         '',
       ].join('\n'),
@@ -276,11 +276,21 @@ describe('analyze_architecture says what it could not see', () => {
   it('a Helm template: values written as templates are not rendered, and a note says so', () => {
     const f = facts(
       sample({
+        'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
         'chart/templates/svc.yaml': ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: {{ include "chart.fullname" . }}', '  namespace: "{{ .Release.Namespace }}"', ''].join('\n'),
+        'chart/templates/deployment.yaml': ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: "{{ .Release.Name }}-api"', 'spec:', '  replicas: {{ .Values.replicas }}', ''].join('\n'),
       }),
     );
-    expect(f.services.kubernetes).toEqual([{ file: 'chart/templates/svc.yaml', line: 1, apiVersion: 'v1', kind: 'Service', name: null, namespace: '{{ .Release.Namespace }}', images: [] }]);
-    expect(f.notes).toEqual(['chart/templates/svc.yaml: template syntax ({{ }}) is not rendered: a templated value is reported as written when quoted, otherwise as null']);
+    expect(f.services.kubernetes).toEqual([
+      { file: 'chart/templates/deployment.yaml', line: 1, apiVersion: 'apps/v1', kind: 'Deployment', name: '{{ .Release.Name }}-api', namespace: null, images: [] },
+      { file: 'chart/templates/svc.yaml', line: 1, apiVersion: 'v1', kind: 'Service', name: null, namespace: '{{ .Release.Namespace }}', images: [] },
+    ]);
+    expect(f.graph.nodes).toEqual([]);
+    expect(f.operations.workloads).toEqual([]);
+    // One note for all the templates of a chart, not one per file.
+    expect(f.notes).toEqual([
+      '2 template file(s) ({{ }}) not rendered (2 in Helm chart chart/; first: chart/templates/deployment.yaml): a templated value is reported as written when quoted, otherwise as null; 2 resource(s) whose name is templated are listed but not grouped, drawn or given operational facts',
+    ]);
   });
 
   it('reads each file once: a manifest that is also a source file (setup.py) is not read again', () => {

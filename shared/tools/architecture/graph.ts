@@ -1,0 +1,308 @@
+// The service graph: what the repository runs (compose services, Kubernetes workloads and Services,
+// Aspire resources), the stores and brokers among them, and the links the configuration states, each
+// with the file and line that states it: depends_on and links, a Service's selector, an environment
+// variable whose value is another service's address, an Aspire WithReference, a gRPC client.
+// Environment values are never reported: only the variable's name.
+import type { AspireHost } from './aspire.js';
+import { containersOf, describeSelector, groupKubernetes, isWorkloadKind, podLabels, selectorOf, selects, type KubernetesGroup } from './k8s-workloads.js';
+import type { ComposeObject, KubernetesObject } from './services.js';
+import { BROKERS_LOOKED_FOR, storeOfAspireCall, storeOfImage, storeOfScheme, type Store } from './stores.js';
+import type { Evidence, Finding, GraphEdge, GraphNode, ServiceGraph, Stack } from './types.js';
+import { isMap, type YamlValue } from './yaml-documents.js';
+
+export interface GrpcCall {
+  /** The proto service the code is a client (or a server) of. */
+  service: string;
+  role: 'client' | 'server';
+  file: string;
+  line: number;
+}
+
+export interface ProtoService {
+  name: string;
+  file: string;
+  line: number;
+}
+
+export interface GraphInput {
+  compose: readonly ComposeObject[];
+  kubernetes: readonly KubernetesObject[];
+  aspire: readonly AspireHost[];
+  stacks: readonly Stack[];
+  protoServices?: readonly ProtoService[];
+  grpcCalls?: readonly GrpcCall[];
+}
+
+export interface Address {
+  host: string;
+  scheme: string | null;
+}
+
+const LOCAL = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1', 'host.docker.internal']);
+
+/**
+ * The hosts an environment value names: `http://cart:7070`, `cart:7070`, `postgres://u:p@db/app`,
+ * `kafka-0:9092,kafka-1:9092`; a bare `cart` only when the variable's name says it is a host.
+ */
+export function addressesIn(name: string, value: string): Address[] {
+  if (/[$`{}]/.test(value)) return [];
+  const out: Address[] = [];
+  for (const part of value.split(/[,\s]+/).filter(Boolean)) {
+    const url = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#,]+)/i.exec(part);
+    const hostPort = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{2,5})(\/.*)?$/.exec(part);
+    const bare = /(_HOST|_HOSTNAME|_SERVER|_SERVICE|_ADDR|_ADDRESS)$/i.test(name) && /^[A-Za-z][A-Za-z0-9.-]*$/.test(part) ? part : null;
+    const host = url ? url[2]! : hostPort ? hostPort[1]! : bare;
+    if (!host || LOCAL.has(host.toLowerCase()) || /^\d+(\.\d+){3}$/.test(host)) continue;
+    out.push({ host: host.toLowerCase(), scheme: url ? url[1]!.toLowerCase() : null });
+  }
+  return out;
+}
+
+/** The names a host may stand for: itself, and `cart` for `cart.shop`, `cart.shop.svc` or `cart.shop.svc.cluster.local`. */
+function hostNames(host: string): string[] {
+  const labels = host.split('.');
+  if (labels.length === 2 || /\.svc(\.cluster\.local)?$/.test(host)) return [host, labels[0]!];
+  return [host];
+}
+
+/** name=value pairs of an environment: compose `environment:` (map or KEY=VALUE list), or Kubernetes `env:`. */
+function environment(value: YamlValue | undefined): { name: string; value: string; key: string | number }[] {
+  if (isMap(value)) return Object.entries(value).flatMap(([name, v]) => (typeof v === 'string' ? [{ name, value: v, key: name }] : []));
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item, i) => {
+    if (typeof item === 'string') {
+      const eq = item.indexOf('=');
+      return eq > 0 ? [{ name: item.slice(0, eq), value: item.slice(eq + 1), key: i }] : [];
+    }
+    if (isMap(item) && typeof item.name === 'string' && typeof item.value === 'string') return [{ name: item.name, value: item.value, key: i }];
+    return [];
+  });
+}
+
+class GraphBuilder {
+  nodes = new Map<string, GraphNode>();
+  edges: GraphEdge[] = [];
+  findings: Finding[] = [];
+  private edgeKeys = new Set<string>();
+
+  node(node: Omit<GraphNode, 'alsoIn'> & { alsoIn?: Evidence[] }): GraphNode {
+    const existing = this.nodes.get(node.id);
+    if (existing) return existing;
+    const full: GraphNode = { ...node, alsoIn: node.alsoIn ?? [] };
+    this.nodes.set(node.id, full);
+    return full;
+  }
+
+  edge(edge: GraphEdge): void {
+    if (edge.from === edge.to) return;
+    const key = `${edge.from}\u0000${edge.to}\u0000${edge.via}\u0000${edge.detail ?? ''}`;
+    if (this.edgeKeys.has(key)) return;
+    this.edgeKeys.add(key);
+    this.edges.push(edge);
+  }
+
+  /** A store reached at an address no service here declares (a managed database): a node of its own. */
+  external(host: string, store: Store, at: Evidence): string {
+    const id = `external:${host}`;
+    this.node({ id, name: host, role: store.role, source: 'env', kind: 'address', technology: store.technology, file: at.file, line: at.line });
+    return id;
+  }
+}
+
+function addCompose(graph: GraphBuilder, services: readonly ComposeObject[]): void {
+  const byFile = new Map<string, ComposeObject[]>();
+  for (const s of services) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  for (const [file, list] of byFile) {
+    const id = (name: string) => `compose:${file}#${name}`;
+    const names = new Set(list.map((s) => s.name));
+    // A compose service is reachable under its name, its container_name and its network aliases.
+    const reach = new Map<string, string>();
+    for (const s of list) {
+      const image = typeof s.body.image === 'string' ? s.body.image : null;
+      const store = storeOfImage(image);
+      graph.node({ id: id(s.name), name: s.name, role: store?.role ?? 'service', source: 'compose', kind: 'compose service', technology: store?.technology ?? null, file, line: s.lineAt([]) });
+      reach.set(s.name.toLowerCase(), id(s.name));
+      if (typeof s.body.container_name === 'string') reach.set(s.body.container_name.toLowerCase(), id(s.name));
+      const nets = s.body.networks;
+      if (isMap(nets)) for (const cfg of Object.values(nets)) if (isMap(cfg) && Array.isArray(cfg.aliases)) for (const alias of cfg.aliases) if (typeof alias === 'string') reach.set(alias.toLowerCase(), id(s.name));
+    }
+    const networkMembers = new Map<string, Evidence[]>();
+    for (const s of list) {
+      const from = id(s.name);
+      const deps = s.body.depends_on;
+      const depNames = Array.isArray(deps) ? deps.map((d, i) => [d, i] as const) : isMap(deps) ? Object.keys(deps).map((d) => [d, d] as const) : [];
+      for (const [dep, key] of depNames) {
+        if (typeof dep === 'string' && names.has(dep)) graph.edge({ from, to: id(dep), via: 'depends_on', detail: null, file, line: s.lineAt(['depends_on', key]) });
+      }
+      if (Array.isArray(s.body.links)) {
+        s.body.links.forEach((link, i) => {
+          const target = typeof link === 'string' ? link.split(':')[0]! : '';
+          if (names.has(target)) graph.edge({ from, to: id(target), via: 'links', detail: null, file, line: s.lineAt(['links', i]) });
+        });
+      }
+      for (const env of environment(s.body.environment)) {
+        for (const address of addressesIn(env.name, env.value)) {
+          const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
+          const at = { file, line: s.lineAt(['environment', env.key]) };
+          if (to) graph.edge({ from, to, via: 'env', detail: env.name, ...at });
+          else {
+            const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
+            if (store) graph.edge({ from, to: graph.external(address.host, store, at), via: 'env', detail: env.name, ...at });
+          }
+        }
+      }
+      const networks = Array.isArray(s.body.networks) ? s.body.networks.filter((n): n is string => typeof n === 'string') : isMap(s.body.networks) ? Object.keys(s.body.networks) : [];
+      for (const n of networks) networkMembers.set(n, [...(networkMembers.get(n) ?? []), { file, line: s.lineAt(['networks']) }]);
+    }
+    for (const [network, evidence] of networkMembers) {
+      if (evidence.length < 2) continue;
+      const members = list.filter((s) => {
+        const n = s.body.networks;
+        return Array.isArray(n) ? n.includes(network) : isMap(n) && network in n;
+      });
+      graph.findings.push({ kind: 'network', text: `compose network ${network} (${file}) joins ${members.length} services: ${members.map((m) => m.name).join(', ')}`, evidence });
+    }
+  }
+}
+
+const evidenceOf = (o: KubernetesObject): Evidence => ({ file: o.resource.file, line: o.resource.line });
+
+function addKubernetes(graph: GraphBuilder, objects: readonly KubernetesObject[]): void {
+  const groups = groupKubernetes(objects);
+  const workloads = groups.filter((g) => isWorkloadKind(g.kind));
+  const services = groups.filter((g) => g.kind === 'Service');
+  const id = (g: KubernetesGroup) => `k8s:${g.kind}/${g.name}`;
+  const reach = new Map<string, string>();
+  for (const g of workloads) {
+    const images = g.objects.flatMap((o) => containersOf(o).filter((c) => !c.init).map((c) => (typeof c.body.image === 'string' ? c.body.image : null)));
+    const store = images.map(storeOfImage).find(Boolean);
+    const [first, ...rest] = g.objects;
+    graph.node({ id: id(g), name: g.name, role: store?.role ?? 'service', source: 'kubernetes', kind: g.kind, technology: store?.technology ?? null, ...evidenceOf(first!), alsoIn: rest.map(evidenceOf) });
+    if (!reach.has(g.name.toLowerCase())) reach.set(g.name.toLowerCase(), id(g));
+  }
+  for (const g of services) {
+    const [first, ...rest] = g.objects;
+    const selected = new Set<string>();
+    // The role of a Service is that of what it selects (a Service in front of a Redis is how the Redis is reached).
+    for (const o of g.objects) {
+      const spec = isMap(o.value.spec) ? o.value.spec : {};
+      const selector = selectorOf(spec.selector);
+      for (const w of workloads) {
+        if (w.objects.some((wo) => selects(selector, podLabels(wo)))) {
+          selected.add(id(w));
+          graph.edge({ from: id(g), to: id(w), via: 'selector', detail: describeSelector(selector), file: o.resource.file, line: o.lineAt(['spec', 'selector']) });
+        }
+      }
+    }
+    const targets = [...selected].map((t) => graph.nodes.get(t)!);
+    const store = targets.length && targets.every((t) => t.role !== 'service') ? targets[0] : undefined;
+    graph.node({ id: id(g), name: g.name, role: store?.role ?? 'service', source: 'kubernetes', kind: 'Service', technology: store?.technology ?? null, ...evidenceOf(first!), alsoIn: rest.map(evidenceOf) });
+    reach.set(g.name.toLowerCase(), id(g));
+  }
+  for (const g of workloads) {
+    for (const o of g.objects) {
+      for (const c of containersOf(o)) {
+        for (const env of environment(c.body.env)) {
+          for (const address of addressesIn(env.name, env.value)) {
+            const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
+            const at = { file: o.resource.file, line: o.lineAt([...c.path, 'env', env.key]) };
+            if (to) graph.edge({ from: id(g), to, via: 'env', detail: env.name, ...at });
+            else {
+              const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
+              if (store) graph.edge({ from: id(g), to: graph.external(address.host, store, at), via: 'env', detail: env.name, ...at });
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function addAspire(graph: GraphBuilder, hosts: readonly AspireHost[]): void {
+  for (const host of hosts) {
+    const id = (name: string) => `aspire:${host.file}#${name}`;
+    for (const r of host.resources) {
+      const store = storeOfAspireCall(r.call) ?? (r.call === 'AddContainer' ? storeOfImage(r.detail) : undefined);
+      graph.node({ id: id(r.name), name: r.name, role: store?.role ?? 'service', source: 'aspire', kind: r.detail ? `${r.call} ${r.detail}` : r.call, technology: store?.technology ?? null, file: host.file, line: r.line });
+    }
+    for (const ref of host.references) {
+      const target = host.variables.get(ref.target);
+      if (target) graph.edge({ from: id(ref.from.name), to: id(target.name), via: 'reference', detail: `WithReference(${ref.target})`, file: host.file, line: ref.line });
+    }
+  }
+}
+
+/** gRPC: code that is a client of a proto service, linked to the node whose code serves it, where both are known. */
+function addGrpc(graph: GraphBuilder, protos: readonly ProtoService[], calls: readonly GrpcCall[]): void {
+  if (!protos.length || !calls.length) return;
+  const known = new Set(protos.map((p) => p.name));
+  // A source file belongs to the service node whose name is one of its directories (src/cartservice/...).
+  const services = [...graph.nodes.values()].filter((n) => n.role === 'service' && n.kind !== 'Service');
+  const owner = (file: string) => {
+    const dirs = file.toLowerCase().split('/').slice(0, -1);
+    return services.find((n) => dirs.includes(n.name.toLowerCase()));
+  };
+  const servers = new Map<string, GraphNode>();
+  for (const call of calls) {
+    if (call.role !== 'server' || !known.has(call.service)) continue;
+    const node = owner(call.file);
+    if (node && !servers.has(call.service)) servers.set(call.service, node);
+  }
+  for (const call of calls) {
+    if (call.role !== 'client' || !known.has(call.service)) continue;
+    const from = owner(call.file);
+    const to = servers.get(call.service);
+    if (from && to) graph.edge({ from: from.id, to: to.id, via: 'grpc', detail: call.service, file: call.file, line: call.line });
+  }
+}
+
+const ROLE_WORDS: Record<string, string> = { database: 'database', cache: 'cache', broker: 'message broker', search: 'search engine' };
+
+/** Which services use each store (directly, or through the Kubernetes Service in front of it), and whether there is a broker. */
+function storeFindings(graph: GraphBuilder, stacks: readonly Stack[]): void {
+  const nodes = [...graph.nodes.values()];
+  const behind = new Map<string, string>(); // Service id -> the store it selects
+  for (const e of graph.edges) if (e.via === 'selector' && graph.nodes.get(e.to)?.role !== 'service') behind.set(e.from, e.to);
+  const users = new Map<string, Map<string, GraphEdge>>();
+  for (const e of graph.edges) {
+    if (e.via === 'selector') continue;
+    const store = graph.nodes.get(e.to)?.role !== 'service' && graph.nodes.get(e.to)?.kind !== 'Service' ? e.to : behind.get(e.to);
+    const from = graph.nodes.get(e.from);
+    if (!store || !from || from.role !== 'service' || from.kind === 'Service') continue;
+    if (!users.has(store)) users.set(store, new Map());
+    if (!users.get(store)!.has(e.from)) users.get(store)!.set(e.from, e);
+  }
+  for (const store of nodes.filter((n) => n.role !== 'service' && !(n.kind === 'Service' && behind.has(n.id)))) {
+    const used = users.get(store.id);
+    const count = used?.size ?? 0;
+    const names = used ? [...used.keys()].map((id) => graph.nodes.get(id)!.name) : [];
+    const what = `${store.technology ?? 'store'} ${ROLE_WORDS[store.role]} ${store.name}`;
+    const evidence: Evidence[] = [{ file: store.file, line: store.line }, ...(used ? [...used.values()].map((e) => ({ file: e.file, line: e.line })) : [])];
+    if (count >= 2) graph.findings.push({ kind: 'shared-store', text: `${what} is used by ${count} services: ${names.join(', ')}`, evidence });
+    else if (count === 1) graph.findings.push({ kind: 'store', text: `${what} is used by 1 service: ${names[0]}`, evidence });
+    else graph.findings.push({ kind: 'store', text: `${what}: no service here is linked to it`, evidence });
+  }
+  const services = nodes.filter((n) => n.role === 'service' && n.kind !== 'Service');
+  const brokers = nodes.filter((n) => n.role === 'broker');
+  if (brokers.length) {
+    graph.findings.push({ kind: 'brokers', text: `message broker(s): ${brokers.map((b) => `${b.technology} ${b.name}`).join(', ')}`, evidence: brokers.map((b) => ({ file: b.file, line: b.line })) });
+  } else if (services.length) {
+    const clients = stacks.filter((s) => s.frameworks.some((f) => /Kafka|RabbitMQ|NATS|Celery|AMQP|Pulsar|MQTT/i.test(f)));
+    const text = `no message broker among ${services.length} service(s) (looked for ${BROKERS_LOOKED_FOR})`;
+    graph.findings.push({
+      kind: 'no-broker',
+      text: clients.length ? `${text}; yet ${clients.map((c) => `${c.manifest} declares ${c.frameworks.filter((f) => /Kafka|RabbitMQ|NATS|Celery|AMQP|Pulsar|MQTT/i.test(f)).join(', ')}`).join('; ')}` : text,
+      evidence: clients.map((c) => ({ file: c.manifest, line: null })),
+    });
+  }
+}
+
+export function buildGraph(input: GraphInput): ServiceGraph {
+  const graph = new GraphBuilder();
+  addCompose(graph, input.compose);
+  addKubernetes(graph, input.kubernetes);
+  addAspire(graph, input.aspire);
+  addGrpc(graph, input.protoServices ?? [], input.grpcCalls ?? []);
+  storeFindings(graph, input.stacks);
+  return { nodes: [...graph.nodes.values()], edges: graph.edges, findings: graph.findings };
+}

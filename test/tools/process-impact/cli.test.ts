@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../shared/tools/lib/cli.js';
 import { main } from '../../../shared/tools/process-impact/main.js';
 import { installFakeSmi } from '../../support/fake-nvidia-smi.js';
+import { startTracked, waitFor } from '../../support/processes.js';
 import { useTempDir } from '../../support/tmp.js';
 import { TOOL, killFakeRuns, procState, runTool, settledState, startFakeRun } from './fake-run.js';
 
@@ -24,16 +25,7 @@ afterEach(() => {
   }
 });
 
-function start(command: string, args: string[], options: Parameters<typeof spawn>[2] = {}): ChildProcess {
-  const child = spawn(command, args, { stdio: 'ignore', ...options });
-  children.push(child);
-  return child;
-}
-
-const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i += 1) await new Promise((r) => setTimeout(r, 10));
-  return check();
-};
+const start = (command: string, args: string[], options: Parameters<typeof spawn>[2] = {}) => startTracked(children, command, args, options);
 
 describe('bad input: one clear line, never a stack trace', () => {
   it.each([

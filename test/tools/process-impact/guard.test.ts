@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { performAction } from '../../../shared/tools/process-impact/actions.js';
 import { analyze } from '../../../shared/tools/process-impact/analyze.js';
+import { startTracked, waitFor } from '../../support/processes.js';
 import { useTempDir } from '../../support/tmp.js';
 import { TOOL, procState, runTool, settledState } from './fake-run.js';
 
@@ -17,16 +18,7 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function start(command: string, args: string[], options: Parameters<typeof spawn>[2] = {}): ChildProcess {
-  const child = spawn(command, args, { stdio: 'ignore', ...options });
-  children.push(child);
-  return child;
-}
-
-const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i += 1) await new Promise((r) => setTimeout(r, 10));
-  return check();
-};
+const start = (command: string, args: string[], options: Parameters<typeof spawn>[2] = {}) => startTracked(children, command, args, options);
 
 const quiet = ['--sample-ms', '0', '--no-gpu'];
 const firstLine = (text: string) => text.split('\n')[0];

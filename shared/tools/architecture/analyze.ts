@@ -8,8 +8,9 @@ import { collectGraphFacts, mayHoldGraphFacts, newGraphSources, type GraphSource
 import { kubernetesNotes } from './k8s-workloads.js';
 import { readOperations } from './operations.js';
 import { directoryMap, topModules } from './directories.js';
-import { modelsIn, mayHoldModels } from './models.js';
-import { mayHoldRoutes, routesIn } from './routes.js';
+import { unreadFrameworkNotes } from './frameworks.js';
+import { mergeModels, modelsIn, mayHoldModels } from './models.js';
+import { mayHoldRoutes, resolveRoutes, routeFactsIn, type FileRoutes } from './routes.js';
 import { mayBeSchema, schemaIn } from './schemas.js';
 import { isComposeFile, isProcfile, isTemplate, mayHoldKubernetes, readCompose, readKubernetes, readProcfile } from './services.js';
 import { countLanguages, manifestKind, readStack } from './stacks.js';
@@ -96,7 +97,8 @@ function nextProjectsOf(stacks: readonly Stack[]): string[] {
 
 interface Found {
   services: Services;
-  routes: Route[];
+  /** What each file says about routes; joined across files (prefixes, mounts) at the end. */
+  routes: FileRoutes[];
   models: Model[];
   schemas: SchemaFile[];
   /** What the service graph and the operational facts are built from. */
@@ -119,7 +121,8 @@ function scanFile(path: string, text: string, nextProjects: readonly string[], f
   }
   if (isProcfile(path)) services.procfile.push(...readProcfile(path, text));
   collectGraphFacts(path, text, found.graph);
-  found.routes.push(...routesIn(path, text, nextProjects));
+  const routeFacts = routeFactsIn(path, text, nextProjects);
+  if (routeFacts) found.routes.push(routeFacts);
   found.models.push(...modelsIn(path, text));
   if (mayBeSchema(path)) {
     const schema = schemaIn(path, text);
@@ -165,7 +168,8 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
   const { services, schemas, graph: sources, ...found } = scanFiles(paths, reader, texts, nextProjectsOf(stacks), notes);
   const graph = buildGraph({ ...sources, stacks });
   notes.push(...kubernetesNotes(sources.kubernetes, sources.templates, paths));
-  const { routes, models, truncated } = capResults(found.routes, found.models);
+  const { routes, models, truncated } = capResults(resolveRoutes(found.routes), mergeModels(found.models));
+  notes.push(...unreadFrameworkNotes(stacks));
   if (walked.gitignore && walked.gitignore.negations > 0) {
     notes.push(`.gitignore: ${walked.gitignore.negations} negated pattern(s) (!pattern) not applied: what they re-include stays excluded`);
   }

@@ -141,3 +141,32 @@ export function frameworksFor(ecosystem: Stack['ecosystem'], names: readonly str
   }
   return found;
 }
+
+/** Frameworks recognised in manifests whose routes this tool does not read. */
+const ROUTES_NOT_READ = new Set(['Nuxt', 'SvelteKit', 'Remix', 'aiohttp', 'Tornado', 'Actix Web', 'Axum', 'Rocket', 'warp', 'Micronaut', 'Ktor', 'Grape', 'Slim', 'Spring WebFlux']);
+/** Libraries recognised in manifests whose models this tool does not read. */
+const MODELS_NOT_READ = new Set(['Drizzle', 'Diesel', 'SQLx', 'SeaORM', 'Doctrine ORM']);
+
+/**
+ * One note per framework a manifest declares whose routes or models are not read, so that "none
+ * found" is not taken for "none exist". Spring WebFlux: annotated controllers are read, functional
+ * `RouterFunction` routes are not.
+ */
+export function unreadFrameworkNotes(stacks: readonly Stack[]): string[] {
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  for (const stack of stacks) {
+    for (const label of stack.frameworks) {
+      if (seen.has(label)) continue;
+      if (ROUTES_NOT_READ.has(label)) {
+        seen.add(label);
+        const what = label === 'Spring WebFlux' ? 'functional routes (RouterFunction) are not read, only annotated controllers' : 'its routes are not read';
+        notes.push(`${stack.manifest}: declares ${label}: ${what}, so the routes listed may not be all of them`);
+      } else if (MODELS_NOT_READ.has(label)) {
+        seen.add(label);
+        notes.push(`${stack.manifest}: declares ${label}: its models are not read, so the models listed may not be all of them`);
+      }
+    }
+  }
+  return notes;
+}

@@ -1,5 +1,6 @@
 // Data models: Prisma models, SQL CREATE TABLE, SQLAlchemy/SQLModel/Django/Active Record classes,
-// TypeORM and JPA entities, Mongoose models and schemas, Sequelize definitions. Found by pattern, with
+// TypeORM and JPA entities, Mongoose models and schemas, Sequelize definitions, GORM structs and
+// AutoMigrate, EF Core DbSet<T>; one entity declared in several places merged (mergeModels). Found by pattern, with
 // file:line; what a pattern cannot see (models built in code, other ORMs) is not reported.
 import { decoratedBlocks } from './decorated.js';
 import { isReadableSource, lines } from './source.js';
@@ -7,7 +8,7 @@ import type { Model } from './types.js';
 
 /** Whether a file may hold models, by its name (test files excluded: source.ts). */
 export function mayHoldModels(path: string): boolean {
-  return isReadableSource(path) && /\.(prisma|sql|py|js|mjs|cjs|ts|mts|cts|java|kt|rb)$/.test(path);
+  return isReadableSource(path) && /\.(prisma|sql|py|js|mjs|cjs|ts|mts|cts|java|kt|rb|go|cs)$/.test(path);
 }
 
 function byLine(file: string, text: string, pattern: RegExp, kind: string): Model[] {
@@ -20,13 +21,14 @@ function pythonModels(file: string, text: string): Model[] {
   const sqlalchemy = /^\s*(?:from|import)\s+(?:flask_)?sqlalchemy\b/m.test(text) || /\bdb\.Model\b/.test(text);
   const models: Model[] = [];
   if (django) models.push(...byLine(file, text, /^class\s+(\w+)\s*\(\s*models\.Model\s*\)/g, 'django'));
-  if (sqlmodel) models.push(...byLine(file, text, /^class\s+(\w+)\s*\(\s*SQLModel\s*,[^)]*\btable\s*=\s*True/g, 'sqlmodel'));
+  // `class Hero(SQLModel, table=True)` and, through a base of the project, `class User(UserBase, table=True)`.
+  if (sqlmodel || /^class\s+\w+\s*\([^)]*\btable\s*=\s*True/m.test(text)) models.push(...byLine(file, text, /^class\s+(\w+)\s*\([^)]*\btable\s*=\s*True/g, 'sqlmodel'));
   if (sqlalchemy) {
     // A class whose body sets __tablename__, or that extends db.Model (Flask-SQLAlchemy).
     const all = lines(text);
     all.forEach((line, index) => {
       const m = /^class\s+(\w+)\s*\(([^)]*)\)\s*:/.exec(line);
-      if (!m || /\bDeclarativeBase\b|\bdeclarative_base\b/.test(m[2]!)) return;
+      if (!m || /\bDeclarativeBase\b|\bdeclarative_base\b|\btable\s*=\s*True/.test(m[2]!)) return;
       let tablename = false;
       for (let j = index + 1; j < all.length && j < index + 40; j += 1) {
         if (/^\S/.test(all[j]!)) break;
@@ -63,6 +65,78 @@ function javascriptModels(file: string, text: string): Model[] {
   return models;
 }
 
+/** GORM: structs embedding `gorm.Model` or with `gorm:"..."` tags, and the types handed to `AutoMigrate(&User{}, ...)`. */
+function goModels(file: string, text: string): Model[] {
+  if (!/"gorm\.io\/gorm"|"github\.com\/jinzhu\/gorm"|\bgorm\.Model\b|`[^`]*\bgorm:"/.test(text)) return [];
+  const models: Model[] = [];
+  const all = lines(text);
+  all.forEach((line, index) => {
+    const struct = /^type\s+(\w+)\s+struct\s*\{/.exec(line);
+    if (struct) {
+      for (let j = index + 1; j < all.length && j < index + 80 && !/^\}/.test(all[j]!); j += 1) {
+        if (/^\s*gorm\.Model\b/.test(all[j]!) || /`[^`]*\bgorm:"/.test(all[j]!)) {
+          models.push({ name: struct[1]!, kind: 'gorm', file, line: index + 1 });
+          break;
+        }
+      }
+    }
+    const migrate = /\bAutoMigrate\(([^)]*)\)?/.exec(line);
+    if (migrate) {
+      // The arguments may run over the following lines.
+      let args = migrate[1]!;
+      for (let j = index + 1; !line.includes(')') && j < all.length && j < index + 30 && !args.includes(')'); j += 1) args += all[j]!;
+      for (const m of args.matchAll(/&(?:\w+\.)?(\w+)\s*\{\s*\}/g)) models.push({ name: m[1]!, kind: 'gorm', file, line: index + 1 });
+    }
+  });
+  return models;
+}
+
+/** EF Core: `DbSet<Order>` properties of a DbContext (and `modelBuilder.Entity<Order>()`). */
+function efCoreModels(file: string, text: string): Model[] {
+  if (!/\bDbSet<|\bDbContext\b/.test(text)) return [];
+  return [...byLine(file, text, /\bDbSet<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core'), ...byLine(file, text, /\bmodelBuilder\.Entity<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core')];
+}
+
+/** `public.users`, `Users`, `UserModel`, `user_entity` -> `user`: the key under which one entity's declarations are merged. */
+export function entityKey(name: string): string {
+  let key = name.split('.').pop()!.toLowerCase().replace(/[^a-z0-9]/g, '');
+  key = key.replace(/(model|entity|record|table|schema)$/, '') || key;
+  if (/ies$/.test(key)) key = `${key.slice(0, -3)}y`;
+  else if (/(ss|us|is)$/.test(key)) return key;
+  else if (/(ches|shes|sses|xes)$/.test(key)) key = key.slice(0, -2);
+  else if (/s$/.test(key)) key = key.slice(0, -1);
+  return key;
+}
+
+/** Kinds ranked for the merged model's own file:line: an ORM class before a reference or migration SQL. */
+const RANK: Record<string, number> = { 'sql-table': 3, 'mongoose-schema': 2 };
+
+/**
+ * One model per entity: declarations with the same key (an ORM class and its migration's CREATE
+ * TABLE, the same table in several SQL dialects, a GORM struct and its AutoMigrate) merged, in
+ * file:line order, all of them in `sources`. The merged model is named and placed after its most
+ * telling declaration (an ORM class rather than SQL, a model rather than its schema).
+ */
+export function mergeModels(models: readonly Model[]): Model[] {
+  const groups = new Map<string, Model[]>();
+  for (const model of models) {
+    const key = entityKey(model.name);
+    groups.set(key, [...(groups.get(key) ?? []), model]);
+  }
+  const merged: Model[] = [];
+  for (const [, group] of groups) {
+    const unique = group.filter((m, i) => !group.slice(0, i).some((n) => n.file === m.file && n.line === m.line && n.name === m.name));
+    if (unique.length === 1) {
+      merged.push(unique[0]!);
+      continue;
+    }
+    const sorted = [...unique].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    const primary = [...sorted].sort((a, b) => (RANK[a.kind] ?? 0) - (RANK[b.kind] ?? 0))[0]!;
+    merged.push({ ...primary, sources: sorted.map(({ name, kind, file, line }) => ({ name, kind, file, line })) });
+  }
+  return merged;
+}
+
 export function modelsIn(path: string, text: string): Model[] {
   if (!mayHoldModels(path)) return [];
   if (path.endsWith('.prisma')) return byLine(path, text, /^\s*model\s+(\w+)\s*\{/g, 'prisma');
@@ -74,6 +148,8 @@ export function modelsIn(path: string, text: string): Model[] {
   }
   if (path.endsWith('.py')) return pythonModels(path, text);
   if (/\.(java|kt)$/.test(path)) return /\b(javax|jakarta)\.persistence\b/.test(text) ? entityModels(path, text, 'jpa') : [];
+  if (path.endsWith('.go')) return goModels(path, text);
+  if (path.endsWith('.cs')) return efCoreModels(path, text);
   if (path.endsWith('.rb')) return byLine(path, text, /^\s*class\s+(\w+)\s*<\s*(?:ApplicationRecord|ActiveRecord::Base)\b/g, 'active-record');
   return javascriptModels(path, text);
 }

@@ -1,8 +1,9 @@
 // HTTP routes in JavaScript/TypeScript: Express-style calls (Express, Fastify, Koa routers, Hono,
 // restify), NestJS decorators, and Next.js routes derived from file paths (app and pages routers).
 import { decoratedBlocks, joinPaths, annotationPaths } from './decorated.js';
+import { pathExpression, type FileRoutes, type MountTarget } from './route-prefixes.js';
 import { lines } from './source.js';
-import type { Route } from './types.js';
+import type { Route, RoutePart } from './types.js';
 
 const SERVER_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"](express|fastify|koa|@koa\/router|koa-router|hono|restify|polka)(?:\/[\w/-]*)?['"]/;
 const CLIENT_IMPORT = /(?:from\s+|require\(\s*)['"](axios|got|ky|superagent|supertest|node-fetch|@angular\/common\/http)['"]/;
@@ -10,31 +11,141 @@ const CLIENT_IMPORT = /(?:from\s+|require\(\s*)['"](axios|got|ky|superagent|supe
 const SERVER_RECEIVER = /^(app|application|server|fastify|router|routes|api\w*Router|\w*[rR]outer)$/;
 /** `const api = express.Router()`, `const app = new Hono()`...: receivers the file itself creates. */
 const CREATED = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*(?:await\s+)?(?:new\s+)?(?:express(?:\.Router)?|Router|Fastify|fastify|Koa|KoaRouter|Hono|restify\.createServer|polka)\s*\(/g;
-const CALL = /\b([A-Za-z_$][\w$]*)\s*\.\s*(get|post|put|patch|delete|del|head|options|all|use|route)\s*\(\s*(['"`])(\/[^'"`]*)\3/g;
+/** A call on a receiver, its first argument a path (a literal, a constant, a concatenation): over several lines as Prettier writes it. */
+const CALL = /\b([A-Za-z_$][\w$]*)\s*\.\s*(get|post|put|patch|delete|del|head|options|all|use|route)\s*\(\s*((['"`])(?:\/|\$\{)(?:(?!\4)[^\\\n]|\\.)*\4(?:\s*\+\s*(?:[\w$.]+|(['"`])(?:(?!\5)[^\n])*\5))*|[A-Z_$][\w$.]*(?:\s*\+\s*(?:[\w$.]+|(['"`])(?:(?!\6)[^\n])*\6))*)\s*[,)]/g;
+/** `app.use(router)`, `app.use(require('./routes'))`: a router mounted without a prefix. */
+const BARE_USE = /\b([A-Za-z_$][\w$]*)\s*\.\s*use\s*\(\s*([A-Za-z_$][\w$.]*|require\(\s*['"][^'"]+['"]\s*\))\s*\)/g;
 const METHODS: Record<string, string> = { del: 'DELETE', all: 'ANY', use: 'MOUNT' };
 
 const FRAMEWORK_LABEL: Record<string, string> = { '@koa/router': 'koa', 'koa-router': 'koa' };
 
-export function expressStyleRoutes(file: string, text: string): Route[] {
+/** Line number (1-based) of each offset in a text. */
+export function lineAt(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+/** The arguments of the call whose `(` is at `open`, split at top-level commas (quoted text and brackets skipped). */
+export function callArguments(text: string, open: number, limit = 4000): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = open + 1;
+  for (let i = open; i < text.length && i < open + limit; i += 1) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i += 1;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth += 1;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth -= 1;
+      if (depth === 0) {
+        args.push(text.slice(start, i).trim());
+        return args.filter((a) => a !== '');
+      }
+    } else if (c === ',' && depth === 1) {
+      args.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return args.filter((a) => a !== '');
+}
+
+function jsImports(text: string, into: FileRoutes): void {
+  for (const m of text.matchAll(/^\s*import\s+(?:type\s+)?([\w$]+)?\s*,?\s*(?:\{([^}]*)\}|\*\s+as\s+([\w$]+))?\s*from\s*['"](\.[^'"]*)['"]/gm)) {
+    if (m[1]) into.imports[m[1]] = { module: m[4]!, name: 'default' };
+    if (m[3]) into.imports[m[3]] = { module: m[4]!, name: '*' };
+    for (const item of (m[2] ?? '').split(',')) {
+      const named = /^\s*(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
+      if (named) into.imports[named[2] ?? named[1]!] = { module: m[4]!, name: named[1]! };
+    }
+  }
+  for (const m of text.matchAll(/\b(?:const|let|var)\s+(?:([\w$]+)|\{([^}]*)\})\s*=\s*require\(\s*['"](\.[^'"]*)['"]\s*\)(\.[\w$]+)?/g)) {
+    if (m[1]) into.imports[m[1]] = { module: m[3]!, name: m[4] ? m[4].slice(1) : 'default' };
+    for (const item of (m[2] ?? '').split(',')) {
+      const named = /^\s*([\w$]+)(?:\s*:\s*([\w$]+))?\s*$/.exec(item);
+      if (named) into.imports[named[2] ?? named[1]!] = { module: m[3]!, name: named[1]! };
+    }
+  }
+}
+
+function jsExports(text: string, into: FileRoutes): void {
+  const own = (name: string) => `${into.file}#${name}`;
+  for (const m of text.matchAll(/^\s*export\s+(?:const|let|var)\s+([\w$]+)/gm)) into.exports[m[1]!] = own(m[1]!);
+  for (const m of text.matchAll(/^\s*(?:export\s+default|module\.exports\s*=)\s*([\w$]+)\s*;?\s*$/gm)) into.exports.default = own(m[1]!);
+  for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([\w$]+)\s*=\s*([\w$]+)\s*;?\s*$/gm)) into.exports[m[1]!] = own(m[2]!);
+  for (const m of text.matchAll(/^\s*export\s*\{([^}]*)\}\s*;?\s*$/gm)) {
+    for (const item of m[1]!.split(',')) {
+      const named = /^\s*([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
+      if (named) into.exports[named[2] ?? named[1]!] = own(named[1]!);
+    }
+  }
+  for (const m of text.matchAll(/^\s*(?:export\s+)?(?:const|let|var)\s+([A-Z][A-Z0-9_]*)\s*=\s*(['"`])(\/[^'"`$]*)\2/gm)) into.constants[m[1]!] = m[3]!;
+}
+
+/** A mount target written as an argument: a name, `module.name`, or `require('./x')`. */
+function jsTarget(arg: string): MountTarget | null {
+  const required = /^require\(\s*['"](\.[^'"]+)['"]\s*\)(?:\.([\w$]+))?$/.exec(arg);
+  if (required) return { module: required[1]!, name: required[2] ?? 'default' };
+  const name = /^([A-Za-z_$][\w$]*)(?:\.([\w$]+))?$/.exec(arg);
+  if (!name || /^(true|false|null|undefined)$/.test(name[1]!)) return null;
+  return name[2] ? { local: name[1]!, attr: name[2] } : { local: name[1]! };
+}
+
+export function expressStyleRoutes(file: string, text: string, into: FileRoutes): void {
   const server = SERVER_IMPORT.exec(text)?.[1];
-  if (!server && CLIENT_IMPORT.test(text)) return [];
+  if (!server && CLIENT_IMPORT.test(text)) return;
   const framework = server ? (FRAMEWORK_LABEL[server] ?? server) : 'express-style';
   const created = new Set([...text.matchAll(CREATED)].map((m) => m[1]!));
-  const routes: Route[] = [];
-  lines(text).forEach((line, index) => {
-    for (const m of line.matchAll(CALL)) {
-      // Only calls on a server or router: not axios.get('/x') or a Map's get('/key').
-      if (!created.has(m[1]!) && !SERVER_RECEIVER.test(m[1]!)) continue;
-      const verb = m[2]!;
-      if (verb === 'route') {
-        const chained = [...line.slice(m.index! + m[0].length).matchAll(/\.\s*(get|post|put|patch|delete|all)\s*\(/g)].map((c) => METHODS[c[1]!] ?? c[1]!.toUpperCase());
-        for (const method of chained.length ? chained : [null]) routes.push({ method, path: m[4]!, framework, file, line: index + 1 });
-        continue;
-      }
-      routes.push({ method: METHODS[verb] ?? verb.toUpperCase(), path: m[4]!, framework, file, line: index + 1 });
+  const isServer = (receiver: string) => created.has(receiver) || SERVER_RECEIVER.test(receiver);
+  const lineOf = lineAt(text);
+  let any = false;
+  for (const m of text.matchAll(CALL)) {
+    // Only calls on a server or router: not axios.get('/x') or a Map's get('/key').
+    if (!isServer(m[1]!)) continue;
+    const path = pathExpression(m[3]!);
+    if (path === null) continue;
+    any = true;
+    const verb = m[2]!;
+    const at = { framework, file, line: lineOf(m.index!), owner: `${file}#${m[1]}` };
+    if (verb === 'route') {
+      const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 2000);
+      const statement = after.split(/;|\n\s*\n/)[0]!;
+      const chained = [...statement.matchAll(/\.\s*(get|post|put|patch|delete|all)\s*\(/g)].map((c) => METHODS[c[1]!] ?? c[1]!.toUpperCase());
+      for (const method of chained.length ? chained : [null]) into.routes.push({ method, path, ...at });
+      continue;
     }
-  });
-  return routes;
+    const route = { method: METHODS[verb] ?? verb.toUpperCase(), path, ...at };
+    into.routes.push(route);
+    if (verb === 'use') {
+      const open = text.indexOf('(', m.index! + m[1]!.length);
+      for (const arg of callArguments(text, open).slice(1)) {
+        const target = jsTarget(arg);
+        if (target) into.mounts.push({ parent: at.owner, part: { path, file, line: at.line }, target, route });
+      }
+    }
+  }
+  for (const m of text.matchAll(BARE_USE)) {
+    if (!isServer(m[1]!)) continue;
+    const target = jsTarget(m[2]!);
+    const line = lineOf(m.index!);
+    if (target) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path: '', file, line }, target });
+  }
+  if (any || into.mounts.length) {
+    jsImports(text, into);
+    jsExports(text, into);
+  } else if (/^\s*(?:export\s+)?const\s+[A-Z][A-Z0-9_]*\s*=\s*['"`]\//m.test(text)) jsExports(text, into);
 }
 
 const NEST_METHODS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' };
@@ -42,18 +153,22 @@ const NEST_METHODS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'P
 export function nestRoutes(file: string, text: string): Route[] {
   if (!/['"]@nestjs\/common['"]/.test(text)) return [];
   const routes: Route[] = [];
-  let prefix = '';
+  let prefix: RoutePart = { path: '', file, line: 0 };
   for (const block of decoratedBlocks(text)) {
     if (block.isClass) {
       const controller = block.annotations.find((a) => a.name === 'Controller');
-      prefix = controller ? (annotationPaths(controller.args)[0] ?? '') : '';
+      prefix = { path: controller ? (annotationPaths(controller.args)[0] ?? '') : '', file, line: controller?.line ?? 0 };
       continue;
     }
     for (const a of block.annotations) {
       const method = NEST_METHODS[a.name];
       if (!method) continue;
       const paths = annotationPaths(a.args);
-      for (const path of paths.length ? paths : ['']) routes.push({ method, path: joinPaths(prefix, path), framework: 'nestjs', file, line: a.line });
+      for (const path of paths.length ? paths : ['']) {
+        const route: Route = { method, path: joinPaths(prefix.path, path), framework: 'nestjs', file, line: a.line };
+        if (prefix.path) route.parts = [prefix, { path, file, line: a.line }].filter((p) => p.path !== '');
+        routes.push(route);
+      }
     }
   }
   return routes;

@@ -2,49 +2,102 @@
 // gorilla/mux, Fiber), Java/Kotlin (Spring, JAX-RS), Ruby (Rails routes.rb, Sinatra) and PHP (Laravel,
 // Symfony attributes). Paths are as written; prefixes are applied only where the same file declares them.
 import { annotationPaths, decoratedBlocks, joinPaths, stringLiterals } from './decorated.js';
+import { callArguments, lineAt } from './routes-js.js';
+import { pathExpression, type FileRoutes, type OwnedRoute } from './route-prefixes.js';
 import { lines } from './source.js';
-import type { Route } from './types.js';
+import type { Route, RoutePart } from './types.js';
 
-const PY_DECORATOR = /^\s*@(\w+)\.(get|post|put|patch|delete|head|options|route|api_route|websocket)\(\s*[rbuRBU]?(['"])(.*?)\3(.*)$/;
-const PY_PREFIXED = /^\s*(\w+)\s*=\s*(?:\w+\.)?(APIRouter|Blueprint)\((.*)\)/;
+/** A route decorator's start: `@router.get(` (its arguments may run over several lines, as Black writes them). */
+const PY_DECORATOR = /^[ \t]*@(\w+)\.(get|post|put|patch|delete|head|options|route|api_route|websocket)\(/gm;
+const PY_ROUTER = /^[ \t]*(\w+)\s*(?::\s*[\w.]+\s*)?=\s*(?:\w+\.)?(APIRouter|Blueprint|Router)\(/gm;
+const PY_INCLUDE = /\b(\w+)\.(include_router|register_blueprint|mount)\(/g;
+const PY_CONSTANT = /^[ \t]*([A-Z][A-Z0-9_]*)\s*(?::\s*[\w.[\]]+\s*)?=\s*[rbuRBU]?(['"])(\/[^'"]*)\2\s*(?:#.*)?$/gm;
 
-export function pythonRoutes(file: string, text: string): Route[] {
+/** A keyword argument's value (`prefix="/x"`) among a call's arguments. */
+function keyword(args: string[], name: RegExp): string | undefined {
+  for (const arg of args) {
+    const m = /^(\w+)\s*=\s*([\s\S]*)$/.exec(arg);
+    if (m && name.test(m[1]!)) return m[2]!;
+  }
+  return undefined;
+}
+
+function pythonImports(text: string, into: FileRoutes): void {
+  for (const m of text.matchAll(/^[ \t]*from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n#]+)/gm)) {
+    for (const item of m[2]!.replace(/[()]/g, '').split(',')) {
+      const named = /^\s*(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(item.replace(/#.*$/gm, '').trim());
+      if (named) into.imports[named[2] ?? named[1]!] = { module: m[1]!, name: named[1]! };
+    }
+  }
+  for (const m of text.matchAll(/^[ \t]*import\s+([\w.]+)(?:\s+as\s+(\w+))?\s*$/gm)) {
+    into.imports[m[2] ?? m[1]!.split('.')[0]!] = { module: m[2] ? m[1]! : m[1]!.split('.')[0]!, name: '*' };
+  }
+}
+
+export function pythonRoutes(file: string, text: string, into: FileRoutes): void {
+  for (const m of text.matchAll(PY_CONSTANT)) into.constants[m[1]!] = m[3]!;
   const framework = /^\s*(?:from|import)\s+fastapi\b/m.test(text)
     ? 'fastapi'
     : /^\s*(?:from|import)\s+flask\b/m.test(text)
       ? 'flask'
       : /^\s*(?:from|import)\s+(sanic|quart|starlette|litestar)\b/m.exec(text)?.[1];
-  const routes: Route[] = [];
+  const lineOf = lineAt(text);
   if (framework) {
-    const prefixes = new Map<string, string>();
-    for (const line of lines(text)) {
-      const m = PY_PREFIXED.exec(line);
-      const prefix = m && /\b(?:url_)?prefix\s*=\s*['"]([^'"]*)['"]/.exec(m[3]!)?.[1];
-      if (m && prefix) prefixes.set(m[1]!, prefix);
+    // `router = APIRouter(prefix="/items")`: the prefix of the routes on that router, where it is written.
+    const prefixes = new Map<string, RoutePart>();
+    for (const m of text.matchAll(PY_ROUTER)) {
+      const args = callArguments(text, m.index! + m[0].length - 1);
+      const value = keyword(args, /^(url_)?prefix$/);
+      const prefix = value === undefined ? null : pathExpression(value);
+      if (prefix) prefixes.set(m[1]!, { path: prefix, file, line: lineOf(m.index! + m[0].length - 1) });
     }
-    lines(text).forEach((line, index) => {
-      const m = PY_DECORATOR.exec(line);
-      if (!m) return;
-      const [, receiver, verb, , path, rest] = m as unknown as [string, string, string, string, string, string];
-      const full = prefixes.has(receiver) ? joinPaths(prefixes.get(receiver)!, path) : path;
+    for (const m of text.matchAll(PY_DECORATOR)) {
+      const [, receiver, verb] = m as unknown as [string, string, string];
+      const args = callArguments(text, m.index! + m[0].length - 1);
+      const first = args[0]?.replace(/^path\s*=\s*/, '');
+      const path = first === undefined ? null : pathExpression(first);
+      if (path === null) continue;
+      const rest = args.slice(1).join(', ');
       let methods: Array<string | null> = [verb.toUpperCase()];
       if (verb === 'route' || verb === 'api_route') {
         const listed = /\bmethods\s*=\s*[[(]([^\])]*)[\])]/.exec(rest);
         // Without methods=, Flask and FastAPI route only GET (their documented default).
-        methods = listed ? stringLiterals(listed[1]!).map((s) => s.toUpperCase()) : /^\s*\)?\s*$/.test(rest) || !/methods/.test(rest) ? ['GET'] : [null];
+        methods = listed ? stringLiterals(listed[1]!).map((x) => x.toUpperCase()) : !/methods/.test(rest) ? ['GET'] : [null];
       }
       if (verb === 'websocket') methods = ['WEBSOCKET'];
-      for (const method of methods) routes.push({ method, path: full, framework, file, line: index + 1 });
-    });
+      const line = lineOf(m.index! + m[0].length - 1);
+      const prefix = prefixes.get(receiver);
+      for (const method of methods) {
+        const route: OwnedRoute = { method, path, framework, file, line, owner: `${file}#${receiver}` };
+        if (prefix) route.parts = [prefix, { path, file, line }];
+        into.routes.push(route);
+      }
+    }
+    // `app.include_router(items.router, prefix="/items")`, `app.register_blueprint(bp, url_prefix=...)`.
+    for (const m of text.matchAll(PY_INCLUDE)) {
+      const args = callArguments(text, m.index! + m[0].length - 1);
+      const mountPath = m[2] === 'mount' ? pathExpression(args[0] ?? '') : null;
+      const targetArg = m[2] === 'mount' ? args[1] : args[0];
+      const target = /^(\w+)(?:\.(\w+))?$/.exec((targetArg ?? '').replace(/^(router|blueprint|app)\s*=\s*/, ''));
+      if (!target || (m[2] === 'mount' && mountPath === null)) continue;
+      const value = m[2] === 'mount' ? undefined : keyword(args, /^(url_)?prefix$/);
+      const prefix = mountPath ?? (value === undefined ? '' : pathExpression(value));
+      if (prefix === null) continue;
+      into.mounts.push({
+        parent: `${file}#${m[1]}`,
+        part: { path: prefix, file, line: lineOf(m.index!) },
+        target: target[2] ? { local: target[1]!, attr: target[2] } : { local: target[1]! },
+      });
+    }
+    if (into.mounts.length || into.routes.length) pythonImports(text, into);
   }
   if (/(^|\/)urls\.py$/.test(file) && /\bdjango\b/.test(text)) {
     lines(text).forEach((line, index) => {
       for (const m of line.matchAll(/\b(path|re_path|url)\(\s*r?(['"])(.*?)\2\s*,\s*(include\()?/g)) {
-        routes.push({ method: m[4] ? 'MOUNT' : 'ANY', path: m[3]!, framework: 'django', file, line: index + 1 });
+        into.routes.push({ method: m[4] ? 'MOUNT' : 'ANY', path: m[3]!, framework: 'django', file, line: index + 1, owner: `${file}#` });
       }
     });
   }
-  return routes;
 }
 
 const GO_FRAMEWORKS: Array<[RegExp, string]> = [
@@ -57,32 +110,55 @@ const GO_FRAMEWORKS: Array<[RegExp, string]> = [
 ];
 const GO_HANDLE = /\b(\w+)\.(HandleFunc|Handle)\(\s*"(?:([A-Z]+)\s+)?([^"]*\/[^"]*)"/g;
 const GO_VERB = /\b(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|All|Get|Post|Put|Patch|Delete|Head|Options|Group|Route|Mount)\(\s*"(\/[^"]*)"/g;
-const GO_METHOD = /\.Method(?:Func)?\(\s*"([A-Z]+)"\s*,\s*"(\/[^"]*)"/g;
+const GO_METHOD = /\b(\w+)\.Method(?:Func)?\(\s*"([A-Z]+)"\s*,\s*"(\/[^"]*)"/g;
+/** A function's router parameter: `func UsersRegister(router *gin.RouterGroup)`. */
+const GO_FUNC = /^func\s+(?:\([^)]*\)\s*)?(\w+)\s*\(([^)]*)\)/;
+const GO_ROUTER_PARAM = /\b(\w+)\s+\*?(?:gin\.(?:RouterGroup|Engine|IRouter|IRoutes)|echo\.(?:Echo|Group)|chi\.Router|mux\.Router|fiber\.(?:App|Router)|http\.ServeMux)\b/;
+/** `users.Register(v1.Group("/users"))`, `routes.Register(api)`: a group handed to a function. */
+const GO_HAND_OVER = /\b(?:(\w+)\.)?([A-Za-z]\w*)\(\s*(\w+)(?:\.Group\(\s*"([^"]*)"\s*\))?\s*[,)]/g;
+const GO_CREATED = /\b(\w+)\s*:?=\s*(?:gin\.(?:Default|New)|echo\.New|chi\.NewRouter|mux\.NewRouter|fiber\.New|http\.NewServeMux)\(/;
 
-export function goRoutes(file: string, text: string): Route[] {
+export function goRoutes(file: string, text: string, into: FileRoutes): void {
+  for (const m of text.matchAll(/^\s*(?:const\s+)?([A-Za-z]\w*)\s*(?:string\s*)?=\s*"(\/[^"]*)"\s*(?:\/\/.*)?$/gm)) into.constants[m[1]!] = m[2]!;
   const framework = GO_FRAMEWORKS.find(([pattern]) => pattern.test(text))?.[1];
-  if (!framework) return [];
-  const routes: Route[] = [];
-  // `v1 := r.Group("/v1")`: routes on v1 get the prefix (nested groups too).
-  const groups = new Map<string, string>();
-  const prefixed = (receiver: string, path: string) => (groups.has(receiver) ? joinPaths(groups.get(receiver)!, path) : path);
+  if (!framework) return;
+  // Receivers known to be routers or groups: made here, groups, a function's router parameter.
+  const known = new Set<string>();
+  let fn: { name: string; param: string } | null = null;
+  const ownerOf = (receiver: string) => (fn && receiver === fn.param ? `fn:${fn.name}` : `${file}#${receiver}`);
   lines(text).forEach((line, index) => {
     const at = { framework, file, line: index + 1 };
+    const declared = GO_FUNC.exec(line);
+    if (declared) {
+      const param = GO_ROUTER_PARAM.exec(declared[2]!)?.[1];
+      fn = param ? { name: declared[1]!, param } : null;
+      if (param) known.add(param);
+    }
+    const made = GO_CREATED.exec(line);
+    if (made) known.add(made[1]!);
+    // `v1 := r.Group("/v1")`: routes on v1 get the prefix (nested groups too).
     const group = /\b(\w+)\s*:?=\s*(\w+)\.Group\(\s*"(\/[^"]*)"/.exec(line);
-    if (group) groups.set(group[1]!, prefixed(group[2]!, group[3]!));
+    if (group) known.add(group[1]!);
     for (const m of line.matchAll(GO_HANDLE)) {
       const methods = /\.Methods\(([^)]*)\)/.exec(line.slice(m.index!));
       const list = m[3] ? [m[3]] : methods ? stringLiterals(methods[1]!) : ['ANY'];
-      for (const method of list) routes.push({ method, path: m[4]!, ...at, framework: m[1] === 'http' ? 'net/http' : framework });
+      for (const method of list) into.routes.push({ method, path: m[4]!, ...at, framework: m[1] === 'http' ? 'net/http' : framework, owner: ownerOf(m[1]!) });
     }
     for (const m of line.matchAll(GO_VERB)) {
       const verb = m[2]!;
       const method = /^(Group|Route|Mount)$/.test(verb) ? 'MOUNT' : /^(Any|All)$/.test(verb) ? 'ANY' : verb.toUpperCase();
-      routes.push({ method, path: prefixed(m[1]!, m[3]!), ...at });
+      const route: OwnedRoute = { method, path: m[3]!, ...at, owner: ownerOf(m[1]!) };
+      into.routes.push(route);
+      if (verb === 'Group' && group && group[2] === m[1]) into.mounts.push({ parent: route.owner, part: { path: m[3]!, file, line: index + 1 }, target: { local: group[1]! }, route });
     }
-    for (const m of line.matchAll(GO_METHOD)) routes.push({ method: m[1]!, path: m[2]!, ...at });
+    for (const m of line.matchAll(GO_METHOD)) into.routes.push({ method: m[2]!, path: m[3]!, ...at, owner: ownerOf(m[1]!) });
+    for (const m of line.matchAll(GO_HAND_OVER)) {
+      const [, pkg, name, arg, prefix] = m;
+      if (!known.has(arg!) || (pkg && known.has(pkg)) || (!pkg && /^(append|len|make|new|panic|print|println)$/.test(name!))) continue;
+      const route = prefix !== undefined ? into.routes.find((r) => r.line === index + 1 && r.method === 'MOUNT' && r.path === prefix) : undefined;
+      into.mounts.push({ parent: ownerOf(arg!), part: { path: prefix ?? '', file, line: index + 1 }, target: { fn: name! }, route });
+    }
   });
-  return routes;
 }
 
 const SPRING: Record<string, string | null> = { GetMapping: 'GET', PostMapping: 'POST', PutMapping: 'PUT', DeleteMapping: 'DELETE', PatchMapping: 'PATCH', RequestMapping: null };
@@ -92,12 +168,17 @@ export function jvmRoutes(file: string, text: string): Route[] {
   if (!/@(\w+Mapping|Path)\b/.test(text)) return [];
   const framework = /\bjavax?\.ws\.rs\b|jakarta\.ws\.rs/.test(text) ? 'jax-rs' : 'spring';
   const routes: Route[] = [];
-  let prefix = '';
+  let prefix: RoutePart = { path: '', file, line: 0 };
+  const push = (method: string, path: string, line: number, fw: string) => {
+    const route: Route = { method, path: joinPaths(prefix.path, path), framework: fw, file, line };
+    if (prefix.path !== '') route.parts = path !== '' ? [prefix, { path, file, line }] : [prefix];
+    routes.push(route);
+  };
   for (const block of decoratedBlocks(text)) {
     const named = (name: string) => block.annotations.find((a) => a.name === name || a.name.endsWith(`.${name}`));
     if (block.isClass) {
       const mapping = named('RequestMapping') ?? named('Path');
-      prefix = mapping ? (annotationPaths(mapping.args)[0] ?? '') : '';
+      prefix = { path: mapping ? (annotationPaths(mapping.args)[0] ?? '') : '', file, line: mapping?.line ?? 0 };
       continue;
     }
     for (const a of block.annotations) {
@@ -106,11 +187,11 @@ export function jvmRoutes(file: string, text: string): Route[] {
         const verbs = SPRING[short] ? [SPRING[short]] : [...a.args.matchAll(/RequestMethod\.(\w+)/g)].map((m) => m[1]!);
         const paths = annotationPaths(a.args);
         for (const method of verbs.length ? verbs : ['ANY']) {
-          for (const path of paths.length ? paths : ['']) routes.push({ method, path: joinPaths(prefix, path), framework, file, line: a.line });
+          for (const path of paths.length ? paths : ['']) push(method, path, a.line, framework);
         }
       } else if (JAX_RS.has(short)) {
         const path = named('Path');
-        routes.push({ method: short, path: joinPaths(prefix, path ? (annotationPaths(path.args)[0] ?? '') : ''), framework: 'jax-rs', file, line: a.line });
+        push(short, path ? (annotationPaths(path.args)[0] ?? '') : '', a.line, 'jax-rs');
       }
     }
   }

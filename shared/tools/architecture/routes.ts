@@ -1,6 +1,9 @@
-// Which route reader sees which file. Test files are skipped (source.ts): the requests they make are not routes.
+// Which route reader sees which file, and the routes of a whole repository with the prefixes joined
+// across files (route-prefixes.ts). Test files are skipped (source.ts): the requests they make are not routes.
+import { dotnetRoutes } from './routes-dotnet.js';
 import { expressStyleRoutes, nestRoutes, nextRoutes } from './routes-js.js';
 import { goRoutes, jvmRoutes, phpRoutes, pythonRoutes, rubyRoutes } from './routes-other.js';
+import { emptyFileRoutes, resolveRoutes, type FileRoutes, type OwnedRoute } from './route-prefixes.js';
 import { isReadableSource } from './source.js';
 import type { Route } from './types.js';
 
@@ -8,24 +11,49 @@ const JS = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
 
 /** Whether a file may hold routes, by its name (the content is read only for these). */
 export function mayHoldRoutes(path: string): boolean {
-  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx)$/.test(path));
+  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx|cs)$/.test(path));
 }
 
+const owned = (file: string, routes: Route[]): OwnedRoute[] => routes.map((r) => ({ ...r, owner: `${file}#` }));
+
 /**
- * Routes in one file. `nextProjects` are the directories ('' = root) whose package.json declares
- * `next`: file-based Next.js routes are read only under them.
+ * What one file says about routes: its routes (own paths, on their router), the mounts it makes, its
+ * imports and exports. `nextProjects` are the directories ('' = root) whose package.json declares
+ * `next`: file-based Next.js routes are read only under them. Null when the file says nothing.
  */
-export function routesIn(path: string, text: string, nextProjects: readonly string[]): Route[] {
-  if (!mayHoldRoutes(path)) return [];
+export function routeFactsIn(path: string, text: string, nextProjects: readonly string[]): FileRoutes | null {
+  if (!mayHoldRoutes(path)) return null;
+  let facts: FileRoutes;
   if (JS.test(path) || path.endsWith('.mdx')) {
+    facts = emptyFileRoutes(path, 'js');
     const project = nextProjects.find((dir) => dir === '' || path.startsWith(`${dir}/`));
-    const next = project !== undefined ? nextRoutes(path, text, project) : [];
-    if (path.endsWith('.mdx')) return next;
-    return [...next, ...expressStyleRoutes(path, text), ...nestRoutes(path, text)];
+    if (project !== undefined) facts.routes.push(...owned(path, nextRoutes(path, text, project)));
+    if (!path.endsWith('.mdx')) {
+      expressStyleRoutes(path, text, facts);
+      facts.routes.push(...owned(path, nestRoutes(path, text)));
+    }
+  } else if (path.endsWith('.py')) {
+    facts = emptyFileRoutes(path, 'py');
+    pythonRoutes(path, text, facts);
+  } else if (path.endsWith('.go')) {
+    facts = emptyFileRoutes(path, 'go');
+    goRoutes(path, text, facts);
+  } else if (path.endsWith('.cs')) {
+    facts = emptyFileRoutes(path, 'cs');
+    dotnetRoutes(path, text, facts);
+  } else {
+    facts = emptyFileRoutes(path, 'other');
+    const read = /\.(java|kt)$/.test(path) ? jvmRoutes : path.endsWith('.rb') ? rubyRoutes : phpRoutes;
+    facts.routes.push(...owned(path, read(path, text)));
   }
-  if (path.endsWith('.py')) return pythonRoutes(path, text);
-  if (path.endsWith('.go')) return goRoutes(path, text);
-  if (/\.(java|kt)$/.test(path)) return jvmRoutes(path, text);
-  if (path.endsWith('.rb')) return rubyRoutes(path, text);
-  return phpRoutes(path, text);
+  const empty = facts.routes.length === 0 && facts.mounts.length === 0 && Object.keys(facts.constants).length === 0;
+  return empty ? null : facts;
 }
+
+/** The routes of one file on its own (prefixes of the same file joined; mounts from other files unknown). */
+export function routesIn(path: string, text: string, nextProjects: readonly string[]): Route[] {
+  const facts = routeFactsIn(path, text, nextProjects);
+  return facts ? resolveRoutes([facts]) : [];
+}
+
+export { resolveRoutes, type FileRoutes };

@@ -29,17 +29,27 @@ describe('analyze_architecture on a Node/Express repository', () => {
       },
     ]);
     // axios.get('/not-a-route') is a client call, test/ holds requests, node_modules/ and dist/ are left out.
+    // The router imported into server.ts and mounted there gets its prefix; each part says where it is written.
+    const mount = { path: '/api/orders', file: 'src/server.ts', line: 7 };
     expect(f.routes).toEqual([
-      { method: 'GET', path: '/', framework: 'express', file: 'src/routes/orders.ts', line: 3 },
-      { method: 'POST', path: '/', framework: 'express', file: 'src/routes/orders.ts', line: 4 },
-      { method: 'GET', path: '/:id', framework: 'express', file: 'src/routes/orders.ts', line: 5 },
-      { method: 'DELETE', path: '/:id', framework: 'express', file: 'src/routes/orders.ts', line: 5 },
+      { method: 'GET', path: '/api/orders', framework: 'express', file: 'src/routes/orders.ts', line: 3, parts: [mount, { path: '/', file: 'src/routes/orders.ts', line: 3 }] },
+      { method: 'POST', path: '/api/orders', framework: 'express', file: 'src/routes/orders.ts', line: 4, parts: [mount, { path: '/', file: 'src/routes/orders.ts', line: 4 }] },
+      { method: 'GET', path: '/api/orders/:id', framework: 'express', file: 'src/routes/orders.ts', line: 5, parts: [mount, { path: '/:id', file: 'src/routes/orders.ts', line: 5 }] },
+      { method: 'DELETE', path: '/api/orders/:id', framework: 'express', file: 'src/routes/orders.ts', line: 5, parts: [mount, { path: '/:id', file: 'src/routes/orders.ts', line: 5 }] },
       { method: 'GET', path: '/health', framework: 'express', file: 'src/server.ts', line: 6 },
-      { method: 'MOUNT', path: '/api/orders', framework: 'express', file: 'src/server.ts', line: 7 },
     ]);
+    // The schema and the model of one entity are one model, with both sources.
     expect(f.models).toEqual([
-      { name: 'UserSchema', kind: 'mongoose-schema', file: 'src/models/user.ts', line: 2 },
-      { name: 'User', kind: 'mongoose-model', file: 'src/models/user.ts', line: 3 },
+      {
+        name: 'User',
+        kind: 'mongoose-model',
+        file: 'src/models/user.ts',
+        line: 3,
+        sources: [
+          { name: 'UserSchema', kind: 'mongoose-schema', file: 'src/models/user.ts', line: 2 },
+          { name: 'User', kind: 'mongoose-model', file: 'src/models/user.ts', line: 3 },
+        ],
+      },
     ]);
     expect(f.scan.skippedDirectories).toEqual(['dist/', 'node_modules/']);
     expect(f.languages).toEqual([{ language: 'TypeScript', files: 4 }]);
@@ -72,7 +82,7 @@ describe('analyze_architecture on a Node/Express repository', () => {
     expect(run.stdout).not.toContain('\x1b[');
     expect(run.stdout).toContain(`Architecture facts for ${dir}`);
     expect(run.stdout).toMatch(/package\.json {2}npm · TypeScript · shop-web\n {4}dependencies: 6 \(runtime 3, dev 2\) · frameworks: Express, React, Mongoose/);
-    expect(run.stdout).toMatch(/GET +\/:id +express +src\/routes\/orders\.ts:5/);
+    expect(run.stdout).toMatch(/GET +\/api\/orders\/:id +express +src\/routes\/orders\.ts:5/);
     expect(run.stdout).toContain('Left out: dist/ node_modules/');
     expect(run.stdout).toContain('docker-compose: none found');
     expect(run.stdout).toContain('Schemas\n  None found (looked for OpenAPI/Swagger, GraphQL, Protocol Buffers and Prisma files).');
@@ -92,13 +102,22 @@ describe('analyze_architecture on Python repositories', () => {
     });
     expect(f.routes).toEqual([
       { method: 'GET', path: '/health', framework: 'fastapi', file: 'app/main.py', line: 6 },
-      { method: 'POST', path: '/items/', framework: 'fastapi', file: 'app/main.py', line: 10 },
+      { method: 'POST', path: '/items/', framework: 'fastapi', file: 'app/main.py', line: 10, parts: [{ path: '/items', file: 'app/main.py', line: 4 }, { path: '/', file: 'app/main.py', line: 10 }] },
       { method: 'GET', path: '/legacy', framework: 'fastapi', file: 'app/main.py', line: 14 },
       { method: 'POST', path: '/legacy', framework: 'fastapi', file: 'app/main.py', line: 14 },
     ]);
+    // The SQLAlchemy class and its migration's CREATE TABLE are one model, with both sources.
     expect(f.models).toEqual([
-      { name: 'Item', kind: 'sqlalchemy', file: 'app/models.py', line: 6 },
-      { name: 'public.items', kind: 'sql-table', file: 'migrations/0001_init.sql', line: 1 },
+      {
+        name: 'Item',
+        kind: 'sqlalchemy',
+        file: 'app/models.py',
+        line: 6,
+        sources: [
+          { name: 'Item', kind: 'sqlalchemy', file: 'app/models.py', line: 6 },
+          { name: 'public.items', kind: 'sql-table', file: 'migrations/0001_init.sql', line: 1 },
+        ],
+      },
       { name: 'audit_log', kind: 'sql-table', file: 'migrations/0001_init.sql', line: 2 },
     ]);
     expect(f.scan.skippedDirectories).toEqual(['.venv/', '__pycache__/']);

@@ -1,0 +1,251 @@
+// Prefixes joined across files. Each route reader gives, per file, its routes on an "owner" (the
+// router, group or function that declares them), the mounts (`app.use('/api', router)`,
+// `include_router(router, prefix=...)`, `r.Group("/api")`, `Register(v1.Group("/users"))`,
+// `app.MapGroup("/todos").MapTodos()`) that put an owner under another with a prefix, and what the
+// file imports and exports. Resolution walks the mounts up from each route's owner, so that every
+// route gets its full path and the file:line of each part; a router mounted in two places gives two
+// routes. Only names written as such are followed: a router passed through a variable, a list or a
+// loop keeps the paths found so far.
+import { posix } from 'node:path';
+import { joinPaths } from './decorated.js';
+import type { Route, RoutePart } from './types.js';
+
+/** A route as a reader finds it: its own path (with the prefixes of its own file already in `parts`) on an owner. */
+export interface OwnedRoute extends Route {
+  /** `file#receiver` for an object of the file, `fn:Name` for a function's router parameter (Go, C#). */
+  owner: string;
+}
+
+export type MountTarget =
+  /** A name in the file: a local router, or an imported one (`items.router`: local `items`, attr `router`). */
+  | { local: string; attr?: string }
+  /** An inline import: `app.use('/x', require('./routes'))`. */
+  | { module: string; name: string }
+  /** A function that receives the group: `users.Register(v1.Group("/users"))`, `group.MapTodos()`. */
+  | { fn: string };
+
+export interface Mount {
+  /** The owner the target is mounted on. */
+  parent: string;
+  /** The prefix, where it is written ('' when the mount adds none). */
+  part: RoutePart;
+  target: MountTarget;
+  /** The MOUNT line reported for it, dropped when the target's routes are found. */
+  route?: OwnedRoute;
+}
+
+export interface FileRoutes {
+  file: string;
+  language: 'js' | 'py' | 'go' | 'cs' | 'other';
+  routes: OwnedRoute[];
+  mounts: Mount[];
+  /** Local name -> import (`name` is 'default', '*' for a module, or the imported name). */
+  imports: Record<string, { module: string; name: string }>;
+  /** Exported name ('default' included) -> owner. */
+  exports: Record<string, string>;
+  /** Constants whose value is a path (`API_V1_STR = "/api/v1"`), by name: for prefixes written as a name. */
+  constants: Record<string, string>;
+}
+
+export function emptyFileRoutes(file: string, language: FileRoutes['language']): FileRoutes {
+  return { file, language, routes: [], mounts: [], imports: {}, exports: {}, constants: {} };
+}
+
+/** Prefix expressions that name constants are written `<NAME>` until resolved; a part that is still so after resolution keeps it. */
+const NAMED = /<([\w.]+)>/g;
+
+/**
+ * A path written as a string expression: literals, names of constants, `+`, Python f-strings and JS
+ * template literals. Names are kept as `<name>` (resolved later against every file's constants);
+ * null when the expression is something else (a call, a computed value).
+ */
+export function pathExpression(expr: string): string | null {
+  const out: string[] = [];
+  for (const raw of expr.split(/\s*\+\s*/)) {
+    const piece = raw.trim();
+    const literal = /^[rbuRBU]?(['"`])((?:\\.|(?!\1)[^\\])*)\1$/.exec(piece);
+    const fstring = /^[fF][rR]?(['"])((?:(?!\1).)*)\1$/.exec(piece);
+    if (fstring) out.push(fstring[2]!.replace(/\{([\w.]+)\}/g, '<$1>'));
+    else if (literal) out.push(literal[1] === '`' ? literal[2]!.replace(/\$\{([\w.]+)\}/g, '<$1>') : literal[2]!);
+    else if (/^[A-Za-z_][\w.]*$/.test(piece)) out.push(`<${piece}>`);
+    else return null;
+  }
+  const joined = out.join('');
+  return /[{}$]/.test(joined.replace(/\{[\w:.*?-]+\}/g, '')) ? null : joined;
+}
+
+/** Most full paths one route may get (a router mounted in many places). */
+const MAX_CHAINS = 16;
+
+const JS_EXTENSIONS = ['', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts', '/index.ts', '/index.js', '/index.mjs', '/index.tsx'];
+
+class Resolver {
+  private readonly byFile = new Map<string, FileRoutes>();
+  /** Path constants of every file: name -> value, null when files disagree. */
+  private readonly constants = new Map<string, string | null>();
+  /** Owner -> the mounts that put it under another owner. */
+  private readonly into = new Map<string, Mount[]>();
+  /** Owners of routes or mounts per file, by local name. */
+  private readonly owners = new Map<string, Set<string>>();
+  /** Mounts whose target was found. */
+  readonly resolved = new Set<Mount>();
+
+  constructor(files: readonly FileRoutes[]) {
+    for (const f of files) {
+      this.byFile.set(f.file, f);
+      const names = new Set<string>();
+      for (const r of f.routes) names.add(r.owner);
+      for (const m of f.mounts) names.add(m.parent);
+      this.owners.set(f.file, names);
+      for (const [name, value] of Object.entries(f.constants)) {
+        const known = this.constants.get(name);
+        this.constants.set(name, known === undefined || known === value ? value : null);
+      }
+    }
+    const targets = new Map<Mount, string[]>();
+    const below = new Map<string, string[]>();
+    const withRoutes = new Set(files.flatMap((f) => f.routes.filter((r) => r.method !== 'MOUNT').map((r) => r.owner)));
+    for (const f of files) {
+      for (const mount of f.mounts) {
+        const owners = this.targetOwners(f, mount.target).filter((owner) => owner !== mount.parent);
+        targets.set(mount, owners);
+        below.set(mount.parent, [...(below.get(mount.parent) ?? []), ...owners]);
+        for (const owner of owners) {
+          const list = this.into.get(owner) ?? [];
+          list.push(mount);
+          this.into.set(owner, list);
+        }
+      }
+    }
+    // A mount is followed when routes are found under what it mounts (directly or through further mounts).
+    const reaches = (owner: string, seen: Set<string>): boolean => {
+      if (withRoutes.has(owner)) return true;
+      if (seen.has(owner)) return false;
+      seen.add(owner);
+      return (below.get(owner) ?? []).some((next) => reaches(next, seen));
+    };
+    for (const [mount, owners] of targets) if (owners.some((owner) => reaches(owner, new Set()))) this.resolved.add(mount);
+  }
+
+  /** The owners a mount's target names (none when it cannot be followed). */
+  private targetOwners(from: FileRoutes, target: MountTarget): string[] {
+    if ('fn' in target) return [`fn:${target.fn}`];
+    if ('module' in target) {
+      const file = this.moduleFile(from, target.module);
+      return file ? this.exported(file, target.name) : [];
+    }
+    const local = `${from.file}#${target.local}`;
+    if (!target.attr && !from.imports[target.local]) return [local];
+    const imported = from.imports[target.local];
+    if (!imported) return [];
+    if (imported.name === '*') {
+      const file = this.moduleFile(from, imported.module);
+      return file ? this.exported(file, target.attr ?? 'default') : [];
+    }
+    // Python `from app.api.routes import items`: items may be a module (items.py) rather than a name.
+    if (from.language === 'py') {
+      const asModule = this.moduleFile(from, `${imported.module}${imported.module.endsWith('.') ? '' : '.'}${imported.name}`);
+      if (asModule) return this.exported(asModule, target.attr ?? imported.name);
+    }
+    const file = this.moduleFile(from, imported.module);
+    if (!file) return [];
+    return target.attr ? [] : this.exported(file, imported.name);
+  }
+
+  /** The owners a file exports under `name`: its export table, then (Python) any module-level object, then its only owner. */
+  private exported(file: string, name: string): string[] {
+    const f = this.byFile.get(file)!;
+    if (f.exports[name]) return [f.exports[name]!];
+    const owners = this.owners.get(file)!;
+    if (owners.has(`${file}#${name}`)) return [`${file}#${name}`];
+    const withRoutes = [...new Set(f.routes.map((r) => r.owner))];
+    return withRoutes.length === 1 && (name === 'default' || f.language === 'js') ? withRoutes : [];
+  }
+
+  /** The file a module specifier names, among the files with routes or mounts; null when not one of them. */
+  private moduleFile(from: FileRoutes, specifier: string): string | null {
+    if (from.language === 'py') return this.pythonModule(from.file, specifier);
+    if (!specifier.startsWith('.')) return null;
+    const base = posix.normalize(posix.join(posix.dirname(from.file), specifier));
+    const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
+    for (const candidate of [...JS_EXTENSIONS.map((e) => base + e), ...JS_EXTENSIONS.map((e) => stem + e)]) {
+      if (this.byFile.has(candidate)) return candidate;
+    }
+    return null;
+  }
+
+  private pythonModule(from: string, specifier: string): string | null {
+    const dots = /^\.*/.exec(specifier)![0].length;
+    const rest = specifier.slice(dots).split('.').filter(Boolean).join('/');
+    let candidates: string[];
+    if (dots > 0) {
+      let dir = posix.dirname(from);
+      for (let i = 1; i < dots; i += 1) dir = posix.dirname(dir);
+      const base = dir === '.' ? rest : rest ? `${dir}/${rest}` : dir;
+      candidates = [`${base}.py`, `${base}/__init__.py`];
+      return candidates.find((c) => this.byFile.has(c)) ?? null;
+    }
+    candidates = [`${rest}.py`, `${rest}/__init__.py`];
+    const found = [...this.byFile.keys()].filter((file) => candidates.some((c) => file === c || file.endsWith(`/${c}`)));
+    // The nearest to the importing file when several match (services with the same package names).
+    found.sort((a, b) => commonPrefix(b, from) - commonPrefix(a, from));
+    return found[0] ?? null;
+  }
+
+  /** `<settings.API_V1_STR>` -> `/api/v1` where one value of that name is known (by its last segment). */
+  expand(part: RoutePart): RoutePart {
+    if (!part.path.includes('<')) return part;
+    return { ...part, path: part.path.replace(NAMED, (whole, name: string) => this.constants.get(name.split('.').pop()!) ?? whole) };
+  }
+
+  /** The chains of prefix parts above an owner, outermost first. */
+  chains(owner: string, seen: Set<string> = new Set()): RoutePart[][] {
+    const mounts = this.into.get(owner);
+    if (!mounts || seen.has(owner)) return [[]];
+    seen.add(owner);
+    const out: RoutePart[][] = [];
+    for (const mount of mounts) {
+      for (const chain of this.chains(mount.parent, seen)) {
+        if (out.length < MAX_CHAINS) out.push([...chain, mount.part]);
+      }
+    }
+    seen.delete(owner);
+    return out;
+  }
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  return i;
+}
+
+const same = (a: RoutePart, b: RoutePart) => a.path === b.path && a.file === b.file && a.line === b.line;
+
+/** Routes with their full paths and parts; MOUNT lines whose target was followed are left out; one entry per route. */
+export function resolveRoutes(files: readonly FileRoutes[]): Route[] {
+  const resolver = new Resolver(files);
+  const followed = new Set([...resolver.resolved].map((m) => m.route).filter(Boolean));
+  const out: Route[] = [];
+  const keys = new Set<string>();
+  for (const f of files) {
+    for (const route of f.routes) {
+      if (followed.has(route)) continue;
+      const { owner, parts: own, ...rest } = route;
+      const ownParts = own ?? [{ path: route.path, file: route.file, line: route.line }];
+      for (const chain of resolver.chains(owner)) {
+        const parts = [...chain, ...ownParts].map((p) => resolver.expand(p)).filter((p, i, all) => p.path !== '' && !all.slice(0, i).some((q) => same(p, q)));
+        const path = parts.length ? joinPaths(...parts.map((p) => p.path)) : joinPaths(route.path);
+        let entry: Route = { ...rest, path: chain.length || own ? path : resolver.expand(route).path };
+        // Express, Koa, ASP.NET Core: `/api/orders` and `/api/orders/` are one route.
+        if (parts.length > 1 && (f.language === 'js' || f.language === 'cs') && parts[parts.length - 1]!.path === '/') entry = { ...entry, path: entry.path.replace(/(.)\/$/, '$1') };
+        if (parts.length > 1) entry.parts = parts;
+        const key = `${entry.method} ${entry.path} ${entry.file}:${entry.line}`;
+        if (keys.has(key)) continue;
+        keys.add(key);
+        out.push(entry);
+      }
+    }
+  }
+  return out;
+}

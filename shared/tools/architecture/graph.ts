@@ -256,6 +256,8 @@ function addGrpc(graph: GraphBuilder, protos: readonly ProtoService[], calls: re
   }
 }
 
+const unique = (list: Evidence[]): Evidence[] => list.filter((e, i) => list.findIndex((x) => x.file === e.file && x.line === e.line) === i);
+
 const ROLE_WORDS: Record<string, string> = { database: 'database', cache: 'cache', broker: 'message broker', search: 'search engine' };
 
 /** Which services use each store (directly, or through the Kubernetes Service in front of it), and whether there is a broker. */
@@ -277,7 +279,7 @@ function storeFindings(graph: GraphBuilder, stacks: readonly Stack[]): void {
     const count = used?.size ?? 0;
     const names = used ? [...used.keys()].map((id) => graph.nodes.get(id)!.name) : [];
     const what = `${store.technology ?? 'store'} ${ROLE_WORDS[store.role]} ${store.name}`;
-    const evidence: Evidence[] = [{ file: store.file, line: store.line }, ...(used ? [...used.values()].map((e) => ({ file: e.file, line: e.line })) : [])];
+    const evidence = unique([{ file: store.file, line: store.line }, ...(used ? [...used.values()].map((e) => ({ file: e.file, line: e.line })) : [])]);
     if (count >= 2) graph.findings.push({ kind: 'shared-store', text: `${what} is used by ${count} services: ${names.join(', ')}`, evidence });
     else if (count === 1) graph.findings.push({ kind: 'store', text: `${what} is used by 1 service: ${names[0]}`, evidence });
     else graph.findings.push({ kind: 'store', text: `${what}: no service here is linked to it`, evidence });

@@ -118,7 +118,8 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
     if (path === null) continue;
     any = true;
     const verb = m[2]!;
-    const at = { framework, file, line: lineOf(m.index!), owner: `${file}#${m[1]}` };
+    // The line of the method name: `router\n  .route('/:slug')` is on the second line.
+    const at = { framework, file, line: lineOf(m.index! + m[0].indexOf(m[2]!, m[1]!.length)), owner: `${file}#${m[1]}` };
     if (verb === 'route') {
       const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 2000);
       const statement = after.split(/;|\n\s*\n/)[0]!;

@@ -1,0 +1,274 @@
+// Routes as real codebases write them: calls over several lines (Prettier, Black), prefixes set in
+// another file (Express app.use of an imported router, FastAPI include_router, gin groups handed to
+// functions, ASP.NET Core MapGroup), constants in paths, ASP.NET Core minimal APIs and controllers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { routesIn } from '../../../shared/tools/architecture/routes.js';
+import { analyze, facts, writeTree } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+function sample(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'routes-'));
+  dirs.push(dir);
+  return writeTree(dir, files);
+}
+const lines = (...text: string[]) => `${text.join('\n')}\n`;
+interface R {
+  method: string;
+  path: string;
+  file: string;
+  line: number;
+  parts?: Array<{ path: string; file: string; line: number }>;
+}
+const short = (routes: R[]) => routes.map((r) => `${r.method} ${r.path} ${r.file}:${r.line}`);
+const where = (r: R) => (r.parts ?? []).map((p) => `${p.path}@${p.file}:${p.line}`);
+
+describe('Express', () => {
+  const files = {
+    'package.json': JSON.stringify({ dependencies: { express: '^4' } }),
+    'src/app.js': lines(
+      "const express = require('express');",
+      "const api = require('./routes');",
+      'const app = express();',
+      "app.use('/api', api);",
+      'app.get(',
+      "  '/health',",
+      '  (req, res) => res.send("ok"),',
+      ');',
+    ),
+    'src/routes/index.js': lines(
+      "const router = require('express').Router();",
+      "const articles = require('./articles');",
+      "const { profiles } = require('./profiles');",
+      "router.use('/articles', articles);",
+      "router.use('/profiles', profiles);",
+      'module.exports = router;',
+    ),
+    'src/routes/articles.ts': lines(
+      "import { Router } from 'express';",
+      'const router = Router();',
+      'router.get(',
+      "  '/',",
+      '  auth.optional,',
+      '  async (req, res) => {},',
+      ');',
+      'router',
+      "  .route('/:slug')",
+      '  .get(show)',
+      '  .delete(remove);',
+      'export default router;',
+    ),
+    'src/routes/profiles.ts': lines(
+      "import express from 'express';",
+      'export const profiles = express.Router();',
+      "const BASE = '/:username';",
+      'profiles.post(BASE + "/follow", follow);',
+      'profiles.get(`${BASE}/posts`, posts);',
+    ),
+  };
+
+  it('joins the prefixes of routers mounted from other files, with each part where it is written', () => {
+    const f = facts(sample(files));
+    expect(short(f.routes)).toEqual([
+      'GET /health src/app.js:5',
+      'GET /api/articles src/routes/articles.ts:3',
+      'GET /api/articles/:slug src/routes/articles.ts:9',
+      'DELETE /api/articles/:slug src/routes/articles.ts:9',
+      'POST /api/profiles/:username/follow src/routes/profiles.ts:4',
+      'GET /api/profiles/:username/posts src/routes/profiles.ts:5',
+    ]);
+    const follow = f.routes.find((r: R) => r.path === '/api/profiles/:username/follow');
+    expect(where(follow)).toEqual(['/api@src/app.js:4', '/profiles@src/routes/index.js:5', '/:username/follow@src/routes/profiles.ts:4']);
+  });
+
+  it('a router mounted twice has both full paths; an unresolved mount stays a MOUNT line', () => {
+    const f = facts(
+      sample({
+        'server.js': lines("const express = require('express');", "const v = require('./v');", 'const app = express();', "app.use('/v1', v);", "app.use('/v2', v);", "app.use('/static', express.static('public'));"),
+        'v.js': lines("const router = require('express').Router();", "router.get('/items', list);", 'module.exports = router;'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['MOUNT /static server.js:6', 'GET /v1/items v.js:2', 'GET /v2/items v.js:2']);
+  });
+});
+
+describe('FastAPI', () => {
+  const files = {
+    'backend/pyproject.toml': lines('[project]', 'name = "app"', 'dependencies = ["fastapi", "sqlmodel"]'),
+    'backend/app/core/config.py': lines('class Settings(BaseSettings):', '    API_V1_STR: str = "/api/v1"', 'settings = Settings()'),
+    'backend/app/main.py': lines('from fastapi import FastAPI', 'from app.api.main import api_router', 'from app.core.config import settings', 'app = FastAPI()', 'app.include_router(api_router, prefix=settings.API_V1_STR)'),
+    'backend/app/api/main.py': lines(
+      'from fastapi import APIRouter',
+      'from app.api.routes import items, login',
+      'from app.api.routes.users import router as users_router',
+      'api_router = APIRouter()',
+      'api_router.include_router(login.router)',
+      'api_router.include_router(items.router)',
+      'api_router.include_router(users_router, prefix="/users", tags=["users"])',
+    ),
+    'backend/app/api/routes/items.py': lines(
+      'from fastapi import APIRouter',
+      'router = APIRouter(',
+      '    prefix="/items",',
+      '    tags=["items"],',
+      ')',
+      '@router.get(',
+      '    "/",',
+      '    response_model=ItemsPublic,',
+      ')',
+      'def read_items(): ...',
+      '@router.get("/{id}", response_model=ItemPublic)',
+      'def read_item(id: int): ...',
+      '@router.api_route(',
+      '    "/{id}/touch", methods=["PUT", "PATCH"]',
+      ')',
+      'def touch(): ...',
+    ),
+    'backend/app/api/routes/login.py': lines('from fastapi import APIRouter', 'router = APIRouter(tags=["login"])', '@router.post("/login/access-token")', 'def login(): ...'),
+    'backend/app/api/routes/users.py': lines('from fastapi import APIRouter', 'router = APIRouter()', '@router.get(', '    "/me",', ')', 'def me(): ...'),
+  };
+
+  it('include_router prefixes, APIRouter(prefix=), a prefix named by a settings constant, decorators over several lines', () => {
+    const f = facts(sample(files));
+    expect(short(f.routes)).toEqual([
+      'GET /api/v1/items/ backend/app/api/routes/items.py:6',
+      'GET /api/v1/items/{id} backend/app/api/routes/items.py:11',
+      'PUT /api/v1/items/{id}/touch backend/app/api/routes/items.py:13',
+      'PATCH /api/v1/items/{id}/touch backend/app/api/routes/items.py:13',
+      'POST /api/v1/login/access-token backend/app/api/routes/login.py:3',
+      'GET /api/v1/users/me backend/app/api/routes/users.py:3',
+    ]);
+    const item = f.routes.find((r: R) => r.path === '/api/v1/items/{id}');
+    expect(where(item)).toEqual(['/api/v1@backend/app/main.py:5', '/items@backend/app/api/routes/items.py:2', '/{id}@backend/app/api/routes/items.py:11']);
+  });
+});
+
+describe('gin across files', () => {
+  it('groups handed to register functions in other packages', () => {
+    const f = facts(
+      sample({
+        'go.mod': 'module example.com/realworld\n\nrequire github.com/gin-gonic/gin v1.9.1\n',
+        'main.go': lines(
+          'package main',
+          'import (',
+          '\t"github.com/gin-gonic/gin"',
+          '\t"example.com/realworld/users"',
+          ')',
+          'func main() {',
+          '\tr := gin.Default()',
+          '\tv1 := r.Group("/api")',
+          '\tusers.UsersRegister(v1.Group("/users"))',
+          '\tusers.ProfileRegister(v1.Group("/profiles"))',
+          '\tr.Run()',
+          '}',
+        ),
+        'users/routers.go': lines(
+          'package users',
+          'import "github.com/gin-gonic/gin"',
+          'func UsersRegister(router *gin.RouterGroup) {',
+          '\trouter.POST("/", UsersRegistration)',
+          '\trouter.POST("/login", UsersLogin)',
+          '}',
+          'func ProfileRegister(router *gin.RouterGroup) {',
+          '\trouter.GET("/:username", ProfileRetrieve)',
+          '}',
+        ),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['POST /api/users/ users/routers.go:4', 'POST /api/users/login users/routers.go:5', 'GET /api/profiles/:username users/routers.go:8']);
+    expect(where(f.routes[1])).toEqual(['/api@main.go:8', '/users@main.go:9', '/login@users/routers.go:5']);
+  });
+});
+
+describe('ASP.NET Core', () => {
+  it('minimal APIs: MapGet over several lines, MapGroup prefixes, groups handed to extension methods in other files', () => {
+    const f = facts(
+      sample({
+        'Api/Api.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>\n',
+        'Api/Program.cs': lines(
+          'var builder = WebApplication.CreateBuilder(args);',
+          'var app = builder.Build();',
+          'app.MapGet("/", () => "Hello");',
+          'var api = app.MapGroup("/api");',
+          'api.MapPost(',
+          '    "/orders",',
+          '    (Order o) => Results.Created());',
+          'app.MapGroup("/todos").MapTodosApi();',
+          'app.MapDefaultEndpoints();',
+          'app.Run();',
+        ),
+        'Api/TodoEndpoints.cs': lines(
+          'public static class TodoEndpoints',
+          '{',
+          '    public static RouteGroupBuilder MapTodosApi(this RouteGroupBuilder group)',
+          '    {',
+          '        group.MapGet("/", GetAll);',
+          '        group.MapGet("/{id:int}", GetById).WithName("GetTodo");',
+          '        group.MapMethods("/{id}", new[] { "PUT", "PATCH" }, Update);',
+          '        return group;',
+          '    }',
+          '}',
+        ),
+      }),
+    );
+    expect(short(f.routes)).toEqual([
+      'GET / Api/Program.cs:3',
+      'POST /api/orders Api/Program.cs:5',
+      'GET /todos Api/TodoEndpoints.cs:5',
+      'GET /todos/{id:int} Api/TodoEndpoints.cs:6',
+      'PUT /todos/{id} Api/TodoEndpoints.cs:7',
+      'PATCH /todos/{id} Api/TodoEndpoints.cs:7',
+    ]);
+    expect(f.routes.every((r: { framework: string }) => r.framework === 'aspnetcore')).toBe(true);
+    expect(where(f.routes[3])).toEqual(['/todos@Api/Program.cs:8', '/{id:int}@Api/TodoEndpoints.cs:6']);
+  });
+
+  it('controllers: [Route] on the class with [controller], [HttpGet("{id}")], [action], an absolute template', () => {
+    const cs = lines(
+      'namespace Shop.Controllers;',
+      '[ApiController]',
+      '[Route("api/[controller]")]',
+      'public class TodoItemsController : ControllerBase',
+      '{',
+      '    [HttpGet]',
+      '    public async Task<ActionResult<IEnumerable<TodoItem>>> GetTodoItems() {}',
+      '    [HttpGet("{id}")]',
+      '    public async Task<ActionResult<TodoItem>> GetTodoItem(long id) {}',
+      '    [HttpPost, Authorize]',
+      '    public IActionResult Create(TodoItem item) {}',
+      '    [HttpGet("[action]")]',
+      '    public IActionResult Search() {}',
+      '    [HttpDelete("/admin/purge")]',
+      '    public IActionResult Purge() {}',
+      '}',
+    );
+    expect(routesIn('Controllers/TodoItemsController.cs', cs, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual([
+      'GET /api/TodoItems :6',
+      'GET /api/TodoItems/{id} :8',
+      'POST /api/TodoItems :10',
+      'GET /api/TodoItems/Search :12',
+      'DELETE /admin/purge :14',
+    ]);
+    expect(routesIn('Controllers/TodoItemsController.cs', cs, [])[1]!.parts).toEqual([
+      { path: 'api/TodoItems', file: 'Controllers/TodoItemsController.cs', line: 3 },
+      { path: '{id}', file: 'Controllers/TodoItemsController.cs', line: 8 },
+    ]);
+  });
+});
+
+describe('frameworks whose routes or models are not read', () => {
+  it('a note says so, so that none found is not taken for none exist', () => {
+    const dir = sample({ 'Cargo.toml': lines('[package]', 'name = "svc"', '[dependencies]', 'axum = "0.7"', 'diesel = "2"'), 'src/main.rs': 'fn main() {}\n' });
+    const f = facts(dir);
+    expect(f.notes).toEqual(expect.arrayContaining([
+      'Cargo.toml: declares Axum: its routes are not read, so the routes listed may not be all of them',
+      'Cargo.toml: declares Diesel: its models are not read, so the models listed may not be all of them',
+    ]));
+    expect(analyze([], dir).stdout).toContain('declares Axum: its routes are not read');
+  });
+});

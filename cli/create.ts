@@ -2,11 +2,14 @@
 // package, which holds nothing else). Asks for what is missing on a terminal; scripts pass flags.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { DpError } from '../shared/errors.js';
 import { applyOnDisk, planOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
 import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
 import { formatOutcomes } from '../shared/engine/report.js';
+import type { Outcome } from '../shared/merge/model.js';
+import { RECORD_PATH } from '../shared/merge/record.js';
+import { generatorVersion, packageRoot } from '../shared/package-root.js';
 import { menuChoices } from '../shared/persona/menu.js';
 import { builtinIds, builtinMenu, canonicalId, type MenuEntry } from '../shared/persona/registry.js';
 import { examplePersonas, levelledPersonas } from '../shared/persona/wording.js';
@@ -20,7 +23,7 @@ import { wrap } from './wrap.js';
 export function createHelp(menu: readonly MenuEntry[]): string {
   const named = menu.map((entry, i) => `${entry.id}${entry.aliases.length ? ` (${entry.aliases.join(', ')})` : ''}${i === menu.length - 1 ? ';' : ','}`);
   const levelled = levelledPersonas(menu);
-  return `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git]
+  return `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git] [--yes]
 
 Creates the directory (it must be new or empty unless --force), runs git init, writes a README and a
 .gitignore (with .claude/settings.local.json and CLAUDE.local.md), and applies the personas.
@@ -31,6 +34,10 @@ ${wrap('  --persona <ids>   ', [...named, 'several', 'comma-separated'], ' '.rep
   --force           use a directory that is not empty: nothing of yours is overwritten, the
                     personas already applied there stay active at their level, the others are added
   --no-git          do not run git init
+  -y, --yes         ask nothing: take each question's default (directory ${DEFAULT_DIR}, persona
+                    ${menu[0]?.id ?? ''}); fail on one without a default (the skill level: pass --level)
+  -h, --help        this text
+  -v, --version     the version
 
 Example: npx ${example(menu)}`;
 }
@@ -39,10 +46,14 @@ function example(menu: readonly MenuEntry[] = builtinMenu()): string {
   return `create-dp-project my-model --persona ${examplePersonas(menu, 1)[0]!.id}`;
 }
 
+/** The answers a terminal user gets by pressing Enter, and --yes takes. */
+const DEFAULT_DIR = 'my-project';
+
 const GITIGNORE = ['node_modules/', '.env', '.env.*', '.claude/settings.local.json', 'CLAUDE.local.md'];
 
-async function askPersonas(): Promise<string[]> {
+async function askPersonas(yes: boolean): Promise<string[]> {
   const choices = menuChoices();
+  if (yes) return [choices[0]!.id];
   process.stdout.write(`Personas:\n${choices.map((choice) => `  ${choice.name} (${choice.id})`).join('\n')}\n`);
   for (;;) {
     const answer = await ask('Which personas? numbers or ids, comma-separated', String(choices[0]!.number));
@@ -81,7 +92,9 @@ function prepareDirectory(target: string, force: boolean): void {
   }
 }
 
-function writeScaffold(target: string, personas: string[], git: boolean): void {
+/** git init, README.md and .gitignore; returns what it wrote, in the words of every other report. */
+function writeScaffold(target: string, personas: string[], git: boolean): Outcome[] {
+  const written: Outcome[] = [];
   if (git && !existsSync(join(target, '.git'))) {
     const init = spawnSync('git', ['init', '-q'], { cwd: target, encoding: 'utf8' });
     if (init.error || init.status !== 0) process.stderr.write(`create-dp-project: git init failed (${init.error?.message ?? init.stderr.trim()}); continuing without git\n`);
@@ -89,11 +102,54 @@ function writeScaffold(target: string, personas: string[], git: boolean): void {
   const readme = join(target, 'README.md');
   if (!existsSync(readme)) {
     writeFileSync(readme, `# ${basename(target)}\n\nAI-assistant personas applied with generator-dp: ${personas.join(', ')}.\nSee CLAUDE.md for the guidance and .claude/commands/ for the slash commands; \`dp status\` shows what is installed.\n`);
+    written.push({ path: 'README.md', status: 'created' });
   }
   const gitignore = join(target, '.gitignore');
   const present = existsSync(gitignore) ? readFileSync(gitignore, 'utf8').split('\n') : [];
   const missing = GITIGNORE.filter((line) => !present.includes(line));
-  if (missing.length > 0) appendFileSync(gitignore, `${present.length && !present.at(-1) ? '' : present.length ? '\n' : ''}${missing.join('\n')}\n`);
+  if (missing.length > 0) {
+    appendFileSync(gitignore, `${present.length && !present.at(-1) ? '' : present.length ? '\n' : ''}${missing.join('\n')}\n`);
+    written.push({ path: '.gitignore', status: present.length ? 'updated' : 'created', ...(present.length ? { detail: `added ${missing.join(', ')}` } : {}) });
+  }
+  return written;
+}
+
+/** dp's own files, which the persona outcomes do not list: the record and the answers. */
+const BOOKKEEPING = [RECORD_PATH, '.yo-rc.json'];
+
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * How this user runs dp afterwards. Installed from the registry (npx create-dp-project): npx -p generator-dp dp.
+ * From a checkout or a local tarball, npx would fetch a package that may not exist: the dp that came with this one.
+ */
+export function dpInvocation(root = packageRoot()): string {
+  const parts = root.split(sep);
+  const top = parts.indexOf('node_modules');
+  if (top > 0) {
+    const project = parts.slice(0, top).join(sep);
+    const lock = readOrNull(join(project, 'node_modules', '.package-lock.json'));
+    let resolved: unknown;
+    try {
+      resolved = lock === null ? undefined : (JSON.parse(lock) as { packages?: Record<string, { resolved?: unknown }> }).packages?.[relative(project, root).split(sep).join('/')]?.resolved;
+    } catch {
+      resolved = undefined;
+    }
+    if (typeof resolved === 'string' && /^https?:\/\//.test(resolved)) return 'npx -p generator-dp dp';
+    const bin = join(dirname(root), '.bin', 'dp');
+    if (basename(dirname(root)) === 'node_modules' && existsSync(bin)) return shellWord(bin);
+  }
+  return `node ${shellWord(join(root, 'dist', 'cli', 'dp.js'))}`;
 }
 
 /** create-dp-project's entry point; returns the exit code (also set on the process) for the package's bin. */
@@ -108,18 +164,27 @@ async function create(argv: string[]): Promise<number> {
       level: { type: 'string' },
       force: { type: 'boolean' },
       'no-git': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     }, "run 'create-dp-project --help' for its options");
     if (values.help) {
       process.stdout.write(`${createHelp(builtinMenu())}\n`);
       return 0;
     }
+    if (values.version) {
+      process.stdout.write(`${generatorVersion()}\n`);
+      return 0;
+    }
     if (positionals.length > 1) throw new DpError('give one directory', 'create-dp-project <directory> --persona <id>', 2);
-    const canAsk = interactive();
-    const missingAnswer = (what: string, flag: string) => new DpError(`no ${what} given and no terminal to ask`, `pass ${flag}`, 2);
-    const dir = positionals[0] ?? (canAsk ? await ask('Project directory?', 'my-project') : undefined);
+    // --yes answers every question with its default, on a terminal or not.
+    const yes = values.yes ?? false;
+    const canAsk = yes || interactive();
+    const missingAnswer = (what: string, flag: string) =>
+      new DpError(yes ? `no ${what} given, and it has no default for --yes to take` : `no ${what} given and no terminal to ask`, `pass ${flag}`, 2);
+    const dir = positionals[0] ?? (yes ? DEFAULT_DIR : canAsk ? await ask('Project directory?', DEFAULT_DIR) : undefined);
     if (!dir) throw missingAnswer('directory', `<directory> (e.g. ${example()})`);
-    const names = values.persona?.split(',').map((p) => p.trim()).filter(Boolean) ?? (canAsk ? await askPersonas() : undefined);
+    const names = values.persona?.split(',').map((p) => p.trim()).filter(Boolean) ?? (canAsk ? await askPersonas(yes) : undefined);
     if (!names?.length) throw missingAnswer('persona', '--persona <id>[,<id>...]');
 
     const target = resolve(dir);
@@ -141,7 +206,7 @@ async function create(argv: string[]): Promise<number> {
       }
       if (persona.levels && level === undefined) {
         const question = levelQuestion({ ...persona, levels: persona.levels });
-        if (!canAsk) throw missingAnswer(`skill level for ${persona.displayName}`, question.flag);
+        if (!canAsk || yes) throw missingAnswer(`skill level for ${persona.displayName}`, question.flag);
         level = await choose(question.message, question.choices);
       }
       const checked = resolveLevel(persona, persona.levels ? level : undefined);
@@ -151,7 +216,8 @@ async function create(argv: string[]): Promise<number> {
     prepareDirectory(target, values.force ?? false);
     // What is there already is read and checked (a file dp cannot merge into is refused) before the scaffold is written.
     if (active.length > 0 || readdirSync(target).length > 0) planOnDisk(target, (current) => addOnly(current, requests), { onConflict: 'keep' });
-    writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
+    const scaffold = writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
+    const bookkeeping = BOOKKEEPING.map((path) => readOrNull(join(target, path)));
     let before: PersonaRequest[] = [];
     let after: PersonaRequest[] = [];
     const result = applyOnDisk(target, (current) => {
@@ -159,11 +225,19 @@ async function create(argv: string[]): Promise<number> {
       after = addOnly(current, requests);
       return after;
     }, { onConflict: 'keep' });
-    for (const line of formatOutcomes(result.outcomes, result.notes)) process.stdout.write(`  ${line}\n`);
+    // One list of every file written: the scaffold, the personas' files, dp's record and answers.
+    const kept: Outcome[] = BOOKKEEPING.flatMap((path, i) => {
+      const now = readOrNull(join(target, path));
+      if (now === bookkeeping[i]) return [];
+      return [{ path, status: bookkeeping[i] === null ? 'created' : 'updated' }];
+    });
+    for (const line of formatOutcomes([...scaffold, ...result.outcomes, ...kept], result.notes)) process.stdout.write(`  ${line}\n`);
     const shown = relative(process.cwd(), target) || '.';
     const named = (list: PersonaRequest[]) => list.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ');
     const done = before.length === 0 ? `Created ${shown} with ${named(after)}` : `Added ${named(after.slice(before.length)) || 'no persona'} to ${shown}; active: ${named(after)}`;
-    process.stdout.write(`\n${done}.\nNext steps:\n  cd ${shown}\n  claude                      # start Claude Code: CLAUDE.md and the commands are in place\n  npx -p generator-dp dp status   # what is installed, and upgrades later\n`);
+    const steps = [[`cd ${shellWord(shown)}`, ''], ['claude', 'start Claude Code: CLAUDE.md and the commands are in place'], [`${dpInvocation()} status`, 'what is installed, and upgrades later']];
+    const width = Math.max(...steps.map(([command]) => command!.length)) + 2;
+    process.stdout.write(`\n${done}.\nNext steps:\n${steps.map(([command, why]) => `  ${why ? `${command!.padEnd(width)}# ${why}` : command}`).join('\n')}\n`);
     return 0;
   } finally {
     closePrompts();

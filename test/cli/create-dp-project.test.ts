@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { dpInvocation } from '../../cli/create.js';
 import { createBin, createProject, dp, onTerminal } from '../support/cli.js';
 import { listFiles, read, snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
@@ -18,6 +20,41 @@ describe('npx create-dp-project', () => {
     expect(read(dir, '.gitignore').split('\n')).toEqual(expect.arrayContaining(['.claude/settings.local.json', 'CLAUDE.local.md']));
     expect(listFiles(dir)).toEqual(expect.arrayContaining(['CLAUDE.md', '.claude/persona.json', 'scripts/gpu_monitor.mjs']));
     expect(result.stdout).toContain('Next steps:\n  cd my-model');
+    // Every file written is in the list, the scaffold and dp's record too.
+    const listed = result.stdout.split('\n').filter((line) => line.startsWith('  created  ')).map((line) => line.slice('  created  '.length));
+    expect(listed.sort()).toEqual(listFiles(dir).filter((path) => !path.startsWith('.git/')).sort());
+    // From a checkout, the dp that works is this one's (npx -p generator-dp would fetch the published one).
+    const checkout = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+    expect(result.stdout).toContain(`  node ${join(checkout, 'dist/cli/dp.js')} status`);
+  });
+
+  it('--version and -v print the version', async () => {
+    const { version } = JSON.parse(read(fileURLToPath(new URL('../..', import.meta.url)), 'package.json'));
+    for (const flag of ['--version', '-v']) {
+      const result = await createProject(newDir(), [flag]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toBe(version);
+    }
+  });
+
+  it('--yes takes the defaults (my-project, the first persona) and fails on the level, which has none', async () => {
+    const parent = newDir();
+    const refused = await createProject(parent, ['-y']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe('create-dp-project: no skill level for Software Developer given, and it has no default for --yes to take\n  pass --level beginner|l1|l2|expert');
+    expect(listFiles(parent)).toEqual([]);
+    const created = await createProject(parent, ['--yes', '--level', 'l1']);
+    expect(created.exitCode).toBe(0);
+    expect(JSON.parse(read(join(parent, 'my-project'), '.claude/persona.json')).active).toEqual([expect.objectContaining({ id: 'developer', level: 'l1' })]);
+    expect(created.stdout).toContain('  created  .yo-rc.json');
+  });
+
+  it('--yes asks nothing on a terminal either', async () => {
+    const parent = newDir();
+    const result = await onTerminal(parent, ['node', createBin, 'app', '-y', '--persona', 'pm'], '');
+    expect(result.stdout).not.toContain('?');
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(join(parent, 'app', '.claude/commands/product/generate-prd.md'))).toBe(true);
   });
 
   it('applies a persona named several ways once', async () => {
@@ -124,5 +161,30 @@ describe('create-dp-project <existing repository> --force only adds personas', (
     expect(refused.stderr.split('\n')[0]).toBe('create-dp-project: developer is already active here at level l1: --force only adds personas, it does not change them');
     expect(refused.exitCode).toBe(2);
     expect(snapshot(dir)).toEqual(untouched);
+  });
+});
+
+describe('the closing hint names a dp that works', () => {
+  const fakeInstall = (resolved: string | undefined) => {
+    const project = newDir();
+    const root = join(project, 'node_modules', 'generator-dp');
+    mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+    mkdirSync(root);
+    writeFileSync(join(project, 'node_modules', '.bin', 'dp'), '');
+    writeFileSync(join(project, 'node_modules', '.package-lock.json'), JSON.stringify({ packages: { 'node_modules/generator-dp': resolved ? { resolved } : { version: '0.1.0' } } }));
+    return { project, root };
+  };
+
+  it('installed from the registry: npx -p generator-dp dp', () => {
+    expect(dpInvocation(fakeInstall('https://registry.npmjs.org/generator-dp/-/generator-dp-0.1.0.tgz').root)).toBe('npx -p generator-dp dp');
+  });
+
+  it('installed from a local tarball: the dp installed beside it', () => {
+    const { project, root } = fakeInstall('file:../packs/generator-dp-0.1.0.tgz');
+    expect(dpInvocation(root)).toBe(join(project, 'node_modules', '.bin', 'dp'));
+  });
+
+  it('a checkout: node <checkout>/dist/cli/dp.js', () => {
+    expect(dpInvocation('/src/generator dp')).toBe("node '/src/generator dp/dist/cli/dp.js'");
   });
 });

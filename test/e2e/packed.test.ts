@@ -76,6 +76,8 @@ describe('installed from the packed tarballs', () => {
     const result = await sh(work, join(bin, 'create-dp-project'), ['my-model', '--persona', 'ds']);
     expect(result.exitCode).toBe(0);
     expect(read(join(work, 'my-model'), 'CLAUDE.md')).toContain('<!-- dp:begin data-scientist -->');
+    // Installed from a tarball, npx -p generator-dp would fetch from the registry: the hint names the installed dp.
+    expect(result.stdout).toContain(`  ${join(bin, 'dp')} status`);
   });
 
   it.runIf(canRunYo)('yo dp:data-scientist as a regular (non-root) user', async () => {

@@ -32,6 +32,12 @@ function edgeLabel(e: GraphEdge): string {
   return e.via;
 }
 
+/** Images without digests, at most 60 characters. */
+function shortImages(list: readonly string[]): string {
+  const text = list.map((i) => i.replace(/@sha256:[0-9a-f]+$/, '')).join(', ');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
 const EMPTY_GRAPH: ServiceGraph = { nodes: [], edges: [], findings: [] };
 
 export function buildDiagram(services: Services, modules: readonly TopModule[], graph: ServiceGraph = EMPTY_GRAPH): Diagram {
@@ -110,7 +116,7 @@ export function buildDiagram(services: Services, modules: readonly TopModule[], 
       k8s.filter((n) => !merged.has(n.id)),
       (n) => [
         `${n.kind} ${n.name}${[...merged].some(([svc, w]) => w === n.id && svc) ? ' + Service' : ''}`,
-        (images.get(n.id) ?? []).join(', '),
+        shortImages(images.get(n.id) ?? []),
         n.alsoIn.length ? `${n.alsoIn.length + 1} copies` : '',
       ],
     ],

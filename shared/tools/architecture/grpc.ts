@@ -21,15 +21,24 @@ const PATTERNS: [RegExp, GrpcCall['role']][] = [
   [/\b(\w+)Grpc\s*\.\s*new(?:Blocking|Future)?Stub\s*\(/g, 'client'],
   [/\b(\w+)Grpc\s*\.\s*\w*ImplBase\b/g, 'server'],
   [/\bnew\s+(\w+)\s*\.\s*\1Client\s*\(/g, 'client'],
-  [/:\s*(\w+)\s*\.\s*\1Base\b/g, 'server'],
+  [/:\s*(?:\w+\s*\.\s*)*?(\w+)\s*\.\s*\1Base\b/g, 'server'],
   [/\.addService\s*\(\s*[\w.]*?\.?(\w+)\.service\b/g, 'server'],
 ];
 
 const SOURCE = /\.(go|py|java|kt|cs|js|ts|mjs|cjs)$/;
+/** protoc's output declares every client and server of the proto: it says nothing about who calls whom. */
+const GENERATED = /(_pb2(_grpc)?\.py|\.pb\.go|_grpc\.pb\.go|Grpc\.(java|cs|kt)|\.pb\.cs|_pb\.(js|ts)|_grpc_pb\.(js|ts)|\.pb\.(js|ts))$|(^|\/)(genproto|gen|generated)\//;
+/** A definition (`def add_X_to_server(`, `class XStub(`, `func NewXClient(`) rather than a use. */
+const DEFINITION = /\b(def|class|func|function|interface|type)\s+$/;
 
 export function grpcCallsIn(file: string, text: string): GrpcCall[] {
-  if (!SOURCE.test(file) || !/grpc|Grpc|_pb2|\bpb\b|proto/.test(text)) return [];
+  if (!SOURCE.test(file) || GENERATED.test(file) || !/grpc|Grpc|_pb2|\bpb\b|proto/.test(text)) return [];
   const out: GrpcCall[] = [];
-  for (const [pattern, role] of PATTERNS) for (const m of text.matchAll(pattern)) out.push({ service: m[1]!, role, file, line: lineOf(text, m.index!) });
+  for (const [pattern, role] of PATTERNS) {
+    for (const m of text.matchAll(pattern)) {
+      if (DEFINITION.test(text.slice(Math.max(0, m.index! - 12), m.index!))) continue;
+      out.push({ service: m[1]!, role, file, line: lineOf(text, m.index!) });
+    }
+  }
   return out;
 }

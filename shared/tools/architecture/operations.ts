@@ -84,6 +84,17 @@ function attachedFacts(group: KubernetesGroup, others: readonly KubernetesObject
   return facts;
 }
 
+/** A fact stated the same way in several copies is kept once, from the first copy; a copy that differs (an overlay's replicas) keeps its own. */
+function sameOnce(facts: OperationalFact[]): OperationalFact[] {
+  const seen = new Set<string>();
+  return facts.filter((f) => {
+    const key = `${f.fact}\u0000${f.value}\u0000${f.container ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function composeWorkload(s: ComposeObject): Workload {
   const facts: OperationalFact[] = [];
   const at = (path: (string | number)[]) => ({ file: s.file, line: s.lineAt(path) });
@@ -158,7 +169,7 @@ export function readOperations(compose: readonly ComposeObject[], kubernetes: re
   const workloads: Workload[] = groupKubernetes(kubernetes)
     .filter((g) => isWorkloadKind(g.kind))
     .map((g) => {
-      const facts = [...kubernetesFacts(g), ...attachedFacts(g, attachable)];
+      const facts = sameOnce([...kubernetesFacts(g), ...attachedFacts(g, attachable)]);
       const stated = new Set(facts.map((f) => f.fact));
       const images = g.objects.flatMap((o) => containersOf(o).filter((c) => !c.init).map((c) => scalar(c.body.image)));
       const looked = g.kind === 'Job' || g.kind === 'CronJob' ? LOOKED_FOR.slice(3) : g.kind === 'Deployment' || g.kind === 'StatefulSet' || g.kind === 'ReplicaSet' ? LOOKED_FOR : LOOKED_FOR.slice(1);

@@ -99,6 +99,12 @@ describe('service graph: Kubernetes', () => {
     expect(f.diagram.mermaid).toContain('k8s_Deployment_frontend["Deployment frontend + Service<br/>frontend<br/>4 copies"]');
   });
 
+  it('gRPC: protoc-generated files, which declare every client and server, link nothing', () => {
+    const generated = ['class CartServiceStub(object):', '    pass', '', 'def add_CartServiceServicer_to_server(servicer, server):', '    pass', ''].join('\n');
+    const f = facts(sample({ ...MICROSERVICES, 'src/frontend/genproto/demo_grpc.pb.go': 'func NewCartServiceClient(cc grpc.ClientConnInterface) CartServiceClient {}\n', 'src/redis-cart/demo_pb2_grpc.py': generated }));
+    expect(f.graph.edges.filter((e: Edge) => e.via === 'grpc')).toEqual([{ from: 'k8s:Deployment/frontend', to: 'k8s:Deployment/cartservice', via: 'grpc', detail: 'CartService', file: 'src/frontend/rpc.go', line: 6 }]);
+  });
+
   it('cuts a large group and says how many nodes and edges it left out; the diagram stays valid Mermaid', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 45; i += 1) {

@@ -186,6 +186,8 @@ export interface GraphEdge {
   via: 'depends_on' | 'links' | 'selector' | 'env' | 'reference' | 'grpc';
   /** The variable, selector or call that makes the link (a name, never a value). */
   detail: string | null;
+  /** The database named on a store's server: the path of a `postgres://host/app` address, an Aspire `AddDatabase("app")`; null when not named. */
+  database: string | null;
   file: string;
   line: number;
 }

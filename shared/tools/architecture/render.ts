@@ -6,8 +6,8 @@ import type { ArchitectureFacts, DependencyCounts, Evidence, Finding, Stack } fr
 const SHOWN = 50;
 
 const ROUTES_LOOKED_FOR =
-  'Express, Fastify, Koa, Hono, NestJS, Next.js (app and pages), Flask, FastAPI, Django urls.py, Go net/http, gin, echo, chi, gorilla/mux, Fiber, Spring, JAX-RS, Rails, Sinatra, Laravel, Symfony';
-const MODELS_LOOKED_FOR = 'Prisma models, SQL CREATE TABLE, SQLAlchemy, SQLModel, Django, TypeORM, JPA, Mongoose, Sequelize, Active Record';
+  'Express, Fastify, Koa, Hono, NestJS, Next.js (app and pages), Flask, FastAPI, Django urls.py, Go net/http, gin, echo, chi, gorilla/mux, Fiber, Spring, JAX-RS, ASP.NET Core (minimal APIs and controllers), Rails, Sinatra, Laravel, Symfony';
+const MODELS_LOOKED_FOR = 'Prisma models, SQL CREATE TABLE, SQLAlchemy, SQLModel, Django, TypeORM, JPA, Mongoose, Sequelize, Active Record, GORM, EF Core';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -143,11 +143,16 @@ function routesSection({ routes, truncated }: ArchitectureFacts, s: Stylist): st
   const all = truncated.routes ?? routes.length;
   const out = heading(`HTTP routes (${all})`, s);
   if (routes.length === 0) out.push(`  None found (looked for ${ROUTES_LOOKED_FOR}).`);
-  for (const r of routes.slice(0, SHOWN)) out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}`)}`);
+  for (const r of routes.slice(0, SHOWN)) {
+    // The prefixes written elsewhere: `(prefixes: /api src/app.js:4, /users src/routes/index.js:5)`.
+    const prefixes = (r.parts ?? []).filter((p) => p.file !== r.file || p.line !== r.line);
+    const from = prefixes.length ? ` (prefixes: ${prefixes.map((p) => `${p.path} ${p.file}:${p.line}`).join(', ')})` : '';
+    out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}${from}`)}`);
+  }
   out.push(...more(all, Math.min(SHOWN, routes.length)));
   if (routes.length) {
-    out.push(s('dim', '  Paths as written. Prefixes are applied only where the same file declares them (router prefix=, Go groups,'));
-    out.push(s('dim', '  class-level mappings); MOUNT lines show where other routers are mounted, which is not followed.'));
+    out.push(s('dim', '  Full paths: prefixes of routers, groups and classes joined, across files where the mount names the router;'));
+    out.push(s('dim', '  a MOUNT line is a mount whose routes were not found (mounted through a variable, a list, a library).'));
   }
   return out;
 }
@@ -156,7 +161,10 @@ function modelsSection({ models, truncated }: ArchitectureFacts, s: Stylist): st
   const all = truncated.models ?? models.length;
   const out = heading(`Data models (${all})`, s);
   if (models.length === 0) out.push(`  None found (looked for ${MODELS_LOOKED_FOR}).`);
-  for (const m of models.slice(0, SHOWN)) out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}`)}`);
+  for (const m of models.slice(0, SHOWN)) {
+    const also = (m.sources ?? []).filter((x) => x.file !== m.file || x.line !== m.line);
+    out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}${also.length ? ` (also: ${also.map((x) => `${x.file}:${x.line}`).join(', ')})` : ''}`)}`);
+  }
   return [...out, ...more(all, Math.min(SHOWN, models.length))];
 }
 

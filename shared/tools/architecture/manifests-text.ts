@@ -185,7 +185,7 @@ export function readGradle(text: string): ManifestReading {
     if (inDependencies >= 0 && before > inDependencies) {
       // A block opened on this line inside dependencies { }: a conditional/loop is followed, a
       // dependency's own configuration block (`implementation("x") { exclude(...) }`) is not.
-      for (let d = before; d < depth; d += 1) nested.push(/^\s*(\}\s*else\b|if\b|else\b|for\b|when\b|[\w.()"', ]+\.forEach\b)/.test(line) ? 'conditional' : 'other');
+      for (let d = before; d < depth; d += 1) nested.push(/^\s*(\}\s*else\b|if\b|else\b|for\b|when\b|[\w.()"'\[\], ]+\.(?:forEach|each)\b)/.test(line) ? 'conditional' : 'other');
       for (let d = depth; d < before; d += 1) nested.pop();
     }
     if (inDependencies >= 0 && depth <= inDependencies) {

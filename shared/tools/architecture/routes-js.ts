@@ -103,6 +103,42 @@ function jsTarget(arg: string): MountTarget | null {
   return name[2] ? { local: name[1]!, attr: name[2] } : { local: name[1]! };
 }
 
+/** `const api = Router()` or `export default Router()` followed by chained calls: `.use(a).use('/api', b).get('/x', h)`. */
+const CHAIN_START = /(?:\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=|\bexport\s+default)\s*(?:express\.)?Router\(\s*\)/g;
+
+function chainedRouters(file: string, text: string, framework: string, into: FileRoutes): void {
+  const lineOf = lineAt(text);
+  for (const m of text.matchAll(CHAIN_START)) {
+    const owner = `${file}#${m[1] ?? 'default'}`;
+    if (!m[1]) into.exports.default = owner;
+    let at = m.index! + m[0].length;
+    for (let calls = 0; calls < 200; calls += 1) {
+      const next = /^\s*\.\s*(use|get|post|put|patch|delete|all)\s*\(/.exec(text.slice(at, at + 400));
+      if (!next) break;
+      const open = at + next[0].length - 1;
+      const args = callArguments(text, open);
+      const line = lineOf(at + next[0].indexOf(next[1]!));
+      const path = args[0] !== undefined && /^['"`]/.test(args[0]) ? pathExpression(args[0]) : null;
+      if (next[1] === 'use') {
+        for (const arg of path === null ? args : args.slice(1)) {
+          const target = jsTarget(arg);
+          if (target) into.mounts.push({ parent: owner, part: { path: path ?? '', file, line }, target });
+        }
+      } else if (path !== null) into.routes.push({ method: METHODS[next[1]!] ?? next[1]!.toUpperCase(), path, framework, file, line, owner });
+      // Past the call's closing parenthesis.
+      let depth = 0;
+      let i = open;
+      for (; i < text.length; i += 1) {
+        const c = text[i]!;
+        if (c === '(') depth += 1;
+        else if (c === ')' && --depth === 0) break;
+        else if (c === '"' || c === "'" || c === '`') i = Math.max(i, text.indexOf(c, i + 1));
+      }
+      at = i + 1;
+    }
+  }
+}
+
 export function expressStyleRoutes(file: string, text: string, into: FileRoutes): void {
   const server = SERVER_IMPORT.exec(text)?.[1];
   if (!server && CLIENT_IMPORT.test(text)) return;
@@ -143,6 +179,7 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
     const line = lineOf(m.index!);
     if (target) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path: '', file, line }, target });
   }
+  chainedRouters(file, text, framework, into);
   if (any || into.mounts.length) {
     jsImports(text, into);
     jsExports(text, into);

@@ -272,3 +272,40 @@ describe('frameworks whose routes or models are not read', () => {
     expect(analyze([], dir).stdout).toContain('declares Axum: its routes are not read');
   });
 });
+
+describe('Express routers built by chaining', () => {
+  it('Router().use(a).use(b) and export default Router().use("/api", api), mounted with app.use(routes)', () => {
+    const f = facts(
+      sample({
+        'src/app.ts': lines("import express from 'express';", "import routes from './routes/routes';", 'const app = express();', 'app.use(routes);'),
+        'src/routes/routes.ts': lines(
+          "import { Router } from 'express';",
+          "import tagsController from './tag/tag.controller';",
+          "import articlesController from './article/article.controller';",
+          'const api = Router()',
+          '  .use(tagsController)',
+          '  .use(articlesController);',
+          "export default Router().use('/api', api);",
+        ),
+        'src/routes/tag/tag.controller.ts': lines("import { Router } from 'express';", 'const router = Router();', "router.get('/tags', list);", 'export default router;'),
+        'src/routes/article/article.controller.ts': lines(
+          "import { Router } from 'express';",
+          'const router = Router();',
+          'router.get(',
+          "  '/articles/feed',",
+          '  auth.required,',
+          '  async (req: Request, res: Response) => {},',
+          ');',
+          "router.post('/articles/:slug/comments', auth.required, create);",
+          'export default router;',
+        ),
+      }),
+    );
+    expect(short(f.routes)).toEqual([
+      'GET /api/articles/feed src/routes/article/article.controller.ts:3',
+      'POST /api/articles/:slug/comments src/routes/article/article.controller.ts:8',
+      'GET /api/tags src/routes/tag/tag.controller.ts:3',
+    ]);
+    expect(where(f.routes[2])).toEqual(['/api@src/routes/routes.ts:7', '/tags@src/routes/tag/tag.controller.ts:3']);
+  });
+});

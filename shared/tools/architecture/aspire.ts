@@ -29,6 +29,8 @@ export interface AspireHost {
   references: AspireReference[];
   /** Each variable and the resource it stands for (`var db = pg.AddDatabase("db")` stands for pg). */
   variables: Map<string, AspireResource>;
+  /** Variables that stand for a database on a server (`var db = pg.AddDatabase("catalogdb")`): the database's name. */
+  databases: Map<string, string>;
 }
 
 /** A C# file worth reading for an Aspire app host, by its name. */
@@ -60,7 +62,8 @@ export function readAspireHost(file: string, source: string): AspireHost | null 
     return lo + 1;
   };
   const variables = new Map<string, AspireResource>();
-  const host: AspireHost = { file, resources: [], references: [], variables };
+  const databases = new Map<string, string>();
+  const host: AspireHost = { file, resources: [], references: [], variables, databases };
   let start = 0;
   for (const statement of text.split(';')) {
     const offset = start;
@@ -73,8 +76,10 @@ export function readAspireHost(file: string, source: string): AspireHost | null 
         // A database of a server added before: the variable stands for that server.
         const server = variables.get(receiver!);
         if (server) owner = server;
+        if (server && variable) databases.set(variable, name!);
         continue;
       }
+      if (call === 'AddDatabase' && owner && variable) databases.set(variable, name!);
       if (receiver !== builder || call === 'AddParameter' || call === 'AddConnectionString') continue;
       if (owner) continue;
       const resource: AspireResource = { variable, name: name!, call: call!, detail: type ?? (call === 'AddContainer' ? (second ?? null) : null), line: lineOf(offset + m.index!) };

@@ -36,6 +36,8 @@ export interface GraphInput {
 export interface Address {
   host: string;
   scheme: string | null;
+  /** The first path segment of a URL (`postgres://db/app` -> app). */
+  path: string | null;
 }
 
 const LOCAL = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1', 'host.docker.internal']);
@@ -48,12 +50,12 @@ export function addressesIn(name: string, value: string): Address[] {
   if (/[$`{}]/.test(value)) return [];
   const out: Address[] = [];
   for (const part of value.split(/[,\s]+/).filter(Boolean)) {
-    const url = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#,]+)/i.exec(part);
+    const url = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#,]+)(?::\d+)?(?:\/([\w.-]+))?/i.exec(part);
     const hostPort = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{2,5})(\/.*)?$/.exec(part);
     const bare = /(_HOST|_HOSTNAME|_SERVER|_SERVICE|_ADDR|_ADDRESS)$/i.test(name) && /^[A-Za-z][A-Za-z0-9.-]*$/.test(part) ? part : null;
     const host = url ? url[2]! : hostPort ? hostPort[1]! : bare;
     if (!host || LOCAL.has(host.toLowerCase()) || /^\d+(\.\d+){3}$/.test(host)) continue;
-    out.push({ host: host.toLowerCase(), scheme: url ? url[1]!.toLowerCase() : null });
+    out.push({ host: host.toLowerCase(), scheme: url ? url[1]!.toLowerCase() : null, path: url?.[3] ?? null });
   }
   return out;
 }
@@ -132,23 +134,22 @@ function addCompose(graph: GraphBuilder, services: readonly ComposeObject[]): vo
       const deps = s.body.depends_on;
       const depNames = Array.isArray(deps) ? deps.map((d, i) => [d, i] as const) : isMap(deps) ? Object.keys(deps).map((d) => [d, d] as const) : [];
       for (const [dep, key] of depNames) {
-        if (typeof dep === 'string' && names.has(dep)) graph.edge({ from, to: id(dep), via: 'depends_on', detail: null, file, line: s.lineAt(['depends_on', key]) });
+        if (typeof dep === 'string' && names.has(dep)) graph.edge({ from, to: id(dep), via: 'depends_on', detail: null, database: null, file, line: s.lineAt(['depends_on', key]) });
       }
       if (Array.isArray(s.body.links)) {
         s.body.links.forEach((link, i) => {
           const target = typeof link === 'string' ? link.split(':')[0]! : '';
-          if (names.has(target)) graph.edge({ from, to: id(target), via: 'links', detail: null, file, line: s.lineAt(['links', i]) });
+          if (names.has(target)) graph.edge({ from, to: id(target), via: 'links', detail: null, database: null, file, line: s.lineAt(['links', i]) });
         });
       }
       for (const env of environment(s.body.environment)) {
         for (const address of addressesIn(env.name, env.value)) {
           const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
           const at = { file, line: s.lineAt(['environment', env.key]) };
-          if (to) graph.edge({ from, to, via: 'env', detail: env.name, ...at });
-          else {
-            const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
-            if (store) graph.edge({ from, to: graph.external(address.host, store, at), via: 'env', detail: env.name, ...at });
-          }
+          const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
+          const database = store?.role === 'database' ? address.path : null;
+          if (to) graph.edge({ from, to, via: 'env', detail: env.name, database, ...at });
+          else if (store) graph.edge({ from, to: graph.external(address.host, store, at), via: 'env', detail: env.name, database, ...at });
         }
       }
       const networks = Array.isArray(s.body.networks) ? s.body.networks.filter((n): n is string => typeof n === 'string') : isMap(s.body.networks) ? Object.keys(s.body.networks) : [];
@@ -190,7 +191,7 @@ function addKubernetes(graph: GraphBuilder, objects: readonly KubernetesObject[]
       for (const w of workloads) {
         if (w.objects.some((wo) => selects(selector, podLabels(wo)))) {
           selected.add(id(w));
-          graph.edge({ from: id(g), to: id(w), via: 'selector', detail: describeSelector(selector), file: o.resource.file, line: o.lineAt(['spec', 'selector']) });
+          graph.edge({ from: id(g), to: id(w), via: 'selector', detail: describeSelector(selector), database: null, file: o.resource.file, line: o.lineAt(['spec', 'selector']) });
         }
       }
     }
@@ -206,11 +207,10 @@ function addKubernetes(graph: GraphBuilder, objects: readonly KubernetesObject[]
           for (const address of addressesIn(env.name, env.value)) {
             const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
             const at = { file: o.resource.file, line: o.lineAt([...c.path, 'env', env.key]) };
-            if (to) graph.edge({ from: id(g), to, via: 'env', detail: env.name, ...at });
-            else {
-              const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
-              if (store) graph.edge({ from: id(g), to: graph.external(address.host, store, at), via: 'env', detail: env.name, ...at });
-            }
+            const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
+            const database = store?.role === 'database' ? address.path : null;
+            if (to) graph.edge({ from: id(g), to, via: 'env', detail: env.name, database, ...at });
+            else if (store) graph.edge({ from: id(g), to: graph.external(address.host, store, at), via: 'env', detail: env.name, database, ...at });
           }
         }
       }
@@ -227,7 +227,7 @@ function addAspire(graph: GraphBuilder, hosts: readonly AspireHost[]): void {
     }
     for (const ref of host.references) {
       const target = host.variables.get(ref.target);
-      if (target) graph.edge({ from: id(ref.from.name), to: id(target.name), via: 'reference', detail: `WithReference(${ref.target})`, file: host.file, line: ref.line });
+      if (target) graph.edge({ from: id(ref.from.name), to: id(target.name), via: 'reference', detail: `WithReference(${ref.target})`, database: host.databases.get(ref.target) ?? null, file: host.file, line: ref.line });
     }
   }
 }
@@ -252,7 +252,7 @@ function addGrpc(graph: GraphBuilder, protos: readonly ProtoService[], calls: re
     if (call.role !== 'client' || !known.has(call.service)) continue;
     const from = owner(call.file);
     const to = servers.get(call.service);
-    if (from && to) graph.edge({ from: from.id, to: to.id, via: 'grpc', detail: call.service, file: call.file, line: call.line });
+    if (from && to) graph.edge({ from: from.id, to: to.id, via: 'grpc', detail: call.service, database: null, file: call.file, line: call.line });
   }
 }
 
@@ -265,23 +265,38 @@ function storeFindings(graph: GraphBuilder, stacks: readonly Stack[]): void {
   const nodes = [...graph.nodes.values()];
   const behind = new Map<string, string>(); // Service id -> the store it selects
   for (const e of graph.edges) if (e.via === 'selector' && graph.nodes.get(e.to)?.role !== 'service') behind.set(e.from, e.to);
-  const users = new Map<string, Map<string, GraphEdge>>();
+  const users = new Map<string, Map<string, GraphEdge[]>>();
   for (const e of graph.edges) {
     if (e.via === 'selector') continue;
     const store = graph.nodes.get(e.to)?.role !== 'service' && graph.nodes.get(e.to)?.kind !== 'Service' ? e.to : behind.get(e.to);
     const from = graph.nodes.get(e.from);
     if (!store || !from || from.role !== 'service' || from.kind === 'Service') continue;
     if (!users.has(store)) users.set(store, new Map());
-    if (!users.get(store)!.has(e.from)) users.get(store)!.set(e.from, e);
+    const byUser = users.get(store)!;
+    byUser.set(e.from, [...(byUser.get(e.from) ?? []), e]);
   }
   for (const store of nodes.filter((n) => n.role !== 'service' && !(n.kind === 'Service' && behind.has(n.id)))) {
-    const used = users.get(store.id);
-    const count = used?.size ?? 0;
-    const names = used ? [...used.keys()].map((id) => graph.nodes.get(id)!.name) : [];
+    const used = users.get(store.id) ?? new Map<string, GraphEdge[]>();
+    const count = used.size;
+    const names = [...used.keys()].map((id) => graph.nodes.get(id)!.name);
     const what = `${store.technology ?? 'store'} ${ROLE_WORDS[store.role]} ${store.name}`;
-    const evidence = unique([{ file: store.file, line: store.line }, ...(used ? [...used.values()].map((e) => ({ file: e.file, line: e.line })) : [])]);
-    if (count >= 2) graph.findings.push({ kind: 'shared-store', text: `${what} is used by ${count} services: ${names.join(', ')}`, evidence });
-    else if (count === 1) graph.findings.push({ kind: 'store', text: `${what} is used by 1 service: ${names[0]}`, evidence });
+    const evidence = unique([{ file: store.file, line: store.line }, ...[...used.values()].map((edges) => ({ file: edges[0]!.file, line: edges[0]!.line }))]);
+    if (count >= 2) {
+      // Which database each user names on this server: separate databases on one server are not one shared database.
+      const databases = new Map<string, string[]>();
+      for (const [id, edges] of used) {
+        for (const db of new Set(edges.map((e) => e.database).filter((d): d is string => d !== null))) databases.set(db, [...(databases.get(db) ?? []), graph.nodes.get(id)!.name]);
+      }
+      const named = [...used.values()].every((edges) => edges.some((e) => e.database !== null));
+      const shared = [...databases].filter(([, list]) => list.length > 1);
+      const list = [...databases].map(([db, who]) => `${db} (${who.join(', ')})`).join(', ');
+      if (named && shared.length === 0) {
+        graph.findings.push({ kind: 'shared-server', text: `${what} is used by ${count} services, each through its own database: ${list}`, evidence });
+      } else {
+        const detail = shared.length ? `; the same database ${shared.map(([db, who]) => `${db} is used by ${who.join(', ')}`).join('; ')}` : databases.size ? `; databases named: ${list}` : '';
+        graph.findings.push({ kind: store.role === 'broker' ? 'broker-users' : 'shared-store', text: `${what} is used by ${count} services: ${names.join(', ')}${detail}`, evidence });
+      }
+    } else if (count === 1) graph.findings.push({ kind: 'store', text: `${what} is used by 1 service: ${names[0]}`, evidence });
     else graph.findings.push({ kind: 'store', text: `${what}: no service here is linked to it`, evidence });
   }
   const services = nodes.filter((n) => n.role === 'service' && n.kind !== 'Service');

@@ -102,7 +102,7 @@ describe('service graph: Kubernetes', () => {
   it('gRPC: protoc-generated files, which declare every client and server, link nothing', () => {
     const generated = ['class CartServiceStub(object):', '    pass', '', 'def add_CartServiceServicer_to_server(servicer, server):', '    pass', ''].join('\n');
     const f = facts(sample({ ...MICROSERVICES, 'src/frontend/genproto/demo_grpc.pb.go': 'func NewCartServiceClient(cc grpc.ClientConnInterface) CartServiceClient {}\n', 'src/redis-cart/demo_pb2_grpc.py': generated }));
-    expect(f.graph.edges.filter((e: Edge) => e.via === 'grpc')).toEqual([{ from: 'k8s:Deployment/frontend', to: 'k8s:Deployment/cartservice', via: 'grpc', detail: 'CartService', file: 'src/frontend/rpc.go', line: 6 }]);
+    expect(f.graph.edges.filter((e: Edge) => e.via === 'grpc')).toEqual([{ from: 'k8s:Deployment/frontend', to: 'k8s:Deployment/cartservice', via: 'grpc', detail: 'CartService', database: null, file: 'src/frontend/rpc.go', line: 6 }]);
   });
 
   it('cuts a large group and says how many nodes and edges it left out; the diagram stays valid Mermaid', () => {
@@ -146,7 +146,7 @@ describe('service graph: compose and Aspire', () => {
     ]);
     expect(f.graph.findings).toEqual([
       { kind: 'network', text: 'compose network backend (docker-compose.yml) joins 3 services: api, worker, db', evidence: [{ file: 'docker-compose.yml', line: 7 }, { file: 'docker-compose.yml', line: 19 }, { file: 'docker-compose.yml', line: 22 }] },
-      { kind: 'shared-store', text: 'PostgreSQL database db is used by 2 services: api, worker', evidence: [{ file: 'docker-compose.yml', line: 20 }, { file: 'docker-compose.yml', line: 5 }, { file: 'docker-compose.yml', line: 18 }] },
+      { kind: 'shared-store', text: 'PostgreSQL database db is used by 2 services: api, worker; the same database app is used by api, worker', evidence: [{ file: 'docker-compose.yml', line: 20 }, { file: 'docker-compose.yml', line: 5 }, { file: 'docker-compose.yml', line: 18 }] },
       { kind: 'store', text: 'Redis cache cache is used by 1 service: api', evidence: [{ file: 'docker-compose.yml', line: 23 }, { file: 'docker-compose.yml', line: 6 }] },
       { kind: 'store', text: 'RabbitMQ message broker rabbitmq is used by 1 service: worker', evidence: [{ file: 'docker-compose.yml', line: 25 }, { file: 'docker-compose.yml', line: 15 }] },
       { kind: 'store', text: 'PostgreSQL database analytics.example.com is used by 1 service: worker', evidence: [{ file: 'docker-compose.yml', line: 16 }] },
@@ -176,6 +176,29 @@ describe('service graph: compose and Aspire', () => {
     ]);
     expect(f.graph.findings[0]).toEqual({ kind: 'shared-store', text: 'Redis cache cache is used by 2 services: apiservice, webfrontend', evidence: [{ file: 'AppHost/Program.cs', line: 4 }, { file: 'AppHost/Program.cs', line: 11 }, { file: 'AppHost/Program.cs', line: 15 }] });
     expect(f.diagram.mermaid).toContain('  aspire_0_webfrontend -->|reference| aspire_0_apiservice\n');
+  });
+
+  it('one database server, several databases: separate databases are told apart from one shared database', () => {
+    const host = (orderProcessorDb: string) =>
+      [
+        'var builder = DistributedApplication.CreateBuilder(args);',
+        'var postgres = builder.AddPostgres("postgres");',
+        'var catalogDb = postgres.AddDatabase("catalogdb");',
+        'var orderDb = postgres.AddDatabase("orderingdb");',
+        'builder.AddProject<Projects.Catalog_API>("catalog-api").WithReference(catalogDb);',
+        'builder.AddProject<Projects.Ordering_API>("ordering-api").WithReference(orderDb);',
+        `builder.AddProject<Projects.OrderProcessor>("order-processor").WithReference(${orderProcessorDb});`,
+        '',
+      ].join('\n');
+    const separate = facts(sample({ 'src/AppHost/Program.cs': host('catalogDb').replace('("order-processor").WithReference(catalogDb)', '("order-processor")') }));
+    expect(separate.graph.findings[0]).toEqual({
+      kind: 'shared-server',
+      text: 'PostgreSQL database postgres is used by 2 services, each through its own database: catalogdb (catalog-api), orderingdb (ordering-api)',
+      evidence: [{ file: 'src/AppHost/Program.cs', line: 2 }, { file: 'src/AppHost/Program.cs', line: 5 }, { file: 'src/AppHost/Program.cs', line: 6 }],
+    });
+    const shared = facts(sample({ 'src/AppHost/Program.cs': host('orderDb') }));
+    expect(shared.graph.findings[0]).toMatchObject({ kind: 'shared-store', text: 'PostgreSQL database postgres is used by 3 services: catalog-api, ordering-api, order-processor; the same database orderingdb is used by ordering-api, order-processor' });
+    expect(shared.graph.edges.map((e: { database: string | null }) => e.database)).toEqual(['catalogdb', 'orderingdb', 'orderingdb']);
   });
 
   it('no broker: said as a fact, naming the broker clients the manifests declare', () => {

@@ -180,6 +180,15 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
     if (target) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path: '', file, line }, target });
   }
   chainedRouters(file, text, framework, into);
+  // Fastify plugins: `app.register(userRoutes, { prefix: '/users' })`.
+  for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\.\s*register\s*\(/g)) {
+    if (!isServer(m[1]!)) continue;
+    const args = callArguments(text, m.index! + m[0].length - 1);
+    const target = jsTarget((args[0] ?? '').replace(/^import\(/, 'require('));
+    const prefix = /\bprefix\s*:\s*((['"`])[^'"`]*\2)/.exec(args[1] ?? '')?.[1];
+    const path = prefix ? pathExpression(prefix) : '';
+    if (target && path !== null) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path, file, line: lineOf(m.index!) }, target });
+  }
   if (any || into.mounts.length) {
     jsImports(text, into);
     jsExports(text, into);

@@ -309,3 +309,17 @@ describe('Express routers built by chaining', () => {
     expect(where(f.routes[2])).toEqual(['/api@src/routes/routes.ts:7', '/tags@src/routes/tag/tag.controller.ts:3']);
   });
 });
+
+describe('Fastify and Flask plugins mounted with a prefix', () => {
+  it('fastify.register(plugin, { prefix }) and app.register_blueprint(bp, url_prefix=...)', () => {
+    const f = facts(
+      sample({
+        'server.ts': lines("import Fastify from 'fastify';", "import users from './routes/users';", 'const app = Fastify();', "app.register(users, { prefix: '/users' });"),
+        'routes/users.ts': lines("import { FastifyInstance } from 'fastify';", 'export default async function users(fastify: FastifyInstance) {', "  fastify.get('/:id', show);", '}'),
+        'web/app.py': lines('from flask import Flask', 'from web.admin import bp', 'app = Flask(__name__)', 'app.register_blueprint(bp, url_prefix="/admin")'),
+        'web/admin.py': lines('from flask import Blueprint', 'bp = Blueprint("admin", __name__)', '@bp.route("/stats")', 'def stats(): ...'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /users/:id routes/users.ts:3', 'GET /admin/stats web/admin.py:3']);
+  });
+});

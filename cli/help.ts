@@ -85,12 +85,12 @@ merged, or conflict (yours is kept; the new version is written beside it as <fil
 ${WRITE_OPTIONS}
 
 Example: dp upgrade --dry-run`,
-    doctor: `Usage: dp doctor [--fix] [-C <dir>]
+    doctor: `Usage: dp doctor [--fix] [--json] [-C <dir>]
 
 Checks that the personas are applied as recorded (files, commands, CLAUDE.md sections, tool modes),
 that .claude/settings.json is valid, that no conflict is left unresolved, that nvidia-smi is
 reachable, and the Node.js version. --fix restores missing files and sections and tool modes;
-it never overwrites your edits. Exit code 1 while problems remain.`,
+it never overwrites your edits. --json prints the findings as JSON. Exit code 1 while problems remain.`,
     graduate: `Usage: dp graduate [--yes] [options]
 
 ${wrap('', words(`Raise the ${levelled.name} persona's skill level one step (${levelled.levels.join(' -> ')}) after confirmation: its guidance, commands and permissions change with the level.`))}

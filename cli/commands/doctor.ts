@@ -1,8 +1,8 @@
 // dp doctor [--fix]: is the persona applied as recorded? Commands, tools and sections present, tools
 // executable, settings valid, no conflict left unresolved, nvidia-smi reachable, Node recent enough.
 // --fix restores what dp wrote and is missing (and tool modes); it never overwrites your edits.
-import { chmodSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { applyOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { inspectRecord } from '../../shared/engine/inspect.js';
 import { DpError } from '../../shared/errors.js';
@@ -70,12 +70,32 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
   return findings;
 }
 
+/** An executable file of that name in a directory of PATH (a PATH directory this user cannot read is passed over). */
+function onPath(command: string): boolean {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      const file = join(dir, command);
+      if (statSync(file).isFile()) {
+        accessSync(file, constants.X_OK);
+        return true;
+      }
+    } catch {
+      // not there, or not executable by this user
+    }
+  }
+  return false;
+}
+
 async function gpuFinding(record: PersonaRecord | null): Promise<Finding> {
-  const result = await runSmi(['-L'], { timeoutMs: 5000 });
   // Where dp installed the GPU monitor, a missing nvidia-smi is worth a warning.
   const needed = record !== null && 'scripts/gpu_monitor.mjs' in record.managed.files;
+  const consequence = needed ? '; the GPU tools report this and exit with code 2' : '';
+  // Not installed is said as such: spawning a command that is not on PATH can also fail with EACCES.
+  if (!onPath('nvidia-smi')) return { level: needed ? 'warn' : 'ok', text: `nvidia-smi is not installed (not on PATH)${needed ? '; the GPU tools need it and exit with code 2 without it: it comes with the NVIDIA driver' : ''}` };
+  const result = await runSmi(['-L'], { timeoutMs: 5000 });
   if (result.ok) return { level: 'ok', text: `nvidia-smi reachable: ${result.stdout.trim().split('\n').length} GPU line(s)` };
-  return { level: needed ? 'warn' : 'ok', text: `${describeSmiFailure(result)}${needed ? ' (the GPU tools report this and exit with code 2)' : ''}` };
+  return { level: needed ? 'warn' : 'ok', text: `${describeSmiFailure(result)}${consequence}` };
 }
 
 async function diagnose(root: string): Promise<{ findings: Finding[]; record: PersonaRecord | null }> {
@@ -98,22 +118,36 @@ function print(findings: Finding[]): void {
 }
 
 export async function doctorCommand(argv: string[]): Promise<number> {
-  const { values } = parse('doctor', argv, { ...COMMON, fix: { type: 'boolean' } });
+  const { values } = parse('doctor', argv, { ...COMMON, fix: { type: 'boolean' }, json: { type: 'boolean' } });
   const root = repoRoot(values.cwd);
+  const json = values.json ?? false;
   let { findings, record } = await diagnose(root);
   const fixable = findings.filter((f) => f.fix);
+  let fixed: { path: string; status: string; detail?: string }[] | undefined;
   if (values.fix && record && fixable.length > 0) {
-    for (const f of fixable) if (f.fix === 'chmod' && f.path) chmodSync(join(root, f.path), 0o755);
+    fixed = [];
+    for (const f of fixable) {
+      if (f.fix === 'chmod' && f.path) {
+        chmodSync(join(root, f.path), 0o755);
+        fixed.push({ path: f.path, status: 'restored', detail: 'made executable again' });
+      }
+    }
     if (fixable.some((f) => f.fix === 'restore')) {
       // Restoring re-applies the active personas: anything else this version changes is reported too.
       const result = applyOnDisk(root, (active) => active, { onConflict: 'keep', restoreDeleted: true });
-      for (const line of formatOutcomes(result.outcomes, result.notes, UPGRADE_LABELS)) process.stdout.write(`  ${line}\n`);
+      fixed.push(...result.outcomes.filter((o) => o.status !== 'unchanged'));
+      if (!json) for (const line of formatOutcomes(result.outcomes, result.notes, UPGRADE_LABELS)) process.stdout.write(`  ${line}\n`);
     }
-    process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);
+    if (!json) process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);
     ({ findings, record } = await diagnose(root));
   }
-  print(findings);
   const problems = findings.filter((f) => f.level === 'problem').length;
+  if (json) {
+    const shown = findings.map(({ level, text, fix, path }) => ({ level, text, ...(path ? { path } : {}), fixable: fix !== undefined }));
+    process.stdout.write(`${JSON.stringify({ ok: problems === 0, problems, findings: shown, ...(fixed ? { fixed } : {}) }, null, 2)}\n`);
+    return problems === 0 ? 0 : 1;
+  }
+  print(findings);
   process.stdout.write(problems === 0 ? 'dp doctor: no problems\n' : `dp doctor: ${problems} problem(s)${findings.some((f) => f.fix) ? '; dp doctor --fix repairs those marked' : ''}\n`);
   return problems === 0 ? 0 : 1;
 }

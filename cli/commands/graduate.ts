@@ -33,7 +33,7 @@ export async function graduateCommand(argv: string[]): Promise<number> {
   const from = persona.levels![current.level!]!.displayName;
   const to = persona.levels![next]!;
   if (!values.yes && !values['dry-run']) {
-    if (!interactive()) throw new DpError(`graduating from ${current.level} to ${next} needs a confirmation`, 'pass --yes to confirm', 2);
+    if (!interactive()) throw new DpError(`graduating from ${current.level} to ${next} needs a confirmation`, 'pass --yes to confirm', 1);
     const ok = await confirm(`Graduate from ${from} to ${to.displayName}? ${to.description}. Commands, guidance and permissions change with the level.`);
     if (!ok) {
       process.stdout.write('dp: not graduated; nothing written\n');

@@ -2,7 +2,8 @@
 import { withPersona, type PersonaRequest } from '../../shared/engine/plan-active.js';
 import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { menuChoices } from '../../shared/persona/menu.js';
-import { canonicalId } from '../../shared/persona/registry.js';
+import { builtinMenu, canonicalId } from '../../shared/persona/registry.js';
+import { levelledPersonas } from '../../shared/persona/wording.js';
 import { customPersonaIds, customPersonaWarnings, loadPersona } from '../../shared/persona/resolve.js';
 import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
 import { levelFor } from '../levels.js';
@@ -20,11 +21,16 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
   // Answers are gathered first (a question must not hold the lock); the active personas they join are
   // read under the lock.
   const record = readRecordOnDisk(root);
+  const personas = positionals.map((name) => loadPersona(name, root)).filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
+  // --level is for the personas that have levels among those named; only naming none of them is a mistake.
+  if (values.level !== undefined && !personas.some((p) => p.levels)) {
+    const levelled = levelledPersonas(builtinMenu());
+    throw usage(`--level applies to the ${levelled.name} persona, which is not among ${personas.map((p) => p.id).join(', ')}`, command);
+  }
   const wanted: PersonaRequest[] = [];
-  for (const name of positionals) {
-    const persona = loadPersona(name, root);
+  for (const persona of personas) {
     if (persona.origin.kind === 'custom') for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
-    const level = await levelFor(root, persona, values.level, record);
+    const level = await levelFor(root, persona, persona.levels ? values.level : undefined, record);
     wanted.push({ id: persona.id, persona, ...(level ? { level } : {}) });
   }
   const added = wanted.map((w) => w.id);

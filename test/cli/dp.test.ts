@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dp } from '../support/cli.js';
 import { listFiles, read, snapshot } from '../support/generators.js';
@@ -119,6 +119,54 @@ describe('dp status, upgrade, doctor', () => {
     expect(fixed.exitCode).toBe(0);
     expect(fixed.stdout).toContain('dp doctor: no problems');
     expect(existsSync(join(dir, '.claude/commands/data-science/process-impact.md'))).toBe(true);
+  });
+});
+
+describe('dp persona add --level, dp graduate and dp doctor', () => {
+  it('--level goes to the persona that has levels among those named; naming none of them is refused', async () => {
+    const dir = newDir();
+    const added = await dp(dir, ['persona', 'add', 'sa', 'designer', 'developer', '--level', 'expert']);
+    expect(added.stderr).toBe('');
+    expect(added.exitCode).toBe(0);
+    const active = JSON.parse(read(dir, '.claude/persona.json')).active.map((a: { id: string; level?: string }) => `${a.id}${a.level ? `:${a.level}` : ''}`);
+    expect(active).toEqual(['software-architect', 'designer', 'developer:expert']);
+    const refused = await dp(dir, ['persona', 'add', 'pm', '--level', 'l1']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.split('\n')[0]).toBe('dp: --level applies to the developer persona, which is not among pm');
+  });
+
+  it('graduate without a terminal and without --yes is a refusal (exit 1) with the hint', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'developer', '--level', 'l1']);
+    const before = snapshot(dir);
+    const result = await dp(dir, ['graduate']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('dp: graduating from l1 to l2 needs a confirmation\n  pass --yes to confirm');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('doctor says nvidia-smi is not installed when it is not on PATH (or not executable there)', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    const bin = newDir();
+    writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    const result = await dp(dir, ['doctor'], { env: { PATH: `${bin}:${dirname(process.execPath)}` } });
+    expect(result.stdout).toContain('warn     nvidia-smi is not installed (not on PATH); the GPU tools need it and exit with code 2 without it: it comes with the NVIDIA driver\n');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('doctor --json: the findings, the problem count, and what --fix did', async () => {
+    const dir = newDir();
+    await dp(dir, ['persona', 'add', 'ds']);
+    rmSync(join(dir, '.claude/commands/data-science/process-impact.md'));
+    const sick = await dp(dir, ['doctor', '--json']);
+    expect(sick.exitCode).toBe(1);
+    const report = JSON.parse(sick.stdout);
+    expect(report).toMatchObject({ ok: false, problems: 1 });
+    expect(report.findings).toContainEqual({ level: 'problem', text: '.claude/commands/data-science/process-impact.md is missing (data-scientist)', path: '.claude/commands/data-science/process-impact.md', fixable: true });
+    const fixed = await dp(dir, ['doctor', '--fix', '--json']);
+    expect(fixed.exitCode).toBe(0);
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ ok: true, problems: 0, fixed: [{ path: '.claude/commands/data-science/process-impact.md', status: 'restored' }] });
   });
 });
 

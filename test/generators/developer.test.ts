@@ -17,8 +17,8 @@ type Level = (typeof LEVELS)[number];
 const COMMANDS: Record<Level, string[]> = {
   beginner: ['dev-explain', 'dev-fix-bug', 'dev-undo-safely'],
   l1: ['dev-add-tests', 'dev-fix-bug', 'dev-precommit'],
-  l2: ['dev-fix-bug', 'dev-migration-plan', 'dev-perf-investigate', 'dev-precommit'],
-  expert: ['dev-design-review', 'dev-fix-bug', 'dev-migration-plan', 'dev-perf-investigate', 'dev-precommit'],
+  l2: ['dev-add-tests', 'dev-fix-bug', 'dev-migration-plan', 'dev-perf-investigate', 'dev-precommit'],
+  expert: ['dev-add-tests', 'dev-design-review', 'dev-fix-bug', 'dev-migration-plan', 'dev-perf-investigate', 'dev-precommit'],
 };
 
 const HEADINGS: Record<Level, string> = { beginner: 'Beginner', l1: 'L1', l2: 'L2', expert: 'Expert' };
@@ -202,6 +202,29 @@ describe('yo dp (the menu) with the developer persona', () => {
     expect(result.askedQuestions).toEqual([]);
     expect(listFiles(dir)).toEqual(filesOf('l1'));
     expect(json(dir, '.claude/persona.json').active).toEqual([{ id: 'developer', displayName: 'Software Developer', level: 'l1' }]);
+  });
+});
+
+describe('developer levels accumulate from L1 up', () => {
+  it("each level from L1 keeps the level below's commands and adds its own; beginner's guided ones give way at L1", async () => {
+    const [, ...tested] = LEVELS;
+    for (let i = 1; i < tested.length; i += 1) {
+      const below = COMMANDS[tested[i - 1]!];
+      expect(COMMANDS[tested[i]!], tested[i]).toEqual(expect.arrayContaining(below));
+    }
+    // What the persona folder says is what was tested above.
+    const persona = JSON.parse(read(join(import.meta.dirname, '../../personas/developer'), 'persona.json'));
+    for (const level of LEVELS) expect([...persona.commands, ...persona.levels[level].commands].sort(), level).toEqual(COMMANDS[level]);
+  });
+
+  it('graduating L1 -> L2 only adds commands: /dev-add-tests stays', async () => {
+    const dir = newDir();
+    await runIn(dir, 'developer', { options: { level: 'l1' } });
+    const before = snapshot(dir);
+    const result = await runIn(dir, 'developer', { options: { level: 'l2' } });
+    const outcomes = (result.generator as unknown as { outcomes: Array<{ path: string; status: string }> }).outcomes;
+    expect(outcomes.filter((o) => o.status === 'removed')).toEqual([]);
+    for (const name of COMMANDS.l1) expect(read(dir, `.claude/commands/dev/${name}.md`)).toBe(before[`.claude/commands/dev/${name}.md`]!.content);
   });
 });
 

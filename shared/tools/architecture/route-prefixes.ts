@@ -81,6 +81,8 @@ const JS_EXTENSIONS = ['', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts',
 
 class Resolver {
   private readonly byFile = new Map<string, FileRoutes>();
+  /** Files by their last path segment (`items.py`), for Python's absolute imports. */
+  private readonly byName = new Map<string, string[]>();
   /** Path constants of every file: name -> value, null when files disagree. */
   private readonly constants = new Map<string, string | null>();
   /** Owner -> the mounts that put it under another owner. */
@@ -93,6 +95,10 @@ class Resolver {
   constructor(files: readonly FileRoutes[]) {
     for (const f of files) {
       this.byFile.set(f.file, f);
+      const name = f.file.split('/').pop()!;
+      const same = this.byName.get(name);
+      if (same) same.push(f.file);
+      else this.byName.set(name, [f.file]);
       const names = new Set<string>();
       for (const r of f.routes) names.add(r.owner);
       for (const m of f.mounts) names.add(m.parent);
@@ -186,7 +192,7 @@ class Resolver {
       return candidates.find((c) => this.byFile.has(c)) ?? null;
     }
     candidates = [`${rest}.py`, `${rest}/__init__.py`];
-    const found = [...this.byFile.keys()].filter((file) => candidates.some((c) => file === c || file.endsWith(`/${c}`)));
+    const found = candidates.flatMap((c) => (this.byName.get(c.split('/').pop()!) ?? []).filter((file) => file === c || file.endsWith(`/${c}`)));
     // The nearest to the importing file when several match (services with the same package names).
     found.sort((a, b) => commonPrefix(b, from) - commonPrefix(a, from));
     return found[0] ?? null;
@@ -196,6 +202,18 @@ class Resolver {
   expand(part: RoutePart): RoutePart {
     if (!part.path.includes('<')) return part;
     return { ...part, path: part.path.replace(NAMED, (whole, name: string) => this.constants.get(name.split('.').pop()!) ?? whole) };
+  }
+
+  private readonly chainCache = new Map<string, RoutePart[][]>();
+
+  /** The chains of prefix parts above an owner, outermost first (expanded), computed once per owner. */
+  chainsOf(owner: string): RoutePart[][] {
+    let chains = this.chainCache.get(owner);
+    if (!chains) {
+      chains = this.chains(owner).map((chain) => chain.map((p) => this.expand(p)).filter((p) => p.path !== ''));
+      this.chainCache.set(owner, chains);
+    }
+    return chains;
   }
 
   /** The chains of prefix parts above an owner, outermost first. */
@@ -232,9 +250,9 @@ export function resolveRoutes(files: readonly FileRoutes[]): Route[] {
     for (const route of f.routes) {
       if (followed.has(route)) continue;
       const { owner, parts: own, ...rest } = route;
-      const ownParts = own ?? [{ path: route.path, file: route.file, line: route.line }];
-      for (const chain of resolver.chains(owner)) {
-        const parts = [...chain, ...ownParts].map((p) => resolver.expand(p)).filter((p, i, all) => p.path !== '' && !all.slice(0, i).some((q) => same(p, q)));
+      const ownParts = (own ?? [{ path: route.path, file: route.file, line: route.line }]).map((p) => resolver.expand(p)).filter((p) => p.path !== '');
+      for (const chain of resolver.chainsOf(owner)) {
+        const parts = chain.length === 0 ? ownParts : [...chain, ...ownParts].filter((p, i, all) => i === 0 || !all.slice(0, i).some((q) => same(p, q)));
         const path = parts.length ? joinPaths(...parts.map((p) => p.path)) : joinPaths(route.path);
         let entry: Route = { ...rest, path: chain.length || own ? path : resolver.expand(route).path };
         // Express, Koa, ASP.NET Core: `/api/orders` and `/api/orders/` are one route.

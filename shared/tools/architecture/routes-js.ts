@@ -62,36 +62,56 @@ export function callArguments(text: string, open: number, limit = 4000): string[
   return args.filter((a) => a !== '');
 }
 
-function jsImports(text: string, into: FileRoutes): void {
-  for (const m of text.matchAll(/^\s*import\s+(?:type\s+)?([\w$]+)?\s*,?\s*(?:\{([^}]*)\}|\*\s+as\s+([\w$]+))?\s*from\s*['"](\.[^'"]*)['"]/gm)) {
-    if (m[1]) into.imports[m[1]] = { module: m[4]!, name: 'default' };
-    if (m[3]) into.imports[m[3]] = { module: m[4]!, name: '*' };
-    for (const item of (m[2] ?? '').split(',')) {
-      const named = /^\s*(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
-      if (named) into.imports[named[2] ?? named[1]!] = { module: m[4]!, name: named[1]! };
+/**
+ * The lines that start (after indentation) with import/export/const/let/var/module/exports: each as
+ * `line` and as `window` (the text from there on, for statements over several lines). One pass over
+ * the text instead of a multi-line regex per pattern, which is what a large repository needs.
+ */
+function* declarations(text: string): Generator<{ line: string; window: string }> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let i = start;
+    while (i < end && (text[i] === ' ' || text[i] === '\t')) i += 1;
+    const c = text[i];
+    if (c === 'i' || c === 'e' || c === 'c' || c === 'l' || c === 'v' || c === 'm') {
+      const line = text.slice(i, end).replace(/\r$/, '');
+      if (/^(import|export|const|let|var|module|exports)\b/.test(line)) yield { line, window: text.slice(i, i + 1000) };
     }
-  }
-  for (const m of text.matchAll(/\b(?:const|let|var)\s+(?:([\w$]+)|\{([^}]*)\})\s*=\s*require\(\s*['"](\.[^'"]*)['"]\s*\)(\.[\w$]+)?/g)) {
-    if (m[1]) into.imports[m[1]] = { module: m[3]!, name: m[4] ? m[4].slice(1) : 'default' };
-    for (const item of (m[2] ?? '').split(',')) {
-      const named = /^\s*([\w$]+)(?:\s*:\s*([\w$]+))?\s*$/.exec(item);
-      if (named) into.imports[named[2] ?? named[1]!] = { module: m[3]!, name: named[1]! };
-    }
+    start = end + 1;
   }
 }
 
-function jsExports(text: string, into: FileRoutes): void {
+function jsImportsAndExports(text: string, into: FileRoutes): void {
   const own = (name: string) => `${into.file}#${name}`;
-  for (const m of text.matchAll(/^\s*export\s+(?:const|let|var)\s+([\w$]+)/gm)) into.exports[m[1]!] = own(m[1]!);
-  for (const m of text.matchAll(/^\s*(?:export\s+default|module\.exports\s*=)\s*([\w$]+)\s*;?\s*$/gm)) into.exports.default = own(m[1]!);
-  for (const m of text.matchAll(/^\s*(?:module\.)?exports\.([\w$]+)\s*=\s*([\w$]+)\s*;?\s*$/gm)) into.exports[m[1]!] = own(m[2]!);
-  for (const m of text.matchAll(/^\s*export\s*\{([^}]*)\}\s*;?\s*$/gm)) {
-    for (const item of m[1]!.split(',')) {
-      const named = /^\s*([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
-      if (named) into.exports[named[2] ?? named[1]!] = own(named[1]!);
+  for (const { line, window } of declarations(text)) {
+    let m: RegExpExecArray | null;
+    if ((m = /^import\s+(?:type\s+)?([\w$]+)?\s*,?\s*(?:\{([^}]*)\}|\*\s+as\s+([\w$]+))?\s*from\s*['"](\.[^'"]*)['"]/.exec(window))) {
+      if (m[1]) into.imports[m[1]] = { module: m[4]!, name: 'default' };
+      if (m[3]) into.imports[m[3]] = { module: m[4]!, name: '*' };
+      for (const item of (m[2] ?? '').split(',')) {
+        const named = /^\s*(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
+        if (named) into.imports[named[2] ?? named[1]!] = { module: m[4]!, name: named[1]! };
+      }
+    } else if ((m = /^(?:const|let|var)\s+(?:([\w$]+)|\{([^}]*)\})\s*=\s*require\(\s*['"](\.[^'"]*)['"]\s*\)(\.[\w$]+)?/.exec(window))) {
+      if (m[1]) into.imports[m[1]] = { module: m[3]!, name: m[4] ? m[4].slice(1) : 'default' };
+      for (const item of (m[2] ?? '').split(',')) {
+        const named = /^\s*([\w$]+)(?:\s*:\s*([\w$]+))?\s*$/.exec(item);
+        if (named) into.imports[named[2] ?? named[1]!] = { module: m[3]!, name: named[1]! };
+      }
+    } else if ((m = /^(?:export\s+default|module\.exports\s*=)\s*([\w$]+)\s*;?\s*$/.exec(line))) into.exports.default = own(m[1]!);
+    else if ((m = /^(?:module\.)?exports\.([\w$]+)\s*=\s*([\w$]+)\s*;?\s*$/.exec(line))) into.exports[m[1]!] = own(m[2]!);
+    else if ((m = /^export\s*\{([^}]*)\}\s*;?\s*$/.exec(line))) {
+      for (const item of m[1]!.split(',')) {
+        const named = /^\s*([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
+        if (named) into.exports[named[2] ?? named[1]!] = own(named[1]!);
+      }
+    } else {
+      if ((m = /^export\s+(?:const|let|var)\s+([\w$]+)/.exec(line))) into.exports[m[1]!] = own(m[1]!);
+      if ((m = /^(?:export\s+)?(?:const|let|var)\s+([A-Z][A-Z0-9_]*)\s*=\s*(['"`])(\/[^'"`$]*)\2/.exec(line))) into.constants[m[1]!] = m[3]!;
     }
   }
-  for (const m of text.matchAll(/^\s*(?:export\s+)?(?:const|let|var)\s+([A-Z][A-Z0-9_]*)\s*=\s*(['"`])(\/[^'"`$]*)\2/gm)) into.constants[m[1]!] = m[3]!;
 }
 
 /** A mount target written as an argument: a name, `module.name`, or `require('./x')`. */
@@ -108,7 +128,7 @@ const CHAIN_START = /(?:\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>
 
 function chainedRouters(file: string, text: string, framework: string, into: FileRoutes): void {
   const lineOf = lineAt(text);
-  for (const m of text.matchAll(CHAIN_START)) {
+  for (const m of text.includes('Router') ? text.matchAll(CHAIN_START) : []) {
     const owner = `${file}#${m[1] ?? 'default'}`;
     if (!m[1]) into.exports.default = owner;
     let at = m.index! + m[0].length;
@@ -173,7 +193,7 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
       }
     }
   }
-  for (const m of text.matchAll(BARE_USE)) {
+  for (const m of text.includes('use') ? text.matchAll(BARE_USE) : []) {
     if (!isServer(m[1]!)) continue;
     const target = jsTarget(m[2]!);
     const line = lineOf(m.index!);
@@ -181,7 +201,7 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
   }
   chainedRouters(file, text, framework, into);
   // Fastify plugins: `app.register(userRoutes, { prefix: '/users' })`.
-  for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\.\s*register\s*\(/g)) {
+  for (const m of text.includes('register') ? text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\.\s*register\s*\(/g) : []) {
     if (!isServer(m[1]!)) continue;
     const args = callArguments(text, m.index! + m[0].length - 1);
     const target = jsTarget((args[0] ?? '').replace(/^import\(/, 'require('));
@@ -189,10 +209,8 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
     const path = prefix ? pathExpression(prefix) : '';
     if (target && path !== null) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path, file, line: lineOf(m.index!) }, target });
   }
-  if (any || into.mounts.length) {
-    jsImports(text, into);
-    jsExports(text, into);
-  } else if (/^\s*(?:export\s+)?const\s+[A-Z][A-Z0-9_]*\s*=\s*['"`]\//m.test(text)) jsExports(text, into);
+  // Imports and exports where they matter (a file with routes or mounts), path constants everywhere.
+  if (any || into.mounts.length || /\bconst\s+[A-Z][A-Z0-9_]*\s*=\s*['"`]\//.test(text)) jsImportsAndExports(text, into);
 }
 
 const NEST_METHODS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' };

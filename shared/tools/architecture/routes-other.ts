@@ -93,8 +93,11 @@ export function pythonRoutes(file: string, text: string, into: FileRoutes): void
   }
   if (/(^|\/)urls\.py$/.test(file) && /\bdjango\b/.test(text)) {
     lines(text).forEach((line, index) => {
-      for (const m of line.matchAll(/\b(path|re_path|url)\(\s*r?(['"])(.*?)\2\s*,\s*(include\()?/g)) {
-        into.routes.push({ method: m[4] ? 'MOUNT' : 'ANY', path: m[3]!, framework: 'django', file, line: index + 1, owner: `${file}#` });
+      for (const m of line.matchAll(/\b(path|re_path|url)\(\s*r?(['"])(.*?)\2\s*,\s*(include\(\s*(?:(['"])([\w.]+)\5)?)?/g)) {
+        const route: OwnedRoute = { method: m[4] ? 'MOUNT' : 'ANY', path: m[3]!, framework: 'django', file, line: index + 1, owner: `${file}#` };
+        into.routes.push(route);
+        // `path('api/', include('shop.api.urls'))`: the routes of that module get the prefix.
+        if (m[6] && m[1] === 'path') into.mounts.push({ parent: route.owner, part: { path: m[3]!, file, line: index + 1 }, target: { module: m[6], name: 'default' }, route });
       }
     });
   }

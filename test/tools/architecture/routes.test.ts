@@ -323,3 +323,15 @@ describe('Fastify and Flask plugins mounted with a prefix', () => {
     expect(short(f.routes)).toEqual(['GET /users/:id routes/users.ts:3', 'GET /admin/stats web/admin.py:3']);
   });
 });
+
+describe('Django', () => {
+  it("path('api/', include('shop.api.urls')): the included module's routes get the prefix", () => {
+    const f = facts(
+      sample({
+        'shop/urls.py': lines('from django.urls import include, path', 'urlpatterns = [', "    path('admin/', admin.site.urls),", "    path('api/', include('shop.api.urls')),", ']'),
+        'shop/api/urls.py': lines('from django.urls import path', 'urlpatterns = [', "    path('orders/<int:pk>/', views.order),", ']'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['ANY /api/orders/<int:pk>/ shop/api/urls.py:3', 'ANY admin/ shop/urls.py:3']);
+  });
+});

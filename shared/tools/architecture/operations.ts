@@ -55,6 +55,20 @@ function kubernetesFacts(group: KubernetesGroup): OperationalFact[] {
     for (const key of pod) podSpec = isMap(podSpec) ? podSpec[key] : undefined;
     const restart = isMap(podSpec) ? scalar(podSpec.restartPolicy) : null;
     if (restart) facts.push({ fact: 'restartPolicy', value: restart, container: null, ...at([...pod, 'restartPolicy']) });
+    // Persistent storage: what makes a workload stateful whatever its kind.
+    const volumes = isMap(podSpec) && Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
+    volumes.forEach((v, i) => {
+      const claim = isMap(v) && isMap(v.persistentVolumeClaim) ? scalar(v.persistentVolumeClaim.claimName) : null;
+      if (claim) facts.push({ fact: 'persistentVolume', value: `persistentVolumeClaim ${claim}`, container: null, ...at([...pod, 'volumes', i]) });
+    });
+    const templates = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+    templates.forEach((t, i) => {
+      if (!isMap(t)) return;
+      const name = isMap(t.metadata) ? scalar(t.metadata.name) : null;
+      const tspec = isMap(t.spec) ? t.spec : {};
+      const size = isMap(tspec.resources) && isMap(tspec.resources.requests) ? scalar(tspec.resources.requests.storage) : null;
+      facts.push({ fact: 'persistentVolume', value: `volumeClaimTemplate ${name ?? `#${i + 1}`}${size ? ` ${size}` : ''}`, container: null, ...at(['spec', 'volumeClaimTemplates', i]) });
+    });
   }
   return facts;
 }
@@ -140,10 +154,13 @@ function findings(workloads: readonly Workload[]): Finding[] {
     return replicas.length ? replicas.map((f) => ({ file: f.file, line: f.line })) : w.copies.slice(0, 1);
   };
   const replicasText = (w: Workload) => (w.facts.some((f) => f.fact === 'replicas') ? 'replicas: 1' : 'replicas not set: 1');
-  for (const w of single.filter((x) => x.kind === 'StatefulSet' || x.technology)) {
-    out.push({ kind: 'single-replica-stateful', text: `${w.kind} ${w.name}${w.technology ? ` (${w.technology})` : ''} runs one replica (${replicasText(w)}, no autoscaler): a single point of failure for its data`, evidence: evidence(w) });
+  const stateful = (x: Workload) => x.kind === 'StatefulSet' || x.technology !== null || x.facts.some((f) => f.fact === 'persistentVolume');
+  for (const w of single.filter(stateful)) {
+    const volume = w.facts.find((f) => f.fact === 'persistentVolume');
+    const why = volume && !w.technology ? `, with ${volume.value}` : '';
+    out.push({ kind: 'single-replica-stateful', text: `${w.kind} ${w.name}${w.technology ? ` (${w.technology})` : ''} runs one replica (${replicasText(w)}, no autoscaler${why}): a single point of failure for its data`, evidence: [...evidence(w), ...(volume ? [{ file: volume.file, line: volume.line }] : [])] });
   }
-  const stateless = single.filter((x) => !(x.kind === 'StatefulSet' || x.technology));
+  const stateless = single.filter((x) => !stateful(x));
   if (stateless.length) out.push({ kind: 'single-replica', text: `${stateless.length} workload(s) run one replica with no autoscaler: ${stateless.map((w) => w.name).join(', ')}`, evidence: stateless.flatMap(evidence) });
   const composeStores = workloads.filter((w) => w.kind === 'compose' && w.technology && !w.facts.some((f) => f.fact === 'replicas' && f.value !== '1'));
   for (const w of composeStores) out.push({ kind: 'single-replica-stateful', text: `compose service ${w.name} (${w.technology}) is one container`, evidence: w.copies });

@@ -207,7 +207,7 @@ export interface ServiceGraph {
 }
 
 export interface OperationalFact {
-  /** replicas, readinessProbe, livenessProbe, startupProbe, requests, limits, autoscaler, disruptionBudget, restartPolicy, healthcheck, restart. */
+  /** replicas, readinessProbe, livenessProbe, startupProbe, requests, limits, autoscaler, disruptionBudget, restartPolicy, persistentVolume, healthcheck, restart. */
   fact: string;
   /** As written (a probe as its handler: `httpGet /healthz:8080`; resources as `cpu=100m, memory=64Mi`). */
   value: string;

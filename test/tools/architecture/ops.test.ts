@@ -25,6 +25,10 @@ const STATEFUL: Record<string, string> = {
     '          livenessProbe:',
     '            exec:',
     '              command: ["pg_isready", "-U", "app"]',
+    '  volumeClaimTemplates:',
+    '    - metadata: {name: data}',
+    '      spec:',
+    '        resources: {requests: {storage: 10Gi}}',
     '---',
     'apiVersion: batch/v1',
     'kind: CronJob',
@@ -63,6 +67,20 @@ const STATEFUL: Record<string, string> = {
     '      containers:',
     '        - name: worker',
     '          image: ghcr.io/acme/worker:1',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: uploads',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    '          image: ghcr.io/acme/uploads:1',
+    '      volumes:',
+    '        - name: files',
+    '          persistentVolumeClaim: {claimName: uploads}',
     '',
   ].join('\n'),
 };
@@ -107,14 +125,20 @@ describe('operational facts: Kubernetes', () => {
   it('a single-replica StatefulSet, a CronJob restart policy, a KEDA autoscaler; exec probes as their command', () => {
     const f = facts(sample(STATEFUL));
     expect(f.operations.workloads.map((w: { name: string; facts: { fact: string; value: string; line: number }[]; missing: string[] }) => [w.name, w.facts.map((x) => `${x.fact}=${x.value} :${x.line}`), w.missing])).toEqual([
-      ['db', ['replicas=1 :6', 'livenessProbe=exec pg_isready -U app :12'], ['readinessProbe', 'requests', 'limits']],
-      ['backup', ['limits=memory=256Mi :31', 'restartPolicy=OnFailure :26'], ['requests']],
-      ['worker', ['autoscaler=ScaledObject worker: 0 to 20 replicas :38'], ['readinessProbe', 'livenessProbe', 'requests', 'limits']],
+      ['db', ['replicas=1 :6', 'livenessProbe=exec pg_isready -U app :12', 'persistentVolume=volumeClaimTemplate data 10Gi :16'], ['readinessProbe', 'requests', 'limits']],
+      ['backup', ['limits=memory=256Mi :35', 'restartPolicy=OnFailure :30'], ['requests']],
+      ['worker', ['autoscaler=ScaledObject worker: 0 to 20 replicas :42'], ['readinessProbe', 'livenessProbe', 'requests', 'limits']],
+      ['uploads', ['persistentVolume=persistentVolumeClaim uploads :69'], ['replicas', 'readinessProbe', 'livenessProbe', 'requests', 'limits']],
     ]);
     expect(f.operations.findings[0]).toEqual({
       kind: 'single-replica-stateful',
       text: 'StatefulSet db (PostgreSQL) runs one replica (replicas: 1, no autoscaler): a single point of failure for its data',
-      evidence: [{ file: 'deploy/db.yaml', line: 6 }],
+      evidence: [{ file: 'deploy/db.yaml', line: 6 }, { file: 'deploy/db.yaml', line: 16 }],
+    });
+    expect(f.operations.findings[1]).toEqual({
+      kind: 'single-replica-stateful',
+      text: 'Deployment uploads runs one replica (replicas not set: 1, no autoscaler, with persistentVolumeClaim uploads): a single point of failure for its data',
+      evidence: [{ file: 'deploy/db.yaml', line: 58 }, { file: 'deploy/db.yaml', line: 69 }],
     });
     expect(f.operations.findings.map((x: { kind: string }) => x.kind)).not.toContain('single-replica');
   });

@@ -61,7 +61,10 @@ const NAMED = /<([\w.]+)>/g;
  */
 export function pathExpression(expr: string): string | null {
   const out: string[] = [];
-  for (const raw of expr.split(/\s*\+\s*/)) {
+  const pieces = expr.split(/\s*\+\s*/);
+  // A name alone is a path only when it reads as a constant (`API_PREFIX`, `settings.API_V1_STR`), not `key`.
+  if (pieces.length === 1 && /^[A-Za-z_][\w.]*$/.test(pieces[0]!.trim()) && !/(^|\.)[A-Z][A-Z0-9_]*$/.test(pieces[0]!.trim())) return null;
+  for (const raw of pieces) {
     const piece = raw.trim();
     const literal = /^[rbuRBU]?(['"`])((?:\\.|(?!\1)[^\\])*)\1$/.exec(piece);
     const fstring = /^[fF][rR]?(['"])((?:(?!\1).)*)\1$/.exec(piece);

@@ -97,7 +97,7 @@ function controllers(file: string, text: string, into: FileRoutes): void {
       const own: Array<{ method: string | null; path: string | null; line: number }> = [];
       for (const v of verbs) {
         const literals = stringLiterals(v.args);
-        const methods = v.name === 'AcceptVerbs' ? literals.filter((l) => /^[A-Z]+$/i.test(l)).map((l) => l.toUpperCase()) : [HTTP_ATTRIBUTE[v.name]!];
+        const methods = v.name === 'AcceptVerbs' ? stringLiterals(v.args.replace(/\b\w+\s*=\s*"[^"]*"/g, '')).map((l) => l.toUpperCase()) : [HTTP_ATTRIBUTE[v.name]!];
         const template = v.name === 'AcceptVerbs' ? (/Route\s*=\s*"([^"]*)"/.exec(v.args)?.[1] ?? null) : (literals[0] ?? null);
         for (const method of methods) own.push({ method, path: template, line: v.line });
       }

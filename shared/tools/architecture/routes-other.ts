@@ -122,7 +122,6 @@ const GO_HAND_OVER = /\b(?:(\w+)\.)?([A-Za-z]\w*)\(\s*(\w+)(?:\.Group\(\s*"([^"]
 const GO_CREATED = /\b(\w+)\s*:?=\s*(?:gin\.(?:Default|New)|echo\.New|chi\.NewRouter|mux\.NewRouter|fiber\.New|http\.NewServeMux)\(/;
 
 export function goRoutes(file: string, text: string, into: FileRoutes): void {
-  for (const m of text.matchAll(/^\s*(?:const\s+)?([A-Za-z]\w*)\s*(?:string\s*)?=\s*"(\/[^"]*)"\s*(?:\/\/.*)?$/gm)) into.constants[m[1]!] = m[2]!;
   const framework = GO_FRAMEWORKS.find(([pattern]) => pattern.test(text))?.[1];
   if (!framework) return;
   // Receivers known to be routers or groups: made here, groups, a function's router parameter.

@@ -335,3 +335,25 @@ describe('Django', () => {
     expect(short(f.routes)).toEqual(['ANY /api/orders/<int:pk>/ shop/api/urls.py:3', 'ANY admin/ shop/urls.py:3']);
   });
 });
+
+describe('smaller forms', () => {
+  it('a Go router handed to a method without a new prefix; an echo group', () => {
+    const f = facts(
+      sample({
+        'cmd/api/main.go': lines('package main', 'import "github.com/labstack/echo/v4"', 'func main() {', '\te := echo.New()', '\tapi := e.Group("/api")', '\th.Register(api)', '}'),
+        'internal/handler/routes.go': lines('package handler', 'import "github.com/labstack/echo/v4"', 'func (h *Handler) Register(g *echo.Group) {', '\tg.GET("/articles", h.Articles)', '}'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /api/articles internal/handler/routes.go:4']);
+  });
+
+  it('ASP.NET Core [AcceptVerbs] and a controller without a class route', () => {
+    const cs = lines('public class HomeController : Controller', '{', '    [AcceptVerbs("GET", "POST", Route = "contact")]', '    public IActionResult Contact() {}', '    [HttpGet("/")]', '    public IActionResult Index() {}', '}');
+    expect(routesIn('Controllers/HomeController.cs', cs, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /contact :3', 'POST /contact :3', 'GET / :5']);
+  });
+
+  it('a name is a path only when it reads as a constant; an unknown constant stays visible as <NAME>', () => {
+    const py = lines('from fastapi import FastAPI', 'app = FastAPI()', '@app.get(key)', 'def a(): ...', '@app.get(PREFIX + "/x")', 'def b(): ...');
+    expect(routesIn('main.py', py, []).map((r) => `${r.method} ${r.path}`)).toEqual(['GET <PREFIX>/x']);
+  });
+});

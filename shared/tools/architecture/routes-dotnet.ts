@@ -37,7 +37,8 @@ function minimalApis(file: string, text: string, into: FileRoutes): void {
       const first = (args[0] ?? '').replace(/^pattern:\s*/, '');
       const path = /^@?"|^[A-Z]\w*(\.\w+)*\s*\+/.test(first) ? pathExpression(first.replace(/^@/, '')) : null;
       if (path === null) continue;
-      const verbs = MINIMAL_VERBS[method] ? [MINIMAL_VERBS[method]] : stringLiterals(args[1] ?? '').map((v) => v.toUpperCase());
+      const listed = [...stringLiterals(args[1] ?? ''), ...[...(args[1] ?? '').matchAll(/\bHttpMethods\.(\w+)/g)].map((v) => v[1]!)];
+      const verbs = MINIMAL_VERBS[method] ? [MINIMAL_VERBS[method]] : listed.map((v) => v.toUpperCase());
       for (const verb of verbs.length ? verbs : [null]) into.routes.push({ method: verb, path, framework: 'aspnetcore', file, line, owner });
     } else if (method === 'MapGroup') {
       // `app.MapGroup("/todos").MapTodosApi()`: the group handed to an extension method.
@@ -104,7 +105,9 @@ function controllers(file: string, text: string, into: FileRoutes): void {
       if (own.length === 0 && routeAttributes.length && prefixes.length) own.push({ method: 'ANY', path: null, line: routeAttributes[0]!.line });
       if (own.length === 0 && routeAttributes.length) for (const r of routeAttributes) own.push({ method: 'ANY', path: stringLiterals(r.args)[0] ?? '', line: r.line });
       for (const o of own) {
-        const templates = o.path !== null ? [o.path] : routeAttributes.length ? routeAttributes.map((r) => stringLiterals(r.args)[0] ?? '') : [''];
+        // No template on the action or its class: conventional routing, `{controller}/{action}` in the default template.
+        const conventional = o.path === null && routeAttributes.length === 0 && prefixes.length === 0;
+        const templates = conventional ? ['/[controller]/[action]'] : o.path !== null ? [o.path] : routeAttributes.length ? routeAttributes.map((r) => stringLiterals(r.args)[0] ?? '') : [''];
         for (const template of templates) {
           const absolute = /^~?\//.test(template);
           const outer = absolute || prefixes.length === 0 ? [null] : prefixes;

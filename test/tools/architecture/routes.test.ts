@@ -350,6 +350,10 @@ describe('smaller forms', () => {
   it('ASP.NET Core [AcceptVerbs] and a controller without a class route', () => {
     const cs = lines('public class HomeController : Controller', '{', '    [AcceptVerbs("GET", "POST", Route = "contact")]', '    public IActionResult Contact() {}', '    [HttpGet("/")]', '    public IActionResult Index() {}', '}');
     expect(routesIn('Controllers/HomeController.cs', cs, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /contact :3', 'POST /contact :3', 'GET / :5']);
+    // Without a template on the action or the class, conventional routing: {controller}/{action}.
+    const account = lines('public class AccountController : Controller', '{', '    [HttpGet]', '    public async Task<IActionResult> LoginAsync(string returnUrl) {}', '    [HttpPost]', '    [ValidateAntiForgeryToken]', '    public async Task<IActionResult> Logout(LogoutInputModel model) {}', '}');
+    expect(routesIn('Controllers/AccountController.cs', account, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /Account/Login :3', 'POST /Account/Logout :5']);
+    expect(routesIn('Endpoints.cs', lines('app.MapMethods("/check", [HttpMethods.Options], Check);'), []).map((r) => `${r.method} ${r.path}`)).toEqual(['OPTIONS /check']);
   });
 
   it('a name is a path only when it reads as a constant; an unknown constant stays visible as <NAME>', () => {

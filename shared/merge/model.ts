@@ -11,6 +11,8 @@ export interface DesiredFile {
   path: string;
   content: string;
   executable: boolean;
+  /** A bundled tool: kept or replaced by hash, never merged (the user's edited copy stays, the new version beside it). */
+  update?: 'replace';
 }
 
 /** One persona as it should be in the repository. */

@@ -1,5 +1,6 @@
 // The files a standalone tool installs: the bundled script (dist/scripts/<script>.mjs, exactly the file
 // the tests run) as scripts/<script>.mjs, and a scripts/<script>.sh shim so the names users know keep working.
+// Both are kept or replaced by hash on upgrade (`update: 'replace'`), never merged: no base is stored for them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
@@ -28,7 +29,7 @@ export function toolFiles(script: string): DesiredFile[] {
     throw new DpError(`the tool ${script} is not built (dist/scripts/${script}.mjs is missing)`, 'run `npm run build` in the generator-dp package');
   }
   return [
-    { path: `scripts/${script}.mjs`, content: bundle, executable: true },
-    { path: `scripts/${script}.sh`, content: shimContent(script), executable: true },
+    { path: `scripts/${script}.mjs`, content: bundle, executable: true, update: 'replace' },
+    { path: `scripts/${script}.sh`, content: shimContent(script), executable: true, update: 'replace' },
   ];
 }

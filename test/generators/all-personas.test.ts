@@ -10,6 +10,10 @@ import { useTempDir } from '../support/tmp.js';
 const newDir = useTempDir('dp-all-');
 const ALL = ['developer', 'software-architect', 'data-scientist', 'pm', 'designer'];
 
+/** The rules dp added, as the record lists them (grouped by the personas that want them). */
+const recordRules = (record: { managed: { settings: { rules: Array<Record<string, string[]>> } } }, list: 'deny' | 'allow') =>
+  record.managed.settings.rules.flatMap((group) => group[list] ?? []);
+
 describe('all built-in personas together', () => {
   it('applies all five at once through the menu, and removes one cleanly', async () => {
     const dir = newDir();
@@ -22,7 +26,7 @@ describe('all built-in personas together', () => {
     expect(new Set(commands.map((p) => basename(p))).size).toBe(commands.length);
     expect(commands.length).toBe(record.configuration.commands.length);
     const settings = JSON.parse(read(dir, '.claude/settings.json'));
-    for (const rule of record.configuration.permissions.deny) expect(settings.permissions.deny).toContain(rule);
+    for (const rule of recordRules(record, 'deny')) expect(settings.permissions.deny).toContain(rule);
     if (hasShared) expect(settingsSchemaErrors(settings)).toEqual([]);
 
     await runIn(dir, 'remove', { args: ['pm'] });
@@ -30,8 +34,8 @@ describe('all built-in personas together', () => {
     const remaining = JSON.parse(read(dir, '.claude/persona.json'));
     expect(remaining.active.map((a: { id: string }) => a.id)).toEqual(ALL.filter((id) => id !== 'pm'));
     expect(listFiles(dir).filter((p) => p.startsWith('.claude/commands/product/'))).toEqual([]);
-    for (const rule of remaining.configuration.permissions.deny) expect(after.permissions.deny).toContain(rule);
-    for (const rule of remaining.configuration.permissions.allow) {
+    for (const rule of recordRules(remaining, 'deny')) expect(after.permissions.deny).toContain(rule);
+    for (const rule of recordRules(remaining, 'allow')) {
       if (!after.permissions.deny.includes(rule)) expect(after.permissions.allow).toContain(rule);
     }
     expect(read(dir, 'CLAUDE.md')).not.toContain('dp:begin pm');

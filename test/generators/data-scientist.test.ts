@@ -14,6 +14,7 @@ const DS_FILES = [
   '.claude/commands/data-science/gpu-optimize.md',
   '.claude/commands/data-science/parallel-explain.md',
   '.claude/commands/data-science/process-impact.md',
+  '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
   'CLAUDE.md',
@@ -72,9 +73,15 @@ describe('yo dp:data-scientist in an empty repository', () => {
     expect(record.active).toEqual([{ id: 'data-scientist', displayName: 'Data Scientist' }]);
     expect(record.configuration.commands).toHaveLength(3);
     expect(record.configuration.tools).toEqual(['scripts/gpu_monitor.mjs', 'scripts/analyze_process_impact.mjs', 'scripts/parallel_optimizer.mjs']);
-    const managed = record.managed.files['scripts/gpu_monitor.sh'];
-    expect(managed.sha256).toBe(sha256(read(dir, 'scripts/gpu_monitor.sh')));
-    expect(unpackBase(managed.base)).toBe(read(dir, 'scripts/gpu_monitor.sh'));
+    // A bundled tool is kept or replaced by its hash: no copy of it is stored.
+    const tool = record.managed.files['scripts/gpu_monitor.sh'];
+    expect(tool).toEqual({ persona: 'data-scientist', sha256: sha256(read(dir, 'scripts/gpu_monitor.sh')), executable: true, update: 'replace' });
+    // A command's pristine copy, the base of the next three-way merge, is in the bases file.
+    const command = record.managed.files['.claude/commands/data-science/gpu-optimize.md'];
+    expect(command.base).toBeUndefined();
+    const bases = json(dir, '.claude/persona.bases.json').bases;
+    expect(unpackBase(bases[command.sha256])).toBe(read(dir, '.claude/commands/data-science/gpu-optimize.md'));
+    expect(Object.keys(bases)).not.toContain(tool.sha256);
   });
 
   it.runIf(hasShared)('writes settings.json valid against the Claude Code settings schema', async () => {

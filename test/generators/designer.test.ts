@@ -13,6 +13,7 @@ const newDir = useTempDir('dp-design-');
 const COMMANDS = ['accessibility-audit', 'component-spec', 'design-system', 'mock-screen'];
 const DESIGN_FILES = [
   ...COMMANDS.map((name) => `.claude/commands/design/${name}.md`),
+  '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
   'CLAUDE.md',

@@ -50,7 +50,7 @@ const DENY = [
 
 const INSTALLS = ['Bash(npm install)', 'Bash(npm install *)', 'Bash(pnpm add *)', 'Bash(yarn add *)', 'Bash(pip install *)'];
 
-const COMMON_FILES = ['.claude/persona.json', '.claude/settings.json', '.yo-rc.json', 'CLAUDE.md'];
+const COMMON_FILES = ['.claude/persona.bases.json', '.claude/persona.json', '.claude/settings.json', '.yo-rc.json', 'CLAUDE.md'];
 
 function json(dir: string, path: string) {
   return JSON.parse(read(dir, path));

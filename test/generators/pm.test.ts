@@ -13,6 +13,7 @@ const newDir = useTempDir('dp-pm-');
 const COMMANDS = ['acceptance-criteria', 'generate-prd', 'generate-release-notes', 'user-stories'];
 const PM_FILES = [
   ...COMMANDS.map((name) => `.claude/commands/product/${name}.md`),
+  '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
   'CLAUDE.md',

@@ -14,6 +14,7 @@ const newDir = useTempDir('dp-sa-');
 const COMMANDS = ['adr-new', 'architecture-review', 'performance-audit'];
 const SA_FILES = [
   ...COMMANDS.map((name) => `.claude/commands/architecture/${name}.md`),
+  '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
   'CLAUDE.md',

@@ -3,11 +3,11 @@
 // holds marker lines, are refused before any change.
 import { DpError } from '../../errors.js';
 import { decide } from '../decide.js';
-import { sameContent } from '../eol.js';
+import { sameContent, toLf } from '../eol.js';
 import { CLAUDE_MD, sectionDpNewPath, type DesiredPersona, type Status } from '../model.js';
-import { unpackBase } from '../record.js';
+import { sha256, storedBase } from '../record.js';
 import { markerLine, parseSections, removeSection, sectionBody, upsertSection } from '../sections.js';
-import { conflictDetail, managedEntry, type OutputKind, type Run } from './run.js';
+import { conflictDetail, managedEntry, priorBase, type OutputKind, type Run } from './run.js';
 
 export const claudeSections: OutputKind = (read, personas, run) => {
   const claudeText = read(CLAUDE_MD);
@@ -42,7 +42,7 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
     const prior = previous.managed.sections[persona.id];
     const current = sectionBody(text, persona.id, CLAUDE_MD);
     const appendsNewline = current === null && text !== '' && !text.endsWith('\n');
-    const decision = decide(current, prior ? unpackBase(prior.base) : null, persona.section, label);
+    const decision = decide(current, priorBase(run, prior, current), persona.section, label);
     switch (decision.action) {
       case 'create':
       case 'upgrade':
@@ -75,13 +75,14 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
         break;
     }
     const addedNewline = (prior?.addedNewline ?? false) || appendsNewline;
-    record.managed.sections[persona.id] = { ...managedEntry(persona.id, persona.section, prior), file: CLAUDE_MD, ...(addedNewline ? { addedNewline } : {}) };
+    record.managed.sections[persona.id] = { ...managedEntry(run, persona.id, persona.section), file: CLAUDE_MD, ...(addedNewline ? { addedNewline } : {}) };
   }
   for (const [id, prior] of Object.entries(previous.managed.sections)) {
     if (id in record.managed.sections) continue;
     const current = sectionBody(text, id, CLAUDE_MD);
     if (current === null) continue;
-    const edited = !sameContent(current, unpackBase(prior.base));
+    const base = storedBase(prior, run.bases);
+    const edited = base !== null ? !sameContent(current, base) : sha256(toLf(current)) !== prior.sha256;
     text = removeSection(text, id, CLAUDE_MD, { keepBody: edited, dropAddedNewline: prior.addedNewline ?? false });
     note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} taken out`);
   }

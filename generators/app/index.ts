@@ -38,7 +38,7 @@ export default class AppGenerator extends DpGenerator {
       }
       const choices = menuChoices();
       const choice = await this.ask<string>('persona', undefined, {
-        type: 'list',
+        type: 'select',
         message: 'Which persona should the assistant take on in this repository?',
         choices: [
           ...choices.map(({ id, name }) => ({ value: id, name })),
@@ -58,7 +58,7 @@ export default class AppGenerator extends DpGenerator {
         if (found.length === 0) {
           throw new DpError(`no personas of your own in ${CUSTOM_DIR}/`, `define one as ${CUSTOM_DIR}/<id>.json: {"persona": "<id>", "display_name": "...", "permissions": {"allow": [], "block": []}, "environment": {}}`, 2);
         }
-        this.custom = [await this.ask<string>('custom', undefined, { type: 'list', message: 'Which of your personas?', choices: found }, '--custom <id>')];
+        this.custom = [await this.ask<string>('custom', undefined, { type: 'select', message: 'Which of your personas?', choices: found }, '--custom <id>')];
       } else {
         this.chosen = [choice];
       }

@@ -55,13 +55,40 @@ function atomicCommitTransform(root: string, snapshot: Snapshot): Transform {
   });
 }
 
+/**
+ * The conflicter's per-file status lines (create, force, identical, skip ...) say again, in Yeoman's words, what
+ * dp's own report lists; "force" even for a file that is new or the user's own. dp's run speaks once: these lines
+ * are dropped, and everything else (a conflict's name, its prompt, the diffs of --dry-run) is kept.
+ */
+const STATUS_LINES = new Set(['create', 'force', 'identical', 'skip', 'write', 'ignore']);
+
+type Log = ((...args: unknown[]) => unknown) & Record<string, unknown>;
+
+function quietLog(log: Log): Log {
+  return new Proxy(log, { get: (target, key) => (typeof key === 'string' && STATUS_LINES.has(key) ? undefined : Reflect.get(target, key)) });
+}
+
+export function quietAdapter<T extends object>(adapter: T): T {
+  return new Proxy(adapter, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown;
+      if (key === 'log' && typeof value === 'function') return quietLog(value as Log);
+      // A conflict is asked through the queue, which hands the conflicter the adapter to log with.
+      if (key === 'queue' && typeof value === 'function') {
+        return (task: (inner: object) => unknown) => (value as (t: (inner: object) => unknown) => unknown).call(target, (inner: object) => task(quietAdapter(inner)));
+      }
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export function dpCommitTask(env: CommitEnvironment): () => Promise<void> {
   return () =>
     env.sharedFs.pipeline(
       { filter: (file) => isFilePending(file) || file.path.endsWith('.yo-resolve') },
       createYoResolveTransform(),
       forceYoFiles(),
-      createConflicterTransform(env.adapter as never, env.conflicterOptions as never),
+      createConflicterTransform(quietAdapter(env.adapter as object) as never, env.conflicterOptions as never),
       atomicCommitTransform(env.root, env.snapshot),
     );
 }

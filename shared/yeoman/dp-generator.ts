@@ -2,6 +2,7 @@
 // active ones", that runs the merge against mem-fs and queues the writes. Errors are DpErrors, thrown
 // before anything is queued, so a refused run writes nothing. dp's commit (commit.ts) then writes
 // atomically with the record last, under the repository's lock.
+import { basename } from 'node:path';
 import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
 import { activeRequests, type PersonaRequest } from '../engine/plan-active.js';
@@ -43,12 +44,35 @@ export abstract class DpGenerator extends Generator {
       ...(provideCommit ? { customCommitTask: () => self.generator!.commit() } : {}),
     });
     self.generator = this;
+    // After dp's own one-line message and hint, Yeoman's "An error occured while running <task>" adds nothing.
+    const log = this.log as unknown as Record<string, unknown> & ((...args: unknown[]) => unknown);
+    (this as unknown as { log: unknown }).log = new Proxy(log, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key);
+        if (key !== 'error' || typeof value !== 'function') return value;
+        return (message: unknown, ...rest: unknown[]) => {
+          if (this.errorReported && typeof message === 'string' && message.startsWith('An error occured while running ')) return target;
+          return (value as (...args: unknown[]) => unknown).call(target, message, ...rest);
+        };
+      },
+    });
     this.option('on-conflict', {
       type: String,
       description:
         'when your edits and a new version change the same lines: ask (default on a terminal), keep (yours stays, the new version goes beside it as <file>.dp-new; the default otherwise) or markers (git-style conflict markers)',
     });
     this.option('restore-deleted', { type: Boolean, description: 'recreate files and sections dp wrote that you deleted' });
+  }
+
+  /** Set once dp printed its own message for a failure of this run. */
+  private errorReported = false;
+
+  /**
+   * Yeoman's appname reads package.json through mem-fs, which leaves an entry there and makes the environment
+   * print "No change to package.json was detected" after every run. dp does not use the appname.
+   */
+  override determineAppname(): string {
+    return basename(this.destinationRoot());
   }
 
   protected get dpOptions(): DpOptions {
@@ -120,9 +144,13 @@ export abstract class DpGenerator extends Generator {
     try {
       return await step();
     } catch (error) {
-      if (error instanceof DpError) {
-        this.log.error(formatError('dp', error));
-        process.exitCode = error.exitCode;
+      // A question closed without an answer (Ctrl-C, the input ended) is a refusal in dp's words too.
+      const closed = error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+      const reported = closed ? new DpError('no answer was given (the question was closed); nothing was written', undefined, 1) : error;
+      if (reported instanceof DpError) {
+        this.log.error(formatError('dp', reported));
+        this.errorReported = true;
+        process.exitCode = reported.exitCode;
       }
       throw error;
     }

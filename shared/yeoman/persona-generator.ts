@@ -66,7 +66,7 @@ export abstract class PersonaGenerator extends DpGenerator {
       const answer = await this.ask<string>(
         'level',
         known,
-        { type: 'list', message: question.message, choices: question.choices.map(({ value, label }) => ({ value, name: label })) },
+        { type: 'select', message: question.message, choices: question.choices.map(({ value, label }) => ({ value, name: label })) },
         `pass ${question.flag}`,
       );
       // Checked (and lower-cased) now, so .yo-rc.json and the record store the same level.

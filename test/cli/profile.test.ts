@@ -27,6 +27,10 @@ describe('dp profile', () => {
     expect(screen).toContain('3) Data Scientist');
     expect(screen).toContain('6) Several at once');
     expect(screen).toMatch(/dp: data-scientist: \d+ created/);
+    // One voice: no deprecation line for the prompt, no second list of files from Yeoman.
+    expect(screen).not.toMatch(/deprecated/i);
+    expect(screen).not.toMatch(/^\s*(create|force)\s+\S/m);
+    expect(screen).not.toContain('No change to package.json');
     expect(result.exitCode).toBe(0);
     expect(read(dir, 'CLAUDE.md')).toContain('<!-- dp:begin data-scientist -->');
   }, 30_000);

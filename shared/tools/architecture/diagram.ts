@@ -74,9 +74,18 @@ export function buildDiagram(services: Services, modules: readonly TopModule[], 
   }
 
   const builtFrom: string[] = [];
+  // A service that several compose files of one directory declare (base, override) is drawn once, in the first file's group.
+  const composeIds = new Map<string, string>();
+  for (const n of graph.nodes) {
+    if (n.source !== 'compose') continue;
+    for (const place of [n, ...n.alsoIn]) composeIds.set(`${place.file}#${n.name}`, n.id);
+  }
   services.compose.forEach((compose, index) => {
-    out.push(`  subgraph compose_${index}[${label(compose.file)}]`);
-    for (const service of compose.services.slice(0, MAX_NODES_PER_GROUP)) {
+    const own = compose.services.filter((service) => (composeIds.get(`${compose.file}#${service.name}`) ?? `compose:${compose.file}#${service.name}`) === `compose:${compose.file}#${service.name}`);
+    if (own.length === 0 && compose.services.length > 0) return;
+    const merged = [...new Set(compose.services.flatMap((service) => roleOf.get(`compose:${compose.file}#${service.name}`)?.alsoIn.map((e) => e.file) ?? []))];
+    out.push(`  subgraph compose_${index}[${label(merged.length ? `${compose.file} (+ ${merged.join(', ')})` : compose.file)}]`);
+    for (const service of own.slice(0, MAX_NODES_PER_GROUP)) {
       const detail = service.image ? `image: ${service.image}` : service.build ? `build: ${service.build}` : '';
       const graphId = `compose:${compose.file}#${service.name}`;
       const shape = SHAPES[roleOf.get(graphId)?.role ?? 'service'];
@@ -90,10 +99,10 @@ export function buildDiagram(services: Services, modules: readonly TopModule[], 
         if (module && !context.startsWith('..')) builtFrom.push(`  ${mermaidId} -.->|built from| ${module}`);
       }
     }
-    const more = compose.services.length - MAX_NODES_PER_GROUP;
+    const more = own.length - MAX_NODES_PER_GROUP;
     if (more > 0) {
       const { entry } = leftOut(`compose_${index}`, more);
-      for (const s of compose.services.slice(MAX_NODES_PER_GROUP)) cut.set(`compose:${compose.file}#${s.name}`, entry);
+      for (const s of own.slice(MAX_NODES_PER_GROUP)) cut.set(`compose:${compose.file}#${s.name}`, entry);
     }
     out.push('  end');
   });

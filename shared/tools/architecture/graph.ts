@@ -47,14 +47,16 @@ const LOCAL = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1', 'host.docker.
  * `kafka-0:9092,kafka-1:9092`; a bare `cart` only when the variable's name says it is a host.
  */
 export function addressesIn(name: string, value: string): Address[] {
-  if (/[$`{}]/.test(value)) return [];
+  if (value.includes('{{')) return [];
+  // An interpolated password or user (`${POSTGRES_PASSWORD}`, `$(DB_USER)`) leaves the address readable; an interpolated host does not.
+  const masked = value.replace(/\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*/g, '\u0001');
   const out: Address[] = [];
-  for (const part of value.split(/[,\s]+/).filter(Boolean)) {
+  for (const part of masked.split(/[,\s]+/).filter(Boolean)) {
     const url = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#,]+)(?::\d+)?(?:\/([\w.-]+))?/i.exec(part);
     const hostPort = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{2,5})(\/.*)?$/.exec(part);
     const bare = /(_HOST|_HOSTNAME|_SERVER|_SERVICE|_ADDR|_ADDRESS)$/i.test(name) && /^[A-Za-z][A-Za-z0-9.-]*$/.test(part) ? part : null;
     const host = url ? url[2]! : hostPort ? hostPort[1]! : bare;
-    if (!host || LOCAL.has(host.toLowerCase()) || /^\d+(\.\d+){3}$/.test(host)) continue;
+    if (!host || host.includes('\u0001') || LOCAL.has(host.toLowerCase()) || /^\d+(\.\d+){3}$/.test(host)) continue;
     out.push({ host: host.toLowerCase(), scheme: url ? url[1]!.toLowerCase() : null, path: url?.[3] ?? null });
   }
   return out;
@@ -111,57 +113,101 @@ class GraphBuilder {
   }
 }
 
+export interface ComposeGroup {
+  /** The graph node id: `compose:<primary file>#<service>`. */
+  id: string;
+  name: string;
+  /** The compose files of one directory (`compose.yml`, `compose.override.yml`, ...) that declare this service, the base file first. */
+  objects: ComposeObject[];
+}
+
+const directoryOf = (file: string) => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.');
+const isBaseCompose = (file: string) => /(^|\/)(docker-)?compose\.ya?ml$/.test(file);
+
+/**
+ * Compose services grouped: the files of one directory are merged by docker compose (the base file,
+ * its override, a `-f compose.prod.yml`), so a service they all declare is one service, with each
+ * declaration's place.
+ */
+export function composeGroups(services: readonly ComposeObject[]): ComposeGroup[] {
+  const ordered = [...services].sort((a, b) => Number(isBaseCompose(b.file)) - Number(isBaseCompose(a.file)));
+  const groups = new Map<string, ComposeGroup>();
+  for (const s of ordered) {
+    const key = `${directoryOf(s.file)}\u0000${s.name}`;
+    const group = groups.get(key);
+    if (group) group.objects.push(s);
+    else groups.set(key, { id: `compose:${s.file}#${s.name}`, name: s.name, objects: [s] });
+  }
+  // In the order the files declare them.
+  return [...groups.values()].sort((a, b) => services.indexOf(a.objects[0]!) - services.indexOf(b.objects[0]!));
+}
+
 function addCompose(graph: GraphBuilder, services: readonly ComposeObject[]): void {
-  const byFile = new Map<string, ComposeObject[]>();
-  for (const s of services) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
-  for (const [file, list] of byFile) {
-    const id = (name: string) => `compose:${file}#${name}`;
-    const names = new Set(list.map((s) => s.name));
+  const groups = composeGroups(services);
+  const byDirectory = new Map<string, ComposeGroup[]>();
+  for (const g of groups) {
+    const dir = directoryOf(g.objects[0]!.file);
+    byDirectory.set(dir, [...(byDirectory.get(dir) ?? []), g]);
+  }
+  for (const list of byDirectory.values()) {
     // A compose service is reachable under its name, its container_name and its network aliases.
     const reach = new Map<string, string>();
-    for (const s of list) {
-      const image = typeof s.body.image === 'string' ? s.body.image : null;
+    const byName = new Map(list.map((g) => [g.name, g.id]));
+    for (const g of list) {
+      const [first, ...rest] = g.objects;
+      const image = g.objects.map((s) => (typeof s.body.image === 'string' ? s.body.image : null)).find(Boolean) ?? null;
       const store = storeOfImage(image);
-      graph.node({ id: id(s.name), name: s.name, role: store?.role ?? 'service', source: 'compose', kind: 'compose service', technology: store?.technology ?? null, file, line: s.lineAt([]) });
-      reach.set(s.name.toLowerCase(), id(s.name));
-      if (typeof s.body.container_name === 'string') reach.set(s.body.container_name.toLowerCase(), id(s.name));
-      const nets = s.body.networks;
-      if (isMap(nets)) for (const cfg of Object.values(nets)) if (isMap(cfg) && Array.isArray(cfg.aliases)) for (const alias of cfg.aliases) if (typeof alias === 'string') reach.set(alias.toLowerCase(), id(s.name));
+      graph.node({ id: g.id, name: g.name, role: store?.role ?? 'service', source: 'compose', kind: 'compose service', technology: store?.technology ?? null, file: first!.file, line: first!.lineAt([]), alsoIn: rest.map((s) => ({ file: s.file, line: s.lineAt([]) })) });
+      reach.set(g.name.toLowerCase(), g.id);
+      for (const s of g.objects) {
+        if (typeof s.body.container_name === 'string') reach.set(s.body.container_name.toLowerCase(), g.id);
+        const nets = s.body.networks;
+        if (isMap(nets)) for (const cfg of Object.values(nets)) if (isMap(cfg) && Array.isArray(cfg.aliases)) for (const alias of cfg.aliases) if (typeof alias === 'string') reach.set(alias.toLowerCase(), g.id);
+      }
     }
-    const networkMembers = new Map<string, Evidence[]>();
-    for (const s of list) {
-      const from = id(s.name);
-      const deps = s.body.depends_on;
-      const depNames = Array.isArray(deps) ? deps.map((d, i) => [d, i] as const) : isMap(deps) ? Object.keys(deps).map((d) => [d, d] as const) : [];
-      for (const [dep, key] of depNames) {
-        if (typeof dep === 'string' && names.has(dep)) graph.edge({ from, to: id(dep), via: 'depends_on', detail: null, database: null, file, line: s.lineAt(['depends_on', key]) });
-      }
-      if (Array.isArray(s.body.links)) {
-        s.body.links.forEach((link, i) => {
-          const target = typeof link === 'string' ? link.split(':')[0]! : '';
-          if (names.has(target)) graph.edge({ from, to: id(target), via: 'links', detail: null, database: null, file, line: s.lineAt(['links', i]) });
-        });
-      }
-      for (const env of environment(s.body.environment)) {
-        for (const address of addressesIn(env.name, env.value)) {
-          const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
-          const at = { file, line: s.lineAt(['environment', env.key]) };
-          const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
-          const database = store?.role === 'database' ? address.path : null;
-          if (to) graph.edge({ from, to, via: 'env', detail: env.name, database, ...at });
-          else if (store) graph.edge({ from, to: graph.external(address.host, store, at), via: 'env', detail: env.name, database, ...at });
+    const networkMembers = new Map<string, { names: string[]; evidence: Evidence[] }>();
+    for (const g of list) {
+      const from = g.id;
+      const joined = new Set<string>();
+      for (const s of g.objects) {
+        const file = s.file;
+        const deps = s.body.depends_on;
+        const depNames = Array.isArray(deps) ? deps.map((d, i) => [d, i] as const) : isMap(deps) ? Object.keys(deps).map((d) => [d, d] as const) : [];
+        for (const [dep, key] of depNames) {
+          const to = typeof dep === 'string' ? byName.get(dep) : undefined;
+          if (to) graph.edge({ from, to, via: 'depends_on', detail: null, database: null, file, line: s.lineAt(['depends_on', key]) });
+        }
+        if (Array.isArray(s.body.links)) {
+          s.body.links.forEach((link, i) => {
+            const to = typeof link === 'string' ? byName.get(link.split(':')[0]!) : undefined;
+            if (to) graph.edge({ from, to, via: 'links', detail: null, database: null, file, line: s.lineAt(['links', i]) });
+          });
+        }
+        for (const env of environment(s.body.environment)) {
+          for (const address of addressesIn(env.name, env.value)) {
+            const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
+            const at = { file, line: s.lineAt(['environment', env.key]) };
+            const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
+            const database = store?.role === 'database' ? address.path : null;
+            if (to) graph.edge({ from, to, via: 'env', detail: env.name, database, ...at });
+            else if (store) graph.edge({ from, to: graph.external(address.host, store, at), via: 'env', detail: env.name, database, ...at });
+          }
+        }
+        const networks = Array.isArray(s.body.networks) ? s.body.networks.filter((n): n is string => typeof n === 'string') : isMap(s.body.networks) ? Object.keys(s.body.networks) : [];
+        for (const n of networks) {
+          if (joined.has(n)) continue;
+          joined.add(n);
+          const entry = networkMembers.get(n) ?? { names: [], evidence: [] };
+          entry.names.push(g.name);
+          entry.evidence.push({ file, line: s.lineAt(['networks']) });
+          networkMembers.set(n, entry);
         }
       }
-      const networks = Array.isArray(s.body.networks) ? s.body.networks.filter((n): n is string => typeof n === 'string') : isMap(s.body.networks) ? Object.keys(s.body.networks) : [];
-      for (const n of networks) networkMembers.set(n, [...(networkMembers.get(n) ?? []), { file, line: s.lineAt(['networks']) }]);
     }
-    for (const [network, evidence] of networkMembers) {
-      if (evidence.length < 2) continue;
-      const members = list.filter((s) => {
-        const n = s.body.networks;
-        return Array.isArray(n) ? n.includes(network) : isMap(n) && network in n;
-      });
-      graph.findings.push({ kind: 'network', text: `compose network ${network} (${file}) joins ${members.length} services: ${members.map((m) => m.name).join(', ')}`, evidence });
+    const where = [...new Set(list.flatMap((g) => g.objects.map((s) => s.file)))].join(', ');
+    for (const [network, { names, evidence }] of networkMembers) {
+      if (names.length < 2) continue;
+      graph.findings.push({ kind: 'network', text: `compose network ${network} (${where}) joins ${names.length} services: ${names.join(', ')}`, evidence });
     }
   }
 }

@@ -3,6 +3,7 @@
 // PodDisruptionBudgets that target it, restart policies; for compose services restart, healthcheck
 // and deploy.replicas/resources. Then the findings a review starts from: single-replica stateful
 // services, workloads without probes or limits.
+import { composeGroups, type ComposeGroup } from './graph.js';
 import { containersOf, groupKubernetes, isWorkloadKind, podLabels, podSpecPath, selectorOf, selects, type KubernetesGroup } from './k8s-workloads.js';
 import type { ComposeObject, KubernetesObject } from './services.js';
 import { storeOfImage } from './stores.js';
@@ -109,7 +110,7 @@ function sameOnce(facts: OperationalFact[]): OperationalFact[] {
   });
 }
 
-function composeWorkload(s: ComposeObject): Workload {
+function composeFacts(s: ComposeObject): OperationalFact[] {
   const facts: OperationalFact[] = [];
   const at = (path: (string | number)[]) => ({ file: s.file, line: s.lineAt(path) });
   const restart = scalar(s.body.restart);
@@ -129,14 +130,20 @@ function composeWorkload(s: ComposeObject): Workload {
   if (requests) facts.push({ fact: 'requests', value: requests, container: null, ...at(['deploy', 'resources', 'reservations']) });
   const policy = isMap(deploy.restart_policy) ? scalar(deploy.restart_policy.condition) : null;
   if (policy) facts.push({ fact: 'restartPolicy', value: policy, container: null, ...at(['deploy', 'restart_policy']) });
-  const store = storeOfImage(scalar(s.body.image));
+  return facts;
+}
+
+/** A compose service, with the facts of every file of its directory that declares it (compose merges them). */
+function composeWorkload(group: ComposeGroup): Workload {
+  const facts = sameOnce(group.objects.flatMap(composeFacts));
+  const image = group.objects.map((s) => scalar(s.body.image)).find(Boolean) ?? null;
   const stated = new Set(facts.map((f) => f.fact));
   return {
-    name: s.name,
+    name: group.name,
     kind: 'compose',
     namespace: null,
-    copies: [{ file: s.file, line: s.lineAt([]) }],
-    technology: store?.technology ?? null,
+    copies: group.objects.map((s) => ({ file: s.file, line: s.lineAt([]) })),
+    technology: storeOfImage(image)?.technology ?? null,
     facts,
     missing: ['healthcheck', 'restart'].filter((f) => !stated.has(f)),
   };
@@ -200,6 +207,6 @@ export function readOperations(compose: readonly ComposeObject[], kubernetes: re
         missing: looked.filter((f) => !stated.has(f) && !(f === 'replicas' && stated.has('autoscaler'))),
       };
     });
-  workloads.push(...compose.map(composeWorkload));
+  workloads.push(...composeGroups(compose).map(composeWorkload));
   return { workloads, findings: findings(workloads) };
 }

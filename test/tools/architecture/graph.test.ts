@@ -160,6 +160,31 @@ describe('service graph: compose and Aspire', () => {
     expect(f.diagram.mermaid).toContain('  subgraph external["Reached by address"]\n    external_analytics_example_com[("analytics.example.com<br/>PostgreSQL")]\n  end\n');
   });
 
+  it('compose files of one directory (base, override, deploy) are one project: a service they all declare is one node', () => {
+    const f = facts(
+      sample({
+        'compose.yml': ['services:', '  db:', '    image: postgres:18', '  backend:', '    image: backend:latest', '    environment:', '      DATABASE_URL: postgresql://postgres:${POSTGRES_PASSWORD:?unset}@db:5432/app', '      REDIS_URL: redis://${REDIS_HOST}:6379', ''].join('\n'),
+        'compose.override.yml': ['services:', '  backend:', '    restart: "no"', '    environment:', '      SMTP_HOST: mailpit', '  mailpit:', '    image: axllent/mailpit', ''].join('\n'),
+      }),
+    );
+    expect(f.graph.nodes.map((n: { id: string; alsoIn: unknown[] }) => [n.id, n.alsoIn])).toEqual([
+      ['compose:compose.override.yml#mailpit', []],
+      ['compose:compose.yml#db', []],
+      ['compose:compose.yml#backend', [{ file: 'compose.override.yml', line: 2 }]],
+    ]);
+    // An interpolated password leaves the address readable; an interpolated host does not make an edge.
+    expect(edgeLines(f.graph.edges)).toEqual([
+      'compose:compose.yml#backend -> compose:compose.yml#db env DATABASE_URL @ compose.yml:7',
+      'compose:compose.yml#backend -> compose:compose.override.yml#mailpit env SMTP_HOST @ compose.override.yml:5',
+    ]);
+    expect(f.operations.workloads.find((w: { name: string }) => w.name === 'backend').copies).toEqual([
+      { file: 'compose.yml', line: 4 },
+      { file: 'compose.override.yml', line: 2 },
+    ]);
+    expect(f.diagram.mermaid).toContain('  subgraph compose_1["compose.yml (+ compose.override.yml)"]\n');
+    expect(f.diagram.mermaid).toContain('  subgraph compose_0["compose.override.yml"]\n    svc0_mailpit["mailpit<br/>image: axllent/mailpit"]\n  end\n');
+  });
+
   it('Aspire: AddProject, stores and WithReference (through a database variable) are nodes and edges', () => {
     const f = facts(sample(ASPIRE_APP_HOST));
     expect(f.graph.nodes.map((n: { name: string; role: string; kind: string; line: number }) => `${n.name} ${n.role} ${n.kind} :${n.line}`)).toEqual([

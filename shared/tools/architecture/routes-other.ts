@@ -111,8 +111,10 @@ const GO_FRAMEWORKS: Array<[RegExp, string]> = [
   [/"github\.com\/gofiber\/fiber[/\w]*"/, 'fiber'],
   [/"net\/http"/, 'net/http'],
 ];
-const GO_HANDLE = /\b(\w+)\.(HandleFunc|Handle)\(\s*"(?:([A-Z]+)\s+)?([^"]*\/[^"]*)"/g;
-const GO_VERB = /\b(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|All|Get|Post|Put|Patch|Delete|Head|Options|Group|Route|Mount)\(\s*"(\/[^"]*)"/g;
+/** Paths may start with names joined by `+` (`baseUrl+"/cart"`): kept as `<baseUrl>` unless a constant resolves them. */
+const GO_HANDLE = /\b(\w+)\.(HandleFunc|Handle|PathPrefix)\(\s*((?:[\w.]+\s*\+\s*)*)"(?:([A-Z]+)\s+)?([^"]*\/[^"]*)"/g;
+const GO_VERB = /\b(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|All|Get|Post|Put|Patch|Delete|Head|Options|Group|Route|Mount)\(\s*((?:[\w.]+\s*\+\s*)*)"(\/[^"]*)"/g;
+const goPath = (names: string, literal: string) => `${[...names.matchAll(/[\w.]+/g)].map((n) => `<${n[0]}>`).join('')}${literal}`;
 const GO_METHOD = /\b(\w+)\.Method(?:Func)?\(\s*"([A-Z]+)"\s*,\s*"(\/[^"]*)"/g;
 /** A function's router parameter: `func UsersRegister(router *gin.RouterGroup)`. */
 const GO_FUNC = /^func\s+(?:\([^)]*\)\s*)?(\w+)\s*\(([^)]*)\)/;
@@ -143,15 +145,17 @@ export function goRoutes(file: string, text: string, into: FileRoutes): void {
     if (group) known.add(group[1]!);
     for (const m of line.matchAll(GO_HANDLE)) {
       const methods = /\.Methods\(([^)]*)\)/.exec(line.slice(m.index!));
-      const list = m[3] ? [m[3]] : methods ? stringLiterals(methods[1]!) : ['ANY'];
-      for (const method of list) into.routes.push({ method, path: m[4]!, ...at, framework: m[1] === 'http' ? 'net/http' : framework, owner: ownerOf(m[1]!) });
+      // `.Methods("GET", http.MethodHead)`: literals and net/http's method constants.
+      const listed = methods ? [...stringLiterals(methods[1]!), ...[...methods[1]!.matchAll(/\bhttp\.Method(\w+)/g)].map((x) => x[1]!.toUpperCase())] : [];
+      const list = m[2] === 'PathPrefix' ? ['MOUNT'] : m[4] ? [m[4]] : listed.length ? listed : ['ANY'];
+      for (const method of list) into.routes.push({ method, path: goPath(m[3]!, m[5]!), ...at, framework: m[1] === 'http' ? 'net/http' : framework, owner: ownerOf(m[1]!) });
     }
     for (const m of line.matchAll(GO_VERB)) {
       const verb = m[2]!;
       const method = /^(Group|Route|Mount)$/.test(verb) ? 'MOUNT' : /^(Any|All)$/.test(verb) ? 'ANY' : verb.toUpperCase();
-      const route: OwnedRoute = { method, path: m[3]!, ...at, owner: ownerOf(m[1]!) };
+      const route: OwnedRoute = { method, path: goPath(m[3]!, m[4]!), ...at, owner: ownerOf(m[1]!) };
       into.routes.push(route);
-      if (verb === 'Group' && group && group[2] === m[1]) into.mounts.push({ parent: route.owner, part: { path: m[3]!, file, line: index + 1 }, target: { local: group[1]! }, route });
+      if (verb === 'Group' && group && group[2] === m[1]) into.mounts.push({ parent: route.owner, part: { path: route.path, file, line: index + 1 }, target: { local: group[1]! }, route });
     }
     for (const m of line.matchAll(GO_METHOD)) into.routes.push({ method: m[2]!, path: m[3]!, ...at, owner: ownerOf(m[1]!) });
     for (const m of line.matchAll(GO_HAND_OVER)) {

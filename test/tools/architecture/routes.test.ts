@@ -361,3 +361,27 @@ describe('smaller forms', () => {
     expect(routesIn('main.py', py, []).map((r) => `${r.method} ${r.path}`)).toEqual(['GET <PREFIX>/x']);
   });
 });
+
+describe('gorilla/mux as the microservices demo writes it', () => {
+  it('paths joined to a base URL variable, methods as net/http constants, PathPrefix as a mount', () => {
+    const go = lines(
+      'package main',
+      'import (',
+      '\t"net/http"',
+      '\t"github.com/gorilla/mux"',
+      ')',
+      'func main() {',
+      '\tr := mux.NewRouter()',
+      '\tr.HandleFunc(baseUrl+"/product/{id}", svc.productHandler).Methods(http.MethodGet, http.MethodHead)',
+      '\tr.HandleFunc(baseUrl + "/cart", svc.addToCartHandler).Methods(http.MethodPost)',
+      '\tr.PathPrefix(baseUrl + "/static/").Handler(fs)',
+      '}',
+    );
+    expect(routesIn('src/frontend/main.go', go, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual([
+      'GET <baseUrl>/product/{id} :8',
+      'HEAD <baseUrl>/product/{id} :8',
+      'POST <baseUrl>/cart :9',
+      'MOUNT <baseUrl>/static/ :10',
+    ]);
+  });
+});

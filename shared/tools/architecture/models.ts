@@ -11,42 +11,62 @@ export function mayHoldModels(path: string): boolean {
   return isReadableSource(path) && /\.(prisma|sql|py|js|mjs|cjs|ts|mts|cts|java|kt|rb|go|cs)$/.test(path);
 }
 
+/** A model as a reader finds it, with the table its ORM declares (merged by it, not reported). */
+export interface DeclaredModel extends Model {
+  table?: string;
+}
+
 function byLine(file: string, text: string, pattern: RegExp, kind: string): Model[] {
   return lines(text).flatMap((line, index) => [...line.matchAll(pattern)].map((m) => ({ name: m[1]!, kind, file, line: index + 1 })));
 }
 
-function pythonModels(file: string, text: string): Model[] {
+/** The `__tablename__` a Python class body sets ('' when set in code); null when it sets none. */
+function tableName(all: string[], index: number): string | null {
+  for (let j = index + 1; j < all.length && j < index + 40; j += 1) {
+    if (/^\S/.test(all[j]!)) break;
+    const m = /^\s+__tablename__\s*(?::\s*[\w[\]]+\s*)?=\s*(?:(['"])([\w.]+)\1)?/.exec(all[j]!);
+    if (m) return m[2] ?? '';
+  }
+  return null;
+}
+
+function pythonModels(file: string, text: string): DeclaredModel[] {
   const django = /^\s*from\s+django\.db\s+import\s+models\b/m.test(text);
   const sqlmodel = /^\s*(?:from|import)\s+sqlmodel\b/m.test(text);
   const sqlalchemy = /^\s*(?:from|import)\s+(?:flask_)?sqlalchemy\b/m.test(text) || /\bdb\.Model\b/.test(text);
-  const models: Model[] = [];
+  const models: DeclaredModel[] = [];
   if (django) models.push(...byLine(file, text, /^class\s+(\w+)\s*\(\s*models\.Model\s*\)/g, 'django'));
   // `class Hero(SQLModel, table=True)` and, through a base of the project, `class User(UserBase, table=True)`.
-  if (sqlmodel || /^class\s+\w+\s*\([^)]*\btable\s*=\s*True/m.test(text)) models.push(...byLine(file, text, /^class\s+(\w+)\s*\([^)]*\btable\s*=\s*True/g, 'sqlmodel'));
+  if (sqlmodel || /^class\s+\w+\s*\([^)]*\btable\s*=\s*True/m.test(text)) {
+    const all = lines(text);
+    for (const model of byLine(file, text, /^class\s+(\w+)\s*\([^)]*\btable\s*=\s*True/g, 'sqlmodel')) {
+      const table = tableName(all, model.line - 1);
+      models.push(table ? { ...model, table } : model);
+    }
+  }
   if (sqlalchemy) {
     // A class whose body sets __tablename__, or that extends db.Model (Flask-SQLAlchemy).
     const all = lines(text);
     all.forEach((line, index) => {
       const m = /^class\s+(\w+)\s*\(([^)]*)\)\s*:/.exec(line);
       if (!m || /\bDeclarativeBase\b|\bdeclarative_base\b|\btable\s*=\s*True/.test(m[2]!)) return;
-      let tablename = false;
-      for (let j = index + 1; j < all.length && j < index + 40; j += 1) {
-        if (/^\S/.test(all[j]!)) break;
-        if (/^\s+__tablename__\s*=/.test(all[j]!)) tablename = true;
-      }
-      if (tablename || /\bdb\.Model\b/.test(m[2]!)) models.push({ name: m[1]!, kind: 'sqlalchemy', file, line: index + 1 });
+      const table = tableName(all, index);
+      if (table !== null || /\bdb\.Model\b/.test(m[2]!)) models.push({ name: m[1]!, kind: 'sqlalchemy', file, line: index + 1, ...(table ? { table } : {}) });
     });
   }
   return models;
 }
 
-function entityModels(file: string, text: string, kind: string): Model[] {
-  const models: Model[] = [];
+function entityModels(file: string, text: string, kind: string): DeclaredModel[] {
+  const models: DeclaredModel[] = [];
   for (const block of decoratedBlocks(text)) {
     if (!block.isClass || !block.annotations.some((a) => a.name === 'Entity' || a.name.endsWith('.Entity'))) continue;
     const declaration = lines(text)[block.line - 1] ?? '';
     const name = /\b(?:class|interface)\s+(\w+)/.exec(declaration)?.[1];
-    if (name) models.push({ name, kind, file, line: block.line });
+    // `@Table(name = "types")` (JPA), `@Entity('users')` or `@Entity({ name: 'users' })` (TypeORM).
+    const named = block.annotations.find((a) => a.name === 'Table' || a.name.endsWith('.Table'))?.args ?? block.annotations.find((a) => a.name === 'Entity' || a.name.endsWith('.Entity'))?.args ?? '';
+    const table = /^\s*['"]([\w.]+)['"]|\bname\s*[=:]\s*['"]([\w.]+)['"]/.exec(named);
+    if (name) models.push({ name, kind, file, line: block.line, ...(table ? { table: table[1] ?? table[2]! } : {}) });
   }
   return models;
 }
@@ -117,14 +137,25 @@ const RANK: Record<string, number> = { 'sql-table': 3, 'mongoose-schema': 2 };
  * file:line order, all of them in `sources`. The merged model is named and placed after its most
  * telling declaration (an ORM class rather than SQL, a model rather than its schema).
  */
-export function mergeModels(models: readonly Model[]): Model[] {
-  const groups = new Map<string, Model[]>();
-  for (const model of models) {
-    const key = entityKey(model.name);
-    groups.set(key, [...(groups.get(key) ?? []), model]);
+export function mergeModels(declared: readonly DeclaredModel[]): Model[] {
+  // Groups joined by any key they share: the name's, and the declared table's (`PetType` with `@Table(name = "types")` and `CREATE TABLE types`).
+  const groupOf = new Map<string, Model[]>();
+  const groups: Model[][] = [];
+  for (const { table, ...model } of declared) {
+    const keys = [entityKey(model.name), ...(table ? [entityKey(table)] : [])];
+    const found = [...new Set(keys.map((k) => groupOf.get(k)).filter((g): g is Model[] => g !== undefined))];
+    const group = found[0] ?? [];
+    if (!found.length) groups.push(group);
+    for (const other of found.slice(1)) {
+      group.push(...other.splice(0));
+      for (const [k, g] of groupOf) if (g === other) groupOf.set(k, group);
+    }
+    group.push(model);
+    for (const key of keys) groupOf.set(key, group);
   }
   const merged: Model[] = [];
-  for (const [, group] of groups) {
+  for (const group of groups) {
+    if (group.length === 0) continue;
     const unique = group.filter((m, i) => !group.slice(0, i).some((n) => n.file === m.file && n.line === m.line && n.name === m.name));
     if (unique.length === 1) {
       merged.push(unique[0]!);
@@ -137,7 +168,7 @@ export function mergeModels(models: readonly Model[]): Model[] {
   return merged;
 }
 
-export function modelsIn(path: string, text: string): Model[] {
+export function modelsIn(path: string, text: string): DeclaredModel[] {
   if (!mayHoldModels(path)) return [];
   if (path.endsWith('.prisma')) return byLine(path, text, /^\s*model\s+(\w+)\s*\{/g, 'prisma');
   if (path.endsWith('.sql')) {

@@ -246,18 +246,43 @@ function addKubernetes(graph: GraphBuilder, objects: readonly KubernetesObject[]
     graph.node({ id: id(g), name: g.name, role: store?.role ?? 'service', source: 'kubernetes', kind: 'Service', technology: store?.technology ?? null, ...evidenceOf(first!), alsoIn: rest.map(evidenceOf) });
     reach.set(g.name.toLowerCase(), id(g));
   }
+  // ConfigMaps: an address in a ConfigMap that a container reads (envFrom, or valueFrom.configMapKeyRef) is stated there.
+  const configMaps = new Map<string, KubernetesObject[]>();
+  for (const o of objects) {
+    if (o.resource.kind === 'ConfigMap' && o.resource.name && isMap(o.value.data)) configMaps.set(o.resource.name, [...(configMaps.get(o.resource.name) ?? []), o]);
+  }
+  const fromConfigMap = (name: string, key: string): { value: string; at: Evidence & { line: number } } | null => {
+    for (const cm of configMaps.get(name) ?? []) {
+      const value = isMap(cm.value.data) ? cm.value.data[key] : undefined;
+      if (typeof value === 'string') return { value, at: { file: cm.resource.file, line: cm.lineAt(['data', key]) } };
+    }
+    return null;
+  };
   for (const g of workloads) {
+    const link = (env: string, value: string, at: { file: string; line: number }, detail: string) => {
+      for (const address of addressesIn(env, value)) {
+        const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
+        const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
+        const database = store?.role === 'database' ? address.path : null;
+        if (to) graph.edge({ from: id(g), to, via: 'env', detail, database, ...at });
+        else if (store) graph.edge({ from: id(g), to: graph.external(address.host, store, at), via: 'env', detail, database, ...at });
+      }
+    };
     for (const o of g.objects) {
       for (const c of containersOf(o)) {
-        for (const env of environment(c.body.env)) {
-          for (const address of addressesIn(env.name, env.value)) {
-            const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
-            const at = { file: o.resource.file, line: o.lineAt([...c.path, 'env', env.key]) };
-            const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
-            const database = store?.role === 'database' ? address.path : null;
-            if (to) graph.edge({ from: id(g), to, via: 'env', detail: env.name, database, ...at });
-            else if (store) graph.edge({ from: id(g), to: graph.external(address.host, store, at), via: 'env', detail: env.name, database, ...at });
-          }
+        for (const env of environment(c.body.env)) link(env.name, env.value, { file: o.resource.file, line: o.lineAt([...c.path, 'env', env.key]) }, env.name);
+        for (const item of Array.isArray(c.body.env) ? c.body.env : []) {
+          if (!isMap(item) || typeof item.name !== 'string') continue;
+          const ref = isMap(item.valueFrom) && isMap(item.valueFrom.configMapKeyRef) ? item.valueFrom.configMapKeyRef : null;
+          if (!ref || typeof ref.name !== 'string' || typeof ref.key !== 'string') continue;
+          const found = fromConfigMap(ref.name, ref.key);
+          if (found) link(item.name, found.value, found.at, `${item.name} (ConfigMap ${ref.name})`);
+        }
+        for (const item of Array.isArray(c.body.envFrom) ? c.body.envFrom : []) {
+          const name = isMap(item) && isMap(item.configMapRef) && typeof item.configMapRef.name === 'string' ? item.configMapRef.name : null;
+          const cm = name ? configMaps.get(name)?.[0] : undefined;
+          if (!name || !cm || !isMap(cm.value.data)) continue;
+          for (const [key, value] of Object.entries(cm.value.data)) if (typeof value === 'string') link(key, value, { file: cm.resource.file, line: cm.lineAt(['data', key]) }, `${key} (ConfigMap ${name})`);
         }
       }
     }

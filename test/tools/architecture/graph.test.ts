@@ -99,6 +99,54 @@ describe('service graph: Kubernetes', () => {
     expect(f.diagram.mermaid).toContain('k8s_Deployment_frontend["Deployment frontend + Service<br/>frontend<br/>4 copies"]');
   });
 
+  it('addresses in a ConfigMap a container reads (envFrom, configMapKeyRef): the edge cites the ConfigMap line', () => {
+    const f = facts(
+      sample({
+        'k8s/app.yaml': [
+          'apiVersion: v1',
+          'kind: ConfigMap',
+          'metadata: {name: app-config}',
+          'data:',
+          '  ORDERS_URL: http://orders:8080',
+          '  DB_URL: postgres://app@db.shop.svc.cluster.local:5432/shop',
+          '  LOG_LEVEL: info',
+          '---',
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata: {name: web}',
+          'spec:',
+          '  template:',
+          '    spec:',
+          '      containers:',
+          '        - name: web',
+          '          image: web',
+          '          envFrom:',
+          '            - configMapRef: {name: app-config}',
+          '        - name: sidecar',
+          '          image: sidecar',
+          '          env:',
+          '            - name: TARGET',
+          '              valueFrom: {configMapKeyRef: {name: app-config, key: ORDERS_URL}}',
+          '---',
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata: {name: orders}',
+          '---',
+          'apiVersion: apps/v1',
+          'kind: StatefulSet',
+          'metadata: {name: db}',
+          'spec: {template: {spec: {containers: [{name: pg, image: "postgres:16"}]}}}',
+          '',
+        ].join('\n'),
+      }),
+    );
+    expect(f.graph.edges).toEqual([
+      { from: 'k8s:Deployment/web', to: 'k8s:Deployment/orders', via: 'env', detail: 'ORDERS_URL (ConfigMap app-config)', database: null, file: 'k8s/app.yaml', line: 5 },
+      { from: 'k8s:Deployment/web', to: 'k8s:StatefulSet/db', via: 'env', detail: 'DB_URL (ConfigMap app-config)', database: 'shop', file: 'k8s/app.yaml', line: 6 },
+      { from: 'k8s:Deployment/web', to: 'k8s:Deployment/orders', via: 'env', detail: 'TARGET (ConfigMap app-config)', database: null, file: 'k8s/app.yaml', line: 5 },
+    ]);
+  });
+
   it('gRPC: protoc-generated files, which declare every client and server, link nothing', () => {
     const generated = ['class CartServiceStub(object):', '    pass', '', 'def add_CartServiceServicer_to_server(servicer, server):', '    pass', ''].join('\n');
     const f = facts(sample({ ...MICROSERVICES, 'src/frontend/genproto/demo_grpc.pb.go': 'func NewCartServiceClient(cc grpc.ClientConnInterface) CartServiceClient {}\n', 'src/redis-cart/demo_pb2_grpc.py': generated }));

@@ -86,16 +86,19 @@ function javascriptModels(file: string, text: string): Model[] {
 }
 
 /** GORM: structs embedding `gorm.Model` or with `gorm:"..."` tags, and the types handed to `AutoMigrate(&User{}, ...)`. */
-function goModels(file: string, text: string): Model[] {
+function goModels(file: string, text: string): DeclaredModel[] {
   if (!/"gorm\.io\/gorm"|"github\.com\/jinzhu\/gorm"|\bgorm\.Model\b|`[^`]*\bgorm:"/.test(text)) return [];
-  const models: Model[] = [];
+  // `func (UserModel) TableName() string { return "users" }`
+  const tables = new Map([...text.matchAll(/func\s*\(\s*(?:\w+\s+)?\*?(\w+)\s*\)\s*TableName\(\)\s*string\s*\{\s*return\s*"([\w.]+)"/g)].map((m) => [m[1]!, m[2]!]));
+  const models: DeclaredModel[] = [];
   const all = lines(text);
   all.forEach((line, index) => {
     const struct = /^type\s+(\w+)\s+struct\s*\{/.exec(line);
     if (struct) {
       for (let j = index + 1; j < all.length && j < index + 80 && !/^\}/.test(all[j]!); j += 1) {
         if (/^\s*gorm\.Model\b/.test(all[j]!) || /`[^`]*\bgorm:"/.test(all[j]!)) {
-          models.push({ name: struct[1]!, kind: 'gorm', file, line: index + 1 });
+          const table = tables.get(struct[1]!);
+          models.push({ name: struct[1]!, kind: 'gorm', file, line: index + 1, ...(table ? { table } : {}) });
           break;
         }
       }

@@ -123,12 +123,14 @@ describe('one entity, one model', () => {
       ...modelsIn('src/main/java/PetType.java', lines('import jakarta.persistence.*;', '@Entity', '@Table(name = "types")', 'public class PetType {}')),
       ...modelsIn('src/user.entity.ts', lines("import { Entity } from 'typeorm';", "@Entity('accounts')", 'export class User {}')),
       ...modelsIn('app/models.py', lines('from sqlalchemy.orm import DeclarativeBase', 'class Hero(Base):', '    __tablename__ = "heroes_v2"')),
-      ...modelsIn('db/schema.sql', lines('CREATE TABLE types (id int);', 'CREATE TABLE accounts (id int);', 'CREATE TABLE heroes_v2 (id int);', 'CREATE TABLE users (id int);')),
+      ...modelsIn('store/models.go', lines('package store', 'import "gorm.io/gorm"', 'type Tag struct {', '\tgorm.Model', '}', 'func (Tag) TableName() string { return "labels" }')),
+      ...modelsIn('db/schema.sql', lines('CREATE TABLE types (id int);', 'CREATE TABLE accounts (id int);', 'CREATE TABLE heroes_v2 (id int);', 'CREATE TABLE users (id int);', 'CREATE TABLE labels (id int);')),
     ];
     expect(mergeModels(models).map((m) => `${m.kind} ${m.name} ${(m.sources ?? []).map((x) => x.name).join('+')}`)).toEqual([
       'jpa PetType types+PetType',
       'typeorm User accounts+users+User',
       'sqlalchemy Hero Hero+heroes_v2',
+      'gorm Tag labels+Tag',
     ]);
     // The table is what merges, not a field of the report.
     expect(Object.keys(mergeModels(models)[0]!)).toEqual(['name', 'kind', 'file', 'line', 'sources']);

@@ -83,11 +83,25 @@ function servicesSection({ services }: ArchitectureFacts, s: Stylist): string[] 
   }
   if (kubernetes.length === 0) out.push('  Kubernetes: no manifests found (YAML files with apiVersion and kind).');
   else {
-    out.push(`  Kubernetes: ${plural(kubernetes.length, 'resource')}`);
-    for (const r of kubernetes.slice(0, SHOWN)) {
-      out.push(`    ${pad(`${r.kind} ${r.name ?? '(no name)'}`, 30)}${r.images.length ? `images: ${r.images.join(', ')} ` : ''}${s('dim', `${r.file}:${r.line}`)}`);
+    // Copies of one resource (base, overlays, releases, Helm) on one line; a templated name cannot be told apart.
+    const groups: (typeof kubernetes)[] = [];
+    const byKey = new Map<string, typeof kubernetes>();
+    for (const r of kubernetes) {
+      const key = r.name && !r.name.includes('{{') ? `${r.kind}/${r.name}` : null;
+      const group = key ? byKey.get(key) : undefined;
+      if (group) group.push(r);
+      else {
+        const fresh = [r];
+        groups.push(fresh);
+        if (key) byKey.set(key, fresh);
+      }
     }
-    out.push(...more(kubernetes.length, SHOWN));
+    out.push(`  Kubernetes: ${plural(kubernetes.length, 'resource')}${groups.length < kubernetes.length ? ` (${groups.length} once copies are grouped)` : ''}`);
+    for (const [r, ...copies] of groups.slice(0, SHOWN)) {
+      const also = copies.length ? s('dim', ` (+${plural(copies.length, 'copy', 'copies')}: ${copies.slice(0, 3).map((c) => `${c.file}:${c.line}`).join(', ')}${copies.length > 3 ? ', …' : ''})`) : '';
+      out.push(`    ${pad(`${r!.kind} ${r!.name ?? '(no name)'}`, 30)}${r!.images.length ? `images: ${r!.images.join(', ')} ` : ''}${s('dim', `${r!.file}:${r!.line}`)}${also}`);
+    }
+    out.push(...more(groups.length, SHOWN));
   }
   if (procfile.length === 0) out.push('  Procfile: none found.');
   for (const p of procfile) out.push(`  Procfile ${pad(p.name, 10)}${p.command} ${s('dim', `${p.file}:${p.line}`)}`);

@@ -97,6 +97,9 @@ describe('service graph: Kubernetes', () => {
       '2 template file(s) ({{ }}) not rendered (2 in Helm chart helm-chart/; first: helm-chart/templates/cartservice.yaml): a templated value is reported as written when quoted, otherwise as null; 1 resource(s) whose name is templated are listed but not grouped, drawn or given operational facts',
     ]);
     expect(f.diagram.mermaid).toContain('k8s_Deployment_frontend["Deployment frontend + Service<br/>frontend<br/>4 copies"]');
+    const text = analyze([], sample({ ...MICROSERVICES, ...COPIES })).stdout;
+    expect(text).toContain('  Kubernetes: 15 resources (12 once copies are grouped)\n');
+    expect(text).toMatch(/ {4}Deployment frontend +images: frontend kubernetes-manifests\/frontend\.yaml:1 \(\+3 copies: release\/kubernetes-manifests\.yaml:1, helm-chart\/templates\/frontend\.yaml:1, kustomize\/overlays\/prod\/frontend-patch\.yaml:1\)\n/);
   });
 
   it('addresses in a ConfigMap a container reads (envFrom, configMapKeyRef): the edge cites the ConfigMap line', () => {

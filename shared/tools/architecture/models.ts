@@ -3,6 +3,7 @@
 // AutoMigrate, EF Core DbSet<T>; one entity declared in several places merged (mergeModels). Found by pattern, with
 // file:line; what a pattern cannot see (models built in code, other ORMs) is not reported.
 import { decoratedBlocks } from './decorated.js';
+import { lineAt } from './routes-js.js';
 import { isReadableSource, lines } from './source.js';
 import type { Model } from './types.js';
 
@@ -14,6 +15,12 @@ export function mayHoldModels(path: string): boolean {
 /** A model as a reader finds it, with the table its ORM declares (merged by it, not reported). */
 export interface DeclaredModel extends Model {
   table?: string;
+}
+
+/** Like byLine, for calls whose arguments run over several lines: the line is the call's. */
+function byText(file: string, text: string, pattern: RegExp, kind: string): Model[] {
+  const lineOf = lineAt(text);
+  return [...text.matchAll(pattern)].map((m) => ({ name: m[1]!, kind, file, line: lineOf(m.index!) }));
 }
 
 function byLine(file: string, text: string, pattern: RegExp, kind: string): Model[] {
@@ -35,6 +42,9 @@ function pythonModels(file: string, text: string): DeclaredModel[] {
   const sqlmodel = /^\s*(?:from|import)\s+sqlmodel\b/m.test(text);
   const sqlalchemy = /^\s*(?:from|import)\s+(?:flask_)?sqlalchemy\b/m.test(text) || /\bdb\.Model\b/.test(text);
   const models: DeclaredModel[] = [];
+  // Migrations written in Python: Alembic `op.create_table('user', ...)`, Django `migrations.CreateModel(name='Order', ...)`.
+  if (text.includes('create_table')) models.push(...byText(file, text, /\bop\.create_table\(\s*['"]([\w.]+)['"]/g, 'alembic-table'));
+  if (text.includes('CreateModel')) models.push(...byText(file, text, /\bmigrations\.CreateModel\(\s*(?:name\s*=\s*)?['"](\w+)['"]/g, 'django-migration'));
   if (django) models.push(...byLine(file, text, /^class\s+(\w+)\s*\(\s*models\.Model\s*\)/g, 'django'));
   // `class Hero(SQLModel, table=True)` and, through a base of the project, `class User(UserBase, table=True)`.
   if (sqlmodel || /^class\s+\w+\s*\([^)]*\btable\s*=\s*True/m.test(text)) {
@@ -132,7 +142,7 @@ export function entityKey(name: string): string {
 }
 
 /** Kinds ranked for the merged model's own file:line: an ORM class before a reference or migration SQL. */
-const RANK: Record<string, number> = { 'sql-table': 3, 'mongoose-schema': 2 };
+const RANK: Record<string, number> = { 'sql-table': 3, 'alembic-table': 3, 'django-migration': 3, 'mongoose-schema': 2 };
 
 /**
  * One model per entity: declarations with the same key (an ORM class and its migration's CREATE

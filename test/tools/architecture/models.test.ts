@@ -78,6 +78,15 @@ describe('ORMs', () => {
 });
 
 describe('one entity, one model', () => {
+  it('migrations written in Python: Alembic op.create_table and Django CreateModel, merged with their models', () => {
+    const alembic = lines('from alembic import op', 'def upgrade():', '    op.create_table(', '        "user",', '        sa.Column("id", sa.Integer()),', '    )');
+    const migration = lines('from django.db import migrations', 'class Migration(migrations.Migration):', '    operations = [', '        migrations.CreateModel(', "            name='Order',", '        ),', "        migrations.CreateModel(name='Line', fields=[]),", '    ]');
+    expect(names('app/alembic/versions/e2412789c190_init.py', alembic)).toEqual(['alembic-table user :3']);
+    expect(names('shop/migrations/0001_initial.py', migration)).toEqual(['django-migration Order :4', 'django-migration Line :7']);
+    const merged = mergeModels([...modelsIn('app/alembic/versions/e2412789c190_init.py', alembic), ...modelsIn('app/models.py', lines('from sqlmodel import SQLModel', 'class User(SQLModel, table=True):', '    id: int'))]);
+    expect(merged.map((m) => `${m.kind} ${m.name} ${m.file}:${m.line} ${m.sources?.length}`)).toEqual(['sqlmodel User app/models.py:2 2']);
+  });
+
   it('the key: schema, case, plural and ORM suffixes', () => {
     expect(['public.users', 'User', 'UserModel', '"Users"', 'categories', 'Category', 'addresses', 'Address', 'status', 'boxes'].map(entityKey)).toEqual([
       'user',

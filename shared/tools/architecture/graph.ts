@@ -3,6 +3,7 @@
 // with the file and line that states it: depends_on and links, a Service's selector, an environment
 // variable whose value is another service's address, an Aspire WithReference, a gRPC client.
 // Environment values are never reported: only the variable's name.
+import { posix } from 'node:path';
 import type { AspireHost } from './aspire.js';
 import { containersOf, describeSelector, groupKubernetes, isWorkloadKind, podLabels, selectorOf, selects, type KubernetesGroup } from './k8s-workloads.js';
 import type { ComposeObject, KubernetesObject } from './services.js';
@@ -87,6 +88,8 @@ class GraphBuilder {
   nodes = new Map<string, GraphNode>();
   edges: GraphEdge[] = [];
   findings: Finding[] = [];
+  /** The directories whose code a node runs: a compose build context, an Aspire project's directory. */
+  codeDirs = new Map<string, string>();
   private edgeKeys = new Set<string>();
 
   node(node: Omit<GraphNode, 'alsoIn'> & { alsoIn?: Evidence[] }): GraphNode {
@@ -160,6 +163,9 @@ function addCompose(graph: GraphBuilder, services: readonly ComposeObject[]): vo
       graph.node({ id: g.id, name: g.name, role: store?.role ?? 'service', source: 'compose', kind: 'compose service', technology: store?.technology ?? null, file: first!.file, line: first!.lineAt([]), alsoIn: rest.map((s) => ({ file: s.file, line: s.lineAt([]) })) });
       reach.set(g.name.toLowerCase(), g.id);
       for (const s of g.objects) {
+        const build = typeof s.body.build === 'string' ? s.body.build : isMap(s.body.build) ? (typeof s.body.build.context === 'string' ? s.body.build.context : '.') : null;
+        const context = build && !/^[a-z]+:\/\//i.test(build) ? posix.normalize(posix.join(directoryOf(s.file), build)) : null;
+        if (context && context !== '.' && !context.startsWith('..')) graph.codeDirs.set(context, g.id);
         if (typeof s.body.container_name === 'string') reach.set(s.body.container_name.toLowerCase(), g.id);
         const nets = s.body.networks;
         if (isMap(nets)) for (const cfg of Object.values(nets)) if (isMap(cfg) && Array.isArray(cfg.aliases)) for (const alias of cfg.aliases) if (typeof alias === 'string') reach.set(alias.toLowerCase(), g.id);
@@ -289,11 +295,19 @@ function addKubernetes(graph: GraphBuilder, objects: readonly KubernetesObject[]
   }
 }
 
-function addAspire(graph: GraphBuilder, hosts: readonly AspireHost[]): void {
+function addAspire(graph: GraphBuilder, hosts: readonly AspireHost[], stacks: readonly Stack[]): void {
+  // `AddProject<Projects.Basket_API>` names the project Basket.API: its .csproj's directory is the node's code.
+  const projects = new Map<string, string>();
+  for (const s of stacks) {
+    const m = /(?:^|\/)([^/]+)\.(?:cs|fs|vb)proj$/.exec(s.manifest);
+    if (m) projects.set(m[1]!.replace(/[^A-Za-z0-9]/g, '_'), posix.dirname(s.manifest));
+  }
   for (const host of hosts) {
     const id = (name: string) => `aspire:${host.file}#${name}`;
     for (const r of host.resources) {
       const store = storeOfAspireCall(r.call) ?? (r.call === 'AddContainer' ? storeOfImage(r.detail) : undefined);
+      const project = r.call === 'AddProject' && r.detail ? projects.get(r.detail.replace(/^(global::)?Projects\./, '')) : undefined;
+      if (project && project !== '.') graph.codeDirs.set(project, id(r.name));
       graph.node({ id: id(r.name), name: r.name, role: store?.role ?? 'service', source: 'aspire', kind: r.detail ? `${r.call} ${r.detail}` : r.call, technology: store?.technology ?? null, file: host.file, line: r.line });
     }
     for (const ref of host.references) {
@@ -309,7 +323,11 @@ function addGrpc(graph: GraphBuilder, protos: readonly ProtoService[], calls: re
   const known = new Set(protos.map((p) => p.name));
   // A source file belongs to the service node whose name is one of its directories (src/cartservice/...).
   const services = [...graph.nodes.values()].filter((n) => n.role === 'service' && n.kind !== 'Service');
+  // Or to the node whose code directory (a compose build context, an Aspire project) holds it, the deepest first.
+  const codeDirs = [...graph.codeDirs].sort((a, b) => b[0].length - a[0].length);
   const owner = (file: string) => {
+    const built = codeDirs.find(([dir]) => file.startsWith(`${dir}/`));
+    if (built) return graph.nodes.get(built[1]);
     const dirs = file.toLowerCase().split('/').slice(0, -1);
     return services.find((n) => dirs.includes(n.name.toLowerCase()));
   };
@@ -389,7 +407,7 @@ export function buildGraph(input: GraphInput): ServiceGraph {
   const graph = new GraphBuilder();
   addCompose(graph, input.compose);
   addKubernetes(graph, input.kubernetes);
-  addAspire(graph, input.aspire);
+  addAspire(graph, input.aspire, input.stacks);
   addGrpc(graph, input.protoServices ?? [], input.grpcCalls ?? []);
   storeFindings(graph, input.stacks);
   return { nodes: [...graph.nodes.values()], edges: graph.edges, findings: graph.findings };

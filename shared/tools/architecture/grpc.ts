@@ -21,6 +21,7 @@ const PATTERNS: [RegExp, GrpcCall['role']][] = [
   [/\b(\w+)Grpc\s*\.\s*new(?:Blocking|Future)?Stub\s*\(/g, 'client'],
   [/\b(\w+)Grpc\s*\.\s*\w*ImplBase\b/g, 'server'],
   [/\bnew\s+(\w+)\s*\.\s*\1Client\s*\(/g, 'client'],
+  [/\bAddGrpcClient\s*<\s*(?:\w+\s*\.\s*)*?(\w+)\s*\.\s*\1Client\s*>/g, 'client'],
   [/:\s*(?:\w+\s*\.\s*)*?(\w+)\s*\.\s*\1Base\b/g, 'server'],
   [/\.addService\s*\(\s*[\w.]*?\.?(\w+)\.service\b/g, 'server'],
 ];

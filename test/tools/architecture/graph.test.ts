@@ -277,6 +277,24 @@ describe('service graph: compose and Aspire', () => {
     expect(shared.graph.edges.map((e: { database: string | null }) => e.database)).toEqual(['catalogdb', 'orderingdb', 'orderingdb']);
   });
 
+  it('gRPC between Aspire projects: a file belongs to the project whose .csproj directory holds it', () => {
+    const f = facts(
+      sample({
+        'src/AppHost/Program.cs': ['var builder = DistributedApplication.CreateBuilder(args);', 'var basketApi = builder.AddProject<Projects.Basket_API>("basket-api");', 'builder.AddProject<Projects.WebApp>("webapp").WithReference(basketApi);', ''].join('\n'),
+        'src/Basket.API/Basket.API.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><PackageReference Include="Grpc.AspNetCore" Version="2.6" /></ItemGroup></Project>\n',
+        'src/Basket.API/Proto/basket.proto': 'syntax = "proto3";\nservice Basket {\n  rpc GetBasket(GetBasketRequest) returns (CustomerBasketResponse) {}\n}\n',
+        'src/Basket.API/Grpc/BasketService.cs': 'using Grpc.Core;\npublic class BasketService(ILogger<BasketService> logger) : Basket.BasketBase\n{\n}\n',
+        'src/WebApp/WebApp.csproj': '<Project Sdk="Microsoft.NET.Sdk.Web"></Project>\n',
+        'src/WebApp/Extensions.cs': 'using Grpc.Net.Client;\npublic static class Extensions\n{\n    public static void AddServices(IServiceCollection services)\n    {\n        services.AddGrpcClient<Basket.BasketClient>(o => { });\n    }\n}\n',
+      }),
+    );
+    expect(edgeLines(f.graph.edges)).toEqual([
+      'aspire:src/AppHost/Program.cs#webapp -> aspire:src/AppHost/Program.cs#basket-api reference WithReference(basketApi) @ src/AppHost/Program.cs:3',
+      'aspire:src/AppHost/Program.cs#webapp -> aspire:src/AppHost/Program.cs#basket-api grpc Basket @ src/WebApp/Extensions.cs:6',
+    ]);
+    expect(f.diagram.mermaid).toContain('  aspire_0_webapp -->|reference, gRPC Basket| aspire_0_basket_api\n');
+  });
+
   it('no broker: said as a fact, naming the broker clients the manifests declare', () => {
     const f = facts(sample({ 'docker-compose.yml': 'services:\n  api:\n    build: .\n', 'package.json': JSON.stringify({ name: 'x', dependencies: { kafkajs: '^2' } }) }));
     expect(f.graph.findings).toEqual([

@@ -130,3 +130,22 @@ export function dotnetRoutes(file: string, text: string, into: FileRoutes): void
   if (/\[(Http(Get|Post|Put|Delete|Patch|Head|Options)|Route|AcceptVerbs)\b/.test(text)) controllers(file, text, into);
   for (const m of text.matchAll(/\bconst\s+string\s+(\w+)\s*=\s*"(\/[^"]*)"/g)) into.constants[m[1]!] = m[2]!;
 }
+
+/**
+ * Blazor components and Razor Pages: `@page "/cart/{id:int}"` as a PAGE route; a Razor Page's bare
+ * `@page` routes by its path under `Pages/` (`Pages/Orders/Index.cshtml` -> `/Orders`).
+ */
+export function razorPages(file: string, text: string, into: FileRoutes): void {
+  text.split(/\r?\n/).forEach((line, index) => {
+    const m = /^\s*@page\b\s*(?:"([^"]*)")?/.exec(line);
+    if (!m) return;
+    let path = m[1];
+    const under = /(?:^|\/)Pages\/(.*)\.cshtml$/.exec(file);
+    // A Razor Page's template other than `/...` adds to the route its path gives.
+    if (under && (path === undefined || !path.startsWith('/'))) {
+      path = joinPaths(...under[1]!.split('/').filter((segment, i, all) => !(i === all.length - 1 && segment === 'Index')), path ?? '');
+    }
+    if (path === undefined) return;
+    into.routes.push({ method: 'PAGE', path, framework: file.endsWith('.razor') ? 'blazor' : 'razor-pages', file, line: index + 1, owner: `${file}#` });
+  });
+}

@@ -1,6 +1,6 @@
 // Which route reader sees which file, and the routes of a whole repository with the prefixes joined
 // across files (route-prefixes.ts). Test files are skipped (source.ts): the requests they make are not routes.
-import { dotnetRoutes } from './routes-dotnet.js';
+import { dotnetRoutes, razorPages } from './routes-dotnet.js';
 import { expressStyleRoutes, nestRoutes, nextRoutes } from './routes-js.js';
 import { goRoutes, jvmRoutes, phpRoutes, pythonRoutes, rubyRoutes } from './routes-other.js';
 import { emptyFileRoutes, resolveRoutes, type FileRoutes, type OwnedRoute } from './route-prefixes.js';
@@ -11,7 +11,7 @@ const JS = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
 
 /** Whether a file may hold routes, by its name (the content is read only for these). */
 export function mayHoldRoutes(path: string): boolean {
-  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx|cs)$/.test(path));
+  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx|cs|razor|cshtml)$/.test(path));
 }
 
 const owned = (file: string, routes: Route[]): OwnedRoute[] => routes.map((r) => ({ ...r, owner: `${file}#` }));
@@ -41,6 +41,9 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
   } else if (path.endsWith('.cs')) {
     facts = emptyFileRoutes(path, 'cs');
     dotnetRoutes(path, text, facts);
+  } else if (/\.(razor|cshtml)$/.test(path)) {
+    facts = emptyFileRoutes(path, 'cs');
+    razorPages(path, text, facts);
   } else {
     facts = emptyFileRoutes(path, 'other');
     const read = /\.(java|kt)$/.test(path) ? jvmRoutes : path.endsWith('.rb') ? rubyRoutes : phpRoutes;

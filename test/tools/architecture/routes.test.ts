@@ -228,6 +228,12 @@ describe('ASP.NET Core', () => {
     expect(where(f.routes[3])).toEqual(['/todos@Api/Program.cs:8', '/{id:int}@Api/TodoEndpoints.cs:6']);
   });
 
+  it('Blazor @page directives and Razor Pages (a bare @page routes by its path under Pages/)', () => {
+    expect(short(routesIn('WebApp/Components/Pages/Item/ItemPage.razor', lines('@page "/item/{itemId:int}"', '@inject CatalogService Catalog'), []) as R[])).toEqual(['PAGE /item/{itemId:int} WebApp/Components/Pages/Item/ItemPage.razor:1']);
+    expect(short(routesIn('Identity/Pages/Account/Index.cshtml', lines('@page', '@model IndexModel'), []) as R[])).toEqual(['PAGE /Account Identity/Pages/Account/Index.cshtml:1']);
+    expect(short(routesIn('Identity/Pages/Account/Login.cshtml', lines('@page "{handler?}"'), []) as R[])).toEqual(['PAGE /Account/Login/{handler?} Identity/Pages/Account/Login.cshtml:1']);
+  });
+
   it('controllers: [Route] on the class with [controller], [HttpGet("{id}")], [action], an absolute template', () => {
     const cs = lines(
       'namespace Shop.Controllers;',

@@ -92,13 +92,20 @@ export function pythonRoutes(file: string, text: string, into: FileRoutes): void
     if (into.mounts.length || into.routes.length) pythonImports(text, into);
   }
   if (/(^|\/)urls\.py$/.test(file) && /\bdjango\b/.test(text)) {
+    const own = `${file}#`;
+    into.exports.default = own;
     lines(text).forEach((line, index) => {
-      for (const m of line.matchAll(/\b(path|re_path|url)\(\s*r?(['"])(.*?)\2\s*,\s*(include\(\s*(?:(['"])([\w.]+)\5)?)?/g)) {
-        const route: OwnedRoute = { method: m[4] ? 'MOUNT' : 'ANY', path: m[3]!, framework: 'django', file, line: index + 1, owner: `${file}#` };
+      const at = { file, line: index + 1 };
+      for (const m of line.matchAll(/\b(path|re_path|url)\(\s*r?(['"])(.*?)\2\s*,\s*(include\(\s*(?:(['"])([\w.]+)\5|(\w+)\.urls)?)?/g)) {
+        const route: OwnedRoute = { method: m[4] ? 'MOUNT' : 'ANY', path: m[3]!, framework: 'django', ...at, owner: own };
         into.routes.push(route);
-        // `path('api/', include('shop.api.urls'))`: the routes of that module get the prefix.
-        if (m[6] && m[1] === 'path') into.mounts.push({ parent: route.owner, part: { path: m[3]!, file, line: index + 1 }, target: { module: m[6], name: 'default' }, route });
+        // `path('api/', include('shop.api.urls'))`, `path('api/', include(router.urls))`: those routes get the prefix.
+        if (m[1] === 'path' && (m[6] || m[7])) into.mounts.push({ parent: own, part: { path: m[3]!, ...at }, target: m[6] ? { module: m[6], name: 'default' } : { local: m[7]! }, route });
       }
+      // Django REST framework: `router.register(r'orders', OrderViewSet)`, and `urlpatterns += router.urls`.
+      for (const m of line.matchAll(/\b(\w+)\.register\(\s*r?(['"])([^'"]*)\2/g)) into.routes.push({ method: 'RESOURCES', path: m[3]!, framework: 'django-rest-framework', ...at, owner: `${file}#${m[1]}` });
+      const added = /^\s*urlpatterns\s*\+?=\s*(?:\[[^\]]*\]\s*\+\s*)?(\w+)\.urls\b/.exec(line);
+      if (added) into.mounts.push({ parent: own, part: { path: '', ...at }, target: { local: added[1]! } });
     });
   }
 }

@@ -391,3 +391,29 @@ describe('gorilla/mux as the microservices demo writes it', () => {
     ]);
   });
 });
+
+describe('Django REST framework', () => {
+  it('router.register viewsets as RESOURCES, under the include that mounts them', () => {
+    const f = facts(
+      sample({
+        'shop/urls.py': lines('from django.urls import include, path', 'urlpatterns = [', "    path('api/v1/', include('shop.api.urls')),", ']'),
+        'shop/api/urls.py': lines(
+          'from django.urls import include, path',
+          'from rest_framework import routers',
+          'router = routers.DefaultRouter()',
+          "router.register(r'orders', views.OrderViewSet)",
+          "router.register('customers', views.CustomerViewSet, basename='customer')",
+          'urlpatterns = [',
+          "    path('health/', views.health),",
+          "    path('', include(router.urls)),",
+          ']',
+        ),
+      }),
+    );
+    expect(f.routes.map((r: R & { framework: string }) => `${r.method} ${r.path} ${r.framework} ${r.file}:${r.line}`)).toEqual([
+      'RESOURCES /api/v1/orders django-rest-framework shop/api/urls.py:4',
+      'RESOURCES /api/v1/customers django-rest-framework shop/api/urls.py:5',
+      'ANY /api/v1/health/ django shop/api/urls.py:7',
+    ]);
+  });
+});

@@ -38,10 +38,11 @@ export const mayBeAspireHost = (path: string): boolean => /\.cs$/.test(path) && 
 
 /** The file without comments, with the same length and lines (so offsets still give lines). */
 function blankComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
+  // Strings first, so that the `//` of "http://..." is not taken for a comment.
+  return text.replace(/@?"(?:[^"\\\n]|\\.)*"|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m));
 }
 
-const ADD = /\b(\w+)\s*\.\s*(Add\w+)\s*(?:<\s*([\w.]+)\s*>)?\s*\(\s*(?:name\s*:\s*)?"([^"]+)"(?:\s*,\s*(?:image\s*:\s*)?"([^"]+)")?/g;
+const ADD = /(\b\w+|\))\s*\.\s*(Add\w+)\s*(?:<\s*([\w.]+)\s*>)?\s*\(\s*(?:name\s*:\s*)?"([^"]+)"(?:\s*,\s*(?:image\s*:\s*)?"([^"]+)")?/g;
 const ASSIGN = /^\s*(?:var|[\w.<>]+)\s+(\w+)\s*=/;
 const REFERENCE = /\.\s*WithReference\s*\(\s*(\w+)/g;
 
@@ -74,12 +75,12 @@ export function readAspireHost(file: string, source: string): AspireHost | null 
       const [, receiver, call, type, name, second] = m;
       if (call === 'AddDatabase' && receiver !== builder) {
         // A database of a server added before: the variable stands for that server.
-        const server = variables.get(receiver!);
+        // On a server's variable (`pg.AddDatabase`), or chained on the server just added (`builder.AddPostgres("pg").AddDatabase("db")`).
+        const server: AspireResource | null = variables.get(receiver!) ?? owner;
         if (server) owner = server;
         if (server && variable) databases.set(variable, name!);
         continue;
       }
-      if (call === 'AddDatabase' && owner && variable) databases.set(variable, name!);
       if (receiver !== builder || call === 'AddParameter' || call === 'AddConnectionString') continue;
       if (owner) continue;
       const resource: AspireResource = { variable, name: name!, call: call!, detail: type ?? (call === 'AddContainer' ? (second ?? null) : null), line: lineOf(offset + m.index!) };

@@ -125,9 +125,16 @@ function goModels(file: string, text: string): DeclaredModel[] {
 }
 
 /** EF Core: `DbSet<Order>` properties of a DbContext (and `modelBuilder.Entity<Order>()`). */
-function efCoreModels(file: string, text: string): Model[] {
-  if (!/\bDbSet<|\bDbContext\b/.test(text)) return [];
-  return [...byLine(file, text, /\bDbSet<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core'), ...byLine(file, text, /\bmodelBuilder\.Entity<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core')];
+function efCoreModels(file: string, text: string): DeclaredModel[] {
+  if (!/\bDbSet<|\bDbContext\b|\bIEntityTypeConfiguration</.test(text)) return [];
+  // `class OrderConfiguration : IEntityTypeConfiguration<Order>` with `builder.ToTable("orders")`.
+  const table = /\.ToTable\(\s*"([\w.]+)"/.exec(text)?.[1];
+  const configured = byLine(file, text, /\bIEntityTypeConfiguration<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core');
+  return [
+    ...byLine(file, text, /\bDbSet<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core'),
+    ...byLine(file, text, /\bmodelBuilder\.Entity<\s*(?:[\w.]+\.)?(\w+)\s*>/g, 'ef-core'),
+    ...configured.map((m) => (table && configured.length === 1 ? { ...m, table } : m)),
+  ];
 }
 
 /** `public.users`, `Users`, `UserModel`, `user_entity` -> `user`: the key under which one entity's declarations are merged. */

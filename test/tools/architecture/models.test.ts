@@ -74,6 +74,9 @@ describe('ORMs', () => {
     );
     expect(names('Data/ShopContext.cs', cs)).toEqual(['ef-core Order :3', 'ef-core Customer :4', 'ef-core AuditEntry :7']);
     expect(names('Services/Mailer.cs', 'public class Mailer {}\n')).toEqual([]);
+    const configuration = lines('class OrderEntityTypeConfiguration : IEntityTypeConfiguration<Order>', '{', '    public void Configure(EntityTypeBuilder<Order> builder)', '    {', '        builder.ToTable("orders");', '    }', '}');
+    expect(names('EntityConfigurations/OrderEntityTypeConfiguration.cs', configuration)).toEqual(['ef-core Order :1']);
+    expect(mergeModels([...modelsIn('Data/ShopContext.cs', cs), ...modelsIn('EntityConfigurations/OrderEntityTypeConfiguration.cs', configuration)]).find((m) => m.name === 'Order')?.sources?.length).toBe(2);
   });
 });
 

@@ -193,7 +193,10 @@ export interface GraphEdge {
 }
 
 export interface Finding {
-  /** shared-store, no-broker, brokers, network, single-replica-stateful, no-probes, ... */
+  /**
+   * Graph: shared-store, shared-server, store, broker-users, brokers, no-broker, network. Operations:
+   * single-replica-stateful, single-replica, no-readinessProbe, no-livenessProbe, no-limits, no-healthcheck.
+   */
   kind: string;
   text: string;
   evidence: Evidence[];

@@ -145,7 +145,7 @@ export function frameworksFor(ecosystem: Stack['ecosystem'], names: readonly str
 /** Frameworks recognised in manifests whose routes this tool does not read. */
 const ROUTES_NOT_READ = new Set(['Nuxt', 'SvelteKit', 'Remix', 'aiohttp', 'Tornado', 'Actix Web', 'Axum', 'Rocket', 'warp', 'Micronaut', 'Ktor', 'Grape', 'Slim', 'Spring WebFlux']);
 /** Libraries recognised in manifests whose models this tool does not read. */
-const MODELS_NOT_READ = new Set(['Drizzle', 'Diesel', 'SQLx', 'SeaORM', 'Doctrine ORM']);
+const MODELS_NOT_READ = new Set(['Drizzle', 'Diesel', 'SQLx', 'SeaORM', 'Doctrine ORM', 'Laravel']);
 
 /**
  * One note per framework a manifest declares whose routes or models are not read, so that "none
@@ -164,7 +164,8 @@ export function unreadFrameworkNotes(stacks: readonly Stack[]): string[] {
         notes.push(`${stack.manifest}: declares ${label}: ${what}, so the routes listed may not be all of them`);
       } else if (MODELS_NOT_READ.has(label)) {
         seen.add(label);
-        notes.push(`${stack.manifest}: declares ${label}: its models are not read, so the models listed may not be all of them`);
+        const what = label === 'Laravel' ? 'its Eloquent models are not read' : 'its models are not read';
+        notes.push(`${stack.manifest}: declares ${label}: ${what}, so the models listed may not be all of them`);
       }
     }
   }

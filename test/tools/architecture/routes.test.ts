@@ -276,6 +276,10 @@ describe('frameworks whose routes or models are not read', () => {
       'Cargo.toml: declares Diesel: its models are not read, so the models listed may not be all of them',
     ]));
     expect(analyze([], dir).stdout).toContain('declares Axum: its routes are not read');
+    const laravel = facts(sample({ 'composer.json': JSON.stringify({ require: { 'laravel/framework': '^11.0' } }) }));
+    expect(laravel.notes).toContain('composer.json: declares Laravel: its Eloquent models are not read, so the models listed may not be all of them');
+    // A framework whose routes and models are read gives no such note.
+    expect(facts(sample({ 'requirements.txt': 'fastapi\nsqlalchemy\n' })).notes).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 // gRPC: the services a .proto file declares, and the code that is a client or a server of one, by the
 // names protoc's generated code gives them (Go NewXClient/RegisterXServer, Python XStub/
-// add_XServicer_to_server, Java XGrpc.newStub/XGrpc.XImplBase, C# new X.XClient/X.XBase, Node addService).
+// add_XServicer_to_server, Java XGrpc.newStub/XGrpc.XImplBase, C# new X.XClient/AddGrpcClient/X.XBase, Node
+// new pkg.X(address, grpc.credentials...)/addService).
 import type { GrpcCall, ProtoService } from './graph.js';
 
 function lineOf(text: string, offset: number): number {
@@ -16,13 +17,14 @@ export function protoServicesIn(file: string, text: string): ProtoService[] {
 const PATTERNS: [RegExp, GrpcCall['role']][] = [
   [/\bNew(\w+)Client\s*\(/g, 'client'],
   [/\bRegister(\w+)Server\s*\(/g, 'server'],
-  [/\b(\w+)Stub\s*\(/g, 'client'],
+  [/\b([A-Z]\w*)Stub\s*\(/g, 'client'],
   [/\badd_(\w+)Servicer_to_server\s*\(/g, 'server'],
   [/\b(\w+)Grpc\s*\.\s*new(?:Blocking|Future)?Stub\s*\(/g, 'client'],
   [/\b(\w+)Grpc\s*\.\s*\w*ImplBase\b/g, 'server'],
   [/\bnew\s+(\w+)\s*\.\s*\1Client\s*\(/g, 'client'],
   [/\bAddGrpcClient\s*<\s*(?:\w+\s*\.\s*)*?(\w+)\s*\.\s*\1Client\s*>/g, 'client'],
   [/:\s*(?:\w+\s*\.\s*)*?(\w+)\s*\.\s*\1Base\b/g, 'server'],
+  [/\bnew\s+(?:\w+\s*\.\s*)+(\w+)\s*\([^()]*?,\s*(?:grpc\.)?credentials\b/g, 'client'],
   [/\.addService\s*\(\s*[\w.]*?\.?(\w+)\.service\b/g, 'server'],
 ];
 

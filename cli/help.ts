@@ -79,8 +79,8 @@ Active personas and levels, the generator version that applied them and this one
 changed, the upgrades this version brings, and conflicts waiting in .dp-new files.`,
     upgrade: `Usage: dp upgrade [options]
 
-Re-apply the active personas with this version's templates. One line per file: upgraded, kept (yours),
-merged, or conflict (yours is kept; the new version is written beside it as <file>.dp-new).
+Re-apply the active personas with this version's templates. One line per file: updated, kept (your
+edits stay), merged, or conflict (yours stays; the new version is written beside it as <file>.dp-new).
 
 ${WRITE_OPTIONS}
 

@@ -2,7 +2,7 @@
 // resolved, apply (or with --dry-run show the diffs), and report one line per file.
 import { DpError } from '../shared/errors.js';
 import { applyOnDisk, planOnDisk, type Selection } from '../shared/engine/apply-on-disk.js';
-import { formatOutcomes, summarize, type Labels } from '../shared/engine/report.js';
+import { deletedPaths, formatOutcomes, summarize } from '../shared/engine/report.js';
 import { choose, interactive } from './prompt.js';
 
 export interface WriteRunOptions {
@@ -10,7 +10,6 @@ export interface WriteRunOptions {
   dryRun?: boolean;
   onConflict?: 'keep' | 'markers';
   restoreDeleted?: boolean;
-  labels?: Labels;
 }
 
 export async function writeRun(root: string, select: Selection, options: WriteRunOptions): Promise<number> {
@@ -28,8 +27,9 @@ export async function writeRun(root: string, select: Selection, options: WriteRu
   }
   const result = applyOnDisk(root, select, { onConflict, dryRun: options.dryRun, restoreDeleted: options.restoreDeleted });
   if (options.dryRun) for (const diff of result.diffs) process.stdout.write(diff);
-  for (const line of formatOutcomes(result.outcomes, result.notes, options.labels)) process.stdout.write(`  ${line}\n`);
-  const summary = summarize(result.outcomes);
+  const deleted = deletedPaths(result.changes);
+  for (const line of formatOutcomes(result.outcomes, result.notes, deleted)) process.stdout.write(`  ${line}\n`);
+  const summary = summarize(result.outcomes, deleted);
   process.stdout.write(options.dryRun ? `dp: ${options.title} (dry run, nothing written): ${summary}\n` : `dp: ${options.title}: ${summary}\n`);
   return 0;
 }

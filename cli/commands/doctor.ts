@@ -12,7 +12,7 @@ import { diskReader } from '../../shared/commit/read.js';
 import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
-import { formatOutcomes, UPGRADE_LABELS } from '../../shared/engine/report.js';
+import { deletedPaths, formatOutcomes } from '../../shared/engine/report.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
 
@@ -136,7 +136,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
       // Restoring re-applies the active personas: anything else this version changes is reported too.
       const result = applyOnDisk(root, (active) => active, { onConflict: 'keep', restoreDeleted: true });
       fixed.push(...result.outcomes.filter((o) => o.status !== 'unchanged'));
-      if (!json) for (const line of formatOutcomes(result.outcomes, result.notes, UPGRADE_LABELS)) process.stdout.write(`  ${line}\n`);
+      if (!json) for (const line of formatOutcomes(result.outcomes, result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
     }
     if (!json) process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);
     ({ findings, record } = await diagnose(root));

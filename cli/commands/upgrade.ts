@@ -1,6 +1,5 @@
 // dp upgrade [--dry-run]: re-apply the active personas with this version's templates.
 import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
-import { UPGRADE_LABELS } from '../../shared/engine/report.js';
 import { DpError } from '../../shared/errors.js';
 import { COMMON, WRITING, conflictOption, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
@@ -15,6 +14,5 @@ export async function upgradeCommand(argv: string[]): Promise<number> {
     title: `upgrade from ${record.version}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], 'upgrade'),
-    labels: UPGRADE_LABELS,
   });
 }

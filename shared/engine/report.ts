@@ -1,25 +1,51 @@
-// The lines a user sees after a run: one per path that changed or needs attention.
-import type { Outcome } from '../merge/model.js';
+// The lines a user sees after a run: one per path that changed or needs attention, in one vocabulary for
+// dp, yo dp:* and create-dp-project (the README lists it under "What a run reports").
+import type { Change, Outcome, Status } from '../merge/model.js';
+
+/** The word for each outcome. One word per outcome: the detail says whose edits and why. */
+export const WORDS: Record<Status, string> = {
+  created: 'created',
+  updated: 'updated',
+  merged: 'merged',
+  kept: 'kept',
+  'kept-edited': 'kept',
+  conflict: 'conflict',
+  removed: 'removed',
+  deleted: 'deleted',
+  restored: 'restored',
+  unchanged: 'unchanged',
+};
 
 const QUIET = new Set(['unchanged']);
 
-/** How a status reads in a report (dp upgrade says "upgraded" and "kept (yours)"). */
-export type Labels = Partial<Record<Outcome['status'], string>>;
+/** Which paths the run deletes: a "removed" outcome for a file that stays (a section taken out of CLAUDE.md) is an update. */
+export type Deleted = ReadonlySet<string>;
 
-export const UPGRADE_LABELS: Labels = { updated: 'upgraded', kept: 'kept (yours)', 'kept-edited': 'kept (yours)', deleted: 'deleted (by you)' };
+export function deletedPaths(changes: readonly Change[]): Deleted {
+  return new Set(changes.filter((c) => c.content === null).map((c) => c.path));
+}
 
-export function formatOutcomes(outcomes: Outcome[], notes: string[], labels: Labels = {}): string[] {
+function word(o: Outcome, deleted: Deleted | undefined): string {
+  if (o.status === 'removed' && deleted !== undefined && !deleted.has(o.path)) return WORDS.updated;
+  return WORDS[o.status];
+}
+
+/** A detail is shown in parentheses, so its own parentheses become a colon: never nested. */
+function flat(detail: string): string {
+  return detail.replace(/\s*\(([^()]*)\)/g, ': $1');
+}
+
+export function formatOutcomes(outcomes: Outcome[], notes: string[], deleted?: Deleted): string[] {
   const shown = outcomes.filter((o) => !QUIET.has(o.status));
-  const label = (o: Outcome) => labels[o.status] ?? o.status;
-  const width = Math.max(0, ...shown.map((o) => label(o).length));
-  const lines = shown.map((o) => `${label(o).padEnd(width)}  ${o.path}${o.detail ? `  (${o.detail})` : ''}`);
+  const width = Math.max(0, ...shown.map((o) => word(o, deleted).length));
+  const lines = shown.map((o) => `${word(o, deleted).padEnd(width)}  ${o.path}${o.detail ? `  (${flat(o.detail)})` : ''}`);
   for (const note of notes) lines.push(`note  ${note}`);
   return lines;
 }
 
-export function summarize(outcomes: Outcome[]): string {
+export function summarize(outcomes: Outcome[], deleted?: Deleted): string {
   const counts = new Map<string, number>();
-  for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
-  if ([...counts.keys()].every((status) => QUIET.has(status))) return 'nothing to do: everything is up to date';
-  return [...counts].filter(([status]) => !QUIET.has(status)).map(([status, n]) => `${n} ${status}`).join(', ');
+  for (const o of outcomes) if (!QUIET.has(o.status)) counts.set(word(o, deleted), (counts.get(word(o, deleted)) ?? 0) + 1);
+  if (counts.size === 0) return 'nothing to do: everything is up to date';
+  return [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
 }

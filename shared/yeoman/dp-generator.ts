@@ -15,7 +15,7 @@ import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js
 import { generatorVersion } from '../package-root.js';
 import { dpCommitTask } from './commit.js';
 import { canPrompt, memFsReader, onTerminal, queueChanges, runSnapshot } from './io.js';
-import { formatOutcomes, summarize } from '../engine/report.js';
+import { deletedPaths, formatOutcomes, summarize, type Deleted } from '../engine/report.js';
 
 export type { PersonaRequest };
 
@@ -32,6 +32,8 @@ type FeatureStore = { findFeature?(name: string): unknown[] };
 export abstract class DpGenerator extends Generator {
   protected outcomes: Outcome[] = [];
   protected notes: string[] = [];
+  /** The paths this run deletes (a section taken out of a CLAUDE.md that stays reads "updated"). */
+  protected deleted: Deleted = new Set();
 
   constructor(args: string[], options: Record<string, unknown>) {
     const self: { generator?: DpGenerator } = {};
@@ -114,6 +116,7 @@ export abstract class DpGenerator extends Generator {
       queueChanges(this, result.changes);
       this.outcomes = result.outcomes;
       this.notes = result.notes;
+      this.deleted = deletedPaths(result.changes);
     } catch (error) {
       releaseLock(root);
       throw error;
@@ -158,7 +161,7 @@ export abstract class DpGenerator extends Generator {
 
   protected report(title: string): void {
     releaseLock(this.destinationRoot());
-    for (const line of formatOutcomes(this.outcomes, this.notes)) this.log(`  ${line}`);
-    this.log(`dp: ${title}: ${summarize(this.outcomes)}`);
+    for (const line of formatOutcomes(this.outcomes, this.notes, this.deleted)) this.log(`  ${line}`);
+    this.log(`dp: ${title}: ${summarize(this.outcomes, this.deleted)}`);
   }
 }

@@ -107,7 +107,7 @@ describe('npx create-dp-project', () => {
   it("an unknown option points at create-dp-project's own --help", async () => {
     const result = await createProject(newDir(), ['app', '--bogus']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe("create-dp-project: Unknown option '--bogus'\n  run 'create-dp-project --help' for its options");
+    expect(result.stderr).toBe("create-dp-project: unknown option '--bogus'\n  run 'create-dp-project --help' for its options");
   });
 });
 

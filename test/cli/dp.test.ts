@@ -48,7 +48,7 @@ describe('dp persona add / remove / list', () => {
     writeFileSync(join(dir, 'scripts/gpu_monitor.sh'), `${read(dir, 'scripts/gpu_monitor.sh')}# mine\n`);
     const result = await dp(dir, ['persona', 'remove', 'ds']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/kept-edited\s+scripts\/gpu_monitor\.sh/);
+    expect(result.stdout).toMatch(/kept {5}scripts\/gpu_monitor\.sh {2}\(you edited it, so it stays: it is yours now\)/);
     expect(listFiles(dir)).toEqual(['scripts/gpu_monitor.sh']);
   });
 
@@ -96,11 +96,11 @@ describe('dp status, upgrade, doctor', () => {
     const before = snapshot(dir);
     const result = await dp(dir, ['upgrade', '--dry-run']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/upgraded\s+scripts\/gpu_monitor\.sh/);
+    expect(result.stdout).toMatch(/updated\s+scripts\/gpu_monitor\.sh/);
     expect(result.stdout).toContain('-old\n+#!/bin/sh');
     expect(snapshot(dir)).toEqual(before);
     const real = await dp(dir, ['upgrade']);
-    expect(real.stdout).toMatch(/upgraded\s+scripts\/gpu_monitor\.sh/);
+    expect(real.stdout).toMatch(/updated\s+scripts\/gpu_monitor\.sh/);
     expect(read(dir, 'scripts/gpu_monitor.sh')).toContain('exec node');
   });
 
@@ -175,7 +175,7 @@ describe('dp refuses bad usage with one line and a hint', () => {
     [['bogus'], 2, 'dp: unknown command "bogus"'],
     [['persona', 'add'], 2, 'dp: name the persona to add'],
     [['persona', 'add', 'astronaut'], 2, 'dp: unknown persona "astronaut"'],
-    [['persona', 'add', 'ds', '--frobnicate'], 2, "dp: Unknown option '--frobnicate'"],
+    [['persona', 'add', 'ds', '--frobnicate'], 2, "dp: unknown option '--frobnicate'"],
     [['persona', 'add', 'ds', '--on-conflict', 'maybe'], 2, 'dp: --on-conflict must be keep or markers, got "maybe"'],
     [['persona', 'remove', 'designer'], 2, 'dp: designer is not active here'],
     [['upgrade'], 1, 'dp: no persona is active here, so there is nothing to upgrade'],

@@ -200,6 +200,11 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
     if (target) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path: '', file, line }, target });
   }
   chainedRouters(file, text, framework, into);
+  // Koa and Fastify-style routers made with a prefix: `const router = new Router({ prefix: '/users' })`.
+  for (const m of text.includes('prefix') ? text.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*new\s+(?:Router|KoaRouter)\(\s*\{[^}]*?\bprefix\s*:\s*((['"`])[^'"`]*\3)/g) : []) {
+    const path = pathExpression(m[2]!);
+    if (path !== null) into.mounts.push({ parent: `${file}#${m[1]}(prefix)`, part: { path, file, line: lineOf(m.index!) }, target: { local: m[1]! } });
+  }
   // Fastify plugins: `app.register(userRoutes, { prefix: '/users' })`.
   for (const m of text.includes('register') ? text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\.\s*register\s*\(/g) : []) {
     if (!isServer(m[1]!)) continue;

@@ -3,7 +3,7 @@
 import { dotnetRoutes, razorPages } from './routes-dotnet.js';
 import { expressStyleRoutes, nestRoutes, nextRoutes } from './routes-js.js';
 import { goRoutes, jvmRoutes, phpRoutes, pythonRoutes, rubyRoutes } from './routes-other.js';
-import { emptyFileRoutes, resolveRoutes, type FileRoutes, type OwnedRoute } from './route-prefixes.js';
+import { emptyFileRoutes, pathExpression, resolveRoutes, type FileRoutes, type OwnedRoute } from './route-prefixes.js';
 import { isReadableSource } from './source.js';
 import type { Route } from './types.js';
 
@@ -30,7 +30,13 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
     if (project !== undefined) facts.routes.push(...owned(path, nextRoutes(path, text, project)));
     if (!path.endsWith('.mdx')) {
       expressStyleRoutes(path, text, facts);
-      facts.routes.push(...owned(path, nestRoutes(path, text)));
+      // NestJS controllers share one owner, so that `app.setGlobalPrefix('api')` in main.ts reaches them all.
+      facts.routes.push(...nestRoutes(path, text).map((r) => ({ ...r, owner: 'fn:@nestjs/controllers' })));
+      const global = /\b(\w+)\.setGlobalPrefix\(\s*((['"`])[^'"`]*\3)/.exec(text);
+      const prefix = global ? pathExpression(global[2]!) : null;
+      if (global && prefix !== null) {
+        facts.mounts.push({ parent: `${path}#${global[1]}`, part: { path: prefix, file: path, line: text.slice(0, global.index).split('\n').length }, target: { fn: '@nestjs/controllers' } });
+      }
     }
   } else if (path.endsWith('.py')) {
     facts = emptyFileRoutes(path, 'py');

@@ -421,3 +421,17 @@ describe('Django REST framework', () => {
     ]);
   });
 });
+
+describe('prefixes set once for a whole app or router', () => {
+  it("NestJS app.setGlobalPrefix('api') reaches every controller; a Koa router made with a prefix", () => {
+    const f = facts(
+      sample({
+        'src/main.ts': lines("import { NestFactory } from '@nestjs/core';", 'const app = await NestFactory.create(AppModule);', "app.setGlobalPrefix('api/v2');", 'await app.listen(3000);'),
+        'src/cats/cats.controller.ts': lines("import { Controller, Get } from '@nestjs/common';", "@Controller('cats')", 'export class CatsController {', "  @Get(':id')", '  findOne() {}', '}'),
+        'koa/users.js': lines("const Router = require('@koa/router');", "const router = new Router({ prefix: '/users' });", "router.get('/:id', show);"),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /users/:id koa/users.js:3', 'GET /api/v2/cats/:id src/cats/cats.controller.ts:4']);
+    expect(where(f.routes[1])).toEqual(['api/v2@src/main.ts:3', 'cats@src/cats/cats.controller.ts:2', ':id@src/cats/cats.controller.ts:4']);
+  });
+});

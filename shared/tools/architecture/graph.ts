@@ -51,13 +51,24 @@ export function addressesIn(name: string, value: string): Address[] {
   if (value.includes('{{')) return [];
   // An interpolated password or user (`${POSTGRES_PASSWORD}`, `$(DB_USER)`) leaves the address readable; an interpolated host does not.
   const masked = value.replace(/\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*/g, '\u0001');
+  const usable = (host: string | null | undefined): host is string => !!host && !host.includes('\u0001') && !LOCAL.has(host.toLowerCase()) && !/^\d+(\.\d+){3}$/.test(host);
+  // An ADO.NET / Npgsql connection string: `Host=db;Port=5432;Database=app;Username=...`, `Server=sql,1433;Initial Catalog=app`.
+  if (/(^|;)\s*(host|server|data source|address)\s*=/i.test(masked)) {
+    const pairs = new Map(masked.split(';').map((p) => p.split('=')).filter((kv) => kv.length >= 2).map(([k, v]) => [k!.trim().toLowerCase(), v!.trim()]));
+    const server = pairs.get('host') ?? pairs.get('server') ?? pairs.get('data source') ?? pairs.get('address');
+    const host = server?.replace(/^tcp:/i, '').split(/[,:\\]/)[0];
+    const database = pairs.get('database') ?? pairs.get('initial catalog') ?? null;
+    return usable(host) ? [{ host: host.toLowerCase(), scheme: null, path: database && !database.includes('\u0001') ? database : null }] : [];
+  }
   const out: Address[] = [];
-  for (const part of masked.split(/[,\s]+/).filter(Boolean)) {
+  for (const raw of masked.split(/[,\s]+/).filter(Boolean)) {
+    // JDBC and R2DBC URLs wrap an ordinary one: jdbc:postgresql://db:5432/app.
+    const part = raw.replace(/^(jdbc|r2dbc):/i, '');
     const url = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#,]+)(?::\d+)?(?:\/([\w.-]+))?/i.exec(part);
     const hostPort = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{2,5})(\/.*)?$/.exec(part);
     const bare = /(_HOST|_HOSTNAME|_SERVER|_SERVICE|_ADDR|_ADDRESS)$/i.test(name) && /^[A-Za-z][A-Za-z0-9.-]*$/.test(part) ? part : null;
     const host = url ? url[2]! : hostPort ? hostPort[1]! : bare;
-    if (!host || host.includes('\u0001') || LOCAL.has(host.toLowerCase()) || /^\d+(\.\d+){3}$/.test(host)) continue;
+    if (!usable(host)) continue;
     out.push({ host: host.toLowerCase(), scheme: url ? url[1]!.toLowerCase() : null, path: url?.[3] ?? null });
   }
   return out;
@@ -194,7 +205,7 @@ function addCompose(graph: GraphBuilder, services: readonly ComposeObject[]): vo
             const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
             const at = { file, line: s.lineAt(['environment', env.key]) };
             const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
-            const database = store?.role === 'database' ? address.path : null;
+            const database = address.scheme === null || store?.role === 'database' ? address.path : null;
             if (to) graph.edge({ from, to, via: 'env', detail: env.name, database, ...at });
             else if (store) graph.edge({ from, to: graph.external(address.host, store, at), via: 'env', detail: env.name, database, ...at });
           }
@@ -269,7 +280,7 @@ function addKubernetes(graph: GraphBuilder, objects: readonly KubernetesObject[]
       for (const address of addressesIn(env, value)) {
         const to = hostNames(address.host).map((h) => reach.get(h)).find(Boolean);
         const store = address.scheme ? storeOfScheme(address.scheme) : undefined;
-        const database = store?.role === 'database' ? address.path : null;
+        const database = address.scheme === null || store?.role === 'database' ? address.path : null;
         if (to) graph.edge({ from: id(g), to, via: 'env', detail, database, ...at });
         else if (store) graph.edge({ from: id(g), to: graph.external(address.host, store, at), via: 'env', detail, database, ...at });
       }

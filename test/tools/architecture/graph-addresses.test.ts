@@ -17,6 +17,14 @@ describe('addressesIn', () => {
     expect(addressesIn('LOG_LEVEL', 'debug')).toEqual([]);
   });
 
+  it('JDBC URLs and .NET connection strings', () => {
+    expect(addressesIn('SPRING_DATASOURCE_URL', 'jdbc:postgresql://db:5432/petclinic')).toEqual([{ host: 'db', scheme: 'postgresql', path: 'petclinic' }]);
+    expect(addressesIn('SPRING_DATASOURCE_URL', 'jdbc:mysql://mysql/petclinic?useSSL=false')).toEqual([{ host: 'mysql', scheme: 'mysql', path: 'petclinic' }]);
+    expect(addressesIn('ConnectionStrings__CatalogDb', 'Host=postgres;Port=5432;Database=catalog;Username=app;Password=${PW}')).toEqual([{ host: 'postgres', scheme: null, path: 'catalog' }]);
+    expect(addressesIn('ConnectionStrings__Default', 'Server=tcp:sqldata,1433;Initial Catalog=orders;User Id=sa;Password=Pass@word')).toEqual([{ host: 'sqldata', scheme: null, path: 'orders' }]);
+    expect(addressesIn('ConnectionStrings__Local', 'Data Source=localhost;Initial Catalog=x')).toEqual([]);
+  });
+
   it('not addresses: local hosts, IPs, an interpolated host, templates, plain values', () => {
     expect(addressesIn('API_URL', 'http://localhost:8000')).toEqual([]);
     expect(addressesIn('DB_HOST', '10.0.0.12')).toEqual([]);

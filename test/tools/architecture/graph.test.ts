@@ -236,6 +236,33 @@ describe('service graph: compose and Aspire', () => {
     expect(f.diagram.mermaid).toContain('  subgraph compose_0["compose.override.yml"]\n    svc0_mailpit["mailpit<br/>image: axllent/mailpit"]\n  end\n');
   });
 
+  it('JDBC URLs and .NET connection strings in compose environments link to the database, naming it', () => {
+    const f = facts(
+      sample({
+        'docker-compose.yml': [
+          'services:',
+          '  petclinic:',
+          '    image: springcommunity/spring-petclinic',
+          '    environment:',
+          '      - SPRING_DATASOURCE_URL=jdbc:postgresql://db:5432/petclinic',
+          '  orders:',
+          '    build: ./orders',
+          '    environment:',
+          '      ConnectionStrings__OrdersDb: "Host=db;Port=5432;Database=orders;Username=app;Password=${PW}"',
+          '  db:',
+          '    image: postgres:16',
+          '',
+        ].join('\n'),
+      }),
+    );
+    expect(f.graph.edges.map((e: Edge & { database: string }) => `${e.from} -> ${e.to} ${e.detail} ${e.database} :${e.line}`)).toEqual([
+      'compose:docker-compose.yml#petclinic -> compose:docker-compose.yml#db SPRING_DATASOURCE_URL petclinic :5',
+      'compose:docker-compose.yml#orders -> compose:docker-compose.yml#db ConnectionStrings__OrdersDb orders :9',
+    ]);
+    expect(f.graph.findings[0]).toMatchObject({ kind: 'shared-server', text: 'PostgreSQL database db is used by 2 services, each through its own database: petclinic (petclinic), orders (orders)' });
+    expect(JSON.stringify(f)).not.toContain('${PW}');
+  });
+
   it('Aspire: AddProject, stores and WithReference (through a database variable) are nodes and edges', () => {
     const f = facts(sample(ASPIRE_APP_HOST));
     expect(f.graph.nodes.map((n: { name: string; role: string; kind: string; line: number }) => `${n.name} ${n.role} ${n.kind} :${n.line}`)).toEqual([

@@ -258,8 +258,8 @@ export function resolveRoutes(files: readonly FileRoutes[]): Route[] {
         const parts = chain.length === 0 ? ownParts : [...chain, ...ownParts].filter((p, i, all) => i === 0 || !all.slice(0, i).some((q) => same(p, q)));
         const path = parts.length ? joinPaths(...parts.map((p) => p.path)) : joinPaths(route.path);
         let entry: Route = { ...rest, path: chain.length || own ? path : resolver.expand(route).path };
-        // Express, Koa, ASP.NET Core: `/api/orders` and `/api/orders/` are one route.
-        if (parts.length > 1 && (f.language === 'js' || f.language === 'cs') && parts[parts.length - 1]!.path === '/') entry = { ...entry, path: entry.path.replace(/(.)\/$/, '$1') };
+        // Express, Koa, ASP.NET Core, a chi sub-router's "/": `/api/orders` and `/api/orders/` are one route.
+        if (parts.length > 1 && (f.language === 'js' || f.language === 'cs' || route.framework === 'chi') && parts[parts.length - 1]!.path === '/') entry = { ...entry, path: entry.path.replace(/(.)\/$/, '$1') };
         if (parts.length > 1) entry.parts = parts;
         const key = `${entry.method} ${entry.path} ${entry.file}:${entry.line}`;
         if (keys.has(key)) continue;

@@ -136,9 +136,19 @@ export function goRoutes(file: string, text: string, into: FileRoutes): void {
   // Receivers known to be routers or groups: made here, groups, a function's router parameter.
   const known = new Set<string>();
   let fn: { name: string; param: string } | null = null;
-  const ownerOf = (receiver: string) => (fn && receiver === fn.param ? `fn:${fn.name}` : `${file}#${receiver}`);
+  // chi/Fiber `r.Route("/api", func(r chi.Router) { ... })`: inside the closure, its parameter is a router under the prefix.
+  const closures: Array<{ param: string; local: string; depth: number }> = [];
+  let depth = 0;
+  const ownerOf = (receiver: string) => {
+    const closure = closures.findLast((c) => c.param === receiver);
+    if (closure) return `${file}#${closure.local}`;
+    return fn && receiver === fn.param ? `fn:${fn.name}` : `${file}#${receiver}`;
+  };
   lines(text).forEach((line, index) => {
     const at = { framework, file, line: index + 1 };
+    while (closures.length && closures[closures.length - 1]!.depth > depth) closures.pop();
+    const opened = depth + (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
+    depth = opened;
     const declared = GO_FUNC.exec(line);
     if (declared) {
       const param = GO_ROUTER_PARAM.exec(declared[2]!)?.[1];
@@ -163,6 +173,12 @@ export function goRoutes(file: string, text: string, into: FileRoutes): void {
       const route: OwnedRoute = { method, path: goPath(m[3]!, m[4]!), ...at, owner: ownerOf(m[1]!) };
       into.routes.push(route);
       if (verb === 'Group' && group && group[2] === m[1]) into.mounts.push({ parent: route.owner, part: { path: route.path, file, line: index + 1 }, target: { local: group[1]! }, route });
+      const closure = /^Route$/.test(verb) ? /func\s*\(\s*(\w+)\s+[\w.*]+\s*\)\s*\{\s*$/.exec(line.slice(m.index!)) : null;
+      if (closure) {
+        const local = `route@${index + 1}`;
+        into.mounts.push({ parent: route.owner, part: { path: route.path, file, line: index + 1 }, target: { local }, route });
+        closures.push({ param: closure[1]!, local, depth: opened });
+      }
     }
     for (const m of line.matchAll(GO_METHOD)) into.routes.push({ method: m[2]!, path: m[3]!, ...at, owner: ownerOf(m[1]!) });
     for (const m of line.matchAll(GO_HAND_OVER)) {

@@ -435,3 +435,23 @@ describe('prefixes set once for a whole app or router', () => {
     expect(where(f.routes[1])).toEqual(['api/v2@src/main.ts:3', 'cats@src/cats/cats.controller.ts:2', ':id@src/cats/cats.controller.ts:4']);
   });
 });
+
+describe('chi sub-routers in closures', () => {
+  it('r.Route("/api", func(r chi.Router) { ... }) nests its routes, and the closure ends where its braces do', () => {
+    const go = lines(
+      'package main',
+      'import "github.com/go-chi/chi/v5"',
+      'func routes() {',
+      '\tr := chi.NewRouter()',
+      '\tr.Route("/articles", func(r chi.Router) {',
+      '\t\tr.Get("/", list)',
+      '\t\tr.Route("/{slug}", func(r chi.Router) {',
+      '\t\t\tr.Get("/", get)',
+      '\t\t})',
+      '\t})',
+      '\tr.Get("/health", health)',
+      '}',
+    );
+    expect(routesIn('main.go', go, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /articles :6', 'GET /articles/{slug} :8', 'GET /health :11']);
+  });
+});

@@ -124,7 +124,7 @@ export function buildDiagram(services: Services, modules: readonly TopModule[], 
       'Kubernetes manifests',
       k8s.filter((n) => !merged.has(n.id)),
       (n) => [
-        `${n.kind} ${n.name}${[...merged].some(([svc, w]) => w === n.id && svc) ? ' + Service' : ''}`,
+        `${n.kind} ${n.name}${[...merged.values()].includes(n.id) ? ' + Service' : ''}`,
         shortImages(images.get(n.id) ?? []),
         n.alsoIn.length ? `${n.alsoIn.length + 1} copies` : '',
       ],

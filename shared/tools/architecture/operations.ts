@@ -89,6 +89,11 @@ function attachedFacts(group: KubernetesGroup, others: readonly KubernetesObject
       const min = scalar(spec.minReplicas) ?? scalar(spec.minReplicaCount);
       const max = scalar(spec.maxReplicas) ?? scalar(spec.maxReplicaCount);
       facts.push({ fact: 'autoscaler', value: `${kind} ${name}: ${min ?? '1 (default)'} to ${max ?? '?'} replicas`, container: null, ...at(['spec', 'scaleTargetRef']) });
+    } else if (kind === 'Kustomization' && Array.isArray(o.value.replicas)) {
+      // kustomize's replicas transformer: `replicas: [{name: frontend, count: 3}]` in an overlay.
+      o.value.replicas.forEach((r, i) => {
+        if (isMap(r) && scalar(r.name) === group.name && scalar(r.count) !== null) facts.push({ fact: 'replicas', value: scalar(r.count)!, container: null, ...at(['replicas', i]) });
+      });
     } else if (kind === 'PodDisruptionBudget') {
       const selector = selectorOf(spec.selector);
       if (!group.objects.some((w) => selects(selector, podLabels(w)))) continue;
@@ -189,7 +194,7 @@ function findings(workloads: readonly Workload[]): Finding[] {
 }
 
 export function readOperations(compose: readonly ComposeObject[], kubernetes: readonly KubernetesObject[]): Operations {
-  const attachable = kubernetes.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget'].includes(o.resource.kind));
+  const attachable = kubernetes.filter((o) => ['HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget', 'Kustomization'].includes(o.resource.kind));
   const workloads: Workload[] = groupKubernetes(kubernetes)
     .filter((g) => isWorkloadKind(g.kind))
     .map((g) => {

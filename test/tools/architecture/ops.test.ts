@@ -123,11 +123,11 @@ describe('operational facts: Kubernetes', () => {
   });
 
   it('a single-replica StatefulSet, a CronJob restart policy, a KEDA autoscaler; exec probes as their command', () => {
-    const f = facts(sample(STATEFUL));
+    const f = facts(sample({ ...STATEFUL, 'deploy/prod/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../db.yaml]\nreplicas:\n  - name: worker\n    count: 3\n' }));
     expect(f.operations.workloads.map((w: { name: string; facts: { fact: string; value: string; line: number }[]; missing: string[] }) => [w.name, w.facts.map((x) => `${x.fact}=${x.value} :${x.line}`), w.missing])).toEqual([
       ['db', ['replicas=1 :6', 'livenessProbe=exec pg_isready -U app :12', 'persistentVolume=volumeClaimTemplate data 10Gi :16'], ['readinessProbe', 'requests', 'limits']],
       ['backup', ['limits=memory=256Mi :35', 'restartPolicy=OnFailure :30'], ['requests']],
-      ['worker', ['autoscaler=ScaledObject worker: 0 to 20 replicas :42'], ['readinessProbe', 'livenessProbe', 'requests', 'limits']],
+      ['worker', ['autoscaler=ScaledObject worker: 0 to 20 replicas :42', 'replicas=3 :5'], ['readinessProbe', 'livenessProbe', 'requests', 'limits']],
       ['uploads', ['persistentVolume=persistentVolumeClaim uploads :69'], ['replicas', 'readinessProbe', 'livenessProbe', 'requests', 'limits']],
     ]);
     expect(f.operations.findings[0]).toEqual({

@@ -249,22 +249,37 @@ export function resolveRoutes(files: readonly FileRoutes[]): Route[] {
   const followed = new Set([...resolver.resolved].map((m) => m.route).filter(Boolean));
   const out: Route[] = [];
   const keys = new Set<string>();
+  const add = (entry: Route) => {
+    const key = `${entry.method} ${entry.path} ${entry.file}:${entry.line}`;
+    if (keys.has(key)) return;
+    keys.add(key);
+    out.push(entry);
+  };
   for (const f of files) {
+    // Express, Koa, ASP.NET Core, a chi sub-router's "/": `/api/orders` and `/api/orders/` are one route.
+    const oneSlash = f.language === 'js' || f.language === 'cs';
     for (const route of f.routes) {
       if (followed.has(route)) continue;
-      const { owner, parts: own, ...rest } = route;
-      const ownParts = (own ?? [{ path: route.path, file: route.file, line: route.line }]).map((p) => resolver.expand(p)).filter((p) => p.path !== '');
-      for (const chain of resolver.chainsOf(owner)) {
-        const parts = chain.length === 0 ? ownParts : [...chain, ...ownParts].filter((p, i, all) => i === 0 || !all.slice(0, i).some((q) => same(p, q)));
-        const path = parts.length ? joinPaths(...parts.map((p) => p.path)) : joinPaths(route.path);
-        let entry: Route = { ...rest, path: chain.length || own ? path : resolver.expand(route).path };
-        // Express, Koa, ASP.NET Core, a chi sub-router's "/": `/api/orders` and `/api/orders/` are one route.
-        if (parts.length > 1 && (f.language === 'js' || f.language === 'cs' || route.framework === 'chi') && parts[parts.length - 1]!.path === '/') entry = { ...entry, path: entry.path.replace(/(.)\/$/, '$1') };
+      const { method, framework, file, line } = route;
+      const chains = resolver.chainsOf(route.owner);
+      if (!route.parts && chains.length === 1 && chains[0]!.length === 0) {
+        // The common case: a route written in one place, under no prefix.
+        add({ method, path: route.path.includes('<') ? resolver.expand(route).path : route.path, framework, file, line });
+        continue;
+      }
+      const ownParts: RoutePart[] = [];
+      for (const p of route.parts ?? [{ path: route.path, file, line }]) {
+        const expanded = resolver.expand(p);
+        if (expanded.path !== '') ownParts.push(expanded);
+      }
+      for (const chain of chains) {
+        const parts: RoutePart[] = [...chain];
+        for (const p of ownParts) if (!parts.some((q) => same(p, q))) parts.push(p);
+        let path = parts.length ? joinPaths(...parts.map((p) => p.path)) : joinPaths(route.path);
+        if (parts.length > 1 && (oneSlash || framework === 'chi') && parts[parts.length - 1]!.path === '/') path = path.replace(/(.)\/$/, '$1');
+        const entry: Route = { method, path, framework, file, line };
         if (parts.length > 1) entry.parts = parts;
-        const key = `${entry.method} ${entry.path} ${entry.file}:${entry.line}`;
-        if (keys.has(key)) continue;
-        keys.add(key);
-        out.push(entry);
+        add(entry);
       }
     }
   }

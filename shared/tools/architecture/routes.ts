@@ -32,7 +32,7 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
       expressStyleRoutes(path, text, facts);
       // NestJS controllers share one owner, so that `app.setGlobalPrefix('api')` in main.ts reaches them all.
       facts.routes.push(...nestRoutes(path, text).map((r) => ({ ...r, owner: 'fn:@nestjs/controllers' })));
-      const global = /\b(\w+)\.setGlobalPrefix\(\s*((['"`])[^'"`]*\3)/.exec(text);
+      const global = text.includes('setGlobalPrefix') && /\b(\w+)\.setGlobalPrefix\(\s*((['"`])[^'"`]*\3)/.exec(text);
       const prefix = global ? pathExpression(global[2]!) : null;
       if (global && prefix !== null) {
         facts.mounts.push({ parent: `${path}#${global[1]}`, part: { path: prefix, file: path, line: text.slice(0, global.index).split('\n').length }, target: { fn: '@nestjs/controllers' } });

@@ -1,8 +1,8 @@
 // Build: TypeScript -> dist/ with esbuild (type checking is `npm run typecheck`).
 // - generators/ and shared/ are transpiled file by file (Yeoman looks generators up as dist/generators/*/index.js);
-// - the dp CLI and create-dp-project are each bundled into one file (dist/cli/dp.js, dist/cli/create.js):
-//   loading one file instead of a few hundred modules is most of a fast cold start; Yeoman stays external
-//   (only `dp profile` loads it);
+// - the dp CLI and create-dp-project are bundled (dist/cli/dp.js, dist/cli/create.js, and the chunks they
+//   share in dist/cli/chunks/, loaded as a command needs them): loading a few files instead of a few hundred
+//   modules is most of a fast cold start; Yeoman stays external (only `dp profile` loads it);
 // - each standalone tool (shared/tools/<tool>/tool.json) is bundled into one self-contained
 //   dist/scripts/<script>.mjs with a node shebang: the exact file the data-scientist persona installs.
 // Every output is written to a temporary file and renamed, so a test run reading dist/ while another
@@ -28,6 +28,30 @@ function tsFiles(dir) {
     return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
   });
 }
+
+// The CLI bundles import `z` from zod, whose namespace object re-exports everything: every locale, JSON
+// Schema conversion, ISO dates. This plugin gives them a `z` holding only the schema builders dp uses
+// (types still come from zod itself), so the bundle carries a third of zod. A builder missing here fails
+// the build, not a run.
+const ZOD_BUILDERS = ['array', 'boolean', 'enum', 'int', 'literal', 'looseObject', 'object', 'record', 'strictObject', 'string', 'unknown'];
+const zodLite = {
+  name: 'zod-lite',
+  setup(build) {
+    const zod = dirname(require.resolve('zod/package.json'));
+    build.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod-lite', namespace: 'zod-lite' }));
+    build.onLoad({ filter: /.*/, namespace: 'zod-lite' }, () => ({
+      resolveDir: zod,
+      contents: [
+        `import { config } from './v4/core/core.js';`,
+        `import en from './v4/locales/en.js';`,
+        `import { ${ZOD_BUILDERS.map((name) => `${name} as ${name}_`).join(', ')} } from './v4/classic/schemas.js';`,
+        // zod's own entry sets the English messages: the same messages as unbundled.
+        `config(en());`,
+        `export const z = { ${ZOD_BUILDERS.map((name) => `${name}: ${name}_`).join(', ')} };`,
+      ].join('\n'),
+    }));
+  },
+};
 
 export function toolManifests() {
   return readdirSync(toolsDir)
@@ -69,21 +93,27 @@ export async function buildAll() {
   const transpiled = await build({ ...common, entryPoints: sources, outdir: dist, outbase: root });
   for (const file of transpiled.outputFiles) write(file.path, file.contents);
 
-  for (const entry of ['dp', 'create']) {
-    const cli = await build({
-      ...common,
-      entryPoints: [join(root, 'cli', `${entry}.ts`)],
-      outfile: join(dist, 'cli', `${entry}.js`),
-      bundle: true,
-      external: ['yeoman-environment', 'yeoman-generator'],
-      // jsonc-parser's main entry is UMD, whose requires esbuild cannot follow: bundle its ES module build.
-      alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-      minify: true,
-      // ejs is CommonJS and requires Node builtins.
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    });
-    for (const file of cli.outputFiles) write(file.path, file.contents, 0o755);
-  }
+  // Both command lines in one build, split: each is a small entry file, and what a command needs beyond it
+  // (the engine, zod, ejs, Yeoman's bridge for `dp profile`) is a chunk loaded when the command runs, so
+  // `dp --version` or `dp status` do not parse the code `dp persona add` needs.
+  const cli = await build({
+    ...common,
+    entryPoints: ['dp', 'create'].map((entry) => join(root, 'cli', `${entry}.ts`)),
+    outdir: join(dist, 'cli'),
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    bundle: true,
+    external: ['yeoman-environment', 'yeoman-generator'],
+    // jsonc-parser's main entry is UMD, whose requires esbuild cannot follow: bundle its ES module build.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    plugins: [zodLite],
+    // DP_BUILD_READABLE=1: unminified, for reading a CPU profile.
+    minify: process.env.DP_BUILD_READABLE !== '1',
+    // ejs is CommonJS and requires Node builtins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  for (const file of cli.outputFiles) write(file.path, file.contents, file.path.includes(`${join('cli', 'chunks')}`) ? 0o644 : 0o755);
 
   for (const tool of toolManifests()) {
     const entry = join(tool.dir, 'main.ts');

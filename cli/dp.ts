@@ -3,7 +3,11 @@
 // use (yeoman-environment only for the interactive menu), so most commands start in a fraction of Yeoman's time.
 import { DpError } from '../shared/errors.js';
 import { runMain } from '../shared/tools/lib/cli.js';
-import { helpFor } from './help.js';
+
+// The help texts name the personas, read from their folders: loaded only when help is asked for.
+async function helpFor(command: string[]): Promise<string> {
+  return (await import('./help.js')).helpFor(command);
+}
 
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => number | Promise<number>>> = {
   persona: async () => (await import('./commands/persona.js')).personaCommand,
@@ -21,7 +25,7 @@ async function version(): Promise<string> {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help') {
-    process.stdout.write(`${helpFor(rest)}\n`);
+    process.stdout.write(`${await helpFor(rest)}\n`);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-v') {
@@ -29,13 +33,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === '--help' || command === '-h') {
-    process.stdout.write(`${helpFor([])}\n`);
+    process.stdout.write(`${await helpFor([])}\n`);
     return 0;
   }
   const load = COMMANDS[command];
   if (!load) throw new DpError(`unknown command "${command}"`, "run 'dp --help' for the commands", 2);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${helpFor([command, ...rest.filter((word) => !word.startsWith('-'))])}\n`);
+    process.stdout.write(`${await helpFor([command, ...rest.filter((word) => !word.startsWith('-'))])}\n`);
     return 0;
   }
   return (await load())(rest);

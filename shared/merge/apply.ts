@@ -55,8 +55,8 @@ function nextBases(run: Run, recordUnchanged: boolean, noRecord: boolean, basesT
   // Unchanged record: only what is missing is added. Changed: the previous record's bases stay one run more.
   const keep = recordUnchanged ? [...run.bases.keys()] : referenced(run.previous);
   for (const hash of keep) {
-    const packed = run.bases.get(hash);
-    if (packed !== undefined && !bases.has(hash)) bases.set(hash, packed);
+    const base = run.bases.get(hash);
+    if (base !== undefined && !bases.has(hash)) bases.set(hash, base);
   }
   return bases.size === 0 ? null : serializeBases(bases);
 }

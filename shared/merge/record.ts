@@ -38,6 +38,8 @@ export interface ManagedSection {
   sha256: string;
   file: string;
   addedNewline?: boolean;
+  /** dp put a blank line before the section when it appended it (removal takes it back). */
+  addedBlankLine?: boolean;
   /** Format 1 only: the base inlined (raw deflate + base64). */
   base?: string;
 }
@@ -176,12 +178,14 @@ function managedFile(value: Value, path: string): ManagedFile {
 function managedSection(value: Value, path: string): ManagedSection {
   const o = object(value, path);
   const addedNewline = optional(o.addedNewline, at(path, 'addedNewline'), boolean);
+  const addedBlankLine = optional(o.addedBlankLine, at(path, 'addedBlankLine'), boolean);
   const base = optional(o.base, at(path, 'base'), string);
   return {
     persona: string(o.persona, at(path, 'persona')),
     sha256: sha(o.sha256, at(path, 'sha256')),
     file: string(o.file, at(path, 'file')),
     ...(addedNewline !== undefined ? { addedNewline } : {}),
+    ...(addedBlankLine !== undefined ? { addedBlankLine } : {}),
     ...(base !== undefined ? { base } : {}),
   };
 }
@@ -314,7 +318,7 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A base as stored: raw deflate (no header, so the same on every OS) + base64. */
+/** Format 1's inlined base: raw deflate (no header, so the same on every OS) + base64. */
 export function packBase(text: string): string {
   return deflateRawSync(Buffer.from(text, 'utf8')).toString('base64');
 }
@@ -323,10 +327,11 @@ export function unpackBase(packed: string): string {
   return inflateRawSync(Buffer.from(packed, 'base64')).toString('utf8');
 }
 
-// The bases file: { "about": ..., "bases": { "<sha256>": "<packed>" } }, one line per base. Read leniently:
-// a missing or damaged bases file costs the three-way merge of an edited file (it is then reported as a
-// conflict, the new version beside it), never a byte of the user's.
-const BASES_ABOUT = `pristine copies of the text generator-dp wrote (commands, templates, CLAUDE.md sections), by sha256, raw deflate + base64: the bases of three-way merges on upgrade. Managed with ${RECORD_PATH}.`;
+// The bases file: { "about": ..., "bases": { "<sha256>": "<text>" } }, one line per base, the text as it is
+// (an upgrade's diff of it reads as the change of dp's templates; nothing to compress or decompress).
+// Read leniently: a missing or damaged bases file costs the three-way merge of an edited file (it is then
+// reported as a conflict, the new version beside it), never a byte of the user's.
+const BASES_ABOUT = `pristine copies of the text generator-dp wrote (commands, templates, CLAUDE.md sections), by sha256: the bases of three-way merges on upgrade. Managed with ${RECORD_PATH}.`;
 
 export function parseBases(text: string | null): Map<string, string> {
   const bases = new Map<string, string>();
@@ -334,8 +339,9 @@ export function parseBases(text: string | null): Map<string, string> {
   try {
     const data = JSON.parse(text) as { bases?: unknown };
     if (kind(data.bases) !== 'object') return bases;
-    for (const [hash, packed] of Object.entries(data.bases as Record<string, unknown>)) {
-      if (/^[0-9a-f]{64}$/.test(hash) && typeof packed === 'string') bases.set(hash, packed);
+    for (const [hash, base] of Object.entries(data.bases as Record<string, unknown>)) {
+      // A base whose text no longer has its hash was edited by hand: not a base.
+      if (/^[0-9a-f]{64}$/.test(hash) && typeof base === 'string' && sha256(base) === hash) bases.set(hash, base);
     }
   } catch {
     // Damaged: as if absent.
@@ -350,6 +356,5 @@ export function serializeBases(bases: Map<string, string>): string {
 /** The base dp generated for an entry: format 1's inlined copy, or the bases file's by hash. */
 export function storedBase(entry: { sha256: string; base?: string }, bases: Map<string, string>): string | null {
   if (entry.base !== undefined) return unpackBase(entry.base);
-  const packed = bases.get(entry.sha256);
-  return packed === undefined ? null : unpackBase(packed);
+  return bases.get(entry.sha256) ?? null;
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packBase, sha256, unpackBase } from '../../shared/merge/record.js';
+import { packBase, sha256 } from '../../shared/merge/record.js';
 import { sectionBody } from '../../shared/merge/sections.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
@@ -80,7 +80,7 @@ describe('yo dp:data-scientist in an empty repository', () => {
     const command = record.managed.files['.claude/commands/data-science/gpu-optimize.md'];
     expect(command.base).toBeUndefined();
     const bases = json(dir, '.claude/persona.bases.json').bases;
-    expect(unpackBase(bases[command.sha256])).toBe(read(dir, '.claude/commands/data-science/gpu-optimize.md'));
+    expect(bases[command.sha256]).toBe(read(dir, '.claude/commands/data-science/gpu-optimize.md'));
     expect(Object.keys(bases)).not.toContain(tool.sha256);
   });
 

@@ -4,7 +4,7 @@
 // step that plans its changes (outputs/*.ts; apply.ts runs every kind's checks, then every kind's step).
 import { toLf } from '../eol.js';
 import type { ApplyOptions, Change, ConflictPolicy, DesiredPersona, Outcome, Reader } from '../model.js';
-import { packBase, sha256, storedBase, type PersonaRecord } from '../record.js';
+import { sha256, storedBase, type PersonaRecord } from '../record.js';
 
 export interface Run {
   previous: PersonaRecord;
@@ -14,7 +14,7 @@ export interface Run {
   label: string;
   changes: Change[];
   outcomes: Outcome[];
-  /** The bases file as read: packed pristine copies by sha256. */
+  /** The bases file as read: pristine copies by sha256. */
   bases: Map<string, string>;
   /** The bases the new record needs, by sha256 (what dp generates now). */
   newBases: Map<string, string>;
@@ -23,13 +23,10 @@ export interface Run {
 /** Reads and checks; returns the step that plans the changes, which returns notes for the report. */
 export type OutputKind = (read: Reader, personas: DesiredPersona[], run: Run) => () => string[];
 
-/**
- * The record entry for generated content, its base kept for the next three-way merge. A base already
- * stored is reused, not compressed again (every run records every file).
- */
+/** The record entry for generated content, its base kept for the next three-way merge. */
 export function managedEntry(run: Run, persona: string, content: string) {
   const hash = sha256(content);
-  if (!run.newBases.has(hash)) run.newBases.set(hash, run.bases.get(hash) ?? packBase(content));
+  run.newBases.set(hash, content);
   return { persona, sha256: hash };
 }
 

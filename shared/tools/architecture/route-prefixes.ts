@@ -79,6 +79,8 @@ export function pathExpression(expr: string): string | null {
 
 /** Most full paths one route may get (a router mounted in many places). */
 const MAX_CHAINS = 16;
+/** Most mounts followed above one route: deeper nesting (generated or pathological code) keeps the inner parts. */
+const MAX_DEPTH = 32;
 
 const JS_EXTENSIONS = ['', '.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts', '/index.ts', '/index.js', '/index.mjs', '/index.tsx'];
 
@@ -127,13 +129,17 @@ class Resolver {
       }
     }
     // A mount is followed when routes are found under what it mounts (directly or through further mounts).
-    const reaches = (owner: string, seen: Set<string>): boolean => {
-      if (withRoutes.has(owner)) return true;
-      if (seen.has(owner)) return false;
-      seen.add(owner);
-      return (below.get(owner) ?? []).some((next) => reaches(next, seen));
-    };
-    for (const [mount, owners] of targets) if (owners.some((owner) => reaches(owner, new Set()))) this.resolved.add(mount);
+    // Owners with routes under them, directly or through further mounts: found by walking up from the routes' owners.
+    const reaching = new Set<string>();
+    const above = new Map<string, string[]>();
+    for (const [parent, children] of below) for (const child of children) above.set(child, [...(above.get(child) ?? []), parent]);
+    const queue = [...withRoutes];
+    for (const owner of queue) {
+      if (reaching.has(owner)) continue;
+      reaching.add(owner);
+      queue.push(...(above.get(owner) ?? []));
+    }
+    for (const [mount, owners] of targets) if (owners.some((owner) => reaching.has(owner))) this.resolved.add(mount);
   }
 
   /** The owners a mount's target names (none when it cannot be followed). */
@@ -208,11 +214,14 @@ class Resolver {
   }
 
   private readonly chainCache = new Map<string, RoutePart[][]>();
+  /** Calls left for one owner's chains: a mount graph that branches at every level stops here, not in exponential time. */
+  private budget = 0;
 
   /** The chains of prefix parts above an owner, outermost first (expanded), computed once per owner. */
   chainsOf(owner: string): RoutePart[][] {
     let chains = this.chainCache.get(owner);
     if (!chains) {
+      this.budget = 20_000;
       chains = this.chains(owner).map((chain) => chain.map((p) => this.expand(p)).filter((p) => p.path !== ''));
       this.chainCache.set(owner, chains);
     }
@@ -222,7 +231,8 @@ class Resolver {
   /** The chains of prefix parts above an owner, outermost first. */
   chains(owner: string, seen: Set<string> = new Set()): RoutePart[][] {
     const mounts = this.into.get(owner);
-    if (!mounts || seen.has(owner)) return [[]];
+    this.budget -= 1;
+    if (!mounts || seen.has(owner) || seen.size >= MAX_DEPTH || this.budget < 0) return [[]];
     seen.add(owner);
     const out: RoutePart[][] = [];
     for (const mount of mounts) {

@@ -455,3 +455,20 @@ describe('chi sub-routers in closures', () => {
     expect(routesIn('main.go', go, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /articles :6', 'GET /articles/{slug} :8', 'GET /health :11']);
   });
 });
+
+describe('pathological nesting', () => {
+  it('thousands of nested sub-routers, and mounts that branch at every level, finish quickly', () => {
+    const nested = `import "github.com/go-chi/chi/v5"\n${'r.Route("/a", func(r chi.Router) {\n'.repeat(3000)}r.Get("/x", h)\n${'})\n'.repeat(3000)}`;
+    const started = Date.now();
+    const routes = routesIn('deep.go', nested, []);
+    expect(routes.find((r) => r.method === 'GET')!.path.startsWith('/a/a/')).toBe(true);
+    // Each router mounted twice on the one above: 2^40 paths if nothing stopped it.
+    const branching = ["const express = require('express');", 'const r0 = express.Router();'];
+    for (let i = 1; i <= 40; i += 1) branching.push(`const r${i} = express.Router();`, `r${i - 1}.use('/a', r${i});`, `r${i - 1}.use('/b', r${i});`);
+    branching.push("r40.get('/leaf', h);");
+    const leaves = routesIn('branch.js', lines(...branching), []).filter((r) => r.method === 'GET');
+    expect(leaves.length).toBeGreaterThan(0);
+    expect(leaves.length).toBeLessThanOrEqual(16);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

@@ -256,13 +256,26 @@ export function rubyRoutes(file: string, text: string): Route[] {
 
 export function phpRoutes(file: string, text: string): Route[] {
   const routes: Route[] = [];
+  // Laravel groups: `Route::prefix('admin')->group(function () {` and `Route::group(['prefix' => 'api'], function () {`.
+  const groups: Array<{ part: RoutePart; depth: number }> = [];
+  let depth = 0;
   lines(text).forEach((line, index) => {
     const at = { file, line: index + 1 };
-    for (const m of line.matchAll(/Route::(get|post|put|patch|delete|options|any|match|resource|apiResource)\(\s*(?:\[[^\]]*\]\s*,\s*)?['"]([^'"]+)['"]/g)) {
+    while (groups.length && groups[groups.length - 1]!.depth > depth) groups.pop();
+    const opened = depth + (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
+    for (const m of line.matchAll(/Route::(?:\w+\([^)]*\)->)*(get|post|put|patch|delete|options|any|match|resource|apiResource)\(\s*(?:\[[^\]]*\]\s*,\s*)?['"]([^'"]+)['"]/g)) {
       const verb = m[1]!;
       const method = verb === 'any' || verb === 'match' ? 'ANY' : /resource/i.test(verb) ? 'RESOURCES' : verb.toUpperCase();
-      routes.push({ method, path: m[2]!, framework: 'laravel', ...at });
+      const route: Route = { method, path: m[2]!, framework: 'laravel', ...at };
+      if (groups.length) {
+        route.parts = [...groups.map((g) => g.part), { path: m[2]!, ...at }];
+        route.path = joinPaths(...route.parts.map((p) => p.path));
+      }
+      routes.push(route);
     }
+    const prefix = /Route::(?:\w+\([^)]*\)->)*prefix\(\s*['"]([^'"]*)['"]\s*\)(?:->\w+\([^)]*\))*->group\(|Route::group\(\s*\[[^\]]*['"]prefix['"]\s*=>\s*['"]([^'"]*)['"]/.exec(line);
+    if (prefix && opened > depth) groups.push({ part: { path: prefix[1] ?? prefix[2]!, ...at }, depth: opened });
+    depth = opened;
     const attribute = /#\[Route\(\s*['"]([^'"]+)['"](.*)$/.exec(line);
     if (attribute) {
       const methods = /methods:\s*\[([^\]]*)\]/.exec(attribute[2]!);

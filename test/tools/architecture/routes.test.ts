@@ -472,3 +472,27 @@ describe('pathological nesting', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('Laravel groups', () => {
+  it("Route::prefix('admin')->group(...) and Route::group(['prefix' => 'api'], ...), nested", () => {
+    const php = lines(
+      '<?php',
+      "Route::get('/', [HomeController::class, 'index']);",
+      "Route::middleware('auth')->prefix('admin')->group(function () {",
+      "    Route::get('/users', [UserController::class, 'index']);",
+      "    Route::group(['prefix' => 'reports', 'as' => 'reports.'], function () {",
+      "        Route::post('export', [ReportController::class, 'export']);",
+      '    });',
+      '});',
+      "Route::get('/about', [PageController::class, 'about']);",
+      "Route::middleware('throttle')->post('/contact', [PageController::class, 'contact']);",
+      "$name = $request->get('name');",
+    );
+    expect(routesIn('routes/web.php', php, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET / :2', 'GET /admin/users :4', 'POST /admin/reports/export :6', 'GET /about :9', 'POST /contact :10']);
+    expect(routesIn('routes/web.php', php, [])[2]!.parts).toEqual([
+      { path: 'admin', file: 'routes/web.php', line: 3 },
+      { path: 'reports', file: 'routes/web.php', line: 5 },
+      { path: 'export', file: 'routes/web.php', line: 6 },
+    ]);
+  });
+});

@@ -259,7 +259,9 @@ export function phpRoutes(file: string, text: string): Route[] {
   // Laravel groups: `Route::prefix('admin')->group(function () {` and `Route::group(['prefix' => 'api'], function () {`.
   const groups: Array<{ part: RoutePart; depth: number }> = [];
   let depth = 0;
-  lines(text).forEach((line, index) => {
+  let classPrefix: RoutePart | null = null;
+  const all = lines(text);
+  all.forEach((line, index) => {
     const at = { file, line: index + 1 };
     while (groups.length && groups[groups.length - 1]!.depth > depth) groups.pop();
     const opened = depth + (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
@@ -276,10 +278,23 @@ export function phpRoutes(file: string, text: string): Route[] {
     const prefix = /Route::(?:\w+\([^)]*\)->)*prefix\(\s*['"]([^'"]*)['"]\s*\)(?:->\w+\([^)]*\))*->group\(|Route::group\(\s*\[[^\]]*['"]prefix['"]\s*=>\s*['"]([^'"]*)['"]/.exec(line);
     if (prefix && opened > depth) groups.push({ part: { path: prefix[1] ?? prefix[2]!, ...at }, depth: opened });
     depth = opened;
-    const attribute = /#\[Route\(\s*['"]([^'"]+)['"](.*)$/.exec(line);
+    const attribute = /#\[Route\(\s*(?:path:\s*)?['"]([^'"]+)['"](.*)$/.exec(line);
     if (attribute) {
+      // On a class, the prefix of the actions below it.
+      const next = all.slice(index + 1).find((l) => l.trim() !== '' && !/^\s*#\[/.test(l)) ?? '';
+      if (/^\s*(?:final\s+|abstract\s+)*class\s+\w+/.test(next)) {
+        classPrefix = { path: attribute[1]!, ...at };
+        return;
+      }
       const methods = /methods:\s*\[([^\]]*)\]/.exec(attribute[2]!);
-      for (const method of methods ? stringLiterals(methods[1]!) : ['ANY']) routes.push({ method: method.toUpperCase(), path: attribute[1]!, framework: 'symfony', ...at });
+      for (const method of methods ? stringLiterals(methods[1]!) : ['ANY']) {
+        const route: Route = { method: method.toUpperCase(), path: attribute[1]!, framework: 'symfony', ...at };
+        if (classPrefix) {
+          route.parts = [classPrefix, { path: attribute[1]!, ...at }];
+          route.path = joinPaths(classPrefix.path, attribute[1]!);
+        }
+        routes.push(route);
+      }
     }
   });
   return routes;

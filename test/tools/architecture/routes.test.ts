@@ -496,3 +496,10 @@ describe('Laravel groups', () => {
     ]);
   });
 });
+
+describe('Symfony', () => {
+  it('a class-level #[Route] is the prefix of its actions', () => {
+    const php = lines('<?php', "#[Route('/blog', name: 'blog_')]", 'final class BlogController extends AbstractController', '{', "    #[Route('/{slug}', name: 'show', methods: ['GET'])]", '    public function show(): Response {}', '}');
+    expect(routesIn('src/Controller/BlogController.php', php, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /blog/{slug} :5']);
+  });
+});

@@ -167,12 +167,23 @@ class Resolver {
     return target.attr ? [] : this.exported(file, imported.name);
   }
 
-  /** The owners a file exports under `name`: its export table, then (Python) any module-level object, then its only owner. */
+  /** Re-exports followed so far (`from .main import api_router` in a package's __init__.py). */
+  private hops = 0;
+
+  /** The owners a file exports under `name`: its export table, then (Python) any module-level object, a re-export, then its only owner. */
   private exported(file: string, name: string): string[] {
     const f = this.byFile.get(file)!;
     if (f.exports[name]) return [f.exports[name]!];
     const owners = this.owners.get(file)!;
     if (owners.has(`${file}#${name}`)) return [`${file}#${name}`];
+    if (f.imports[name] && f.routes.length === 0 && this.hops < 8) {
+      this.hops += 1;
+      try {
+        return this.targetOwners(f, { local: name });
+      } finally {
+        this.hops -= 1;
+      }
+    }
     const withRoutes = [...new Set(f.routes.map((r) => r.owner))];
     return withRoutes.length === 1 && (name === 'default' || f.language === 'js') ? withRoutes : [];
   }

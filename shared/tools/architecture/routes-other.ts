@@ -91,6 +91,8 @@ export function pythonRoutes(file: string, text: string, into: FileRoutes): void
     }
     if (into.mounts.length || into.routes.length) pythonImports(text, into);
   }
+  // A package's __init__.py that re-exports a router (`from .main import api_router`) is followed through.
+  if (file.endsWith('__init__.py') && !into.routes.length && /^\s*from\s+\S+\s+import\b/m.test(text) && /router|blueprint|urls/i.test(text)) pythonImports(text, into);
   if (/(^|\/)urls\.py$/.test(file) && /\bdjango\b/.test(text)) {
     const own = `${file}#`;
     into.exports.default = own;

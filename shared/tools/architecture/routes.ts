@@ -55,7 +55,7 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
     const read = /\.(java|kt)$/.test(path) ? jvmRoutes : path.endsWith('.rb') ? rubyRoutes : phpRoutes;
     facts.routes.push(...owned(path, read(path, text)));
   }
-  const empty = facts.routes.length === 0 && facts.mounts.length === 0 && Object.keys(facts.constants).length === 0;
+  const empty = facts.routes.length === 0 && facts.mounts.length === 0 && Object.keys(facts.constants).length === 0 && Object.keys(facts.imports).length === 0;
   return empty ? null : facts;
 }
 

@@ -503,3 +503,16 @@ describe('Symfony', () => {
     expect(routesIn('src/Controller/BlogController.php', php, []).map((r) => `${r.method} ${r.path} :${r.line}`)).toEqual(['GET /blog/{slug} :5']);
   });
 });
+
+describe('Python re-exports', () => {
+  it("a router re-exported by a package's __init__.py is followed", () => {
+    const f = facts(
+      sample({
+        'app/main.py': lines('from fastapi import FastAPI', 'from app.api import api_router', 'app = FastAPI()', 'app.include_router(api_router, prefix="/api")'),
+        'app/api/__init__.py': lines('from .routes import api_router', '__all__ = ["api_router"]'),
+        'app/api/routes.py': lines('from fastapi import APIRouter', 'api_router = APIRouter()', '@api_router.get("/ping")', 'def ping(): ...'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /api/ping app/api/routes.py:3']);
+  });
+});

@@ -47,6 +47,8 @@ const zodLite = {
         `import { ${ZOD_BUILDERS.map((name) => `${name} as ${name}_`).join(', ')} } from './v4/classic/schemas.js';`,
         // zod's own entry sets the English messages: the same messages as unbundled.
         `config(en());`,
+        // One parse per schema in a run: compiling a fast path (new Function) costs more than it saves.
+        `config({ jitless: true });`,
         `export const z = { ${ZOD_BUILDERS.map((name) => `${name}: ${name}_`).join(', ')} };`,
       ].join('\n'),
     }));
@@ -93,16 +95,11 @@ export async function buildAll() {
   const transpiled = await build({ ...common, entryPoints: sources, outdir: dist, outbase: root });
   for (const file of transpiled.outputFiles) write(file.path, file.contents);
 
-  // Both command lines in one build, split: each is a small entry file, and what a command needs beyond it
-  // (the engine, zod, ejs, Yeoman's bridge for `dp profile`) is a chunk loaded when the command runs, so
-  // `dp --version` or `dp status` do not parse the code `dp persona add` needs.
-  const cli = await build({
+  // dp is split: a small entry file, and what a command needs beyond it (the commands with the engine, zod,
+  // ejs; the help texts) in a few chunks loaded when the command runs, so `dp --version` does not load the
+  // engine. create-dp-project runs one command: one file.
+  const cliOptions = {
     ...common,
-    entryPoints: ['dp', 'create'].map((entry) => join(root, 'cli', `${entry}.ts`)),
-    outdir: join(dist, 'cli'),
-    entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
-    splitting: true,
     bundle: true,
     external: ['yeoman-environment', 'yeoman-generator'],
     // jsonc-parser's main entry is UMD, whose requires esbuild cannot follow: bundle its ES module build.
@@ -112,8 +109,10 @@ export async function buildAll() {
     minify: process.env.DP_BUILD_READABLE !== '1',
     // ejs is CommonJS and requires Node builtins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
-  for (const file of cli.outputFiles) write(file.path, file.contents, file.path.includes(`${join('cli', 'chunks')}`) ? 0o644 : 0o755);
+  };
+  const dpBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'dp.ts')], outdir: join(dist, 'cli'), entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]', splitting: true });
+  const createBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'create.ts')], outfile: join(dist, 'cli', 'create.js') });
+  for (const file of [...dpBuild.outputFiles, ...createBuild.outputFiles]) write(file.path, file.contents, file.path.includes(join('cli', 'chunks')) ? 0o644 : 0o755);
 
   for (const tool of toolManifests()) {
     const entry = join(tool.dir, 'main.ts');

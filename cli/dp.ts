@@ -9,13 +9,15 @@ async function helpFor(command: string[]): Promise<string> {
   return (await import('./help.js')).helpFor(command);
 }
 
-const COMMANDS: Record<string, () => Promise<(argv: string[]) => number | Promise<number>>> = {
-  persona: async () => (await import('./commands/persona.js')).personaCommand,
-  profile: async () => (await import('./commands/profile.js')).profileCommand,
-  status: async () => (await import('./commands/status.js')).statusCommand,
-  upgrade: async () => (await import('./commands/upgrade.js')).upgradeCommand,
-  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
-  graduate: async () => (await import('./commands/graduate.js')).graduateCommand,
+type Command = (argv: string[]) => number | Promise<number>;
+const commands = () => import('./commands/index.js');
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  persona: async () => (await commands()).personaCommand,
+  profile: async () => (await commands()).profileCommand,
+  status: async () => (await commands()).statusCommand,
+  upgrade: async () => (await commands()).upgradeCommand,
+  doctor: async () => (await commands()).doctorCommand,
+  graduate: async () => (await commands()).graduateCommand,
 };
 
 async function version(): Promise<string> {

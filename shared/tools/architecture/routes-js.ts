@@ -102,7 +102,13 @@ function jsImportsAndExports(text: string, into: FileRoutes): void {
       }
     } else if ((m = /^(?:export\s+default|module\.exports\s*=)\s*([\w$]+)\s*;?\s*$/.exec(line))) into.exports.default = own(m[1]!);
     else if ((m = /^(?:module\.)?exports\.([\w$]+)\s*=\s*([\w$]+)\s*;?\s*$/.exec(line))) into.exports[m[1]!] = own(m[2]!);
-    else if ((m = /^export\s*\{([^}]*)\}\s*;?\s*$/.exec(line))) {
+    else if ((m = /^export\s*\{([^}]*)\}\s*from\s*['"](\.[^'"]*)['"]/.exec(window))) {
+      // A barrel: `export { default as users } from './users'` re-exports what another file exports.
+      for (const item of m[1]!.split(',')) {
+        const named = /^\s*(?:type\s+)?([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
+        if (named) into.imports[named[2] ?? named[1]!] = { module: m[2]!, name: named[1]! };
+      }
+    } else if ((m = /^export\s*\{([^}]*)\}\s*;?\s*$/.exec(line))) {
       for (const item of m[1]!.split(',')) {
         const named = /^\s*([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(item);
         if (named) into.exports[named[2] ?? named[1]!] = own(named[1]!);
@@ -215,7 +221,7 @@ export function expressStyleRoutes(file: string, text: string, into: FileRoutes)
     if (target && path !== null) into.mounts.push({ parent: `${file}#${m[1]}`, part: { path, file, line: lineOf(m.index!) }, target });
   }
   // Imports and exports where they matter (a file with routes or mounts), path constants everywhere.
-  if (any || into.mounts.length || /\bconst\s+[A-Z][A-Z0-9_]*\s*=\s*['"`]\//.test(text)) jsImportsAndExports(text, into);
+  if (any || into.mounts.length || /\bconst\s+[A-Z][A-Z0-9_]*\s*=\s*['"`]\/|^\s*export\s*\{[^}]*\}\s*from\s*['"]\./m.test(text)) jsImportsAndExports(text, into);
 }
 
 const NEST_METHODS: Record<string, string> = { Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ANY' };

@@ -516,3 +516,16 @@ describe('Python re-exports', () => {
     expect(short(f.routes)).toEqual(['GET /api/ping app/api/routes.py:3']);
   });
 });
+
+describe('JavaScript barrels', () => {
+  it("a router re-exported by an index file (export { default as users } from './users') is followed", () => {
+    const f = facts(
+      sample({
+        'src/app.ts': lines("import express from 'express';", "import { users } from './routes';", 'const app = express();', "app.use('/users', users);"),
+        'src/routes/index.ts': lines("export { default as users } from './users';"),
+        'src/routes/users.ts': lines("import { Router } from 'express';", 'const router = Router();', "router.get('/:id', show);", 'export default router;'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /users/:id src/routes/users.ts:3']);
+  });
+});

@@ -120,7 +120,9 @@ class Resolver {
       for (const mount of f.mounts) {
         const owners = this.targetOwners(f, mount.target).filter((owner) => owner !== mount.parent);
         targets.set(mount, owners);
-        below.set(mount.parent, [...(below.get(mount.parent) ?? []), ...owners]);
+        const under = below.get(mount.parent);
+        if (under) under.push(...owners);
+        else below.set(mount.parent, [...owners]);
         for (const owner of owners) {
           const list = this.into.get(owner) ?? [];
           list.push(mount);
@@ -128,11 +130,17 @@ class Resolver {
         }
       }
     }
-    // A mount is followed when routes are found under what it mounts (directly or through further mounts).
-    // Owners with routes under them, directly or through further mounts: found by walking up from the routes' owners.
+    // A mount is followed when routes are found under what it mounts, directly or through further
+    // mounts: the owners that reach routes, found by walking up from the routes' owners.
     const reaching = new Set<string>();
     const above = new Map<string, string[]>();
-    for (const [parent, children] of below) for (const child of children) above.set(child, [...(above.get(child) ?? []), parent]);
+    for (const [parent, children] of below) {
+      for (const child of children) {
+        const parents = above.get(child);
+        if (parents) parents.push(parent);
+        else above.set(child, [parent]);
+      }
+    }
     const queue = [...withRoutes];
     for (const owner of queue) {
       if (reaching.has(owner)) continue;

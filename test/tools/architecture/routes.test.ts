@@ -86,6 +86,12 @@ describe('Express', () => {
     expect(where(follow)).toEqual(['/api@src/app.js:4', '/profiles@src/routes/index.js:5', '/:username/follow@src/routes/profiles.ts:4']);
   });
 
+  it('the text report gives each route its full path and the prefixes written elsewhere', () => {
+    const text = analyze([], sample(files)).stdout;
+    expect(text).toMatch(/POST +\/api\/profiles\/:username\/follow +express +src\/routes\/profiles\.ts:4 \(prefixes: \/api src\/app\.js:4, \/profiles src\/routes\/index\.js:5\)\n/);
+    expect(text).toMatch(/GET +\/health +express +src\/app\.js:5\n/);
+  });
+
   it('a router mounted twice has both full paths; an unresolved mount stays a MOUNT line', () => {
     const f = facts(
       sample({

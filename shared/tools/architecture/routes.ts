@@ -9,9 +9,38 @@ import type { Route } from './types.js';
 
 const JS = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
 
+/** Spring Boot's main configuration file (not a profile's): it may set the context path of every controller. */
+const SPRING_CONFIG = /(^|\/)application\.(properties|ya?ml)$/;
+
 /** Whether a file may hold routes, by its name (the content is read only for these). */
 export function mayHoldRoutes(path: string): boolean {
-  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx|cs|razor|cshtml)$/.test(path));
+  return isReadableSource(path) && (JS.test(path) || /\.(py|go|java|kt|rb|php|mdx|cs|razor|cshtml)$/.test(path) || SPRING_CONFIG.test(path));
+}
+
+/** `server.servlet.context-path=/api` (properties, or YAML nested or dotted), `spring.webflux.base-path`: a mount of every Spring controller. */
+function springContextPath(path: string, text: string, into: FileRoutes): void {
+  const lines = text.split(/\r?\n/);
+  let found: { value: string; line: number } | null = null as { value: string; line: number } | null;
+  lines.forEach((line, index) => {
+    const flat = /^\s*(?:server\.servlet\.context-path|server\.context-path|spring\.webflux\.base-path)\s*[=:]\s*['"]?([^'"\s#]+)/.exec(line);
+    if (flat) found ??= { value: flat[1]!, line: index + 1 };
+    const nested = /^(\s+)(context-path|base-path):\s*['"]?(\/[^'"\s#]*)/.exec(line);
+    if (nested && !found) {
+      // Its parents, by indentation: server > servlet, or spring > webflux.
+      const parents: string[] = [];
+      let indent = nested[1]!.length;
+      for (let j = index - 1; j >= 0 && indent > 0; j -= 1) {
+        const parent = /^(\s*)([\w.-]+):\s*(#.*)?$/.exec(lines[j]!);
+        if (parent && parent[1]!.length < indent) {
+          parents.unshift(parent[2]!);
+          indent = parent[1]!.length;
+        }
+      }
+      const key = [...parents, nested[2]!].join('.');
+      if (/^(server\.servlet\.context-path|server\.context-path|spring\.webflux\.base-path)$/.test(key)) found = { value: nested[3]!, line: index + 1 };
+    }
+  });
+  if (found) into.mounts.push({ parent: `${path}#`, part: { path: found.value, file: path, line: found.line }, target: { fn: '@spring/controllers' } });
 }
 
 const owned = (file: string, routes: Route[]): OwnedRoute[] => routes.map((r) => ({ ...r, owner: `${file}#` }));
@@ -50,10 +79,14 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
   } else if (/\.(razor|cshtml)$/.test(path)) {
     facts = emptyFileRoutes(path, 'cs');
     razorPages(path, text, facts);
+  } else if (SPRING_CONFIG.test(path)) {
+    facts = emptyFileRoutes(path, 'other');
+    springContextPath(path, text, facts);
   } else {
     facts = emptyFileRoutes(path, 'other');
     const read = /\.(java|kt)$/.test(path) ? jvmRoutes : path.endsWith('.rb') ? rubyRoutes : phpRoutes;
-    facts.routes.push(...owned(path, read(path, text)));
+    // Spring controllers share one owner, so that the context path set in application.properties reaches them all.
+    facts.routes.push(...read(path, text).map((r) => ({ ...r, owner: r.framework === 'spring' ? 'fn:@spring/controllers' : `${path}#` })));
   }
   const empty = facts.routes.length === 0 && facts.mounts.length === 0 && Object.keys(facts.constants).length === 0 && Object.keys(facts.imports).length === 0;
   return empty ? null : facts;

@@ -535,3 +535,20 @@ describe('JavaScript barrels', () => {
     expect(short(f.routes)).toEqual(['GET /users/:id src/routes/users.ts:3']);
   });
 });
+
+describe('Spring Boot context path', () => {
+  const controller = lines('import org.springframework.web.bind.annotation.*;', '@RestController', '@RequestMapping("/owners")', 'public class OwnerController {', '  @GetMapping("/{id}")', '  public Owner show() { return null; }', '}');
+  it('server.servlet.context-path in application.properties or application.yml prefixes every controller; a profile file does not', () => {
+    const fromProperties = facts(
+      sample({
+        'src/main/java/OwnerController.java': controller,
+        'src/main/resources/application.properties': lines('spring.application.name=petclinic', 'server.servlet.context-path=/petclinic'),
+        'src/main/resources/application-dev.properties': lines('server.servlet.context-path=/dev'),
+      }),
+    );
+    expect(short(fromProperties.routes)).toEqual(['GET /petclinic/owners/{id} src/main/java/OwnerController.java:5']);
+    expect(where(fromProperties.routes[0])[0]).toBe('/petclinic@src/main/resources/application.properties:2');
+    const fromYaml = facts(sample({ 'src/main/java/OwnerController.java': controller, 'src/main/resources/application.yml': lines('server:', '  port: 8080', '  servlet:', '    context-path: /api', 'spring:', '  application:', '    name: x') }));
+    expect(short(fromYaml.routes)).toEqual(['GET /api/owners/{id} src/main/java/OwnerController.java:5']);
+  });
+});

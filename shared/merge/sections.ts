@@ -78,10 +78,26 @@ export function markerLine(text: string): number | null {
 }
 
 /**
- * Replace a section's body, or append the section at the end when it is not there yet. Nothing else is
- * added (only a final newline to a file that lacks one, which removeSection can take back), so removing
- * the section gives back the user's text exactly. An HTML comment line may follow a paragraph directly
- * in Markdown. The section takes the file's line ending.
+ * What appending a section to this text adds before the begin marker: a final newline to a file that lacks
+ * one, and a blank line, so that the section stands apart from the user's last paragraph. Nothing for an
+ * empty file or one that already ends with a blank line. Both are recorded, so removal takes them back.
+ */
+export function appendSeparator(text: string): { finalNewline: boolean; blankLine: boolean } {
+  if (text === '') return { finalNewline: false, blankLine: false };
+  if (!text.endsWith('\n')) return { finalNewline: true, blankLine: true };
+  return { finalNewline: false, blankLine: !/(^|\n)\r?\n$/.test(text) };
+}
+
+/** Whether exactly one blank line, after a line of text, comes right before a section's begin marker. */
+export function blankLineBefore(text: string, id: string, file: string): boolean {
+  const span = parseSections(text, file).find((s) => s.id === id);
+  return span !== undefined && /[^\r\n]\r?\n\r?\n$/.test(text.slice(0, span.start));
+}
+
+/**
+ * Replace a section's body, or append the section at the end when it is not there yet, after a blank line
+ * (appendSeparator). Nothing else is added, so removing the section (with what appendSeparator said was
+ * added) gives back the user's text exactly. The section takes the file's line ending.
  */
 export function upsertSection(text: string, id: string, body: string, file: string): string {
   const eol = text === '' ? '\n' : dominantEol(text);
@@ -89,21 +105,28 @@ export function upsertSection(text: string, id: string, body: string, file: stri
   const span = parseSections(text, file).find((s) => s.id === id);
   if (span) return text.slice(0, span.bodyStart) + lines + text.slice(span.bodyEnd);
   const block = `${beginMarker(id)}${eol}${lines}${endMarker(id)}${eol}`;
-  if (text === '' || text.endsWith('\n')) return text + block;
-  return `${text}${eol}${block}`;
+  const { finalNewline, blankLine } = appendSeparator(text);
+  return `${text}${finalNewline ? eol : ''}${blankLine ? eol : ''}${block}`;
 }
 
 /**
  * Take a section out. With keepBody the markers go and the body stays, as the user's text
- * (used when the user edited a section of a persona being removed). With dropAddedNewline, the final
- * newline dp added before appending the section to a file that had none is taken back too.
+ * (used when the user edited a section of a persona being removed). With dropBlankLine, the blank line dp
+ * added before the section is taken back (when it is still there); with dropAddedNewline, the final
+ * newline dp added to a file that had none (when the section is last).
  */
-export function removeSection(text: string, id: string, file: string, { keepBody = false, dropAddedNewline = false } = {}): string {
+export function removeSection(
+  text: string,
+  id: string,
+  file: string,
+  { keepBody = false, dropAddedNewline = false, dropBlankLine = false } = {},
+): string {
   const span = parseSections(text, file).find((s) => s.id === id);
   if (!span) return text;
   const replacement = keepBody ? text.slice(span.bodyStart, span.bodyEnd) : '';
-  const before = text.slice(0, span.start);
+  let before = text.slice(0, span.start);
   const atEnd = span.end === text.length;
-  const trimmed = dropAddedNewline && atEnd && !keepBody ? before.replace(/\r?\n$/, '') : before;
-  return trimmed + replacement + text.slice(span.end);
+  if (!keepBody && dropBlankLine && /(^|\n)\r?\n$/.test(before)) before = before.replace(/\r?\n$/, '');
+  if (!keepBody && dropAddedNewline && atEnd) before = before.replace(/\r?\n$/, '');
+  return before + replacement + text.slice(span.end);
 }

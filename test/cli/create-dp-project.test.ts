@@ -139,7 +139,8 @@ describe('create-dp-project <existing repository> --force only adds personas', (
     const result = await createProject(dir, [dir, '--force', '--persona', 'designer']);
     expect(result.exitCode).toBe(0);
     expect(activeIds(dir)).toEqual(['data-scientist', 'pm', 'designer']);
-    const { 'CLAUDE.md': claudeBefore, '.claude/settings.json': _settings, '.claude/persona.json': _record, ...personaFiles } = before;
+    // dp's own bookkeeping (the record and its bases) changes with every persona added.
+    const { 'CLAUDE.md': claudeBefore, '.claude/settings.json': _settings, '.claude/persona.json': _record, '.claude/persona.bases.json': _bases, ...personaFiles } = before;
     expect(unchanged(dir, personaFiles)).toEqual(personaFiles);
     // The designer's section is appended: what was there stays byte for byte.
     expect(read(dir, 'CLAUDE.md').startsWith(claudeBefore!.content)).toBe(true);

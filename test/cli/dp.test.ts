@@ -36,7 +36,7 @@ describe('dp persona add / remove / list', () => {
     writeFileSync(join(dir, 'CLAUDE.md'), '# mine\n');
     const result = await dp(dir, ['persona', 'add', 'ds', '--dry-run']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('--- a/CLAUDE.md\n+++ b/CLAUDE.md\n # mine\n+<!-- dp:begin data-scientist -->');
+    expect(result.stdout).toContain('--- a/CLAUDE.md\n+++ b/CLAUDE.md\n # mine\n+\n+<!-- dp:begin data-scientist -->');
     expect(result.stdout).toContain('--- /dev/null\n+++ b/scripts/gpu_monitor.sh');
     expect(result.stdout).toContain('(dry run, nothing written)');
     expect(listFiles(dir)).toEqual(['CLAUDE.md']);
@@ -208,7 +208,8 @@ describe('line endings and files without a final newline', () => {
     writeFileSync(join(dir, 'CLAUDE.md'), mine);
     await dp(dir, ['persona', 'add', 'pm']);
     const claude = read(dir, 'CLAUDE.md');
-    expect(claude.startsWith(`${mine}<!-- dp:begin pm -->\r\n`)).toBe(true);
+    // A blank line (in the file's line ending) separates the section from the user's text.
+    expect(claude.startsWith(`${mine}\r\n<!-- dp:begin pm -->\r\n`)).toBe(true);
     expect(claude.replace(/\r\n/g, '')).not.toContain('\n');
     const status = JSON.parse((await dp(dir, ['status', '--json'])).stdout);
     expect(status.changedByYou).toEqual([]);
@@ -231,7 +232,7 @@ describe('line endings and files without a final newline', () => {
     const dir = newDir();
     writeFileSync(join(dir, 'CLAUDE.md'), '# My notes\nkeep this');
     await dp(dir, ['persona', 'add', 'pm']);
-    expect(read(dir, 'CLAUDE.md').startsWith('# My notes\nkeep this\n<!-- dp:begin pm -->\n')).toBe(true);
+    expect(read(dir, 'CLAUDE.md').startsWith('# My notes\nkeep this\n\n<!-- dp:begin pm -->\n')).toBe(true);
     await dp(dir, ['persona', 'remove', 'pm']);
     expect(read(dir, 'CLAUDE.md')).toBe('# My notes\nkeep this');
   });

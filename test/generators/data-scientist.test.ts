@@ -107,7 +107,7 @@ describe("yo dp:data-scientist in a repository with the user's own files", () =>
     seed(dir);
     await runIn(dir, 'data-scientist');
     const claude = read(dir, 'CLAUDE.md');
-    expect(claude.startsWith(`${userClaude}<!-- dp:begin data-scientist -->\n## Data Scientist persona`)).toBe(true);
+    expect(claude.startsWith(`${userClaude}\n<!-- dp:begin data-scientist -->\n## Data Scientist persona`)).toBe(true);
     expect(claude.endsWith('<!-- dp:end data-scientist -->\n')).toBe(true);
     const settings = json(dir, '.claude/settings.json');
     expect(settings.teamKey).toEqual({ a: [1, 2] });

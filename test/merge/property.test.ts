@@ -102,11 +102,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** CLAUDE.md with every dp section (markers included) cut out: what belongs to the user. */
-function outsideSections(text: string): string {
+/** CLAUDE.md outside dp's sections, less the blank line dp put before each section it appended (the record says which). */
+function outsideSections(text: string, record: string | null): string {
+  const sections = record === null ? {} : (JSON.parse(record) as { managed: { sections: Record<string, { addedBlankLine?: boolean }> } }).managed.sections;
   let out = '';
   let offset = 0;
   for (const span of parseSections(text, CLAUDE_MD)) {
     out += text.slice(offset, span.start);
+    if (sections[span.id]?.addedBlankLine && /(^|\n)\r?\n$/.test(out)) out = out.replace(/\r?\n$/, '');
     offset = span.end;
   }
   return out + text.slice(offset);
@@ -172,11 +175,12 @@ class Repo {
     const snapshot: Snapshot = new Map();
     const result = applyPersonas(diskReader(this.dir, snapshot), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
     this.otherProgramWrites(during);
-    const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '');
+    const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '', this.read('.claude/persona.json'));
     commitChanges(this.dir, result.changes, snapshot, `1.${this.version}.0`);
     if (!removing) {
-      // Outside dp's sections, CLAUDE.md is the user's, byte for byte (dp may only add a missing final newline).
-      const after = outsideSections(this.read(CLAUDE_MD) ?? '');
+      // Outside dp's sections, CLAUDE.md is the user's, byte for byte (dp may only add a missing final newline,
+      // and the blank line before a section it appends, which it records).
+      const after = outsideSections(this.read(CLAUDE_MD) ?? '', this.read('.claude/persona.json'));
       expect([outsideBefore, `${outsideBefore}\n`, `${outsideBefore}\r\n`], 'CLAUDE.md outside the sections').toContain(after);
     }
     for (const outcome of result.outcomes.filter((o) => o.status === 'conflict')) {

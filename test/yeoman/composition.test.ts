@@ -11,7 +11,7 @@ const acme = fileURLToPath(new URL('../fixtures/generator-acme/generators/app/in
 
 function expectBoth(dir: string) {
   const claude = read(dir, 'CLAUDE.md');
-  expect(claude.startsWith('# ACME service\n\nRun `make check` before pushing.\n<!-- dp:begin data-scientist -->\n')).toBe(true);
+  expect(claude.startsWith('# ACME service\n\nRun `make check` before pushing.\n\n<!-- dp:begin data-scientist -->\n')).toBe(true);
   const settings = JSON.parse(read(dir, '.claude/settings.json'));
   expect(settings.acme).toEqual({ team: 'platform' });
   expect(settings.permissions.allow[0]).toBe('Bash(make check)');

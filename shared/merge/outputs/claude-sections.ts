@@ -6,7 +6,7 @@ import { decide } from '../decide.js';
 import { sameContent, toLf } from '../eol.js';
 import { CLAUDE_MD, sectionDpNewPath, type DesiredPersona, type Status } from '../model.js';
 import { sha256, storedBase } from '../record.js';
-import { markerLine, parseSections, removeSection, sectionBody, upsertSection } from '../sections.js';
+import { appendSeparator, blankLineBefore, markerLine, parseSections, removeSection, sectionBody, upsertSection } from '../sections.js';
 import { conflictDetail, managedEntry, priorBase, type OutputKind, type Run } from './run.js';
 
 export const claudeSections: OutputKind = (read, personas, run) => {
@@ -42,6 +42,8 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
     const prior = previous.managed.sections[persona.id];
     const current = sectionBody(text, persona.id, CLAUDE_MD);
     const appendsNewline = current === null && text !== '' && !text.endsWith('\n');
+    // The blank line dp puts before a section it appends, recorded so that removal takes it back.
+    const separator = appendSeparator(text);
     const decision = decide(current, priorBase(run, prior, current), persona.section, label);
     switch (decision.action) {
       case 'create':
@@ -75,7 +77,16 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
         break;
     }
     const addedNewline = (prior?.addedNewline ?? false) || appendsNewline;
-    record.managed.sections[persona.id] = { ...managedEntry(run, persona.id, persona.section), file: CLAUDE_MD, ...(addedNewline ? { addedNewline } : {}) };
+    const appended = current === null && sectionBody(text, persona.id, CLAUDE_MD) !== null;
+    // A section dp has no record of is one a run cut short wrote (before its record): the one blank line
+    // before it is taken as the one dp put there.
+    const addedBlankLine = appended ? separator.blankLine : current !== null && (prior ? prior.addedBlankLine ?? false : blankLineBefore(text, persona.id, CLAUDE_MD));
+    record.managed.sections[persona.id] = {
+      ...managedEntry(run, persona.id, persona.section),
+      file: CLAUDE_MD,
+      ...(addedNewline ? { addedNewline } : {}),
+      ...(addedBlankLine ? { addedBlankLine } : {}),
+    };
   }
   for (const [id, prior] of Object.entries(previous.managed.sections)) {
     if (id in record.managed.sections) continue;
@@ -83,7 +94,7 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
     if (current === null) continue;
     const base = storedBase(prior, run.bases);
     const edited = base !== null ? !sameContent(current, base) : sha256(toLf(current)) !== prior.sha256;
-    text = removeSection(text, id, CLAUDE_MD, { keepBody: edited, dropAddedNewline: prior.addedNewline ?? false });
+    text = removeSection(text, id, CLAUDE_MD, { keepBody: edited, dropAddedNewline: prior.addedNewline ?? false, dropBlankLine: prior.addedBlankLine ?? false });
     note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} taken out`);
   }
 

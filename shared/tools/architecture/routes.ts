@@ -40,7 +40,19 @@ function springContextPath(path: string, text: string, into: FileRoutes): void {
       if (/^(server\.servlet\.context-path|server\.context-path|spring\.webflux\.base-path)$/.test(key)) found = { value: nested[3]!, line: index + 1 };
     }
   });
-  if (found) into.mounts.push({ parent: `${path}#`, part: { path: found.value, file: path, line: found.line }, target: { fn: '@spring/controllers' } });
+  if (found) into.mounts.push({ parent: `${path}#`, part: { path: found.value, file: path, line: found.line }, target: { fn: springOwner(path) } });
+}
+
+/** The owner of a NestJS app's controllers: one per app (the directory above its `src/`), where `setGlobalPrefix` reaches. */
+function nestOwner(path: string): string {
+  const at = path.indexOf('src/');
+  return `@nestjs/controllers:${at === -1 ? '' : path.slice(0, at)}`;
+}
+
+/** The owner of a Spring module's controllers: one per module (the directory above `src/main/`), so that each service of a repository gets its own context path. */
+function springOwner(path: string): string {
+  const at = path.indexOf('src/main/');
+  return `@spring/controllers:${at === -1 ? '' : path.slice(0, at)}`;
 }
 
 const owned = (file: string, routes: Route[]): OwnedRoute[] => routes.map((r) => ({ ...r, owner: `${file}#` }));
@@ -60,11 +72,11 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
     if (!path.endsWith('.mdx')) {
       expressStyleRoutes(path, text, facts);
       // NestJS controllers share one owner, so that `app.setGlobalPrefix('api')` in main.ts reaches them all.
-      facts.routes.push(...nestRoutes(path, text).map((r) => ({ ...r, owner: 'fn:@nestjs/controllers' })));
+      facts.routes.push(...nestRoutes(path, text).map((r) => ({ ...r, owner: `fn:${nestOwner(path)}` })));
       const global = text.includes('setGlobalPrefix') && /\b(\w+)\.setGlobalPrefix\(\s*((['"`])[^'"`]*\3)/.exec(text);
       const prefix = global ? pathExpression(global[2]!) : null;
       if (global && prefix !== null) {
-        facts.mounts.push({ parent: `${path}#${global[1]}`, part: { path: prefix, file: path, line: text.slice(0, global.index).split('\n').length }, target: { fn: '@nestjs/controllers' } });
+        facts.mounts.push({ parent: `${path}#${global[1]}`, part: { path: prefix, file: path, line: text.slice(0, global.index).split('\n').length }, target: { fn: nestOwner(path) } });
       }
     }
   } else if (path.endsWith('.py')) {
@@ -86,7 +98,7 @@ export function routeFactsIn(path: string, text: string, nextProjects: readonly 
     facts = emptyFileRoutes(path, 'other');
     const read = /\.(java|kt)$/.test(path) ? jvmRoutes : path.endsWith('.rb') ? rubyRoutes : phpRoutes;
     // Spring controllers share one owner, so that the context path set in application.properties reaches them all.
-    facts.routes.push(...read(path, text).map((r) => ({ ...r, owner: r.framework === 'spring' ? 'fn:@spring/controllers' : `${path}#` })));
+    facts.routes.push(...read(path, text).map((r) => ({ ...r, owner: r.framework === 'spring' ? `fn:${springOwner(path)}` : `${path}#` })));
   }
   const empty = facts.routes.length === 0 && facts.mounts.length === 0 && Object.keys(facts.constants).length === 0 && Object.keys(facts.imports).length === 0;
   return empty ? null : facts;

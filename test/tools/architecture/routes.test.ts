@@ -550,5 +550,14 @@ describe('Spring Boot context path', () => {
     expect(where(fromProperties.routes[0])[0]).toBe('/petclinic@src/main/resources/application.properties:2');
     const fromYaml = facts(sample({ 'src/main/java/OwnerController.java': controller, 'src/main/resources/application.yml': lines('server:', '  port: 8080', '  servlet:', '    context-path: /api', 'spring:', '  application:', '    name: x') }));
     expect(short(fromYaml.routes)).toEqual(['GET /api/owners/{id} src/main/java/OwnerController.java:5']);
+    // Two services, each with its own context path.
+    const services = facts(
+      sample({
+        'customers/src/main/java/OwnerController.java': controller,
+        'customers/src/main/resources/application.properties': 'server.servlet.context-path=/customers\n',
+        'vets/src/main/java/VetController.java': controller.replace('OwnerController', 'VetController').replace('/owners', '/vets'),
+      }),
+    );
+    expect(short(services.routes)).toEqual(['GET /customers/owners/{id} customers/src/main/java/OwnerController.java:5', 'GET /vets/{id} vets/src/main/java/VetController.java:5']);
   });
 });

@@ -90,6 +90,8 @@ class Resolver {
   private readonly byName = new Map<string, string[]>();
   /** Path constants of every file: name -> value, null when files disagree. */
   private readonly constants = new Map<string, string | null>();
+  /** Go functions with routes or mounts, by their name alone: `Register` -> `fn:go:users.Register`... */
+  private readonly goFunctions = new Map<string, string[]>();
   /** Owner -> the mounts that put it under another owner. */
   private readonly into = new Map<string, Mount[]>();
   /** Owners of routes or mounts per file, by local name. */
@@ -108,6 +110,10 @@ class Resolver {
       for (const r of f.routes) names.add(r.owner);
       for (const m of f.mounts) names.add(m.parent);
       this.owners.set(f.file, names);
+      for (const owner of names) {
+        const go = /^fn:go:\w*\.(\w+)$/.exec(owner);
+        if (go) this.goFunctions.set(go[1]!, [...new Set([...(this.goFunctions.get(go[1]!) ?? []), owner])]);
+      }
       for (const [name, value] of Object.entries(f.constants)) {
         const known = this.constants.get(name);
         this.constants.set(name, known === undefined || known === value ? value : null);
@@ -152,7 +158,11 @@ class Resolver {
 
   /** The owners a mount's target names (none when it cannot be followed). */
   private targetOwners(from: FileRoutes, target: MountTarget): string[] {
-    if ('fn' in target) return [`fn:${target.fn}`];
+    if ('fn' in target) {
+      // A Go method call (`h.Register(api)`): the receiver's package is not known, any package's function of that name.
+      if (target.fn.startsWith('go:*.')) return this.goFunctions.get(target.fn.slice(5)) ?? [];
+      return [`fn:${target.fn}`];
+    }
     if ('module' in target) {
       const file = this.moduleFile(from, target.module);
       return file ? this.exported(file, target.name) : [];

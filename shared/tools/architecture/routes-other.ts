@@ -137,6 +137,16 @@ export function goRoutes(file: string, text: string, into: FileRoutes): void {
   if (!framework) return;
   // Receivers known to be routers or groups: made here, groups, a function's router parameter.
   const known = new Set<string>();
+  // Functions are named by package (`go:users.Register`), so that two services' `Register` stay apart.
+  const pkg = /^package\s+(\w+)/m.exec(text)?.[1] ?? '';
+  // Imported packages: the name a file calls them by (an alias, or the path's last segment) -> the package's own name (the last segment).
+  const imported = new Map(
+    [...text.matchAll(/^\s*(?:import\s+)?(?:(\w+)\s+)?"([^"]+)"\s*$/gm)].map((m) => {
+      const own = m[2]!.split('/').filter((p) => !/^v\d+$/.test(p)).pop()!;
+      return [m[1] ?? own, own] as const;
+    }),
+  );
+  const fnKey = (qualifier: string | undefined, name: string) => `go:${qualifier === undefined ? pkg : (imported.get(qualifier) ?? '*')}.${name}`;
   let fn: { name: string; param: string } | null = null;
   // chi/Fiber `r.Route("/api", func(r chi.Router) { ... })`: inside the closure, its parameter is a router under the prefix.
   const closures: Array<{ param: string; local: string; depth: number }> = [];
@@ -144,7 +154,7 @@ export function goRoutes(file: string, text: string, into: FileRoutes): void {
   const ownerOf = (receiver: string) => {
     const closure = closures.findLast((c) => c.param === receiver);
     if (closure) return `${file}#${closure.local}`;
-    return fn && receiver === fn.param ? `fn:${fn.name}` : `${file}#${receiver}`;
+    return fn && receiver === fn.param ? `fn:${fnKey(undefined, fn.name)}` : `${file}#${receiver}`;
   };
   lines(text).forEach((line, index) => {
     const at = { framework, file, line: index + 1 };
@@ -184,10 +194,10 @@ export function goRoutes(file: string, text: string, into: FileRoutes): void {
     }
     for (const m of line.matchAll(GO_METHOD)) into.routes.push({ method: m[2]!, path: m[3]!, ...at, owner: ownerOf(m[1]!) });
     for (const m of line.matchAll(GO_HAND_OVER)) {
-      const [, pkg, name, arg, prefix] = m;
-      if (!known.has(arg!) || (pkg && known.has(pkg)) || (!pkg && /^(append|len|make|new|panic|print|println)$/.test(name!))) continue;
+      const [, qualifier, name, arg, prefix] = m;
+      if (!known.has(arg!) || (qualifier && known.has(qualifier)) || (!qualifier && /^(append|len|make|new|panic|print|println)$/.test(name!))) continue;
       const route = prefix !== undefined ? into.routes.find((r) => r.line === index + 1 && r.method === 'MOUNT' && r.path === prefix) : undefined;
-      into.mounts.push({ parent: ownerOf(arg!), part: { path: prefix ?? '', file, line: index + 1 }, target: { fn: name! }, route });
+      into.mounts.push({ parent: ownerOf(arg!), part: { path: prefix ?? '', file, line: index + 1 }, target: { fn: fnKey(qualifier, name!) }, route });
     }
   });
 }

@@ -561,3 +561,18 @@ describe('Spring Boot context path', () => {
     expect(short(services.routes)).toEqual(['GET /customers/owners/{id} customers/src/main/java/OwnerController.java:5', 'GET /vets/{id} vets/src/main/java/VetController.java:5']);
   });
 });
+
+describe('Go functions of the same name in two services', () => {
+  it('users.Register and orders.Register stay apart; a method call reaches the function of that name', () => {
+    const reg = (pkg: string, path: string) => lines(`package ${pkg}`, 'import "github.com/gin-gonic/gin"', 'func Register(r *gin.RouterGroup) {', `\tr.GET("${path}", h)`, '}');
+    const f = facts(
+      sample({
+        'users/cmd/main.go': lines('package main', 'import (', '\t"github.com/gin-gonic/gin"', '\t"example.com/users/internal/users"', ')', 'func main() {', '\tr := gin.Default()', '\tusers.Register(r.Group("/users"))', '}'),
+        'users/internal/users/routes.go': reg('users', '/:id'),
+        'orders/cmd/main.go': lines('package main', 'import (', '\t"github.com/gin-gonic/gin"', '\tord "example.com/orders/internal/orders"', ')', 'func main() {', '\tr := gin.Default()', '\tord.Register(r.Group("/orders"))', '}'),
+        'orders/internal/orders/routes.go': reg('orders', '/:no'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /orders/:no orders/internal/orders/routes.go:4', 'GET /users/:id users/internal/users/routes.go:4']);
+  });
+});

@@ -92,6 +92,8 @@ class Resolver {
   private readonly constants = new Map<string, string | null>();
   /** Go functions with routes or mounts, by their name alone: `Register` -> `fn:go:users.Register`... */
   private readonly goFunctions = new Map<string, string[]>();
+  /** C# extension methods that receive a route builder, by name: `MapTodosApi` -> `fn:cs:MapTodosApi@Api/TodoEndpoints.cs`... */
+  private readonly csFunctions = new Map<string, string[]>();
   /** Owner -> the mounts that put it under another owner. */
   private readonly into = new Map<string, Mount[]>();
   /** Owners of routes or mounts per file, by local name. */
@@ -113,6 +115,8 @@ class Resolver {
       for (const owner of names) {
         const go = /^fn:go:\w*\.(\w+)$/.exec(owner);
         if (go) this.goFunctions.set(go[1]!, [...new Set([...(this.goFunctions.get(go[1]!) ?? []), owner])]);
+        const cs = /^fn:cs:(\w+)@/.exec(owner);
+        if (cs) this.csFunctions.set(cs[1]!, [...new Set([...(this.csFunctions.get(cs[1]!) ?? []), owner])]);
       }
       for (const [name, value] of Object.entries(f.constants)) {
         const known = this.constants.get(name);
@@ -161,6 +165,13 @@ class Resolver {
     if ('fn' in target) {
       // A Go method call (`h.Register(api)`): the receiver's package is not known, any package's function of that name.
       if (target.fn.startsWith('go:*.')) return this.goFunctions.get(target.fn.slice(5)) ?? [];
+      // A C# extension method (`group.MapTodosApi()`): the declaration nearest the call, when several projects have one of that name.
+      if (target.fn.startsWith('cs:')) {
+        const candidates = this.csFunctions.get(target.fn.slice(3)) ?? [];
+        const closeness = (owner: string) => commonPrefix(owner.slice(owner.indexOf('@') + 1), from.file);
+        const best = Math.max(...candidates.map(closeness));
+        return candidates.filter((owner) => closeness(owner) === best);
+      }
       return [`fn:${target.fn}`];
     }
     if ('module' in target) {

@@ -20,7 +20,7 @@ function minimalApis(file: string, text: string, into: FileRoutes): void {
   const scopes = [...text.matchAll(EXTENSION)].map((m) => ({ start: m.index!, name: m[1]!, param: m[2]! }));
   const ownerOf = (receiver: string, offset: number) => {
     const scope = scopes.filter((s) => s.start <= offset).pop();
-    return scope && scope.param === receiver ? `fn:${scope.name}` : `${file}#${receiver}`;
+    return scope && scope.param === receiver ? `fn:cs:${scope.name}@${file}` : `${file}#${receiver}`;
   };
   for (const m of text.matchAll(GROUP_VAR)) {
     const args = callArguments(text, m.index! + m[0].length - 1);
@@ -46,7 +46,7 @@ function minimalApis(file: string, text: string, into: FileRoutes): void {
       const path = pathExpression(args[0] ?? '');
       const after = /^\s*\)\s*\.\s*(Map\w+)\s*\(/.exec(text.slice(text.indexOf(args[0] ?? ')', open) + (args[0]?.length ?? 0), open + 4000));
       if (path !== null && after && !BUILT_IN.test(after[1]!) && !(after[1]! in MINIMAL_VERBS)) {
-        into.mounts.push({ parent: owner, part: { path, file, line }, target: { fn: after[1]! } });
+        into.mounts.push({ parent: owner, part: { path, file, line }, target: { fn: `cs:${after[1]!}` } });
       } else if (path !== null && after && after[1]! in MINIMAL_VERBS) {
         // `app.MapGroup("/api").MapGet("/x", ...)`: the route gets the group's prefix.
         const routeOpen = text.indexOf('(', text.indexOf(after[1]!, open));
@@ -60,7 +60,7 @@ function minimalApis(file: string, text: string, into: FileRoutes): void {
       }
     } else if (!BUILT_IN.test(method)) {
       // `group.MapTodoEndpoints()`: an extension method of the project, given this builder.
-      into.mounts.push({ parent: owner, part: { path: '', file, line }, target: { fn: method } });
+      into.mounts.push({ parent: owner, part: { path: '', file, line }, target: { fn: `cs:${method}` } });
     }
   }
 }

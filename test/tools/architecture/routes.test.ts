@@ -576,3 +576,18 @@ describe('Go functions of the same name in two services', () => {
     expect(short(f.routes)).toEqual(['GET /orders/:no orders/internal/orders/routes.go:4', 'GET /users/:id users/internal/users/routes.go:4']);
   });
 });
+
+describe('C# extension methods of the same name in two projects', () => {
+  it('each MapGroup(...).MapEndpoints() reaches the MapEndpoints of its own project', () => {
+    const endpoints = (path: string) => lines('public static class Endpoints', '{', '    public static RouteGroupBuilder MapEndpoints(this RouteGroupBuilder group)', '    {', `        group.MapGet("${path}", Handler);`, '        return group;', '    }', '}');
+    const f = facts(
+      sample({
+        'src/Basket.API/Program.cs': lines('var app = builder.Build();', 'app.MapGroup("/basket").MapEndpoints();'),
+        'src/Basket.API/Endpoints.cs': endpoints('/items'),
+        'src/Ordering.API/Program.cs': lines('var app = builder.Build();', 'app.MapGroup("/orders").MapEndpoints();'),
+        'src/Ordering.API/Endpoints.cs': endpoints('/{id}'),
+      }),
+    );
+    expect(short(f.routes)).toEqual(['GET /basket/items src/Basket.API/Endpoints.cs:5', 'GET /orders/{id} src/Ordering.API/Endpoints.cs:5']);
+  });
+});

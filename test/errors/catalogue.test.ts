@@ -168,6 +168,8 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
     setup: (dir) => dp(dir, ['persona', 'add', 'developer', '--level', 'l1']),
     run: (dir) => createProject(dir, ['.', '--force', '--persona', 'dev', '--level', 'expert']),
   },
+  E80: { run: (dir) => createProject(dir, ['--yes']) },
+  E81: { run: (dir) => dp(dir, ['persona', 'add', 'pm', '--level', 'l1']) },
   E36: { run: (dir) => tool(dir, 'analyze_process_impact', []) },
   E37: { run: (dir) => tool(dir, 'analyze_process_impact', ['abc']) },
   E38: { run: (dir) => tool(dir, 'analyze_process_impact', ['999999999']) },

@@ -72,16 +72,20 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
 
 /** An executable file of that name in a directory of PATH (a PATH directory this user cannot read is passed over). */
 function onPath(command: string): boolean {
+  // Windows finds a command by its extensions (nvidia-smi.exe).
+  const names = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';').filter(Boolean).map((ext) => `${command}${ext.toLowerCase()}`) : [command];
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
-    try {
-      const file = join(dir, command);
-      if (statSync(file).isFile()) {
-        accessSync(file, constants.X_OK);
-        return true;
+    for (const name of names) {
+      try {
+        const file = join(dir, name);
+        if (statSync(file).isFile()) {
+          accessSync(file, constants.X_OK);
+          return true;
+        }
+      } catch {
+        // not there, or not executable by this user
       }
-    } catch {
-      // not there, or not executable by this user
     }
   }
   return false;

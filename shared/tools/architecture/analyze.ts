@@ -10,6 +10,7 @@ import { readOperations } from './operations.js';
 import { directoryMap, topModules } from './directories.js';
 import { unreadFrameworkNotes } from './frameworks.js';
 import { mergeModels, modelsIn, mayHoldModels } from './models.js';
+import { ownerFinder, withOwners } from './owners.js';
 import { mayHoldRoutes, resolveRoutes, routeFactsIn, type FileRoutes } from './routes.js';
 import { mayBeSchema, schemaIn } from './schemas.js';
 import { isComposeFile, isProcfile, isTemplate, mayHoldKubernetes, readCompose, readKubernetes, readProcfile } from './services.js';
@@ -168,7 +169,8 @@ export function analyzeRepository({ root, maxFiles, maxFileBytes, depth }: Analy
   const { services, schemas, graph: sources, ...found } = scanFiles(paths, reader, texts, nextProjectsOf(stacks), notes);
   const graph = buildGraph({ ...sources, stacks });
   notes.push(...kubernetesNotes(sources.kubernetes, sources.templates, paths));
-  const { routes, models, truncated } = capResults(resolveRoutes(found.routes), mergeModels(found.models));
+  const ownerOf = ownerFinder(services.compose);
+  const { routes, models, truncated } = capResults(withOwners(resolveRoutes(found.routes), ownerOf), withOwners(mergeModels(found.models), ownerOf));
   notes.push(...unreadFrameworkNotes(stacks));
   if (walked.gitignore && walked.gitignore.negations > 0) {
     notes.push(`.gitignore: ${walked.gitignore.negations} negated pattern(s) (!pattern) not applied: what they re-include stays excluded`);

@@ -161,7 +161,8 @@ function routesSection({ routes, truncated }: ArchitectureFacts, s: Stylist): st
     // The prefixes written elsewhere: `(prefixes: /api src/app.js:4, /users src/routes/index.js:5)`.
     const prefixes = (r.parts ?? []).filter((p) => p.file !== r.file || p.line !== r.line);
     const from = prefixes.length ? ` (prefixes: ${prefixes.map((p) => `${p.path} ${p.file}:${p.line}`).join(', ')})` : '';
-    out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}${from}`)}`);
+    const owner = r.owner ? ` [${r.owner}]` : '';
+    out.push(`  ${pad(r.method ?? '?', 9)}${pad(r.path, 32)}${pad(r.framework, 13)}${s('dim', `${r.file}:${r.line}${owner}${from}`)}`);
   }
   out.push(...more(all, Math.min(SHOWN, routes.length)));
   if (routes.length) {
@@ -177,7 +178,8 @@ function modelsSection({ models, truncated }: ArchitectureFacts, s: Stylist): st
   if (models.length === 0) out.push(`  None found (looked for ${MODELS_LOOKED_FOR}).`);
   for (const m of models.slice(0, SHOWN)) {
     const also = (m.sources ?? []).filter((x) => x.file !== m.file || x.line !== m.line);
-    out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}${also.length ? ` (also: ${also.map((x) => `${x.file}:${x.line}`).join(', ')})` : ''}`)}`);
+    const owner = m.owner ? ` [${m.owner}]` : '';
+    out.push(`  ${pad(m.name, 28)}${pad(m.kind, 16)}${s('dim', `${m.file}:${m.line}${owner}${also.length ? ` (also: ${also.map((x) => `${x.file}:${x.line}`).join(', ')})` : ''}`)}`);
   }
   return [...out, ...more(all, Math.min(SHOWN, models.length))];
 }

@@ -113,6 +113,8 @@ export interface Route {
   method: string | null;
   /** The full path: the route's own path joined to the prefixes of the routers, groups and classes it is mounted under. */
   path: string;
+  /** The compose service whose build context holds the route's file; absent when none does. */
+  owner?: string;
   framework: string;
   file: string;
   line: number;
@@ -128,6 +130,8 @@ export interface RoutePart {
 
 export interface Model {
   name: string;
+  /** The compose service whose build context holds the model's file; absent when none does. */
+  owner?: string;
   kind: string;
   file: string;
   line: number;

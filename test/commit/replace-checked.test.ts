@@ -114,7 +114,8 @@ describe('another program saving CLAUDE.md in place while dp replaces it', () =>
     writeFileSync(file, read);
     const script = `const fs=require('fs');let n=0;setInterval(()=>fs.writeFileSync(${JSON.stringify(file)},${JSON.stringify(read)}.replace('PM guidance','theirs '+(++n))),150)`;
     const writer = execa('node', ['-e', script], { reject: false });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Under way once it has written at least once (a loaded machine starts node slowly).
+    while (!readFileSync(file, 'utf8').includes('theirs')) await new Promise((resolve) => setTimeout(resolve, 20));
     const error = commitSection(dir, read, read.replace('PM guidance', 'new guidance'));
     writer.kill();
     await writer;

@@ -12,6 +12,7 @@ import { CLAUDE_MD } from './model.js';
 import { RECORD_PATH } from './record.js';
 import { SETTINGS_PATH } from './settings-file.js';
 import { mergeSettingsThreeWay } from './settings-edit.js';
+import { dominantEol, toLf, withEol } from './eol.js';
 import { mergeKeepingBoth } from './three-way.js';
 
 /** What to write instead of the planned content: text, null to delete, or 'leave' to leave the file as it is. */
@@ -37,9 +38,18 @@ export function remergeConcurrent(path: string, read: string | null, planned: st
     const merged = mergeSettingsThreeWay(read ?? '{}\n', planned ?? '{}\n', current);
     return planned === null && isEmptyObject(merged) ? null : merged;
   }
-  const merged = mergeKeepingBoth(read ?? '', current, planned ?? '');
+  const merged = mergeKeepingBoth(read ?? '', current, planned ?? '') ?? mergeIgnoringLineEndings(read ?? '', current, planned ?? '');
   if (merged === null) throw changedMeanwhile(path);
   return merged === '' && planned === null ? null : merged;
+}
+
+/**
+ * The same merge with line endings set aside, for a file the other program wrote in other line endings
+ * than the file's own (an LF line added to a CRLF file): written back in the line ending most of it uses.
+ */
+function mergeIgnoringLineEndings(read: string, current: string, planned: string): string | null {
+  const merged = mergeKeepingBoth(toLf(read), toLf(current), toLf(planned));
+  return merged === null ? null : withEol(merged, dominantEol(current));
 }
 
 function isEmptyObject(text: string): boolean {

@@ -39,6 +39,11 @@ describe('remergeConcurrent', () => {
     expect(remergeConcurrent('CLAUDE.md', read, null, `${read}mine\n`)).toBe('mine\n');
   });
 
+  it('an LF line added to a CRLF CLAUDE.md while dp takes a section out: merged, in the file\'s CRLF', () => {
+    const read = '<!-- dp:begin pm -->\r\nPM\r\n<!-- dp:end pm -->\r\nmine';
+    expect(remergeConcurrent('CLAUDE.md', read, 'mine', `${read}\nalso mine\n`)).toBe('mine\r\nalso mine\r\n');
+  });
+
   it('the record changed by someone else: refused (a run that ignored the lock)', () => {
     expect(() => remergeConcurrent('.claude/persona.json', '{}', '{"a":1}', '{"b":1}')).toThrow('changed while dp was writing it');
   });

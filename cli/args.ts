@@ -15,18 +15,9 @@ export const WRITING = {
 type Spec = Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }>;
 
 export function parse<T extends Spec>(command: string, argv: string[], options: T) {
-  return parseOptions(argv, options, `run 'dp ${command} --help' for its options`);
+  return parseCommandLine(argv, options, `run 'dp ${command} --help' for its options`);
 }
 
-/** The shared parser, its messages starting lower-case like every other message of dp and create-dp-project. */
-export function parseOptions<T extends Spec>(argv: string[], options: T, hint: string) {
-  try {
-    return parseCommandLine(argv, options, hint);
-  } catch (error) {
-    if (error instanceof UsageError && /^[A-Z][a-z]/.test(error.message)) throw new UsageError(error.message[0]!.toLowerCase() + error.message.slice(1), error.hint);
-    throw error;
-  }
-}
 
 export function usage(message: string, command: string): UsageError {
   return new UsageError(message, `run 'dp ${command} --help' for its usage`);

@@ -15,8 +15,7 @@ import { builtinIds, builtinMenu, canonicalId, type MenuEntry } from '../shared/
 import { examplePersonas, levelledPersonas } from '../shared/persona/wording.js';
 import { levelQuestion, resolveLevel } from '../shared/persona/levels.js';
 import { loadPersona } from '../shared/persona/resolve.js';
-import { runMain } from '../shared/tools/lib/cli.js';
-import { parseOptions } from './args.js';
+import { parseCommandLine, runMain } from '../shared/tools/lib/cli.js';
 import { ask, choose, closePrompts, interactive } from './prompt.js';
 import { wrap } from './wrap.js';
 
@@ -172,7 +171,7 @@ export function runCreate(argv: string[]): Promise<number> {
 
 async function create(argv: string[]): Promise<number> {
   try {
-    const { values, positionals } = parseOptions(argv, {
+    const { values, positionals } = parseCommandLine(argv, {
       persona: { type: 'string' },
       level: { type: 'string' },
       force: { type: 'boolean' },

@@ -63,9 +63,10 @@ export function parseCommandLine<T extends Options>(argv: string[], options: T, 
   try {
     return parseArgs({ args: glueNegativeNumbers(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
-    // node:util adds a sentence about '--' that does not help here.
-    const message = error instanceof Error ? error.message.split('\n')[0]!.split('. ')[0]! : String(error);
-    throw new UsageError(message.replace(/\.$/, ''), hint);
+    // node:util adds a sentence about '--' that does not help here, and starts upper-case unlike every
+    // other message of dp, create-dp-project and the tools.
+    const message = (error instanceof Error ? error.message.split('\n')[0]!.split('. ')[0]! : String(error)).replace(/\.$/, '');
+    throw new UsageError(/^[A-Z][a-z]/.test(message) ? message[0]!.toLowerCase() + message.slice(1) : message, hint);
   }
 }
 

@@ -354,7 +354,7 @@ describe('analyze_architecture usage', () => {
     [['does/not/exist'], /^analyze_architecture: no such directory: does\/not\/exist\n {2}pass the path of a repository/],
     [['package.json'], /^analyze_architecture: package\.json is a file, not a directory\n/],
     [['--depth', '0'], /^analyze_architecture: --depth must be an integer between 1 and 8, got '0'\n$/],
-    [['--frobnicate'], /^analyze_architecture: Unknown option '--frobnicate'.*\n {2}run 'analyze_architecture --help' for the options\n$/],
+    [['--frobnicate'], /^analyze_architecture: unknown option '--frobnicate'.*\n {2}run 'analyze_architecture --help' for the options\n$/],
     [['a', 'b'], /^analyze_architecture: expected one path, got 2: a b\n/],
   ])('%j is bad usage: one line and a hint, exit 2, no stack trace', (args, message) => {
     const dir = newDir();

@@ -164,7 +164,7 @@ describe('command line', () => {
     expect(usage(['--host', '0.0.0.0'])).toMatch(/needs --prometheus PORT/);
     expect(usage(['--interval', '0'])).toBe("--interval must be a number between 0.1 and 3600, got '0'");
     expect(usage(['--prometheus', '70000'])).toMatch(/--prometheus must be an integer between 0 and 65535/);
-    expect(usage(['--bogus'])).toMatch(/Unknown option '--bogus'/);
+    expect(usage(['--bogus'])).toMatch(/unknown option '--bogus'/);
     expect(usage(['extra'])).toBe("unexpected argument 'extra'");
   });
 });

@@ -26,7 +26,7 @@ describe('parseCommandLine', () => {
       }
     })();
     expect(error).toBeInstanceOf(UsageError);
-    expect(error).toMatchObject({ message: "Unknown option '--bogus'", hint: 'see --help', exitCode: 2 });
+    expect(error).toMatchObject({ message: "unknown option '--bogus'", hint: 'see --help', exitCode: 2 });
   });
 
   it('hands a negative number to the flag instead of calling it ambiguous; after -- nothing is touched', () => {

@@ -175,7 +175,7 @@ describe('bad input: one clear line (and a hint), exit code 2', () => {
     [['--params', '7B', '--nodes', '0', '--gpus-per-node', '8', '--gpu-memory', '80GiB'], /--nodes must be a whole number between 1 and 1048576, got '0'/],
     [['--params', '7B', '--gpus', '8', '--gpu-memory', 'lots'], /--gpu-memory must be a memory size between 1MiB and 64TiB, such as 80GiB, 81920MiB or 40GB, got 'lots'/],
     [['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--micro-batch', '0'], /--micro-batch must be a whole number between 1 and 65536, got '0'/],
-    [['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--frobnicate'], /unknown option '--frobnicate'/],
   ])('%j', async (args, message) => {
     expectUsageError(await runTool(args, bare()), message);
   });

@@ -50,7 +50,7 @@ describe('bad input: one clear line, never a stack trace', () => {
   it('rejects unknown options', async () => {
     const result = await runTool(['1', '--bogus']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^analyze_process_impact: Unknown option '--bogus'.*\n  run 'analyze_process_impact --help' for the options\n$/);
+    expect(result.stderr).toMatch(/^analyze_process_impact: unknown option '--bogus'.*\n  run 'analyze_process_impact --help' for the options\n$/);
   });
 
   it('prints help', async () => {

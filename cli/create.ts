@@ -217,7 +217,7 @@ async function create(argv: string[]): Promise<number> {
         continue;
       }
       if (persona.levels && level === undefined) {
-        const question = levelQuestion({ ...persona, levels: persona.levels });
+        const question = levelQuestion(persona);
         if (!canAsk || yes) throw missingAnswer(`skill level for ${persona.displayName}`, question.flag);
         level = await choose(question.message, question.choices);
       }

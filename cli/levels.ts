@@ -15,7 +15,7 @@ export async function levelFor(root: string, persona: Persona, given: string | u
   }
   const known = knownLevel(diskReader(root), record, persona, given);
   if (known !== undefined) return known;
-  const question = levelQuestion({ ...persona, levels: persona.levels });
+  const question = levelQuestion(persona);
   if (!interactive()) throw new DpError(`the ${persona.displayName} persona needs a skill level and there is no terminal to ask`, `pass ${question.flag}`, 2);
   return choose(question.message, question.choices);
 }

@@ -47,11 +47,10 @@ export function commitChanges(root: string, unordered: Write[], snapshot: Snapsh
   for (const change of changes) {
     // With settings.json: the intent record, for the settings text actually written, just before it.
     const beforeReplace = change.path === SETTINGS_PATH && finalRecord ? writeIntent : undefined;
+    const mode = modeOf(change);
     if (expected.has(change.path)) {
-      const mode = change.executable ? 0o755 : change.mode;
       replaceChecked(root, { path: change.path, content: asText(change.content), ...(mode !== undefined ? { mode } : {}) }, expected.get(change.path)!, beforeReplace);
-    }
-    else {
+    } else {
       beforeReplace?.(asText(change.content));
       replace(top, root, change);
     }
@@ -61,5 +60,10 @@ export function commitChanges(root: string, unordered: Write[], snapshot: Snapsh
 function replace(top: string, root: string, change: Write): void {
   const target = resolveTarget(root, change.path);
   if (change.content === null) removeFile(top, target);
-  else stage(target, change.content, change.executable ? 0o755 : change.mode).commit();
+  else stage(target, change.content, modeOf(change)).commit();
+}
+
+/** The mode to write with: executable files 0755, else the one given (or, left undefined, the replaced file's). */
+function modeOf(change: Write): number | undefined {
+  return change.executable ? 0o755 : change.mode;
 }

@@ -74,12 +74,15 @@ export function readRepositoryFile(root: string, path: string): string | null {
 }
 
 /** What the snapshot keeps of a file's bytes: its text, or for bytes that are not UTF-8 a mark of which bytes they were. */
+/** How the snapshot marks bytes that are not UTF-8 (a NUL first: no text file dp decodes starts so and equals it). */
+const NOT_UTF8 = '\0not UTF-8 ';
+
 function snapshotValue(bytes: Buffer | null, path: string): string | null {
   if (bytes === null) return null;
   try {
     return decodeText(bytes, path);
   } catch {
-    return `\0not UTF-8 ${createHash('sha256').update(bytes).digest('hex')}`;
+    return `${NOT_UTF8}${createHash('sha256').update(bytes).digest('hex')}`;
   }
 }
 
@@ -87,8 +90,11 @@ function snapshotValue(bytes: Buffer | null, path: string): string | null {
 export function diskReader(root: string, snapshot?: Snapshot): Reader {
   return (path) => {
     const bytes = readRepositoryBytes(root, path);
-    if (snapshot && !snapshot.has(path)) snapshot.set(path, snapshotValue(bytes, path));
-    return bytes === null ? null : decodeText(bytes, path);
+    // Decoded once: the snapshot keeps the same text the run decides from.
+    const value = snapshotValue(bytes, path);
+    if (snapshot && !snapshot.has(path)) snapshot.set(path, value);
+    if (value !== null && value.startsWith(NOT_UTF8)) decodeText(bytes!, path); // throws the refusal, with its line
+    return value;
   };
 }
 

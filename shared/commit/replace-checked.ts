@@ -33,10 +33,14 @@ export interface Replacement {
 /** One read of a file: its text, or the refusal its bytes got (not UTF-8) with a key to compare versions by. */
 type Version = { text: string | null; key: string } | { refusal: DpError; key: string };
 
+function keyOf(text: string | null): string {
+  return text === null ? '\0absent' : `=${text}`;
+}
+
 function versionOf(read: () => string | null): Version {
   try {
     const text = read();
-    return { text, key: text === null ? '\0absent' : `=${text}` };
+    return { text, key: keyOf(text) };
   } catch (error) {
     if (!(error instanceof DpError)) throw error;
     return { refusal: error, key: `\0${error.message}` };
@@ -138,7 +142,7 @@ export function replaceChecked(root: string, change: Replacement, read: string |
     }
     const seen = fileIdentity(target);
     const current = versionOf(fromDisk);
-    if (current.key !== versionOf(() => base).key) {
+    if (current.key !== keyOf(base)) {
       const theirs = settle(change.path, fromDisk, current, base, deadline);
       const merged = remergeConcurrent(change.path, base, content, theirs);
       if (merged === 'leave') return;
@@ -162,7 +166,7 @@ export function replaceChecked(root: string, change: Replacement, read: string |
     try {
       const pinnedText = () => decodeText(readPinned(pinned), change.path);
       const after = versionOf(pinnedText);
-      if (after.key === versionOf(() => base).key) return;
+      if (after.key === keyOf(base)) return;
       // Written in place after the look: their version is in the pinned file only, until merged back.
       try {
         const theirs = settle(change.path, pinnedText, after, base, deadline);

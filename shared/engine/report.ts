@@ -3,7 +3,7 @@
 import type { Change, Outcome, Status } from '../merge/model.js';
 
 /** The word for each outcome. One word per outcome: the detail says whose edits and why. */
-export const WORDS: Record<Status, string> = {
+const WORDS: Record<Status, string> = {
   created: 'created',
   updated: 'updated',
   merged: 'merged',

@@ -9,7 +9,7 @@
 //   overlapping changes refused: the next run starts from the file as it is then
 import { DpError } from '../errors.js';
 import { CLAUDE_MD } from './model.js';
-import { RECORD_PATH } from './record.js';
+import { BASES_PATH, RECORD_PATH } from './record.js';
 import { SETTINGS_PATH } from './settings-file.js';
 import { mergeSettingsThreeWay } from './settings-edit.js';
 import { dominantEol, toLf, withEol } from './eol.js';
@@ -28,11 +28,13 @@ function changedMeanwhile(path: string): DpError {
 /** Merge a planned write with a change made meanwhile. `read` is what the run decided from. */
 export function remergeConcurrent(path: string, read: string | null, planned: string | null, current: string | null): Remerged {
   if (current === planned) return 'leave';
-  // The record is dp's alone and written under the lock: a change to it means a run that ignored the lock.
-  if (path === RECORD_PATH) throw changedMeanwhile(path);
+  // The record and its bases are dp's alone, written under the lock: a change means a run that ignored it.
+  if (path === RECORD_PATH || path === BASES_PATH) throw changedMeanwhile(path);
   if (planned === null && path !== SETTINGS_PATH && path !== CLAUDE_MD) return 'leave';
   // Deleted meanwhile: whether to bring it back is the user's call.
-  if (current === null) throw changedMeanwhile(path);
+  if (current === null) {
+    throw new DpError(`${path} was deleted while dp was writing it`, 'run dp again: it starts from the repository as it is now. Nothing was brought back');
+  }
   if (path === SETTINGS_PATH) {
     // Created meanwhile (Claude Code's first approval): merged as if it had been empty.
     const merged = mergeSettingsThreeWay(read ?? '{}\n', planned ?? '{}\n', current);

@@ -240,6 +240,9 @@ export function parseRecordData(text: string, ourVersion: string): PersonaRecord
   } catch (error) {
     throw new DpError(`${RECORD_PATH} is corrupt: not valid JSON (${(error as Error).message})`, CORRUPT_HINT);
   }
+  // A newer generator-dp may write another layout: say "upgrade", not "corrupt".
+  const written = (data as { version?: unknown } | null)?.version;
+  if (typeof written === 'string' && /^\d+\.\d+\.\d+/.test(written) && compareVersions(written, ourVersion) > 0) throw newerRecord(written, ourVersion);
   let parsed: PersonaRecord;
   try {
     parsed = checkRecord(data);
@@ -251,13 +254,14 @@ export function parseRecordData(text: string, ourVersion: string): PersonaRecord
   if (outside !== undefined) {
     throw new DpError(`${RECORD_PATH} names a file outside this repository: ${JSON.stringify(outside)}`, `dp only writes inside the repository; ${CORRUPT_HINT}`);
   }
-  if (compareVersions(parsed.version, ourVersion) > 0) {
-    throw new DpError(
-      `${RECORD_PATH} was written by generator-dp ${parsed.version}, newer than this ${ourVersion}`,
-      `upgrade first: npm install -D generator-dp@${parsed.version} (or newer); dp changed nothing`,
-    );
-  }
   return parsed;
+}
+
+function newerRecord(version: string, ourVersion: string): DpError {
+  return new DpError(
+    `${RECORD_PATH} was written by generator-dp ${version}, newer than this ${ourVersion}`,
+    `upgrade first: npm install -D generator-dp@${version} (or newer); dp changed nothing`,
+  );
 }
 
 // Writing: JSON, one line per managed file, section, rule group and env key.

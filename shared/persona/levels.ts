@@ -25,8 +25,8 @@ export interface LevelQuestion {
 }
 
 /** The skill-level question for a persona with levels. */
-export function levelQuestion(persona: Persona & { levels: NonNullable<Persona['levels']> }): LevelQuestion {
-  const levels = Object.entries(persona.levels);
+export function levelQuestion(persona: Persona): LevelQuestion {
+  const levels = Object.entries(persona.levels ?? {});
   return {
     message: `${persona.displayName}: skill level?`,
     choices: levels.map(([value, level]) => ({ value, label: `${level.displayName}: ${level.description}` })),

@@ -103,7 +103,8 @@ export abstract class DpGenerator extends Generator {
     const root = this.destinationRoot();
     const snapshot = runSnapshot(this.env);
     // What was read before the lock (questions, checks) may be out of date: the run's base is read under it.
-    if (holdLock(root)) snapshot.clear();
+    const took = holdLock(root);
+    if (took) snapshot.clear();
     try {
       const result = planSettled(root, snapshot, () =>
         planRun(root, memFsReader(this), select(activeRequests(this.currentRecord())), {
@@ -118,7 +119,8 @@ export abstract class DpGenerator extends Generator {
       this.notes = result.notes;
       this.deleted = deletedPaths(result.changes);
     } catch (error) {
-      releaseLock(root);
+      // A generator composed after the one that took the lock leaves it to that one's commit.
+      if (took) releaseLock(root);
       throw error;
     }
   }

@@ -62,7 +62,7 @@ export abstract class PersonaGenerator extends DpGenerator {
       const persona = this.request.persona!;
       if (!persona.levels) return;
       const known = knownLevel(memFsReader(this), this.currentRecord(), persona, this.dpOptions.level as string | undefined);
-      const question = levelQuestion({ ...persona, levels: persona.levels });
+      const question = levelQuestion(persona);
       const answer = await this.ask<string>(
         'level',
         known,

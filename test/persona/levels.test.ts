@@ -23,7 +23,7 @@ describe('skill levels', () => {
   });
 
   it('the question: one choice per level, in order, with its description; the flag that answers it', () => {
-    const question = levelQuestion({ ...levelled, levels: levelled.levels! });
+    const question = levelQuestion(levelled);
     expect(question.message).toBe(`${levelled.displayName}: skill level?`);
     expect(question.choices.map((c) => c.value)).toEqual(levels);
     expect(question.choices[0]!.label).toBe(`${levelled.levels![levels[0]!]!.displayName}: ${levelled.levels![levels[0]!]!.description}`);

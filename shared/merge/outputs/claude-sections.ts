@@ -41,7 +41,6 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
   for (const persona of personas) {
     const prior = previous.managed.sections[persona.id];
     const current = sectionBody(text, persona.id, CLAUDE_MD);
-    const appendsNewline = current === null && text !== '' && !text.endsWith('\n');
     // The blank line dp puts before a section it appends, recorded so that removal takes it back.
     const separator = appendSeparator(text);
     const decision = decide(current, priorBase(run, prior, current), persona.section, label);
@@ -76,8 +75,9 @@ function applySections(claudeText: string | null, personas: DesiredPersona[], ru
       case 'unchanged':
         break;
     }
-    const addedNewline = (prior?.addedNewline ?? false) || appendsNewline;
     const appended = current === null && sectionBody(text, persona.id, CLAUDE_MD) !== null;
+    // Only a section dp appended added a newline to a last line without one (a deleted one it did not restore added nothing).
+    const addedNewline = (prior?.addedNewline ?? false) || (appended && separator.finalNewline);
     // A section dp has no record of is one a run cut short wrote (before its record): the one blank line
     // before it is taken as the one dp put there.
     const addedBlankLine = appended ? separator.blankLine : current !== null && (prior ? prior.addedBlankLine ?? false : blankLineBefore(text, persona.id, CLAUDE_MD));

@@ -38,6 +38,10 @@ describe('several personas at once', () => {
     expect(settings.permissions.allow).toEqual(expect.arrayContaining(['Bash(npm test)', 'Bash(nvidia-smi)', 'Bash(make lint)']));
     expect(settings.permissions.deny).toEqual([
       'Bash(curl *)',
+      'Bash(git *secrets/*)',
+      'Bash(git *.env)',
+      'Bash(git *.env.*)',
+      'Edit(**/.git/**)',
       'Bash(sudo *)',
       'Read(./.env)',
       'Read(./.env.*)',

@@ -114,6 +114,23 @@ describe('built-in allow rules', () => {
     expect(bashGrants.filter((grant) => bashRuleMatches(grant.rule, command)).map((grant) => `${grant.where}: ${grant.rule}`)).toEqual([]);
   });
 
+  it.each([
+    ['git diff --cached -- secrets/k'],
+    ['git show --stat --end-of-options :secrets/k'],
+    ['git blame -- secrets/api/token'],
+    ['git add -- secrets/k'],
+    ['git diff -- .env'],
+    ['git blame -- config/.env.local'],
+  ])('deny `%s` wherever an allow rule would let it print a file the deny rules keep from reading', (command) => {
+    const open = plans.filter(({ plan }) => plan.permissions.allow.some((rule) => bashRuleMatches(rule, command)) && !plan.permissions.deny.some((rule) => bashRuleMatches(rule, command)));
+    expect(open.map(({ where }) => where)).toEqual([]);
+  });
+
+  it('deny editing the repository\'s .git (its config and hooks run code when an allowed git command runs)', () => {
+    const open = plans.filter(({ plan }) => ['.git/config', '.git/hooks/pre-commit', 'sub/.git/config'].some((path) => !plan.permissions.deny.some((rule) => pathRuleCovers(rule, 'Edit', path))));
+    expect(open.map(({ where }) => where)).toEqual([]);
+  });
+
   it('deny editing every tool file they allow to run, wherever the shell runs it from', () => {
     const missing: string[] = [];
     for (const { where, plan } of plans) {

@@ -14,7 +14,7 @@ export interface BidiControl {
 }
 
 /** The first bidi control in `text`: its code point (U+XXXX) and 1-based line and column (in characters). */
-export function findBidiControl(text: string): BidiControl | undefined {
+function findBidiControl(text: string): BidiControl | undefined {
   const match = BIDI_CONTROL.exec(text);
   if (!match) return undefined;
   const before = text.slice(0, match.index).split('\n');
@@ -26,7 +26,7 @@ export function findBidiControl(text: string): BidiControl | undefined {
 }
 
 /** `text` with each bidi control shown as <U+XXXX>, safe to print. */
-export function showBidiControls(text: string): string {
+function showBidiControls(text: string): string {
   return text.replace(new RegExp(BIDI_CONTROL.source, 'gu'), (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase()}>`);
 }
 

@@ -1,5 +1,6 @@
 // Claude Code permission rules: syntax (from the settings JSON schema) and the policy dp applies.
 // Facts: ../shared/research/claude-code.md §2 and §7.
+import { bashSpecifier } from './bash-rule.js';
 
 /** Tool names accepted by the Claude Code settings schema's permissionRule pattern. */
 const TOOLS = [
@@ -51,9 +52,9 @@ const PATH_AT_LARGE = [/^(Edit|Read|Write|MultiEdit)\((\/\/|~\/|\/|~)[*/]*\)$/, 
 export function isBroadAllow(rule: string): boolean {
   if (rule === 'WebFetch' || rule === 'WebFetch(domain:*)' || rule === 'Edit' || rule === 'Write' || rule === 'Edit(**)') return true;
   if (PATH_AT_LARGE.some((pattern) => pattern.test(rule))) return true;
-  const bash = /^Bash\((.+)\)$/.exec(rule);
-  if (!bash) return false;
-  const command = bash[1]!.trim();
+  const specifier = bashSpecifier(rule);
+  if (!specifier) return false;
+  const command = specifier.trim();
   if (command.startsWith('*')) return true;
   const match = /^([\w.+-]+)(?:\s+(?:run|exec|x|dlx|-c|-m|-e|-i|-jar|\.))?\s*:?\s*\*$/.exec(command);
   return match !== null && BROAD_PROGRAMS.includes(match[1]!);

@@ -15,6 +15,14 @@ export interface DesiredFile {
   update?: 'replace';
 }
 
+/** A settings.json hook entry a persona wants: `command` runs its installed script. */
+export interface DesiredHook {
+  event: string;
+  matcher?: string;
+  command: string;
+  timeout: number;
+}
+
 /** One persona as it should be in the repository. */
 export interface DesiredPersona {
   id: string;
@@ -26,6 +34,9 @@ export interface DesiredPersona {
   section: string;
   permissions: PermissionSet;
   env: Record<string, string>;
+  hooks: DesiredHook[];
+  /** The status line command, when the user opted in to the persona's status line. */
+  statusLine?: string;
   commands: string[];
   tools: string[];
 }

@@ -1,5 +1,5 @@
 // .claude/persona.json: which personas are active, what they list (commands, tools, env), and what dp
-// wrote: settings entries (and for which personas), CLAUDE.md sections and files, each with the sha256 of
+// wrote: settings entries (rules, env, hook groups, the status line, and for which personas), CLAUDE.md sections and files, each with the sha256 of
 // the content dp generated. It is written last in a run, so it always describes files already on disk.
 //
 // Two kinds of owned content (decided in the plan, shared/plan):
@@ -15,6 +15,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DpError } from '../errors.js';
 import { isRepositoryPath } from './paths.js';
 import { emptyOwnership, type RuleList, type SettingsOwnership } from './settings-merge.js';
+import type { HookGroup, StatusLineSetting } from './settings-hooks.js';
 
 export const RECORD_PATH = '.claude/persona.json';
 /** The pristine copies of customisable text dp generated: the bases of three-way merges. */
@@ -125,19 +126,54 @@ function ruleLists<T>(value: Value, path: string, item: (v: Value, p: string) =>
   return { deny: item(o.deny, at(path, 'deny')), ask: item(o.ask, at(path, 'ask')), allow: item(o.allow, at(path, 'allow')) };
 }
 
+/** A hook group as dp writes it into settings.json (settings-hooks.ts). */
+function hookGroup(value: Value, path: string): HookGroup {
+  const o = object(value, path);
+  const matcher = optional(o.matcher, at(path, 'matcher'), string);
+  const hooks = array(o.hooks, at(path, 'hooks'), (v, p) => {
+    const h = object(v, p);
+    if (h.type !== 'command') throw new Invalid(at(p, 'type'), 'expected "command"');
+    if (typeof h.timeout !== 'number') throw new Invalid(at(p, 'timeout'), `expected a number, got ${kind(h.timeout)}`);
+    return { type: 'command' as const, command: string(h.command, at(p, 'command')), timeout: h.timeout };
+  });
+  return { ...(matcher !== undefined ? { matcher } : {}), hooks };
+}
+function hookEntry(value: Value, path: string): { event: string; entry: HookGroup } {
+  const o = object(value, path);
+  return { event: string(o.event, at(path, 'event')), entry: hookGroup(o.entry, at(path, 'entry')) };
+}
+function statusLineValue(value: Value, path: string): StatusLineSetting {
+  const o = object(value, path);
+  if (o.type !== 'command') throw new Invalid(at(path, 'type'), 'expected "command"');
+  const refresh = o.refreshInterval;
+  if (refresh !== undefined && typeof refresh !== 'number') throw new Invalid(at(path, 'refreshInterval'), `expected a number, got ${kind(refresh)}`);
+  return { type: 'command', command: string(o.command, at(path, 'command')), ...(refresh !== undefined ? { refreshInterval: refresh } : {}) };
+}
+
 /** Settings ownership as the merge uses it (format 1 writes it this way too). */
 function ownershipV1(value: Value, path: string): SettingsOwnership {
   const o = object(value, path);
   const declined = object(o.declined, at(path, 'declined'));
   const createdFile = optional(o.createdFile, at(path, 'createdFile'), boolean);
   const created = optional(o.created, at(path, 'created'), strings);
+  const hooks = optional(o.hooks, at(path, 'hooks'), (v, p) => array(v, p, (h, hp) => ({ ...hookEntry(h, hp), personas: strings(object(h, hp).personas, at(hp, 'personas')) })));
+  const statusLine = optional(o.statusLine, at(path, 'statusLine'), (v, p) => ({ value: statusLineValue(object(v, p).value, at(p, 'value')), personas: strings(object(v, p).personas, at(p, 'personas')) }));
+  const declinedHooks = optional(declined.hooks, at(at(path, 'declined'), 'hooks'), (v, p) => array(v, p, hookEntry));
+  const declinedStatusLine = optional(declined.statusLine, at(at(path, 'declined'), 'statusLine'), boolean);
   return {
     rules: ruleLists(o.rules, at(path, 'rules'), (v, p) => record(v, p, strings)),
     env: record(o.env, at(path, 'env'), (v, p) => {
       const e = object(v, p);
       return { value: string(e.value, at(p, 'value')), personas: strings(e.personas, at(p, 'personas')) };
     }),
-    declined: { rules: ruleLists(declined.rules, at(at(path, 'declined'), 'rules'), strings), env: strings(declined.env, at(at(path, 'declined'), 'env')) },
+    declined: {
+      rules: ruleLists(declined.rules, at(at(path, 'declined'), 'rules'), strings),
+      env: strings(declined.env, at(at(path, 'declined'), 'env')),
+      ...(declinedHooks !== undefined ? { hooks: declinedHooks } : {}),
+      ...(declinedStatusLine !== undefined ? { statusLine: declinedStatusLine } : {}),
+    },
+    ...(hooks !== undefined ? { hooks } : {}),
+    ...(statusLine !== undefined ? { statusLine } : {}),
     ...(createdFile !== undefined ? { createdFile } : {}),
     ...(created !== undefined ? { created } : {}),
   };
@@ -292,6 +328,8 @@ function serializeOwnership(ownership: SettingsOwnership, indent: string): strin
   const parts = [
     `${inner}"rules": ${list(ruleGroups(ownership), inner)}`,
     `${inner}"env": ${lines(Object.entries(ownership.env), inner)}`,
+    ...(ownership.hooks !== undefined ? [`${inner}"hooks": ${list(ownership.hooks, inner)}`] : []),
+    ...(ownership.statusLine !== undefined ? [`${inner}"statusLine": ${line(ownership.statusLine)}`] : []),
     `${inner}"declined": ${line(ownership.declined)}`,
     ...(ownership.createdFile !== undefined ? [`${inner}"createdFile": ${line(ownership.createdFile)}`] : []),
     ...(ownership.created !== undefined ? [`${inner}"created": ${line(ownership.created)}`] : []),

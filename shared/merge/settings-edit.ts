@@ -1,5 +1,6 @@
 // .claude/settings.json is edited in place, not re-serialised: only the entries dp manages
-// (permissions.allow/ask/deny rules, env keys, and those containers themselves, see settings-merge.ts)
+// (permissions.allow/ask/deny rules, env keys, hook groups per event, statusLine, and those containers
+// themselves, see settings-merge.ts and settings-hooks.ts)
 // are compared and edited, one member at a time; everything else keeps its exact source text (number
 // literals JSON.parse would round, escapes, indentation, line endings, key order) by construction.
 // Inserting and later removing an entry gives back the same bytes (json-edit.ts), so `add` then
@@ -11,17 +12,29 @@ import { SETTINGS_PATH, parseSettings, serializeSettings, type Settings } from '
 type JsonObject = Record<string, unknown>;
 
 /** The top-level keys dp writes, and under `permissions` the lists it writes. */
-const MANAGED_KEYS = ['permissions', 'env'];
+const MANAGED_KEYS = ['permissions', 'env', 'hooks', 'statusLine'];
 const RULE_LISTS = ['allow', 'ask', 'deny'];
 
 /** The text of `text` edited so that dp's entries are those of `target`; a new file (null) is written whole. */
 export function editSettingsText(text: string | null, target: Settings): string {
   if (text === null) return serializeSettings(target);
-  return syncObject(text, [], MANAGED_KEYS, target, (current, key, value) =>
-    key === 'permissions'
-      ? syncObject(current, ['permissions'], RULE_LISTS, value as JsonObject, (inner, list, rules) => syncArray(inner, ['permissions', list], rules as unknown[]))
-      : syncObject(current, ['env'], null, value as JsonObject, (inner, name, wanted) => (valueOf(nodeAt(inner, ['env', name])!) === wanted ? inner : replaceValue(inner, ['env', name], wanted))),
-  );
+  return syncObject(text, [], MANAGED_KEYS, target, (current, key, value) => {
+    switch (key) {
+      case 'permissions':
+        return syncObject(current, ['permissions'], RULE_LISTS, value as JsonObject, (inner, list, rules) => syncArray(inner, ['permissions', list], rules as unknown[]));
+      case 'hooks':
+        return syncObject(current, ['hooks'], null, value as JsonObject, (inner, event, groups) => syncArray(inner, ['hooks', event], groups as unknown[]));
+      case 'statusLine':
+        return syncValue(current, ['statusLine'], value);
+      default:
+        return syncObject(current, ['env'], null, value as JsonObject, (inner, name, wanted) => syncValue(inner, ['env', name], wanted));
+    }
+  });
+}
+
+/** Replace the value at `path` only when it differs from `wanted`. */
+function syncValue(text: string, path: JSONPath, wanted: unknown): string {
+  return JSON.stringify(valueOf(nodeAt(text, path)!)) === JSON.stringify(wanted) ? text : replaceValue(text, path, wanted);
 }
 
 /**
@@ -91,8 +104,12 @@ export function mergeSettingsThreeWay(baseText: string, oursText: string, theirs
     throw new DpError(`${SETTINGS_PATH} changed while dp was writing it and is no longer valid: ${error.message}`, 'dp overwrote nothing of it; fix the file (strict JSON) and run dp again');
   }
   const target = structuredClone(theirs);
-  for (const list of RULE_LISTS) rebaseRules(target, list, objectAt(base, 'permissions')?.[list] as string[] | undefined, objectAt(ours, 'permissions')?.[list] as string[] | undefined);
+  for (const list of RULE_LISTS) rebaseList(target, 'permissions', list, objectAt(base, 'permissions')?.[list] as unknown[] | undefined, objectAt(ours, 'permissions')?.[list] as unknown[] | undefined);
   rebaseEnv(target, objectAt(base, 'env') as Record<string, string> | undefined, objectAt(ours, 'env') as Record<string, string> | undefined);
+  for (const event of new Set([...Object.keys(objectAt(base, 'hooks') ?? {}), ...Object.keys(objectAt(ours, 'hooks') ?? {})])) {
+    rebaseList(target, 'hooks', event, objectAt(base, 'hooks')?.[event] as unknown[] | undefined, objectAt(ours, 'hooks')?.[event] as unknown[] | undefined);
+  }
+  rebaseStatusLine(target, base.statusLine, ours.statusLine);
   for (const key of MANAGED_KEYS) {
     // A container dp dropped goes from theirs too, unless theirs put something in it meanwhile.
     const container = objectAt(target, key);
@@ -110,17 +127,29 @@ function ensureObject(settings: Settings, key: string): JsonObject {
   return objectAt(settings, key) ?? (settings[key] = {});
 }
 
-function rebaseRules(target: Settings, list: string, base: string[] | undefined, ours: string[] | undefined): void {
-  const added = (ours ?? []).filter((rule) => !(base ?? []).includes(rule));
-  const removed = new Set((base ?? []).filter((rule) => !(ours ?? []).includes(rule)));
+/** The elements dp added to or removed from the list `top.list` (rules, hook groups) applied to theirs. */
+function rebaseList(target: Settings, top: string, list: string, base: unknown[] | undefined, ours: unknown[] | undefined): void {
+  const key = (value: unknown) => JSON.stringify(value);
+  const baseKeys = new Set((base ?? []).map(key));
+  const oursKeys = new Set((ours ?? []).map(key));
+  const added = (ours ?? []).filter((value) => !baseKeys.has(key(value)));
+  const removed = new Set((base ?? []).map(key).filter((k) => !oursKeys.has(k)));
   const dropped = base !== undefined && ours === undefined;
   const created = base === undefined && ours !== undefined;
   if (added.length === 0 && removed.size === 0 && !dropped && !created) return;
-  const theirs = objectAt(target, 'permissions')?.[list] as string[] | undefined;
-  const rules = (theirs ?? []).filter((rule) => !removed.has(rule));
-  for (const rule of added) if (!rules.includes(rule)) rules.push(rule);
-  if (rules.length > 0 || (theirs !== undefined && !dropped)) ensureObject(target, 'permissions')[list] = rules;
-  else if (theirs !== undefined) delete objectAt(target, 'permissions')![list];
+  const theirs = objectAt(target, top)?.[list] as unknown[] | undefined;
+  const values = (theirs ?? []).filter((value) => !removed.has(key(value)));
+  for (const value of added) if (!values.some((v) => key(v) === key(value))) values.push(value);
+  if (values.length > 0 || (theirs !== undefined && !dropped)) ensureObject(target, top)[list] = values;
+  else if (theirs !== undefined) delete objectAt(target, top)![list];
+}
+
+/** dp's change of statusLine applied to theirs, unless theirs changed it too (theirs wins). */
+function rebaseStatusLine(target: Settings, base: unknown, ours: unknown): void {
+  const key = (value: unknown) => JSON.stringify(value);
+  if (key(base) === key(ours) || key(target.statusLine) !== key(base)) return;
+  if (ours === undefined) delete target.statusLine;
+  else target.statusLine = ours;
 }
 
 function rebaseEnv(target: Settings, base: Record<string, string> | undefined, ours: Record<string, string> | undefined): void {

@@ -29,6 +29,9 @@ const settingsSchema = z.looseObject({
     })
     .optional(),
   env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
+  // dp appends its groups to these lists: each event holds a list of matcher groups, each with its hooks.
+  hooks: z.record(z.string(), z.array(z.looseObject({ hooks: z.array(z.looseObject({ type: z.string() })) }), { error: 'must be a list of matcher groups ({"matcher": ..., "hooks": [...]})' })).optional(),
+  statusLine: z.looseObject({ type: z.literal('command'), command: z.string() }).optional(),
 });
 
 const REFUSAL_HINT = 'Claude Code skips a settings file it cannot parse; fix it (strict JSON) and run again. dp did not change it';

@@ -4,27 +4,29 @@
 //   back exactly those, and never an entry the user wrote;
 // - an entry the user deleted is not added back (declined);
 // - deny wins: a rule that is denied is not added to allow or ask;
-// - env values are per key; a value the user changed becomes the user's.
+// - env values are per key; a value the user changed becomes the user's;
+// - hooks and the status line follow the same rules (settings-hooks.ts).
 import type { PermissionSet } from '../persona/schema.js';
 import type { Settings } from './settings-file.js';
+import { mergeHooks, type HookContribution, type HookDeclined, type HookOwnership } from './settings-hooks.js';
 
 const RULE_LISTS = ['deny', 'ask', 'allow'] as const;
 export type RuleList = (typeof RULE_LISTS)[number];
 
-export interface SettingsOwnership {
+export interface SettingsOwnership extends HookOwnership {
   /** Rules dp added, with the personas that want them. */
   rules: Record<RuleList, Record<string, string[]>>;
   /** Env keys dp added: the value it wrote and the personas that want it. */
   env: Record<string, { value: string; personas: string[] }>;
   /** Entries dp added that the user has since removed: not added again while a persona still wants them. */
-  declined: { rules: Record<RuleList, string[]>; env: string[] };
+  declined: { rules: Record<RuleList, string[]>; env: string[] } & HookDeclined;
   /** dp created the settings file, so it may delete it once nothing is left in it. */
   createdFile?: boolean;
   /** Containers dp created ('permissions', 'permissions.allow', 'env'...), removed again once empty. */
   created?: string[];
 }
 
-export interface SettingsContribution {
+export interface SettingsContribution extends HookContribution {
   persona: string;
   permissions: PermissionSet;
   env: Record<string, string>;
@@ -136,6 +138,9 @@ export function mergeSettings(current: Settings | null, contributions: SettingsC
   }
 
   mergeEnv(settings, contributions, previous, ownership, notes, created);
+  const hooks = mergeHooks(settings, contributions, { ownership: previous, declined: previous.declined }, notes, created);
+  Object.assign(ownership, hooks.ownership);
+  Object.assign(ownership.declined, hooks.declined);
   if (created.size > 0) ownership.created = [...created].sort();
   return { settings, ownership, notes };
 }

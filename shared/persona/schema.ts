@@ -1,6 +1,7 @@
 // The persona model. A built-in persona is data (personas/<id>/persona.json); a user's own persona is
 // the seed format (profiles/personas/<id>.json). Both validate here and normalise to one Persona.
 import { z } from 'zod';
+import { HOOK_EVENTS } from '../hooks/events.js';
 import { isBlanketAllow, isValidRule } from './rules.js';
 
 const PERSONA_ID = /^[a-z][a-z0-9-]{0,63}$/;
@@ -43,12 +44,26 @@ const repoPath = z
 
 const levelName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
 
+/** A hook script bundled from shared/hooks/<script>.ts and installed as .claude/hooks/<script>.mjs. */
+const hookScript = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'hook scripts are named by lower-case letters, digits and dashes (shared/hooks/<name>.ts)');
+
+/** A hook entry written into .claude/settings.json `hooks`. */
+const hook = z.strictObject({
+  event: z.enum(HOOK_EVENTS, { error: (issue) => `${JSON.stringify(issue.input)} is not a Claude Code hook event (one of ${HOOK_EVENTS.join(', ')})` }),
+  /** The tool name pattern (tool events), e.g. "Bash" or "Edit|Write"; omitted means every one. */
+  matcher: z.string().min(1).optional(),
+  script: hookScript,
+  /** Seconds Claude Code waits before it gives up on the hook (its own default is 600). */
+  timeout: z.int('must be a whole number of seconds').min(1).max(600).default(10),
+});
+
 const level = z.strictObject({
   displayName: z.string().min(1),
   description: z.string().min(1),
   permissions: permissions.default({ allow: [], ask: [], deny: [] }),
   env: env.default({}),
   commands: z.array(commandName).default([]),
+  hooks: z.array(hook).default([]),
 });
 
 /** What the menus, aliases and help texts take from a built-in persona.json (registry.ts checks them across folders). */
@@ -77,6 +92,10 @@ export const builtinPersonaSchema = z.strictObject({
   files: z.array(z.strictObject({ path: repoPath, template: z.string().min(1) })).default([]),
   /** Skill levels: each adds its permissions, env and commands to the base; the section template sees the level. */
   levels: z.record(levelName, level).optional(),
+  /** Hooks that enforce the persona's guardrails (settings.json `hooks`), each running a bundled script. */
+  hooks: z.array(hook).default([]),
+  /** A status line users may opt in to (`--status-line`): the bundled script that renders it. */
+  statusLine: z.strictObject({ script: hookScript }).optional(),
 });
 
 /**
@@ -109,6 +128,7 @@ export const seedPersonaSchema = z.strictObject({
 export type BuiltinPersonaData = z.infer<typeof builtinPersonaSchema>;
 export type SeedPersonaData = z.infer<typeof seedPersonaSchema>;
 export type LevelData = z.infer<typeof level>;
+export type HookData = z.infer<typeof hook>;
 
 export interface PermissionSet {
   allow: string[];
@@ -128,6 +148,8 @@ export interface Persona {
   tools: string[];
   files: Array<{ path: string; template: string }>;
   levels?: Record<string, LevelData>;
+  hooks: HookData[];
+  statusLine?: { script: string };
   /** Custom personas: the guidance their CLAUDE.md section carries. */
   instructions?: string;
   origin: { kind: 'builtin' | 'custom'; dir: string; file: string };
@@ -150,6 +172,7 @@ export function fromSeed(data: SeedPersonaData, origin: Persona['origin']): Pers
     env: data.environment,
     tools: [],
     files: [],
+    hooks: [],
     ...(data.instructions ? { instructions: data.instructions } : {}),
     origin,
   };

@@ -5,12 +5,16 @@ import { resolveLevel } from '../persona/levels.js';
 import type { Persona } from '../persona/schema.js';
 import { generatorVersion, packageRoot } from '../package-root.js';
 import { renderTemplate } from './render.js';
+import { hookCommand } from '../hooks/install.js';
+import { hookFile } from './hook-files.js';
 import { toolFiles } from './tool-files.js';
 
 export interface Answers {
   level?: string;
   /** Custom personas: the command files the user keeps in .claude/commands/sets/<id>/ (names without .md). */
   userCommands?: string[];
+  /** The user opted in to the persona's status line. */
+  statusLine?: boolean;
 }
 
 /** Custom personas render their CLAUDE.md section from this shared template. */
@@ -29,6 +33,9 @@ export function planPersona(persona: Persona, answers: Answers): DesiredPersona 
     deny: [...new Set([...persona.permissions.deny, ...(levelData?.permissions.deny ?? [])])],
   };
   const env = { ...persona.env, ...(levelData?.env ?? {}) };
+  const hooks = [...persona.hooks, ...(levelData?.hooks ?? [])];
+  const statusLine = answers.statusLine && persona.statusLine ? persona.statusLine.script : undefined;
+  const scripts = [...new Set([...hooks.map((hook) => hook.script), ...(statusLine ? [statusLine] : [])])];
   const custom = persona.origin.kind === 'custom';
   // A custom persona's commands are the user's own files: listed, never written.
   const commands = custom ? [...new Set([...persona.commands, ...(answers.userCommands ?? [])])].sort() : [...persona.commands, ...(levelData?.commands ?? [])];
@@ -40,6 +47,7 @@ export function planPersona(persona: Persona, answers: Answers): DesiredPersona 
     ...(custom ? [] : commands.map((name) => ({ path: commandPath(persona, name), content: render(`commands/${name}.md.ejs`), executable: false }))),
     ...persona.tools.flatMap((script) => toolFiles(script)),
     ...persona.files.map((file) => ({ path: file.path, content: render(file.template), executable: false })),
+    ...scripts.map(hookFile),
   ];
   return {
     id: persona.id,
@@ -50,6 +58,8 @@ export function planPersona(persona: Persona, answers: Answers): DesiredPersona 
     section: render('claude.md.ejs'),
     permissions,
     env,
+    hooks: hooks.map(({ event, matcher, script, timeout }) => ({ event, ...(matcher !== undefined ? { matcher } : {}), command: hookCommand(script), timeout })),
+    ...(statusLine ? { statusLine: hookCommand(statusLine) } : {}),
     commands: commands.map((name) => commandPath(persona, name)),
     tools: persona.tools.map((script) => `scripts/${script}.mjs`),
   };

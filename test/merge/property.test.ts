@@ -53,6 +53,12 @@ function persona(id: Id, version: number, level: 'low' | 'high'): DesiredPersona
       deny: [`Read(./${id}-secret)`, 'Read(./.env)'],
     },
     env: { [`${upper}_MODE`]: `v${version}`, SHARED_FLAG: '1' },
+    // Hooks change between versions (one is replaced on upgrade), one is shared by every persona; alpha has a status line.
+    hooks: [
+      { event: 'PreToolUse', matcher: 'Bash', command: `node hooks/${id}-v${version % 2}.mjs`, timeout: 10 },
+      { event: 'SessionStart', command: 'node hooks/shared.mjs', timeout: 5 },
+    ],
+    ...(id === 'alpha' ? { statusLine: `node hooks/status-v${version % 2}.mjs` } : {}),
     commands: [],
     tools: [],
   };

@@ -1,4 +1,4 @@
-// Entries in .claude/settings.json: the personas' allow/ask/deny rules and env, merged entry by entry with
+// Entries in .claude/settings.json: the personas' allow/ask/deny rules, env, hooks and status line, merged entry by entry with
 // what is there (settings-merge.ts) and written as in-place edits of the user's text (settings-edit.ts).
 // Checked first: a file Claude Code would reject is refused before any change.
 import { effectiveOwnership } from '../intent.js';
@@ -20,7 +20,13 @@ export const settingsEntries: OutputKind = (read, personas, run) => {
  */
 function applySettings(settingsText: string | null, settings: Settings | null, personas: DesiredPersona[], run: Run): string[] {
   const { previous, record, changes, outcomes } = run;
-  const contributions: SettingsContribution[] = personas.map((p) => ({ persona: p.id, permissions: p.permissions, env: p.env }));
+  const contributions: SettingsContribution[] = personas.map((p) => ({
+    persona: p.id,
+    permissions: p.permissions,
+    env: p.env,
+    hooks: p.hooks,
+    ...(p.statusLine !== undefined ? { statusLine: p.statusLine } : {}),
+  }));
   // A settings.json that is gone is recreated in full: nothing in it was declined.
   const ownership = settings === null ? emptyOwnership() : effectiveOwnership(previous, settingsText);
   const merged = mergeSettings(settings, contributions, ownership);

@@ -34,6 +34,7 @@ const CASES: Case[] = [
   ['parallel_optimizer', 'layers', 'whole', '1 and 100000'],
   ['parallel_optimizer', 'hidden-size', 'whole', '1 and 1048576'],
   ['parallel_optimizer', 'heads', 'whole', '1 and 65536'],
+  ['parallel_optimizer', 'kv-heads', 'whole', '1 and 65536'],
   ['parallel_optimizer', 'vocab-size', 'whole', '1 and 16777216'],
   ['parallel_optimizer', 'seq-len', 'whole', '1 and 16777216'],
   ['parallel_optimizer', 'micro-batch', 'whole', '1 and 65536'],
@@ -101,9 +102,9 @@ describe('parallel_optimizer at the edges of its ranges', () => {
     typeof value === 'number' ? Number.isFinite(value) : Array.isArray(value) ? value.every(finite) : value && typeof value === 'object' ? Object.values(value).every(finite) : true;
 
   it.each([
-    ['the most GPUs, NVLink, every size at its maximum', '--params 1000T --largest-layer 1000T --layers 100000 --hidden-size 1048576 --heads 65536 --vocab-size 16777216 --seq-len 16777216 --micro-batch 65536 --interleave 1024 --headroom 0.9 --mfu 1 --peak-tflops 1000000 --nodes 1 --gpus-per-node 1048576 --gpu-memory 64TiB --bus-bandwidth 100000 --interconnect nvlink'],
+    ['the most GPUs, NVLink, every size at its maximum', '--params 1000T --largest-layer 1000T --layers 100000 --hidden-size 1048576 --heads 65536 --kv-heads 65536 --vocab-size 16777216 --seq-len 16777216 --micro-batch 65536 --interleave 1024 --headroom 0.9 --mfu 1 --peak-tflops 1000000 --nodes 1 --gpus-per-node 1048576 --gpu-memory 64TiB --bus-bandwidth 100000 --interconnect nvlink'],
     ['a highly composite GPU count over many nodes, the largest global batch', '--params 1000T --gpus 720720 --nodes 720 --gpus-per-node 1001 --gpu-memory 1MiB --global-batch 720720 --bus-bandwidth 0.001 --inter-node-bandwidth 0.001 --peak-tflops 0.001 --mfu 0.01'],
-    ['everything at its minimum', '--params 1 --largest-layer 1 --layers 1 --hidden-size 1 --heads 1 --vocab-size 1 --seq-len 1 --micro-batch 1 --interleave 1 --headroom 0 --gpus 1 --gpu-memory 1MiB --peak-tflops 0.001 --mfu 0.01 --bus-bandwidth 0.001'],
+    ['everything at its minimum', '--params 1 --largest-layer 1 --layers 1 --hidden-size 1 --heads 1 --kv-heads 1 --vocab-size 1 --seq-len 1 --micro-batch 1 --interleave 1 --headroom 0 --gpus 1 --gpu-memory 1MiB --peak-tflops 0.001 --mfu 0.01 --bus-bandwidth 0.001'],
   ])('%s: finite numbers everywhere, text without exponents', async (_name, args) => {
     const built = await buildReport(args.split(' '), () => Promise.reject(new Error('no detection here')));
     expect(finite(toJson(built!.report))).toBe(true);

@@ -15,7 +15,9 @@ Model:
   --config PATH           config.json for the shape (default: next to --model)
   --layers N, --hidden-size N, --heads N, --vocab-size N
                           the transformer shape (default: config.json, else an estimate from
-                          P ≈ 12·L·h² with h = 128·L, head size 128, labelled as an estimate)
+                          P ≈ 12·L·h² at h ≈ 128·L, heads of 128 (64) in multiples of 8, labelled)
+  --kv-heads N            key/value heads with grouped-query attention (default: config.json's
+                          num_key_value_heads, else --heads)
   --largest-layer COUNT   DeepSpeed's largest layer (default: from the checkpoint, else V·h or h·4h)
 
 Training step:
@@ -26,6 +28,8 @@ Training step:
                           "negligible bubble" point)
   --precision P           bf16 (default), fp16 (mixed precision) or fp32
   --optimizer O           adam (default), adam8bit or sgd (with momentum)
+  --grad-precision G      gradients of the Megatron layouts: fp32, bf16 or fp16 (default Megatron's:
+                          fp32 main grads under bf16, fp16 under fp16)
   --recompute R           selective (default), none or full activation recomputation
   --no-sequence-parallel  tensor parallel without sequence parallel
   --interleave V          interleaved pipeline chunks per GPU (default 1)
@@ -54,9 +58,13 @@ Formulas (sources in docs/tools/parallel-optimizer.md):
   model states     ZeRO paper (Rajbhandari et al. 2020) §III-A, Fig. 1: 2 + 2 + K bytes/param, K = 12 for
                    mixed-precision Adam: DDP 16Ψ; ZeRO-1 4Ψ + 12Ψ/N; ZeRO-2 2Ψ + 14Ψ/N; ZeRO-3 16Ψ/N.
                    fp32: 4 + 4 + 8; SGD momentum K = 4 + 4; 8-bit Adam K = 4 + 2 (HF model_memory_anatomy)
+  Megatron states  tp, pp, 3d: Megatron-LM dist_optimizer.md table: bf16 + fp32 main grads 18 or 6 + 12/d
+                   (distributed optimizer); fp16/fp16 20 or 4 + 16/d; fp32 16 or 8 + 8/d. Layouts: t divides
+                   heads and KV heads, p (p·v) divides the layers
   activations      Korthikanti et al. 2022 Table 2, per layer: sbh(34 + 5as/h); TP sbh(10 + 24/t + 5as/(ht));
                    TP+SP (sbh/t)(34 + 5as/h); selective recompute sbh(10 + 24/t) or 34sbh/t with SP;
-                   full recompute 2sbh. 1F1B: the first stage holds L layers' worth when m >= p
+                   full recompute 2sbh. 1F1B: the first stage holds L layers' worth when m >= p.
+                   GQA (r = KV heads/heads): 34 -> 30 + 4r, 24 -> 20 + 4r
   all-reduce       nccl-tests PERFORMANCE.md: t = (S/busbw)·2(n-1)/n; algbw = S/t; busbw = algbw·2(n-1)/n.
                    S = parameters x gradient bytes (2 in bf16/fp16, 4 in fp32). ZeRO §VII: ZeRO-1/2 move
                    2Ψ per gradient reduction like DDP; per step DDP and ZeRO-1 reduce once, ZeRO-2 reduce-

@@ -7,6 +7,7 @@ import { deepspeedTables, type DeepSpeedInput } from './deepspeed.js';
 import { renderExplain } from './explain.js';
 import { detectHardware, needsDetection, resolveCluster, type Cluster, type ClusterFlags, type Detection } from './hardware.js';
 import { HELP } from './help.js';
+import { megatronPrecision, megatronStateBytes, type GradPrecision } from './megatron.js';
 import { launchCommands } from './launch.js';
 import { stateBytes, type Optimizer, type Precision, type Recompute } from './memory.js';
 import { resolveModel, type ModelInfo } from './model.js';
@@ -25,11 +26,13 @@ const OPTIONS = {
   layers: { type: 'string' },
   'hidden-size': { type: 'string' },
   heads: { type: 'string' },
+  'kv-heads': { type: 'string' },
   'vocab-size': { type: 'string' },
   'seq-len': { type: 'string' },
   'micro-batch': { type: 'string' },
   'global-batch': { type: 'string' },
   precision: { type: 'string' },
+  'grad-precision': { type: 'string' },
   optimizer: { type: 'string' },
   recompute: { type: 'string' },
   'no-sequence-parallel': { type: 'boolean' },
@@ -75,6 +78,9 @@ export function clusterFlags(values: Values): ClusterFlags {
 export function trainingSettings(values: Values, model: ModelInfo, cluster: Cluster): Training {
   const precision = choice<Precision>('precision', values.precision, ['bf16', 'fp16', 'fp32'], 'bf16');
   const optimizer = choice<Optimizer>('optimizer', values.optimizer, ['adam', 'adam8bit', 'sgd'], 'adam');
+  const gradPrecision = values['grad-precision'] === undefined ? undefined : choice<GradPrecision>('grad-precision', values['grad-precision'], ['fp32', 'bf16', 'fp16'], 'fp32');
+  const bytes = stateBytes(precision, optimizer);
+  const megatron = megatronPrecision(precision, gradPrecision);
   const recompute = choice<Recompute>('recompute', values.recompute, ['selective', 'none', 'full'], 'selective');
   const microBatch = parsePositiveInt('micro-batch', values['micro-batch']) ?? 1;
   const givenSeq = parsePositiveInt('seq-len', values['seq-len']);
@@ -92,7 +98,9 @@ export function trainingSettings(values: Values, model: ModelInfo, cluster: Clus
   return {
     precision,
     optimizer,
-    bytes: stateBytes(precision, optimizer),
+    bytes,
+    megatron,
+    megatronBytes: megatronStateBytes(megatron, bytes),
     recompute,
     sequenceParallel: !values['no-sequence-parallel'],
     microBatch,
@@ -130,6 +138,7 @@ export async function buildReport(argv: string[], detect: () => Promise<Detectio
     layers: parsePositiveInt('layers', values.layers),
     hidden: parsePositiveInt('hidden-size', values['hidden-size']),
     heads: parsePositiveInt('heads', values.heads),
+    kvHeads: parsePositiveInt('kv-heads', values['kv-heads']),
     vocab: parsePositiveInt('vocab-size', values['vocab-size']),
   });
   const detection = needsDetection(flags) ? await detect() : null;

@@ -8,6 +8,9 @@
 //   s sequence, b micro-batch, h hidden, a heads, t tensor-parallel size (16-bit activations, MLP 4h):
 //     no parallelism sbh(34 + 5as/h); TP sbh(10 + 24/t + 5as/(ht)); TP+SP (sbh/t)(34 + 5as/h);
 //     TP + selective recompute sbh(10 + 24/t); TP+SP + selective 34sbh/t; full recompute 2sbh.
+//   Grouped-query attention (g KV heads for a query heads, r = g/a): Korthikanti §4.1 itemises the attention
+//   block's 11sbh as QKV input 2 + Q 2 + K 2 + V 2 + projection input 2 + dropout mask 1; K and V are r times
+//   as wide, so 11 -> 7 + 4r, 34 -> 30 + 4r and the tensor-parallel 24 -> 20 + 4r (r = 1: the table as published).
 
 export type Precision = 'bf16' | 'fp16' | 'fp32';
 export type Optimizer = 'adam' | 'adam8bit' | 'sgd';
@@ -82,34 +85,49 @@ export interface ActivationInput {
   microBatch: number;
   hidden: number;
   heads: number;
+  /** Key/value heads (= heads without grouped-query attention). */
+  kvHeads: number;
   /** Tensor-parallel size (1 = none). */
   tensorParallel: number;
   sequenceParallel: boolean;
   recompute: Recompute;
 }
 
-/** Korthikanti et al. 2022 Table 2: activation bytes of one transformer layer for one micro-batch. */
+/** The per-layer sbh coefficients of Table 2 with K and V r = g/a as wide: [all, the tensor-parallel share]. */
+function coefficients(heads: number, kvHeads: number): { all: number; split: number } {
+  const r = kvHeads / heads;
+  return { all: 30 + 4 * r, split: 20 + 4 * r };
+}
+
+/** Korthikanti et al. 2022 Table 2 (GQA-adjusted): activation bytes of one transformer layer for one micro-batch. */
 export function activationBytesPerLayer(input: ActivationInput): number {
   const { seqLen: s, microBatch: b, hidden: h, heads: a, tensorParallel: t, recompute } = input;
+  const { all, split } = coefficients(a, input.kvHeads);
   const sp = input.sequenceParallel && t > 1;
   const sbh = s * b * h;
   if (recompute === 'full') return sp ? (2 * sbh) / t : 2 * sbh; // only the layer input is kept (sharded under SP)
-  if (recompute === 'selective') return sp ? (34 * sbh) / t : sbh * (10 + 24 / t);
-  if (sp) return (sbh / t) * (34 + (5 * a * s) / h);
-  return sbh * (10 + 24 / t + (5 * a * s) / (h * t));
+  if (recompute === 'selective') return sp ? (all * sbh) / t : sbh * (10 + split / t);
+  if (sp) return (sbh / t) * (all + (5 * a * s) / h);
+  return sbh * (10 + split / t + (5 * a * s) / (h * t));
 }
 
-/** The Table 2 row used, as printed. */
-export function activationFormula(input: Pick<ActivationInput, 'tensorParallel' | 'sequenceParallel' | 'recompute'>): string {
+/** The Table 2 row used, as printed; with GQA the coefficients show r = g/a's share. */
+export function activationFormula(input: Pick<ActivationInput, 'tensorParallel' | 'sequenceParallel' | 'recompute' | 'heads' | 'kvHeads'>): string {
   const t = input.tensorParallel;
   const sp = input.sequenceParallel && t > 1;
+  const gqa = input.kvHeads !== input.heads;
+  const { all, split } = coefficients(input.heads, input.kvHeads);
+  const n = (x: number) => String(Math.round(x * 1000) / 1000);
+  const A = n(all);
+  const S = n(split);
+  const note = gqa ? `, GQA: K,V at g/a = ${input.kvHeads}/${input.heads}` : '';
   if (input.recompute === 'full') return sp ? '2sbh/t (full recompute, input sharded by SP)' : '2sbh (full recompute)';
   if (input.recompute === 'selective') {
-    if (t === 1) return '34sbh (selective recompute)';
-    return sp ? '34sbh/t (TP + SP + selective recompute)' : 'sbh(10 + 24/t) (TP + selective recompute)';
+    if (t === 1) return `${A}sbh (selective recompute${note})`;
+    return sp ? `${A}sbh/t (TP + SP + selective recompute${note})` : `sbh(10 + ${S}/t) (TP + selective recompute${note})`;
   }
-  if (t === 1) return 'sbh(34 + 5as/h)';
-  return sp ? '(sbh/t)(34 + 5as/h) (TP + SP)' : 'sbh(10 + 24/t + 5as/(ht)) (TP)';
+  if (t === 1) return `sbh(${A} + 5as/h)${gqa ? ` (${note.slice(2)})` : ''}`;
+  return sp ? `(sbh/t)(${A} + 5as/h) (TP + SP${note})` : `sbh(10 + ${S}/t + 5as/(ht)) (TP${note})`;
 }
 
 /**

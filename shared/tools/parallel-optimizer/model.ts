@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../lib/cli.js';
-import { estimateShape, largestLayerFromShape, readConfig, shapeCheckNote, type ConfigFacts, type ModelShape } from './model-config.js';
+import { estimateShape, largestLayerFromShape, readConfig, shapeCheckNote, type ArchitectureFacts, type ConfigFacts, type ModelShape } from './model-config.js';
 import { readSafetensorsHeader, readShardedIndex, summarizeTensors, type SafetensorsSummary } from './safetensors.js';
 import { formatCount, withCommas } from './sizes.js';
 
@@ -16,6 +16,7 @@ export interface ModelFlags {
   layers?: number;
   hidden?: number;
   heads?: number;
+  kvHeads?: number;
   vocab?: number;
 }
 
@@ -31,6 +32,8 @@ export interface ModelInfo {
   largestLayerSource: string;
   /** Sequence length configured in config.json, if any. */
   configSeqLen: number | null;
+  /** Block details from config.json for complete Megatron-LM arguments (null without a config.json). */
+  architecture: ArchitectureFacts | null;
   notes: string[];
 }
 
@@ -128,13 +131,20 @@ export function resolveModel(flags: ModelFlags): ModelInfo {
   const fromConfig = { layers: config?.layers ?? undefined, hidden: config?.hidden ?? undefined, heads: config?.heads ?? undefined };
   const pick = (key: 'layers' | 'hidden' | 'heads') => given[key] ?? fromConfig[key];
   const missing = (['layers', 'hidden', 'heads'] as const).filter((key) => pick(key) === undefined);
+  const heads = pick('heads') ?? estimate.heads;
+  // Without a KV-head count, attention is multi-head (one KV head per query head), as in GPT-2/3 and Llama-2 7B/13B.
+  const kvHeads = flags.kvHeads ?? config?.kvHeads ?? heads;
   const shape: ModelShape = {
     layers: pick('layers') ?? estimate.layers,
     hidden: pick('hidden') ?? estimate.hidden,
-    heads: pick('heads') ?? estimate.heads,
+    heads,
+    kvHeads,
     vocab: flags.vocab ?? config?.vocab ?? null,
     ffn: config?.ffn ?? null,
   };
+  if (kvHeads > heads || heads % kvHeads !== 0) {
+    throw new UsageError(`${heads} attention heads are not a multiple of ${kvHeads} key/value heads`, 'grouped-query attention shares each KV head among heads/kv-heads query heads: check --heads, --kv-heads or config.json');
+  }
   const anyGiven = Object.values(given).some((v) => v !== undefined);
   const parts = [anyGiven ? 'flags' : null, config && Object.values(fromConfig).some((v) => v !== undefined) ? configPath : null].filter(Boolean);
   const shapeEstimated = missing.length > 0;
@@ -142,8 +152,9 @@ export function resolveModel(flags: ModelFlags): ModelInfo {
   if (shapeEstimated) {
     const what = missing.length === 3 ? 'shape' : missing.join(', ');
     shapeSource =
-      `${shapeSource ? `${shapeSource}; ` : ''}${what} estimated from P ≈ 12·L·h² (Kaplan et al. 2020; Megatron eq. 2) with h = 128·L, ` +
-      'head size 128 (GPT-3 6.7B/175B proportions); give --layers --hidden-size --heads or a config.json for exact activations';
+      `${shapeSource ? `${shapeSource}; ` : ''}${what} estimated from P ≈ 12·L·h² (Kaplan et al. 2020; Megatron eq. 2) at h ≈ 128·L, ` +
+      'head size 128 (64 below h = 2048), heads a multiple of 8, layers a multiple of 4 (shapes of GPT-3 and Llama); ' +
+      'give --layers --hidden-size --heads (--kv-heads) or a config.json for exact activations';
   }
   if (shape.hidden % shape.heads !== 0) throw new UsageError(`hidden size ${shape.hidden} is not a multiple of ${shape.heads} heads`, 'check --hidden-size and --heads');
   if (!shapeEstimated) {
@@ -166,5 +177,5 @@ export function resolveModel(flags: ModelFlags): ModelInfo {
   }
   if (largestLayer > parameters) notes.push(`largest layer ${formatCount(largestLayer)} exceeds the model's ${formatCount(parameters)} parameters: check --largest-layer`);
 
-  return { parameters, source, checkpoint: summary, shape, shapeSource, shapeEstimated, largestLayer, largestLayerSource, configSeqLen: config?.seqLen ?? null, notes };
+  return { parameters, source, checkpoint: summary, shape, shapeSource, shapeEstimated, largestLayer, largestLayerSource, configSeqLen: config?.seqLen ?? null, architecture: config?.architecture ?? null, notes };
 }

@@ -4,6 +4,7 @@ import { bubbleOfTotal } from './comm.js';
 import { formatZero2Table, formatZero3Table, zero2LegacyGpuBytes, type DeepSpeedInput, type Zero2Row, type Zero3Row } from './deepspeed.js';
 import type { Cluster } from './hardware.js';
 import type { Launch } from './launch.js';
+import type { ModelShape } from './model-config.js';
 import type { ModelInfo } from './model.js';
 import type { Recommendation } from './recommend.js';
 import { fixed, formatBandwidth, formatCount, formatSeconds, gib, percent, withCommas, gb } from './sizes.js';
@@ -25,7 +26,12 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 export function toJson(report: Report): Record<string, unknown> {
   const { model, cluster } = report;
   return {
-    model: { parameters: model.parameters, source: model.source },
+    model: {
+      parameters: model.parameters,
+      source: model.source,
+      shape: { ...model.shape, estimated: model.shapeEstimated, source: model.shapeSource },
+      largestLayer: model.largestLayer,
+    },
     cluster: {
       nodes: cluster.nodes,
       gpusPerNode: cluster.gpusPerNode,
@@ -36,6 +42,10 @@ export function toJson(report: Report): Record<string, unknown> {
       interNodeBusBandwidthGBps: cluster.interBusBandwidth ? round3(cluster.interBusBandwidth.value / 1e9) : null,
       source: cluster.source,
     },
+    precision: {
+      zero: { precision: report.training.precision, optimizer: report.training.optimizer, bytesPerParameter: report.training.bytes.param + report.training.bytes.grad + report.training.bytes.optimizer },
+      megatron: { params: report.training.megatron.param, grads: report.training.megatron.grad, flags: report.training.megatron.flags, ...report.training.megatronBytes },
+    },
     strategies: report.strategies.map((s) => ({
       name: s.name,
       modelStatesBytesPerGpu: Math.round(s.modelStatesBytesPerGpu),
@@ -45,11 +55,21 @@ export function toJson(report: Report): Record<string, unknown> {
       commBytesPerGpuPerStep: Math.round(s.commBytesPerGpuPerStep),
       commSecondsPerStep: s.commSecondsPerStep,
       bubbleFraction: s.bubbleFraction,
+      layout: s.layout,
+      stateFormula: s.stateFormula,
+      notes: s.notes,
     })),
     deepspeed: { zero2: report.deepspeed.zero2, zero3: report.deepspeed.zero3 },
     recommendation: { strategy: report.recommendation.strategy, reasons: report.recommendation.reasons },
     launch: { torchrun: report.launch.torchrun, slurm: report.launch.slurm },
   };
+}
+
+/** "32 layers, hidden 4096, 32 heads, 8 KV heads (GQA), FFN 14336, vocab 128256". */
+export function shapeText(shape: ModelShape): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const kv = shape.kvHeads === shape.heads ? `${plural(shape.kvHeads, 'KV head')} (multi-head)` : `${plural(shape.kvHeads, 'KV head')} (${shape.kvHeads === 1 ? 'multi-query' : 'grouped-query'})`;
+  return `${plural(shape.layers, 'layer')}, hidden ${shape.hidden}, ${plural(shape.heads, 'head')}, ${kv}${shape.ffn ? `, FFN ${shape.ffn}` : ''}${shape.vocab ? `, vocab ${shape.vocab}` : ''}`;
 }
 
 function pad(text: string, width: number, right = false): string {
@@ -77,8 +97,7 @@ export function renderSummary(report: Report, style: Stylist): string[] {
   out.push(`  ${withCommas(model.parameters)} parameters (${formatCount(model.parameters)}) from ${model.source}`);
   for (const note of model.notes) out.push(`  ${note}`);
   const shape = model.shape;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  out.push(`  shape: ${plural(shape.layers, 'layer')}, hidden ${shape.hidden}, ${plural(shape.heads, 'head')}${shape.vocab ? `, vocab ${shape.vocab}` : ''} (${model.shapeSource})`);
+  out.push(`  shape: ${shapeText(shape)} (${model.shapeSource})`);
   out.push(`  largest layer: ${withCommas(model.largestLayer)} parameters (${model.largestLayerSource})`);
   out.push('');
   out.push(h('Cluster'));
@@ -89,7 +108,11 @@ export function renderSummary(report: Report, style: Stylist): string[] {
   for (const note of cluster.notes) out.push(`  ${note}`);
   out.push('');
   out.push(h('Training step'));
-  out.push(`  model states: ${training.bytes.convention}`);
+  out.push(`  model states: ${training.bytes.convention}; ddp and zero rows`);
+  out.push(
+    `  Megatron rows (tp, pp, 3d): Megatron-LM's distributed-optimizer table (docs/api-guide/dist_optimizer.md), ${training.megatron.convention}: ` +
+      `${training.megatronBytes.replicated + training.megatronBytes.shardable} bytes/parameter, ${training.megatronBytes.replicated} + ${training.megatronBytes.shardable}/d with --use-distributed-optimizer; --grad-precision to change`,
+  );
   out.push(`  micro-batch b = ${training.microBatch} x sequence s = ${training.seqLen} (${training.seqLenSource}); global batch B = ${training.globalBatch} sequences per step (${training.globalBatchSource})`);
   out.push(`  activations: Korthikanti et al. 2022 Table 2, recompute ${training.recompute}${training.sequenceParallel ? ', sequence parallel with TP' : ', no sequence parallel'}; embeddings and logits not included`);
   out.push(`  gradient payload S = ${withCommas(model.parameters)} parameters x ${training.bytes.grad} bytes (${training.precision} gradients) = ${gb(model.parameters * training.bytes.grad)}`);

@@ -22,6 +22,7 @@ export const LIMITS = {
   layers: { min: 1, max: 100_000 },
   'hidden-size': { min: 1, max: 1_048_576 },
   heads: { min: 1, max: 65_536 },
+  'kv-heads': { min: 1, max: 65_536 },
   'vocab-size': { min: 1, max: 16_777_216 },
   'seq-len': { min: 1, max: 16_777_216 },
   'micro-batch': { min: 1, max: 65_536 },

@@ -16,7 +16,11 @@ import {
 } from './comm.js';
 import type { Cluster } from './hardware.js';
 import { activationBytesPerGpu, activationBytesPerLayer, activationFormula, zeroFormula, zeroModelStateBytes, type Precision, type Recompute, type StateBytes, type Optimizer } from './memory.js';
+import { divisors, pipelineCap, pipelineLayout, type Layout } from './layouts.js';
+import { layoutProblem, megatronStates, type MegatronPrecision } from './megatron.js';
 import type { ModelInfo } from './model.js';
+
+export { pipelineLayout, type Layout };
 
 export const STRATEGY_NAMES = ['ddp', 'zero1', 'zero2', 'zero3', 'zero3-offload', 'tp', 'pp', '3d'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
@@ -25,6 +29,10 @@ export interface Training {
   precision: Precision;
   optimizer: Optimizer;
   bytes: StateBytes;
+  /** Megatron-LM's precision setup for the tp, pp and 3d layouts (its distributed-optimizer table). */
+  megatron: MegatronPrecision;
+  /** Megatron's bytes per parameter: kept on every rank, and sharded by the distributed optimizer. */
+  megatronBytes: { replicated: number; shardable: number };
   recompute: Recompute;
   sequenceParallel: boolean;
   microBatch: number;
@@ -41,15 +49,6 @@ export interface Training {
   peakFlops: Figure | null;
   /** Share of GPU memory kept free for the CUDA context, NCCL buffers and fragmentation. */
   headroom: number;
-}
-
-export interface Layout {
-  /** Tensor-parallel size (GPUs of one node sharing each layer). */
-  t: number;
-  /** Pipeline stages. */
-  p: number;
-  /** Data-parallel replicas. */
-  d: number;
 }
 
 export interface CommPart {
@@ -102,18 +101,6 @@ export function usableBytes(cluster: Cluster, training: Training): number {
  */
 export function activationElementBytes(training: Training): number {
   return training.bytes.param;
-}
-
-/** The divisors of n in ascending order, found in pairs up to √n (a linear scan of a million GPUs would be slow). */
-function divisors(n: number): number[] {
-  const low: number[] = [];
-  const high: number[] = [];
-  for (let i = 1; i * i <= n; i += 1) {
-    if (n % i !== 0) continue;
-    low.push(i);
-    if (i * i !== n) high.unshift(n / i);
-  }
-  return [...low, ...high];
 }
 
 type Collective = 'all-reduce' | 'reduce-scatter' | 'all-gather' | 'zero3';
@@ -175,6 +162,7 @@ function finish(input: PlanInput, build: Build): StrategyResult {
     microBatch: training.microBatch,
     hidden: model.shape.hidden,
     heads: model.shape.heads,
+    kvHeads: model.shape.kvHeads,
     tensorParallel: t,
     sequenceParallel: training.sequenceParallel,
     recompute: training.recompute,
@@ -280,7 +268,6 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
     const bytes = m * tensorParallelBytes(training.microBatch, training.seqLen, hidden, t, layers / p, width);
     comm.push({ what: `tensor-parallel all-reduces, ${layers / p} layers x ${m} micro-batches`, bytes, seconds: bytes / cluster.intraBusBandwidth.value, bandwidth: cluster.intraBusBandwidth.value, link: 'intra-node', overlappable: false, formula: 'm·(L/p)·8bsh(t-1)/t·bytes' });
     if (cluster.interconnect !== 'nvlink') notes.push('tensor parallel over PCIe: Megatron keeps TP inside the NVLink domain');
-    if (!model.shapeEstimated && model.shape.heads % t !== 0) notes.push(`${model.shape.heads} heads do not split evenly over t = ${t}`);
   }
   if (p > 1) {
     const bytes = m * pipelineP2PBytes(training.microBatch, training.seqLen, hidden, t, width, training.interleave);
@@ -289,18 +276,16 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
     const crosses = cluster.nodes > 1 && cluster.interBusBandwidth !== null;
     const bandwidth = crosses ? cluster.interBusBandwidth!.value / g : cluster.intraBusBandwidth.value;
     comm.push({ what: `pipeline send/recv, ${m} micro-batches`, bytes, seconds: bytes / bandwidth, bandwidth, link: crosses ? 'inter-node NIC share' : 'intra-node', overlappable: false, formula: `m·2bsh/t·bytes${training.interleave > 1 ? '·v' : ''}` });
-    if (p > layers) notes.push(`${p} stages for ${layers} layers: some stages would be empty`);
   }
   if (d > 1) {
-    const shard = (psi / (t * p)) * training.bytes.grad;
+    // Megatron reduces gradients in their own precision (fp32 main grads by default under bf16).
+    const shard = (psi / (t * p)) * (training.megatron.grad === 'fp32' ? 4 : 2);
     const spans = t * d > g;
     const what = distributedOptimizer ? 'gradient reduce-scatter + parameter all-gather (distributed optimizer)' : 'gradient all-reduce';
     comm.push(dpComm(input, { what, collective: 'all-reduce', payload: shard, ranks: d, times: 1, spansNodes: spans, formula: '2(d-1)/d·S/(t·p)' }));
   }
-  const { param, grad, optimizer } = training.bytes;
-  const mp = t * p;
-  const states = distributedOptimizer ? ((param + grad) * psi) / mp + (optimizer * psi) / (mp * d) : ((param + grad + optimizer) * psi) / mp;
-  const stateFormula = distributedOptimizer ? `${param + grad}Ψ/(t·p) + ${optimizer}Ψ/(t·p·d)` : `${param + grad + optimizer}Ψ/(t·p)`;
+  const { states, formula } = megatronStates(psi, layout, training.megatronBytes, distributedOptimizer);
+  const stateFormula = `${formula} (Megatron-LM's table, ${distributedOptimizer ? 'distributed optimizer' : 'no distributed optimizer'}, ${training.megatron.row})`;
   const titles = { tp: 'tensor parallel within each node', pp: 'pipeline parallel', '3d': 'TP x PP x DP (Megatron)' } as const;
   return finish(input, { name, title: titles[name], layout, states, stateFormula, comm, notes });
 }
@@ -311,16 +296,16 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
  * pipeline stages; data parallel (with the distributed optimizer, ZeRO-1) over the rest.
  */
 export function searchLayout(input: PlanInput): { result: StrategyResult; candidates: number } {
-  const { model, cluster } = input;
+  const { model, cluster, training } = input;
   const n = cluster.totalGpus;
   const g = cluster.gpusPerNode;
-  const tOptions = divisors(g).filter((t) => (cluster.interconnect === 'nvlink' || t === 1) && (model.shapeEstimated || model.shape.heads % t === 0));
+  const microBatches = (d: number) => training.globalBatch / (training.microBatch * d);
   const layouts: Layout[] = [];
-  for (const t of tOptions) {
+  for (const t of divisors(g).filter((x) => cluster.interconnect === 'nvlink' || x === 1)) {
     for (const p of divisors(n / t)) {
-      if (p > model.shape.layers) continue;
       if (t * p < 2 && n > 1) continue;
-      layouts.push({ t, p, d: n / (t * p) });
+      const d = n / (t * p);
+      if (layoutProblem(model.shape, t, p, training.interleave, microBatches(d)) === null) layouts.push({ t, p, d });
     }
   }
   if (layouts.length === 0) layouts.push({ t: 1, p: 1, d: n });
@@ -335,29 +320,27 @@ export function searchLayout(input: PlanInput): { result: StrategyResult; candid
   return { result: smallest!, candidates: layouts.length };
 }
 
-/** The pp row's stage cap: one stage per node (per GPU on one node), at most one layer per stage. */
-function pipelineCap(n: number, nodes: number, layers: number): number {
-  return Math.min(nodes > 1 ? nodes : n, layers);
-}
-
-/** The pp row's layout: p the largest divisor of n not above the cap, so that d = n/p is a whole number. */
-export function pipelineLayout(n: number, nodes: number, layers: number): Layout {
-  const cap = pipelineCap(n, nodes, layers);
-  const p = Math.max(...divisors(n).filter((x) => x <= cap));
-  return { t: 1, p, d: n / p };
+/** The tp row: tensor parallel over the GPUs of a node, or the largest t below that Megatron accepts. */
+function tensorRow(input: PlanInput): StrategyResult {
+  const { cluster, model } = input;
+  const g = cluster.gpusPerNode;
+  const t = Math.max(...divisors(g).filter((x) => layoutProblem(model.shape, x, 1, 1, 1) === null));
+  const row = modelParallel(input, 'tp', { t, p: 1, d: cluster.totalGpus / t }, false);
+  if (g === 1) row.notes.push('one GPU per node: t = 1, the same as DDP');
+  else if (t < g) row.notes.push(`t = ${t}, not ${g}: ${layoutProblem(model.shape, g, 1, 1, 1)} (Megatron rejects it)`);
+  return row;
 }
 
 /** All eight rows, in the issue's order. */
 export function evaluateStrategies(input: PlanInput): StrategyResult[] {
-  const { cluster, model } = input;
-  const g = cluster.gpusPerNode;
+  const { cluster, model, training } = input;
   const n = cluster.totalGpus;
-  const tp = modelParallel(input, 'tp', { t: g, p: 1, d: cluster.nodes }, false);
-  if (g === 1) tp.notes.push('one GPU per node: t = 1, the same as DDP');
-  const pp = modelParallel(input, 'pp', pipelineLayout(n, cluster.nodes, model.shape.layers), false);
+  const accepts = (p: number) => layoutProblem(model.shape, 1, p, training.interleave, training.globalBatch / (training.microBatch * (n / p))) === null;
+  const pp = modelParallel(input, 'pp', pipelineLayout(n, cluster.nodes, model.shape.layers, accepts), false);
+  const cap = pipelineCap(n, cluster.nodes, model.shape.layers);
   if (n === 1) pp.notes.push('one GPU: p = 1, the same as DDP');
-  else if (pp.layout.p < pipelineCap(n, cluster.nodes, model.shape.layers)) {
-    pp.notes.push(`p = ${pp.layout.p}: the largest divisor of the ${n} GPUs not above ${pipelineCap(n, cluster.nodes, model.shape.layers)} (${cluster.nodes > 1 ? 'nodes' : 'GPUs'} capped by the ${model.shape.layers} layers), so that d = n/p is whole`);
+  else if (pp.layout.p < cap) {
+    pp.notes.push(`p = ${pp.layout.p}: the largest divisor of the ${n} GPUs not above ${cap} (${cluster.nodes > 1 ? 'nodes' : 'GPUs'} capped by the ${model.shape.layers} layers) that also divides the layers, as Megatron requires, so that d = n/p is whole`);
   }
   return [
     dataParallel(input, 'ddp'),
@@ -365,7 +348,7 @@ export function evaluateStrategies(input: PlanInput): StrategyResult[] {
     dataParallel(input, 'zero2'),
     dataParallel(input, 'zero3'),
     dataParallel(input, 'zero3-offload'),
-    tp,
+    tensorRow(input),
     pp,
     searchLayout(input).result,
   ];

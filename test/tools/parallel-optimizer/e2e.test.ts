@@ -72,7 +72,7 @@ describe('text report', () => {
     expect(out).toContain('ZeRO-3 / FSDP: 32.60 GiB per GPU');
     expect(out).toContain('    stage 0 | F1 F2 F3 F4 .. .. .. B1 F5 B2');
     expect(out).toContain('bubble: (p-1)/m = 3/16 = 18.8% of the ideal time');
-    expect(out).toContain('ZeRO-3 needs N >= 16Ψ / room = 35 GPU(s) to fit; this cluster has 32');
+    expect(out).toContain('ZeRO-3 needs N >= 16Ψ / room = 34 GPU(s) to fit; this cluster has 32');
     expect(out).toContain('Recommendation: 3d');
   });
 });
@@ -82,7 +82,7 @@ describe('--json', () => {
     const run = await runTool(['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--gpu-name', 'NVIDIA H100 80GB HBM3', '--interconnect', 'nvlink', '--json'], bare());
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(json.model).toEqual({ parameters: 7e9, source: '--params 7B' });
+    expect(json.model).toMatchObject({ parameters: 7e9, source: '--params 7B', shape: { layers: 36, hidden: 4096, heads: 32, kvHeads: 32, estimated: true } });
     expect(json.cluster).toEqual({
       nodes: 1,
       gpusPerNode: 8,
@@ -121,7 +121,7 @@ describe('--json', () => {
     expect(json.recommendation.strategy).toBe('ddp');
     const text = await runTool(['--model', join(dir, 'model.safetensors'), '--gpus', '1', '--gpu-memory', '8GiB'], bare());
     expect(text.stdout).toContain('32 elements of integer/bool tensors (masks, ids, buffers) are not counted as parameters');
-    expect(text.stdout).toContain('shape: 1 layer, hidden 64, 4 heads, vocab 1000');
+    expect(text.stdout).toContain('shape: 1 layer, hidden 64, 4 heads, 4 KV heads (multi-head), vocab 1000');
     expect(text.stdout).toContain("s = 512 (config.json's maximum");
   });
 });

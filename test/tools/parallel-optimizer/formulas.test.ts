@@ -73,7 +73,7 @@ describe('model states: ZeRO paper (Rajbhandari et al. 2020, arXiv:1910.02054)',
 });
 
 describe('activations: Korthikanti et al. 2022 (arXiv:2205.05198) Table 2', () => {
-  const base = { seqLen: 2048, microBatch: 1, hidden: 12288, heads: 96, sequenceParallel: false, recompute: 'none' as const };
+  const base = { seqLen: 2048, microBatch: 1, hidden: 12288, heads: 96, kvHeads: 96, sequenceParallel: false, recompute: 'none' as const };
   const sbh = 2048 * 12288;
 
   it('prints each row of Table 2', () => {
@@ -91,10 +91,10 @@ describe('activations: Korthikanti et al. 2022 (arXiv:2205.05198) Table 2', () =
 
   it('matches the EleutherAI cookbook runs: llama-7B shape 97.00 GiB, pythia-6.9B selective 68 GiB / 34 GiB at TP 2', () => {
     // calc_transformer_mem.py README examples: s 4096, h 4096, a 32, L 32, b 1 -> 97.00 GiB of activations.
-    const llama = activationBytesPerLayer({ seqLen: 4096, microBatch: 1, hidden: 4096, heads: 32, tensorParallel: 1, sequenceParallel: false, recompute: 'none' });
+    const llama = activationBytesPerLayer({ seqLen: 4096, microBatch: 1, hidden: 4096, heads: 32, kvHeads: 32, tensorParallel: 1, sequenceParallel: false, recompute: 'none' });
     expect((llama * 32) / GiB).toBe(97);
     // pythia-6.9B: "checkpoint activations" (selective, 34·sbhL), b 8, s 2048 -> 68.00 GiB, 34.00 GiB per GPU at TP 2 (ZeRO-R / SP divide by t).
-    const pythia = { seqLen: 2048, microBatch: 8, hidden: 4096, heads: 32, sequenceParallel: true, recompute: 'selective' as const };
+    const pythia = { seqLen: 2048, microBatch: 8, hidden: 4096, heads: 32, kvHeads: 32, sequenceParallel: true, recompute: 'selective' as const };
     expect((activationBytesPerLayer({ ...pythia, tensorParallel: 1 }) * 32) / GiB).toBe(68);
     expect((activationBytesPerLayer({ ...pythia, tensorParallel: 2 }) * 32) / GiB).toBe(34);
   });
@@ -203,24 +203,24 @@ describe('compute: 6·N·D (EleutherAI Transformer Math 101) and Megatron §5.1'
 
 describe('shape check: Megatron eq. 2 against the parameter count', () => {
   it("GPT-3's shape (l 96, h 12288, V 51200, s 2048) gives 174.6B, the GPT-3 paper's Table D.1 count: no note", () => {
-    const shape = { layers: 96, hidden: 12288, heads: 96, vocab: 51200, ffn: null };
+    const shape = { layers: 96, hidden: 12288, heads: 96, kvHeads: 96, vocab: 51200, ffn: null };
     expect((megatronParameterCount(96, 12288, 51200, 2048) / 1e9).toFixed(1)).toBe('174.6');
     expect(shapeCheckNote(174_600e6, shape, 2048)).toBeNull();
   });
 
   it('Llama-2-7B (l 32, h 4096, V 32000, s 4096; 6,738,415,616 parameters) is within the tolerance: no note', () => {
-    expect(shapeCheckNote(6_738_415_616, { layers: 32, hidden: 4096, heads: 32, vocab: 32000, ffn: 11008 }, 4096)).toBeNull();
+    expect(shapeCheckNote(6_738_415_616, { layers: 32, hidden: 4096, heads: 32, kvHeads: 32, vocab: 32000, ffn: 11008 }, 4096)).toBeNull();
   });
 
   it('a shape far from the count is named, with the numbers of eq. 2', () => {
-    const note = shapeCheckNote(7e9, { layers: 32, hidden: 1024, heads: 8, vocab: 32000, ffn: null }, 2048);
+    const note = shapeCheckNote(7e9, { layers: 32, hidden: 1024, heads: 8, kvHeads: 8, vocab: 32000, ffn: null }, 2048);
     expect(note).toContain('with l = 32, h = 1024, V = 32000, s = 2048, gives 437.9 M parameters, 94% below the 7.00 B counted');
   });
 });
 
 describe('shape estimate from a bare parameter count (labelled as an estimate)', () => {
   it('lands on GPT-3 175B (96 layers, h 12288, 96 heads) for 175B parameters', () => {
-    expect(estimateShape(175e9)).toEqual({ layers: 96, hidden: 12288, heads: 96, vocab: null, ffn: null });
+    expect(estimateShape(175e9)).toEqual({ layers: 96, hidden: 12288, heads: 96, kvHeads: 96, vocab: null, ffn: null });
   });
   it('keeps 12·L·h² near the count for a 7B model', () => {
     const shape = estimateShape(7e9);

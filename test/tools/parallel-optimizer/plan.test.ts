@@ -73,18 +73,21 @@ describe('strategies', () => {
     expect(explain).toContain(`8bsh(t-1)/t x 4 bytes = ${(tensorParallelBytes(1, 1024, 4096, 8, 1, 4) / 1e9).toFixed(2)} GB per layer`);
   });
 
-  it('pp: the stage count divides the GPUs, so the data-parallel degree is whole (6 layers on 8 GPUs -> p4 d2)', async () => {
+  it('pp: the stage count divides the GPUs and the layers, as Megatron requires (6 layers on 8 GPUs -> p2 d4, not p4)', async () => {
     const report = await plan('--params 1B --layers 6 --hidden-size 2048 --heads 16 --gpus 8 --gpu-memory 80GiB');
     const pp = row(report, 'pp');
-    expect(pp.layout).toEqual({ t: 1, p: 4, d: 2 });
-    expect(pp.modelStatesBytesPerGpu).toBe((16 * 1e9) / 4);
-    expect(pp.notes.join('\n')).toContain('p = 4: the largest divisor of the 8 GPUs not above 6');
+    expect(pp.layout).toEqual({ t: 1, p: 2, d: 4 });
+    // Megatron-LM's table without the distributed optimizer: bf16 params + fp32 main grads = 18 bytes/parameter
+    expect(pp.modelStatesBytesPerGpu).toBe((18 * 1e9) / 2);
+    expect(pp.notes.join('\n')).toContain('p = 2: the largest divisor of the 8 GPUs not above 6 (GPUs capped by the 6 layers) that also divides the layers');
     for (const s of report.strategies) expect(Number.isInteger(s.layout.d), s.name).toBe(true);
-    expect(pipelineLayout(8, 1, 6)).toEqual({ t: 1, p: 4, d: 2 });
-    expect(pipelineLayout(12, 1, 5)).toEqual({ t: 1, p: 4, d: 3 });
+    expect(pipelineLayout(8, 1, 6)).toEqual({ t: 1, p: 2, d: 4 });
+    expect(pipelineLayout(12, 1, 6)).toEqual({ t: 1, p: 6, d: 2 });
+    expect(pipelineLayout(12, 1, 5)).toEqual({ t: 1, p: 1, d: 12 });
     expect(pipelineLayout(32, 4, 80)).toEqual({ t: 1, p: 4, d: 8 });
-    expect(pipelineLayout(32, 4, 3)).toEqual({ t: 1, p: 2, d: 16 });
-    expect(pipelineLayout(7, 1, 80)).toEqual({ t: 1, p: 7, d: 1 });
+    expect(pipelineLayout(32, 4, 3)).toEqual({ t: 1, p: 1, d: 32 });
+    expect(pipelineLayout(7, 1, 80)).toEqual({ t: 1, p: 1, d: 7 });
+    expect(pipelineLayout(7, 1, 14)).toEqual({ t: 1, p: 7, d: 1 });
   });
 
   it('a given shape that disagrees with the parameter count gets a Megatron eq. 2 note; a consistent one none', async () => {
@@ -97,13 +100,13 @@ describe('strategies', () => {
   });
 
   it('pipelines report the 1F1B bubble (p-1)/m, interleaved (p-1)/(v·m)', async () => {
-    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`);
+    const report = await plan(`--params 70B --layers 80 --hidden-size 8192 --heads 64 --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`);
     const pp = row(report, 'pp');
     expect(pp.layout).toEqual({ t: 1, p: 4, d: 8 });
     expect(pp.microBatches).toBe(32);
     expect(pp.bubbleFraction).toBe(3 / 32);
     expect(row(report, 'ddp').bubbleFraction).toBeNull();
-    const interleaved = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 --interleave 2 ${H100}`);
+    const interleaved = await plan(`--params 70B --layers 80 --hidden-size 8192 --heads 64 --nodes 4 --gpus-per-node 8 --global-batch 256 --interleave 2 ${H100}`);
     expect(row(interleaved, 'pp').bubbleFraction).toBe(3 / 64);
   });
 
@@ -118,7 +121,7 @@ describe('strategies', () => {
 
 describe('--explain and the table with --interleave', () => {
   it('prints (p-1)/m with its own value and the interleaved (p-1)/(v·m) on its own line; the total share is labelled (p-1)/(v·m+p-1)', async () => {
-    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 --interleave 2 ${H100}`);
+    const report = await plan(`--params 70B --layers 80 --hidden-size 8192 --heads 64 --nodes 4 --gpus-per-node 8 --global-batch 256 --interleave 2 ${H100}`);
     const explain = renderExplain(report, plain);
     expect(explain).toContain('bubble: (p-1)/m = 3/32 = 9.4% of the ideal time (Narayanan et al. 2021); as a share of the total, (p-1)/(m+p-1) = 8.6% (GPipe)');
     expect(explain).toContain('with --interleave 2: (p-1)/(v·m) = 3/(2·32) = 4.7% of the ideal time');
@@ -126,7 +129,7 @@ describe('--explain and the table with --interleave', () => {
     const table = renderStrategies(report, plain).join('\n');
     expect(table).toContain('bubble 4.7% of the ideal time: (p-1)/(v·m) interleaved, v = 2 with p = 4, m = 32 (= 4.5% of the total time, (p-1)/(v·m+p-1) interleaved)');
     expect(table).not.toContain("GPipe's (p-1)/(m+p-1)");
-    const plainRun = renderStrategies(await plan(`--params 70B --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`), plain).join('\n');
+    const plainRun = renderStrategies(await plan(`--params 70B --layers 80 --hidden-size 8192 --heads 64 --nodes 4 --gpus-per-node 8 --global-batch 256 ${H100}`), plain).join('\n');
     expect(plainRun).toContain("(= 8.6% of the total time, GPipe's (p-1)/(m+p-1))");
   });
 });
@@ -220,11 +223,16 @@ describe('launch commands', () => {
 describe('--json', () => {
   it('has exactly the documented keys', async () => {
     const json = toJson(await plan(`--params 70B --nodes 2 --gpus-per-node 8 ${H100}`)) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(json)).toEqual(['model', 'cluster', 'strategies', 'deepspeed', 'recommendation', 'launch']);
-    expect(Object.keys(json.model!)).toEqual(['parameters', 'source']);
+    expect(Object.keys(json)).toEqual(['model', 'cluster', 'precision', 'strategies', 'deepspeed', 'recommendation', 'launch']);
+    expect(Object.keys(json.model!)).toEqual(['parameters', 'source', 'shape', 'largestLayer']);
+    expect(Object.keys(json.model!.shape as object)).toEqual(['layers', 'hidden', 'heads', 'kvHeads', 'vocab', 'ffn', 'estimated', 'source']);
+    expect(json.precision).toEqual({
+      zero: { precision: 'bf16', optimizer: 'adam', bytesPerParameter: 16 },
+      megatron: { params: 'bf16', grads: 'fp32', flags: ['--bf16'], replicated: 6, shardable: 12 },
+    });
     expect(Object.keys(json.cluster!)).toEqual(['nodes', 'gpusPerNode', 'totalGpus', 'gpuName', 'gpuMemoryBytes', 'intraNodeBusBandwidthGBps', 'interNodeBusBandwidthGBps', 'source']);
     const strategies = json.strategies as unknown as Record<string, unknown>[];
-    expect(Object.keys(strategies[0]!)).toEqual(['name', 'modelStatesBytesPerGpu', 'activationBytesPerGpu', 'totalBytesPerGpu', 'fits', 'commBytesPerGpuPerStep', 'commSecondsPerStep', 'bubbleFraction']);
+    expect(Object.keys(strategies[0]!)).toEqual(['name', 'modelStatesBytesPerGpu', 'activationBytesPerGpu', 'totalBytesPerGpu', 'fits', 'commBytesPerGpuPerStep', 'commSecondsPerStep', 'bubbleFraction', 'layout', 'stateFormula', 'notes']);
     const ds = json.deepspeed as unknown as { zero2: object[]; zero3: object[] };
     expect(Object.keys(ds.zero2[0]!)).toEqual(['offloadOptimizer', 'perGpuBytes', 'perCpuBytes']);
     expect(Object.keys(ds.zero3[0]!)).toEqual(['offloadParam', 'offloadOptimizer', 'zeroInit', 'perGpuBytes', 'perCpuBytes']);

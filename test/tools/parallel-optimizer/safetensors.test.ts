@@ -198,9 +198,9 @@ describe('model directory with config.json', () => {
       JSON.stringify({ num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, vocab_size: 32000, max_position_embeddings: 4096, intermediate_size: 11008 }),
     );
     expect(readConfig(join(dir, 'llama.json'))).toMatchObject({ layers: 32, hidden: 4096, heads: 32, vocab: 32000, seqLen: 4096, ffn: 11008 });
-    // only the facts something reads: tie_word_embeddings is not one (tied weights are stored once in the checkpoint)
+    // tie_word_embeddings is read for Megatron-LM's --untie-embeddings-and-output-weights
     writeFileSync(join(dir, 'tied.json'), JSON.stringify({ n_layer: 2, n_embd: 64, n_head: 4, tie_word_embeddings: true }));
-    expect(Object.keys(readConfig(join(dir, 'tied.json'))).sort()).toEqual(['ffn', 'heads', 'hidden', 'layers', 'seqLen', 'vocab']);
+    expect(readConfig(join(dir, 'tied.json'))).toMatchObject({ kvHeads: null, architecture: { tiedEmbeddings: true, activation: null, ropeTheta: null } });
   });
 
   it('uses the checkpoint count, the config shape and the checkpoint largest layer', () => {

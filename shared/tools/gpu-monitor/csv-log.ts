@@ -25,7 +25,10 @@ export type LogRow = {
   /** Epoch milliseconds. */
   time: number;
   gpuIndex: number;
-} & Omit<GpuJson, 'index' | 'uuid' | 'name'>;
+} & Pick<
+  GpuJson,
+  'utilizationGpuPercent' | 'utilizationMemoryPercent' | 'memoryUsedMiB' | 'memoryTotalMiB' | 'temperatureC' | 'powerDrawW' | 'powerLimitW'
+>;
 
 const cell = (value: number | null) => (value === null ? '' : String(value));
 

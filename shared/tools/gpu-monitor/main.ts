@@ -1,9 +1,10 @@
 // gpu_monitor: the command line. Modes: live view (default), --once [--json], --watch --json, --plot,
-// --prometheus; --log works with every sampling mode. See help.ts and docs/tools/gpu-monitor.md.
+// --prometheus, --cluster-config; --log works with every sampling mode. See help.ts and docs/tools/gpu-monitor.md.
+// With --json a failure is a JSON object too ({"timestamp","error":{...}}) besides the one line on stderr.
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
-import { DpError, UsageError, isMain, numberOption, parseToolArgs, runMain } from '../lib/cli.js';
+import { DpError, UsageError, isMain, runMain } from '../lib/cli.js';
 import { queryComputeProcesses, type ComputeProcess } from '../lib/gpu-query.js';
 import { describeSmiFailure } from '../lib/nvidia-smi.js';
 import { colorEnabled, stylist } from '../lib/term.js';
@@ -14,91 +15,19 @@ import { HostScanner, gpuIndicesByPid, joinGpuProcesses } from './host-procs.js'
 import { Monitor, type Frame } from './monitor.js';
 import { renderPlotSvg } from './plot.js';
 import { formatMetrics, serveMetrics } from './prometheus.js';
-import { renderFrame } from './render.js';
-import { Screen, onQuit } from './screen.js';
-import { snapshotJson } from './snapshot.js';
+import { renderFrame, renderView } from './render.js';
+import { Screen, onQuit, type ScrollKey } from './screen.js';
+import { errorJson, snapshotJson } from './snapshot.js';
+import { writeClusterConfig } from './cluster-config.js';
+import { missingGpus, selectFrame, selectGpus, selectHostProcesses, selectProcesses } from './gpu-filter.js';
+import { TOOL, parseSettings, type Settings } from './settings.js';
 import { instantWarnings } from './warnings.js';
 import { formatDuration } from '../lib/format.js';
 
-const TOOL = 'gpu_monitor';
+export { parseSettings, type Settings } from './settings.js';
 
-const OPTIONS = {
-  once: { type: 'boolean' },
-  json: { type: 'boolean' },
-  watch: { type: 'boolean' },
-  interval: { type: 'string' },
-  count: { type: 'string' },
-  log: { type: 'string' },
-  plot: { type: 'string' },
-  output: { type: 'string', short: 'o' },
-  prometheus: { type: 'string' },
-  host: { type: 'string' },
-  'processes-every': { type: 'string' },
-  top: { type: 'string' },
-  timeout: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export interface Settings {
-  mode: 'live' | 'once' | 'watch-json' | 'plot' | 'prometheus';
-  json: boolean;
-  intervalMs: number;
-  count: number | null;
-  log: string | null;
-  plot: string | null;
-  output: string | null;
-  port: number | null;
-  host: string;
-  processIntervalMs: number;
-  top: number;
-  timeoutMs: number;
-}
-
-const hint = `run '${TOOL} --help' for the options`;
-
-/** Parse and check the command line; every mistake is one UsageError with a hint. */
-export function parseSettings(argv: string[]): Settings | 'help' {
-  const { values, positionals } = parseToolArgs(TOOL, argv, OPTIONS);
-  if (values.help) return 'help';
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, hint);
-  const seconds = (flag: string, raw: string | undefined, min: number, max: number, fallback: number) =>
-    Math.round((numberOption(flag, raw, { min, max }) ?? fallback) * 1000);
-  const count = numberOption('count', values.count, { min: 1, max: 1_000_000_000, integer: true }) ?? null;
-  const port = numberOption('prometheus', values.prometheus, { min: 0, max: 65535, integer: true }) ?? null;
-  const conflict = (a: string, b: string) => new UsageError(`--${a} cannot be combined with --${b}`, hint);
-  if (values.plot !== undefined) {
-    for (const flag of ['once', 'watch', 'json', 'log', 'prometheus', 'count'] as const) if (values[flag] !== undefined) throw conflict('plot', flag);
-  } else if (values.output !== undefined) {
-    throw new UsageError('-o/--output names the SVG that --plot writes; it needs --plot FILE.csv', hint);
-  }
-  if (values.once) {
-    for (const flag of ['watch', 'prometheus', 'count'] as const) if (values[flag] !== undefined) throw conflict('once', flag);
-  }
-  if (port !== null && (values.json || values.watch)) throw conflict('prometheus', values.json ? 'json' : 'watch');
-  if (values.host !== undefined && port === null) throw new UsageError('--host sets the address for --prometheus; it needs --prometheus PORT', hint);
-  if (values.json && !values.once && !values.watch) {
-    throw new UsageError('--json needs --once (one object) or --watch (one object per line)', `e.g. ${TOOL} --once --json`);
-  }
-  for (const [flag, value] of [['log', values.log], ['plot', values.plot], ['output', values.output]] as const) {
-    if (value !== undefined && value.trim() === '') throw new UsageError(`--${flag} needs a file name`, hint);
-  }
-  const mode: Settings['mode'] =
-    values.plot !== undefined ? 'plot' : values.once ? 'once' : port !== null ? 'prometheus' : values.json ? 'watch-json' : 'live';
-  return {
-    mode,
-    json: values.json === true,
-    intervalMs: seconds('interval', values.interval, 0.1, 3600, 1),
-    count,
-    log: values.log ?? null,
-    plot: values.plot ?? null,
-    output: values.output ?? null,
-    port,
-    host: values.host ?? '127.0.0.1',
-    processIntervalMs: seconds('processes-every', values['processes-every'], 0.1, 3600, 5),
-    top: numberOption('top', values.top, { min: 1, max: 1000, integer: true }) ?? 8,
-    timeoutMs: seconds('timeout', values.timeout, 0.1, 600, 5),
-  };
-}
+/** Rows the process list moves for a page key when the terminal height is unknown. */
+const PAGE_ROWS = 5;
 
 function plotCommand(settings: Settings): number {
   const input = settings.plot!;
@@ -116,12 +45,21 @@ function plotCommand(settings: Settings): number {
   return 0;
 }
 
+function clusterCommand(settings: Settings): number {
+  const { kind, outDir, port, nodes } = settings.cluster!;
+  const written = writeClusterConfig(kind, outDir, { port, nodes });
+  for (const file of written) process.stdout.write(`wrote ${file.path}: ${file.use}\n`);
+  return 0;
+}
+
 async function onceCommand(settings: Settings): Promise<number> {
   // The process list and the GPU query are two nvidia-smi calls: both start now. The process answer is dropped when
   // the GPUs turn out to be AMD (rocm-smi) or unreadable; runSmi never rejects.
   const processQuery = queryComputeProcesses({ timeoutMs: settings.timeoutMs, command: DEFAULT_COMMANDS.nvidia });
   const found = await discover(settings.timeoutMs);
   if (found.kind === 'none') throw new DpError(found.message, undefined, found.exitCode);
+  const missing = missingGpus(settings.gpus, found.gpus);
+  if (missing) throw new UsageError(missing, 'name GPUs by the index nvidia-smi shows');
   const at = new Date();
   let rows: ComputeProcess[] | null = null;
   let processNote: string | null = null;
@@ -136,36 +74,46 @@ async function onceCommand(settings: Settings): Promise<number> {
     processNote = 'per-process GPU use is not read from rocm-smi';
   }
   const scanner = new HostScanner();
-  if (!settings.json) scanner.scan();
-  const processes = rows ? joinGpuProcesses(rows, found.gpus, scanner) : null;
+  scanner.scan();
+  const gpus = selectGpus(found.gpus, settings.gpus);
+  const processes = selectProcesses(rows ? joinGpuProcesses(rows, found.gpus, scanner) : null, settings.gpus);
+  const hostProcesses = scanner.available ? selectHostProcesses(scanner.mlProcesses(gpuIndicesByPid(processes)), settings.gpus) : null;
   if (settings.log) {
     const log = CsvLog.open(settings.log);
-    log.append(at, found.gpus);
+    log.append(at, gpus);
     log.close();
   }
   if (settings.json) {
-    process.stdout.write(`${JSON.stringify(snapshotJson(at, found.kind, found.gpus, processes), null, 2)}\n`);
+    const shown = hostProcesses === null ? null : hostProcesses.slice(0, settings.top);
+    process.stdout.write(`${JSON.stringify(snapshotJson(at, found.kind, gpus, processes, shown), null, 2)}\n`);
     return 0;
   }
   const frame: Frame = {
     at,
     source: found.kind,
-    gpus: found.gpus,
+    gpus,
     fresh: true,
     stale: false,
     sampleAgeMs: 0,
     processes,
     processNote,
-    hostProcesses: scanner.available ? scanner.mlProcesses(gpuIndicesByPid(processes)) : null,
+    hostProcesses,
     history: new Map(),
     problem: null,
-    warnings: found.gpus.flatMap((gpu) => instantWarnings(gpu)),
+    warnings: gpus.flatMap((gpu) => instantWarnings(gpu)),
     samples: 1,
   };
   const style = stylist(colorEnabled(process.stdout));
   const width = process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 120;
-  process.stdout.write(`${renderFrame(frame, { width, style, intervalMs: settings.intervalMs, top: settings.top, once: true })}\n`);
+  const options = { width, style, intervalMs: settings.intervalMs, top: settings.top, once: true, compact: settings.compact };
+  process.stdout.write(`${renderFrame(frame, options)}\n`);
   return 0;
+}
+
+/** The new first row of the process list after a scroll key (render clamps it to the list). */
+function scrolled(scroll: number, key: ScrollKey, page: number, listed: number): number {
+  const moves: Record<ScrollKey, number> = { up: scroll - 1, down: scroll + 1, pageUp: scroll - page, pageDown: scroll + page, home: 0, end: listed };
+  return Math.max(0, moves[key]);
 }
 
 /** The live view, --watch --json and --prometheus: run until --count samples, q, Ctrl-C or SIGTERM. */
@@ -177,6 +125,9 @@ async function runCommand(settings: Settings): Promise<number> {
   const style = stylist(ansi);
   let latest: Frame | null = null;
   let server: Server | null = null;
+  let scroll = 0;
+  let page = PAGE_ROWS;
+  let listed = 0;
   if (settings.mode === 'prometheus') {
     const host = hostname();
     const served = await serveMetrics(settings.port!, settings.host, () =>
@@ -195,6 +146,24 @@ async function runCommand(settings: Settings): Promise<number> {
     server = served.server;
     process.stdout.write(`${TOOL}: serving Prometheus metrics at ${served.url}\n`);
   }
+  const draw = () => {
+    if (!screen || !latest) return;
+    const view = renderView(latest, {
+      width: screen.width,
+      height: screen.height,
+      style,
+      intervalMs: settings.intervalMs,
+      top: settings.top,
+      keyHint: ansi,
+      truncate: ansi,
+      compact: settings.compact,
+      scroll,
+    });
+    scroll = view.scroll;
+    page = Math.max(1, (screen.height ?? PAGE_ROWS) - 10);
+    listed = Math.min(latest.hostProcesses?.length ?? 0, settings.top);
+    screen.draw(view.text);
+  };
   return new Promise<number>((resolve, reject) => {
     let finished = false;
     let lastProblem: string | null = null;
@@ -209,53 +178,73 @@ async function runCommand(settings: Settings): Promise<number> {
       if (error) reject(error);
       else resolve(code);
     };
+    // A problem (the monitor's, or a --gpus index that is not there) once per change: stderr, and with --json a line.
+    const report = (message: string) => {
+      if (live || message === lastProblem) return;
+      lastProblem = message;
+      process.stderr.write(`${TOOL}: ${message}\n`);
+      if (settings.mode === 'watch-json') process.stdout.write(`${JSON.stringify(errorJson(new Date(), message))}\n`);
+    };
     const monitor = new Monitor({
       intervalMs: settings.intervalMs,
       timeoutMs: settings.timeoutMs,
       processIntervalMs: settings.processIntervalMs,
       scanner: new HostScanner(),
-      collectHost: live,
+      collectHost: live || settings.mode === 'watch-json',
       // Prometheus serves GPU metrics only: no process list to ask nvidia-smi for.
       collectProcesses: settings.mode !== 'prometheus',
-      onProblem: (message) => {
-        if (live || message === lastProblem) return;
-        lastProblem = message;
-        process.stderr.write(`${TOOL}: ${message}\n`);
-      },
-      onFrame: (frame) => {
+      onProblem: (message) => report(message),
+      onFrame: (raw) => {
         if (finished) return;
         try {
+          const frame = selectFrame(raw, settings.gpus);
           latest = frame;
           if (frame.problem === null) lastProblem = null;
+          else if (raw.problem === null) report(frame.problem);
           if (frame.fresh && frame.gpus && frame.source) {
             log?.append(frame.at, frame.gpus);
-            if (settings.mode === 'watch-json') process.stdout.write(`${JSON.stringify(snapshotJson(frame.at, frame.source, frame.gpus, frame.processes))}\n`);
+            if (settings.mode === 'watch-json') {
+              const hosts = frame.hostProcesses === null ? null : frame.hostProcesses.slice(0, settings.top);
+              process.stdout.write(`${JSON.stringify(snapshotJson(frame.at, frame.source, frame.gpus, frame.processes, hosts))}\n`);
+            }
           }
-          if (screen) {
-            const width = screen.width;
-            screen.draw(renderFrame(frame, { width, style, intervalMs: settings.intervalMs, top: settings.top, keyHint: ansi, truncate: ansi }));
-          }
+          draw();
           if (settings.count !== null && frame.fresh && frame.samples >= settings.count) finish(0);
         } catch (error) {
           finish(1, error);
         }
       },
     });
-    const undoQuit = onQuit(() => finish(0), ansi ? process.stdin : null);
+    const onScroll = (key: ScrollKey) => {
+      scroll = scrolled(scroll, key, page, listed);
+      draw();
+    };
+    const undoQuit = onQuit(() => finish(0), ansi ? process.stdin : null, onScroll);
     process.stdout.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'EPIPE' ? 0 : 1, error.code === 'EPIPE' ? undefined : error));
     monitor.start().catch((error: unknown) => finish(1, error));
   });
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const settings = parseSettings(argv);
-  if (settings === 'help') {
-    process.stdout.write(HELP);
-    return 0;
+  try {
+    const settings = parseSettings(argv);
+    if (settings === 'help') {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (settings.mode === 'cluster-config') return clusterCommand(settings);
+    if (settings.mode === 'plot') return plotCommand(settings);
+    if (settings.mode === 'once') return await onceCommand(settings);
+    return await runCommand(settings);
+  } catch (error) {
+    // A script that asked for JSON reads stdout: it gets the error as JSON there (the line on stderr stays).
+    if (argv.includes('--json')) {
+      const dp = error instanceof DpError ? error : null;
+      const message = dp ? dp.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+      process.stdout.write(`${JSON.stringify(errorJson(new Date(), message, dp?.hint ?? null, dp ? dp.exitCode : 1))}\n`);
+    }
+    throw error;
   }
-  if (settings.mode === 'plot') return plotCommand(settings);
-  if (settings.mode === 'once') return onceCommand(settings);
-  return runCommand(settings);
 }
 
 if (isMain(import.meta.url)) void runMain(TOOL, main);

@@ -11,24 +11,50 @@ import type { SourceName } from './snapshot.js';
 
 interface MetricSpec {
   name: string;
+  /** dcgm-exporter's type for the field (etc/default-counters.csv): counters for error totals, gauges otherwise. */
+  type: 'gauge' | 'counter';
   help: string;
   value: (gpu: GpuReading) => number | null;
 }
 
-/** DCGM field name -> the nvidia-smi field it is read from. */
+const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+
+/**
+ * DCGM field name -> the nvidia-smi field it is read from, with dcgm-exporter's units (research/megatron-accelerate.md §4).
+ * Not here because `nvidia-smi --query-gpu` has no field for them: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION,
+ * DCGM_FI_DEV_XID_ERRORS, DCGM_FI_DEV_PCIE_REPLAY_COUNTER, PCIe/NVLink throughput and the DCGM_FI_PROF_* profiling fields.
+ */
 export const DCGM_METRICS: readonly MetricSpec[] = [
-  { name: 'DCGM_FI_DEV_GPU_UTIL', help: 'GPU utilization (in %). From nvidia-smi utilization.gpu.', value: (g) => g.utilizationGpuPercent },
-  { name: 'DCGM_FI_DEV_MEM_COPY_UTIL', help: 'Memory utilization (in %). From nvidia-smi utilization.memory.', value: (g) => g.utilizationMemoryPercent },
-  { name: 'DCGM_FI_DEV_FB_USED', help: 'Framebuffer memory used (in MiB). From nvidia-smi memory.used.', value: (g) => g.memoryUsedMiB },
-  { name: 'DCGM_FI_DEV_FB_FREE', help: 'Framebuffer memory free (in MiB). From nvidia-smi memory.free.', value: (g) => g.memoryFreeMiB },
-  { name: 'DCGM_FI_DEV_FB_TOTAL', help: 'Framebuffer memory total (in MiB). From nvidia-smi memory.total.', value: (g) => g.memoryTotalMiB },
-  { name: 'DCGM_FI_DEV_GPU_TEMP', help: 'GPU temperature (in C). From nvidia-smi temperature.gpu.', value: (g) => g.temperatureC },
-  { name: 'DCGM_FI_DEV_MEMORY_TEMP', help: 'Memory temperature (in C). From nvidia-smi temperature.memory.', value: (g) => g.memoryTemperatureC },
-  { name: 'DCGM_FI_DEV_POWER_USAGE', help: 'Power draw (in W). From nvidia-smi power.draw.', value: (g) => g.powerDrawW },
-  { name: 'DCGM_FI_DEV_POWER_MGMT_LIMIT', help: 'Power management limit (in W). From nvidia-smi power.limit.', value: (g) => g.powerLimitW },
-  { name: 'DCGM_FI_DEV_SM_CLOCK', help: 'SM clock frequency (in MHz). From nvidia-smi clocks.current.sm.', value: (g) => g.smClockMHz },
-  { name: 'DCGM_FI_DEV_MEM_CLOCK', help: 'Memory clock frequency (in MHz). From nvidia-smi clocks.current.memory.', value: (g) => g.memoryClockMHz },
+  { name: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', help: 'GPU utilization (in %). From nvidia-smi utilization.gpu.', value: (g) => g.utilizationGpuPercent },
+  { name: 'DCGM_FI_DEV_MEM_COPY_UTIL', type: 'gauge', help: 'Memory utilization (in %). From nvidia-smi utilization.memory.', value: (g) => g.utilizationMemoryPercent },
+  { name: 'DCGM_FI_DEV_ENC_UTIL', type: 'gauge', help: 'Encoder utilization (in %). From nvidia-smi utilization.encoder.', value: (g) => g.utilizationEncoderPercent },
+  { name: 'DCGM_FI_DEV_DEC_UTIL', type: 'gauge', help: 'Decoder utilization (in %). From nvidia-smi utilization.decoder.', value: (g) => g.utilizationDecoderPercent },
+  { name: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB). From nvidia-smi memory.used.', value: (g) => g.memoryUsedMiB },
+  { name: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB). From nvidia-smi memory.free.', value: (g) => g.memoryFreeMiB },
+  { name: 'DCGM_FI_DEV_FB_TOTAL', type: 'gauge', help: 'Framebuffer memory total (in MiB). From nvidia-smi memory.total.', value: (g) => g.memoryTotalMiB },
+  { name: 'DCGM_FI_DEV_GPU_TEMP', type: 'gauge', help: 'GPU temperature (in C). From nvidia-smi temperature.gpu.', value: (g) => g.temperatureC },
+  { name: 'DCGM_FI_DEV_MEMORY_TEMP', type: 'gauge', help: 'Memory temperature (in C). From nvidia-smi temperature.memory.', value: (g) => g.memoryTemperatureC },
+  { name: 'DCGM_FI_DEV_POWER_USAGE', type: 'gauge', help: 'Power draw (in W). From nvidia-smi power.draw.', value: (g) => g.powerDrawW },
+  { name: 'DCGM_FI_DEV_POWER_MGMT_LIMIT', type: 'gauge', help: 'Power management limit (in W). From nvidia-smi power.limit.', value: (g) => g.powerLimitW },
+  { name: 'DCGM_FI_DEV_SM_CLOCK', type: 'gauge', help: 'SM clock frequency (in MHz). From nvidia-smi clocks.current.sm.', value: (g) => g.smClockMHz },
+  { name: 'DCGM_FI_DEV_MEM_CLOCK', type: 'gauge', help: 'Memory clock frequency (in MHz). From nvidia-smi clocks.current.memory.', value: (g) => g.memoryClockMHz },
+  {
+    name: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS',
+    type: 'gauge',
+    help: 'Clock event reasons, NVML bitmask (DCGM before 3.3: DCGM_FI_DEV_CLOCK_THROTTLE_REASONS). From nvidia-smi clocks_event_reasons.active.',
+    value: (g) => g.clockEventReasons,
+  },
+  { name: 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', type: 'counter', help: 'Corrected (single-bit) ECC errors since the driver loaded. From nvidia-smi ecc.errors.corrected.volatile.total.', value: (g) => g.ecc.correctedVolatile },
+  { name: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', type: 'counter', help: 'Uncorrected (double-bit) ECC errors since the driver loaded. From nvidia-smi ecc.errors.uncorrected.volatile.total.', value: (g) => g.ecc.uncorrectedVolatile },
+  { name: 'DCGM_FI_DEV_ECC_SBE_AGG_TOTAL', type: 'counter', help: 'Corrected (single-bit) ECC errors over the GPU life. From nvidia-smi ecc.errors.corrected.aggregate.total.', value: (g) => g.ecc.correctedAggregate },
+  { name: 'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL', type: 'counter', help: 'Uncorrected (double-bit) ECC errors over the GPU life. From nvidia-smi ecc.errors.uncorrected.aggregate.total.', value: (g) => g.ecc.uncorrectedAggregate },
+  { name: 'DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', type: 'counter', help: 'Memory rows remapped for correctable errors. From nvidia-smi remapped_rows.correctable.', value: (g) => g.ecc.remappedRowsCorrectable },
+  { name: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', type: 'counter', help: 'Memory rows remapped for uncorrectable errors. From nvidia-smi remapped_rows.uncorrectable.', value: (g) => g.ecc.remappedRowsUncorrectable },
+  { name: 'DCGM_FI_DEV_ROW_REMAP_FAILURE', type: 'gauge', help: 'Whether a memory row remapping failed (1) or not (0). From nvidia-smi remapped_rows.failure.', value: (g) => flag(g.ecc.remapFailure) },
 ];
+
+/** The tool's own series (always served). */
+export const MONITOR_METRICS = ['gpu_monitor_up', 'gpu_monitor_samples_total', 'gpu_monitor_last_sample_age_seconds'] as const;
 
 /** Label values escape backslash, double quote and newline; HELP text escapes backslash and newline. */
 export function escapeLabel(value: string): string {
@@ -70,7 +96,7 @@ export function formatMetrics(state: MetricsState): string {
       .map((gpu) => ({ gpu, value: metric.value(gpu) }))
       .filter((sample): sample is { gpu: GpuReading; value: number } => sample.value !== null && Number.isFinite(sample.value));
     if (samples.length === 0) continue;
-    lines.push(`# HELP ${metric.name} ${escapeHelp(metric.help)}`, `# TYPE ${metric.name} gauge`);
+    lines.push(`# HELP ${metric.name} ${escapeHelp(metric.help)}`, `# TYPE ${metric.name} ${metric.type}`);
     for (const { gpu, value } of samples) lines.push(`${metric.name}{${labels(gpu, state)}} ${value}`);
   }
   const source = escapeLabel(state.source ?? 'none');

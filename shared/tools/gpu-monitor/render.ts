@@ -1,8 +1,11 @@
 // The text view: one frame as lines of plain text (colour only through the Stylist, i.e. only on a terminal
 // without NO_COLOR). Used by the live view and by `--once`. Unknown values print as "unknown", never 0.
+// Two layouts: full (a block per GPU) and compact (one line per GPU, for 8 GPUs on 80x24). Given a height (a terminal
+// redrawn in place), the view picks compact when full would not fit, and the host process list gets the rows left,
+// scrolled by `scroll`. Text from outside (names, command lines, messages) goes through escapeControl.
 import type { GpuReading } from '../lib/gpu-query.js';
 import { UNKNOWN, formatBytes, formatMiB, formatSeconds } from '../lib/format.js';
-import { bar, visibleLength, wrap, type Stylist } from '../lib/term.js';
+import { bar, escapeControl as safe, visibleLength, wrap, type Stylist } from '../lib/term.js';
 import type { HostProcess } from './host-procs.js';
 import type { Frame } from './monitor.js';
 import type { GpuProcess } from './snapshot.js';
@@ -32,6 +35,12 @@ export interface RenderOptions {
   keyHint?: boolean;
   /** Cut lines to the width (a terminal redrawn in place); problems and warnings wrap instead. */
   truncate?: boolean;
+  /** Rows available (a terminal redrawn in place): the view fits them. */
+  height?: number;
+  /** One line per GPU even when the full layout would fit. */
+  compact?: boolean;
+  /** The first host process shown (the list scrolls when it does not fit the height). */
+  scroll?: number;
 }
 
 /** Cut a line to `width` visible characters (ANSI codes kept intact for what remains). */
@@ -70,16 +79,16 @@ function fraction(part: number | null, whole: number | null): number | null {
 }
 
 function describeProcess(process: GpuProcess): string {
-  if (process.command !== null) return process.command;
+  if (process.command !== null) return safe(process.command);
   if (process.name === null) return '[Not Found]: a PID from another PID namespace (container); run with --pid=host to see it';
-  return `${process.name} (PID not visible here: another PID namespace, or it has exited)`;
+  return `${safe(process.name)} (PID not visible here: another PID namespace, or it has exited)`;
 }
 
 function gpuBlock(gpu: GpuReading, frame: Frame, options: RenderOptions): string[] {
   const { style, width } = options;
   const lines: string[] = [];
   const power = gpu.powerDrawW === null && gpu.powerLimitW === null ? `power ${UNKNOWN}` : `${num(gpu.powerDrawW, '')} / ${num(gpu.powerLimitW, ' W')}`;
-  lines.push(`${style('bold', `GPU ${gpu.index}`)}  ${gpu.name ?? UNKNOWN}   ${gpu.temperatureC === null ? `temperature ${UNKNOWN}` : `${gpu.temperatureC} °C`}   ${power}`);
+  lines.push(`${style('bold', `GPU ${gpu.index}`)}  ${safe(gpu.name ?? UNKNOWN)}   ${gpu.temperatureC === null ? `temperature ${UNKNOWN}` : `${gpu.temperatureC} °C`}   ${power}`);
   const barWidth = Math.max(10, Math.min(30, Math.floor((width - 60) / 2)));
   const util = gpu.utilizationGpuPercent;
   const memFraction = fraction(gpu.memoryUsedMiB, gpu.memoryTotalMiB);
@@ -98,24 +107,57 @@ function gpuBlock(gpu: GpuReading, frame: Frame, options: RenderOptions): string
     lines.push(style('dim', '  WDDM driver model: per-process GPU memory is not reported ([N/A])'));
   }
   if (frame.processes === null) {
-    if (frame.processNote) lines.push(style('dim', `  ${frame.processNote}`));
+    if (frame.processNote) lines.push(style('dim', `  ${safe(frame.processNote)}`));
     return lines;
   }
   const mine = frame.processes.filter((p) => p.gpuIndex === gpu.index).sort((a, b) => (b.usedMemoryMiB ?? -1) - (a.usedMemoryMiB ?? -1));
   if (mine.length === 0) lines.push(style('dim', '  no compute processes'));
   for (const process of mine.slice(0, 5)) {
-    lines.push(`  pid ${padStart(String(process.pid), 7)}  ${pad(process.user ?? '?', 10)} ${padStart(formatMiB(process.usedMemoryMiB), 9)}  ${describeProcess(process)}`);
+    lines.push(`  pid ${padStart(String(process.pid), 7)}  ${pad(safe(process.user ?? '?'), 10)} ${padStart(formatMiB(process.usedMemoryMiB), 9)}  ${describeProcess(process)}`);
   }
   if (mine.length > 5) lines.push(style('dim', `  ... ${mine.length - 5} more`));
   return lines;
 }
 
-function hostBlock(hosts: HostProcess[] | null, options: RenderOptions): string[] {
+/** A GPU name without the vendor prefix every row would repeat, cut to `width`. */
+function shortName(name: string | null, width: number): string {
+  const short = safe(name ?? UNKNOWN).replace(/^(NVIDIA|AMD)\s+/i, '');
+  return short.length <= width ? short : `${short.slice(0, width - 1)}…`;
+}
+
+const gib = (mib: number | null) => (mib === null ? '?' : (mib / 1024).toFixed(1));
+
+/** One line per GPU: what the full block shows in its first two lines, and how many compute processes it has. */
+function compactTable(gpus: GpuReading[], frame: Frame, options: RenderOptions): string[] {
+  const nameWidth = Math.max(8, Math.min(28, options.width - 64));
+  const lines = [options.style('dim', `GPU ${pad('NAME', nameWidth)} ${pad('UTIL', 11)}  ${pad('MEMORY GiB', 17)}  TEMP   ${pad('POWER W', 9)}  P    PROCS`)];
+  for (const gpu of gpus) {
+    const util = gpu.utilizationGpuPercent;
+    const memFraction = fraction(gpu.memoryUsedMiB, gpu.memoryTotalMiB);
+    const memory = `${gib(gpu.memoryUsedMiB)}/${gib(gpu.memoryTotalMiB)} ${memFraction === null ? '' : `${Math.round(memFraction * 100)}%`}`;
+    const temp = gpu.temperatureC === null ? '?' : `${gpu.temperatureC}°C`;
+    const power = `${gpu.powerDrawW === null ? '?' : Math.round(gpu.powerDrawW)}/${gpu.powerLimitW === null ? '?' : Math.round(gpu.powerLimitW)}`;
+    const procs = frame.processes === null ? '?' : String(frame.processes.filter((p) => p.gpuIndex === gpu.index).length);
+    lines.push(
+      `${padStart(String(gpu.index), 3)} ${pad(shortName(gpu.name, nameWidth), nameWidth)} ${bar(util === null ? null : util / 100, 6)} ${padStart(util === null ? '?' : `${util}%`, 4)}  ${pad(memory, 17)}  ${pad(temp, 5)}  ${pad(power, 9)}  ${pad(gpu.performanceState ?? '?', 3)}  ${procs}`,
+    );
+  }
+  if (gpus.some((gpu) => gpu.migEnabled)) lines.push(options.style('dim', 'MIG mode: no whole-GPU utilisation ([N/A]); per-instance activity needs DCGM'));
+  if (frame.processes === null && frame.processNote) lines.push(options.style('dim', safe(frame.processNote)));
+  return lines;
+}
+
+/** The ML processes on this host: a title, a column header and `rows` processes from `scroll` on (all when rows is null). */
+function hostBlock(hosts: HostProcess[] | null, options: RenderOptions, rows: number | null, scroll: number): string[] {
   const { style } = options;
   if (hosts === null) return [style('bold', 'ML processes on this host'), style('dim', '  not available: /proc cannot be read on this system')];
-  const shown = hosts.slice(0, options.top);
-  const lines = [`${style('bold', 'ML processes on this host')} ${style('dim', `(top ${options.top} by CPU%; CPU% = share of one core)`)}`];
-  if (shown.length === 0) {
+  const listed = hosts.slice(0, options.top);
+  const shown = rows === null ? listed : listed.slice(scroll, scroll + rows);
+  const lifetime = shown.some((host) => host.cpuBasis === 'lifetime');
+  const window = rows !== null && listed.length > rows ? `; ${scroll + 1}-${scroll + shown.length} of ${listed.length}, ↑/↓ scroll` : '';
+  const note = rows === null ? '' : lifetime ? '; * since start' : '';
+  const lines = [`${style('bold', 'ML processes on this host')} ${style('dim', `(top ${options.top} by CPU%; CPU% = share of one core${note}${window})`)}`];
+  if (listed.length === 0) {
     lines.push(style('dim', '  none (python, jupyter, torchrun, deepspeed, accelerate, vllm, ... or a process holding a GPU)'));
     return lines;
   }
@@ -123,14 +165,24 @@ function hostBlock(hosts: HostProcess[] | null, options: RenderOptions): string[
   for (const host of shown) {
     const cpu = host.cpuPercent === null ? UNKNOWN : `${host.cpuPercent.toFixed(1)}${host.cpuBasis === 'lifetime' ? '*' : ''}`;
     const gpus = host.gpuIndices.length > 0 ? host.gpuIndices.join(',') : '-';
-    lines.push(`  ${padStart(String(host.pid), 7)}  ${pad(host.user ?? '?', 10)} ${padStart(cpu, 7)} ${padStart(formatBytes(host.rssBytes), 10)}  ${pad(gpus, 4)} ${host.command}`);
+    lines.push(`  ${padStart(String(host.pid), 7)}  ${pad(safe(host.user ?? '?'), 10)} ${padStart(cpu, 7)} ${padStart(formatBytes(host.rssBytes), 10)}  ${pad(gpus, 4)} ${safe(host.command)}`);
   }
-  if (shown.some((host) => host.cpuBasis === 'lifetime')) lines.push(style('dim', '  * average since the process started (no interval measured yet)'));
+  if (rows === null && lifetime) lines.push(style('dim', '  * average since the process started (no interval measured yet)'));
   return lines;
 }
 
-/** The whole view for one frame, as text lines without trailing newline. */
-export function renderFrame(frame: Frame, options: RenderOptions): string {
+/** Most warning lines a height-limited view gives up for warnings (the rest are counted). */
+const MAX_FITTED_WARNINGS = 3;
+
+export interface View {
+  text: string;
+  /** The scroll offset actually used (clamped to the list). */
+  scroll: number;
+  compact: boolean;
+}
+
+/** The whole view for one frame, with the layout and scroll offset it used. */
+export function renderView(frame: Frame, options: RenderOptions): View {
   const { style, width } = options;
   const gpus = frame.gpus ?? [];
   const head = [
@@ -142,19 +194,42 @@ export function renderFrame(frame: Frame, options: RenderOptions): string {
   ].filter((part) => part !== null);
   let header = head.join(' · ');
   if (options.keyHint) header = pad(header, width - 17) + style('dim', 'q or Ctrl-C quits');
-  const lines: string[] = [header];
+  const top: string[] = [header];
   const wrapped = (text: string, color: 'red' | 'yellow') => (options.truncate ? wrap(text, width - 1, '    ', { breakWords: true }) : [text]).map((line) => style(color, line));
-  if (frame.problem) lines.push(...wrapped(`! ${frame.problem}`, 'red'));
-  lines.push('');
-  if (frame.gpus && frame.stale) {
-    lines.push(style('yellow', `GPU data unavailable: last sample ${seconds(Math.round((frame.sampleAgeMs ?? 0) / 100) * 100)} ago`), '');
-  } else if (frame.gpus) {
-    for (const gpu of gpus) lines.push(...gpuBlock(gpu, frame, options), '');
+  if (frame.problem) top.push(...wrapped(`! ${safe(frame.problem)}`, 'red'));
+  top.push('');
+  const gpuSection = (compact: boolean): string[] => {
+    if (frame.gpus && frame.stale) return [style('yellow', `GPU data unavailable: last sample ${seconds(Math.round((frame.sampleAgeMs ?? 0) / 100) * 100)} ago`), ''];
+    if (!frame.gpus) return [];
+    return compact ? [...compactTable(gpus, frame, options), ''] : gpus.flatMap((gpu) => [...gpuBlock(gpu, frame, options), '']);
+  };
+  const height = options.height;
+  const warningLines = (limit: number | null): string[] => {
+    if (frame.warnings.length === 0) return [];
+    const messages = frame.warnings.map((warning) => `! ${safe(warning.message)}`);
+    if (limit === null) return ['', style('bold', 'Warnings'), ...messages.flatMap((m) => wrapped(`  ${m}`, 'yellow'))];
+    const shown = messages.length > limit ? [...messages.slice(0, limit - 1), `! ... ${messages.length - limit + 1} more warnings`] : messages;
+    return ['', ...shown.map((m) => style('yellow', m))];
+  };
+  if (height === undefined) {
+    const gpuLines = gpuSection(options.compact === true);
+    const lines = [...top, ...gpuLines, ...hostBlock(frame.hostProcesses, options, null, 0), ...warningLines(null)];
+    return { text: (options.truncate ? lines.map((line) => fit(line, width)) : lines).join('\n'), scroll: 0, compact: options.compact === true };
   }
-  lines.push(...hostBlock(frame.hostProcesses, options));
-  if (frame.warnings.length > 0) {
-    lines.push('', style('bold', 'Warnings'));
-    for (const warning of frame.warnings) lines.push(...wrapped(`  ! ${warning.message}`, 'yellow'));
-  }
-  return (options.truncate ? lines.map((line) => fit(line, width)) : lines).join('\n');
+  // Fit the height: the host list keeps at least a title, a column header and 3 rows; full only if that fits too.
+  const warnings = warningLines(MAX_FITTED_WARNINGS);
+  const fixed = (lines: string[]) => top.length + lines.length + warnings.length + 2;
+  const full = options.compact ? null : gpuSection(false);
+  const compact = full === null || fixed(full) + 3 > height;
+  const gpuLines = compact ? gpuSection(true) : full!;
+  const rows = Math.max(1, height - fixed(gpuLines));
+  const listed = Math.min(frame.hostProcesses?.length ?? 0, options.top);
+  const scroll = Math.max(0, Math.min(options.scroll ?? 0, listed - rows));
+  const lines = [...top, ...gpuLines, ...hostBlock(frame.hostProcesses, options, rows, scroll), ...warnings].slice(0, height);
+  return { text: lines.map((line) => fit(line, width)).join('\n'), scroll, compact };
+}
+
+/** The whole view for one frame, as text lines without trailing newline. */
+export function renderFrame(frame: Frame, options: RenderOptions): string {
+  return renderView(frame, options).text;
 }

@@ -7,6 +7,7 @@ export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
 }
 
 const ENTER = '\x1b[?1049h\x1b[?25l';
@@ -28,6 +29,11 @@ export class Screen {
   /** Columns to lay a frame out in: the terminal's width, or 120 when writing to a pipe or file. */
   get width(): number {
     return this.ansi && this.out.columns ? Math.max(40, this.out.columns) : 120;
+  }
+
+  /** Rows a frame may use when redrawn in place; undefined when frames are appended (no limit). */
+  get height(): number | undefined {
+    return this.ansi && this.out.rows ? Math.max(10, this.out.rows) : undefined;
   }
 
   draw(text: string): void {
@@ -59,11 +65,44 @@ export interface KeyInput {
   pause(): unknown;
 }
 
+/** How far a key moves the process list: a row (arrows, j/k), a page (PgUp/PgDn, space, b), or to an end (Home/End, g/G). */
+export type ScrollKey = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+const SCROLL_KEYS: [string, ScrollKey][] = [
+  ['\x1b[A', 'up'],
+  ['\x1b[B', 'down'],
+  ['\x1b[5~', 'pageUp'],
+  ['\x1b[6~', 'pageDown'],
+  ['\x1b[H', 'home'],
+  ['\x1b[F', 'end'],
+  ['\x1b[1~', 'home'],
+  ['\x1b[4~', 'end'],
+  ['k', 'up'],
+  ['j', 'down'],
+  ['b', 'pageUp'],
+  [' ', 'pageDown'],
+  ['g', 'home'],
+  ['G', 'end'],
+];
+
+/** The scroll keys in what a terminal sent (one read may hold several). */
+export function scrollKeys(text: string): ScrollKey[] {
+  const keys: ScrollKey[] = [];
+  for (let i = 0; i < text.length; ) {
+    const match = SCROLL_KEYS.find(([sequence]) => text.startsWith(sequence, i));
+    if (match) {
+      keys.push(match[1]);
+      i += match[0].length;
+    } else i += 1;
+  }
+  return keys;
+}
+
 /**
- * Quit on q, Q or Ctrl-C typed at a terminal (raw mode, so Ctrl-C arrives as a byte), and on SIGINT/SIGTERM.
- * Returns a function that undoes all of it.
+ * Quit on q, Q or Ctrl-C typed at a terminal (raw mode, so Ctrl-C arrives as a byte), and on SIGINT/SIGTERM; other
+ * keys that scroll go to onScroll. Returns a function that undoes all of it.
  */
-export function onQuit(quit: () => void, input: KeyInput | null): () => void {
+export function onQuit(quit: () => void, input: KeyInput | null, onScroll?: (key: ScrollKey) => void): () => void {
   const onSignal = () => quit();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -74,6 +113,7 @@ export function onQuit(quit: () => void, input: KeyInput | null): () => void {
     input.on('data', (data) => {
       const text = data.toString();
       if (text.includes('q') || text.includes('Q') || text.includes('\x03')) quit();
+      else for (const key of scrollKeys(text)) onScroll?.(key);
     });
     input.resume();
   }

@@ -1,5 +1,7 @@
-// The `--once --json` / `--watch --json` object. Its shape is fixed by the issue; unknown values are null.
-import type { GpuReading } from '../lib/gpu-query.js';
+// The `--once --json` / `--watch --json` object: the GPUs with every value nvidia-smi reported (unknown = null),
+// their compute processes, and the host ML processes the text view lists. A failure is an object too (errorJson).
+import { clockEventReasonNames, type EccReading, type GpuReading } from '../lib/gpu-query.js';
+import type { HostProcess } from './host-procs.js';
 
 export type SourceName = 'nvidia-smi' | 'rocm-smi';
 
@@ -21,13 +23,23 @@ export interface GpuJson {
   index: number;
   uuid: string | null;
   name: string | null;
+  pciBusId: string | null;
   utilizationGpuPercent: number | null;
   utilizationMemoryPercent: number | null;
+  utilizationEncoderPercent: number | null;
+  utilizationDecoderPercent: number | null;
   memoryUsedMiB: number | null;
   memoryTotalMiB: number | null;
   temperatureC: number | null;
+  memoryTemperatureC: number | null;
   powerDrawW: number | null;
   powerLimitW: number | null;
+  /** pstate: P0 (maximum performance) to P12. */
+  performanceState: string | null;
+  clocks: { smMHz: number | null; memoryMHz: number | null; smMaxMHz: number | null; memoryMaxMHz: number | null };
+  /** clocks_event_reasons.active (formerly clocks_throttle_reasons): the mask and the names of its bits. */
+  clockEventReasons: { activeMask: number | null; active: string[] | null };
+  ecc: EccReading;
 }
 
 /** A process as the JSON shows it: everything but the owner. */
@@ -39,6 +51,8 @@ export interface SnapshotJson {
   gpus: GpuJson[];
   /** null when the process query failed (unknown), [] when it answered with no processes. */
   processes: ProcessJson[] | null;
+  /** The ML processes on this host (as listed on screen, at most --top); null when /proc cannot be read. */
+  hostProcesses: HostProcess[] | null;
 }
 
 export function gpuJson(gpu: GpuReading): GpuJson {
@@ -46,13 +60,21 @@ export function gpuJson(gpu: GpuReading): GpuJson {
     index: gpu.index,
     uuid: gpu.uuid,
     name: gpu.name,
+    pciBusId: gpu.busId,
     utilizationGpuPercent: gpu.utilizationGpuPercent,
     utilizationMemoryPercent: gpu.utilizationMemoryPercent,
+    utilizationEncoderPercent: gpu.utilizationEncoderPercent,
+    utilizationDecoderPercent: gpu.utilizationDecoderPercent,
     memoryUsedMiB: gpu.memoryUsedMiB,
     memoryTotalMiB: gpu.memoryTotalMiB,
     temperatureC: gpu.temperatureC,
+    memoryTemperatureC: gpu.memoryTemperatureC,
     powerDrawW: gpu.powerDrawW,
     powerLimitW: gpu.powerLimitW,
+    performanceState: gpu.performanceState,
+    clocks: { smMHz: gpu.smClockMHz, memoryMHz: gpu.memoryClockMHz, smMaxMHz: gpu.smClockMaxMHz, memoryMaxMHz: gpu.memoryClockMaxMHz },
+    clockEventReasons: { activeMask: gpu.clockEventReasons, active: clockEventReasonNames(gpu.clockEventReasons) },
+    ecc: { ...gpu.ecc },
   };
 }
 
@@ -67,11 +89,33 @@ export function processJson(process: GpuProcess): ProcessJson {
   };
 }
 
-export function snapshotJson(at: Date, source: SourceName, gpus: GpuReading[], processes: GpuProcess[] | null): SnapshotJson {
+export function snapshotJson(
+  at: Date,
+  source: SourceName,
+  gpus: GpuReading[],
+  processes: GpuProcess[] | null,
+  hostProcesses: HostProcess[] | null,
+): SnapshotJson {
   return {
     timestamp: at.toISOString(),
     source,
     gpus: gpus.map(gpuJson),
     processes: processes === null ? null : processes.map(processJson),
+    hostProcesses: hostProcesses === null ? null : hostProcesses.map((host) => ({
+            ...host,
+            // The text view's rounding (one decimal), so JSON and screen agree.
+            cpuPercent: host.cpuPercent === null ? null : Math.round(host.cpuPercent * 10) / 10,
+            gpuIndices: [...host.gpuIndices],
+          })),
   };
+}
+
+/** What --json prints instead of a snapshot when the tool cannot give one. */
+export interface ErrorJson {
+  timestamp: string;
+  error: { message: string; hint: string | null; exitCode: number | null };
+}
+
+export function errorJson(at: Date, message: string, hint: string | null = null, exitCode: number | null = null): ErrorJson {
+  return { timestamp: at.toISOString(), error: { message, hint, exitCode } };
 }

@@ -30,9 +30,76 @@ export interface GpuReading {
   driverModel: string | null;
   /** clocks_throttle_reasons.*: whether each slowdown is active now. */
   slowdown: { swPowerCap: boolean | null; hwSlowdown: boolean | null; swThermal: boolean | null; hwThermal: boolean | null };
+  /** clocks.max.sm / clocks.max.memory: the highest clocks the GPU can run at (MHz). */
+  smClockMaxMHz: number | null;
+  memoryClockMaxMHz: number | null;
+  /** pstate: performance state, "P0" (maximum) to "P12" (minimum). */
+  performanceState: string | null;
+  /** clocks_event_reasons.active: NVML's bitmask of why clocks are held down now (CLOCK_EVENT_REASON_BITS). */
+  clockEventReasons: number | null;
+  utilizationEncoderPercent: number | null;
+  utilizationDecoderPercent: number | null;
+  /** ECC and row remapping as nvidia-smi reports them ([N/A] on boards without ECC: null). */
+  ecc: EccReading;
+}
+
+export interface EccReading {
+  /** ecc.mode.current: true when ECC is on. */
+  enabled: boolean | null;
+  /** ecc.errors.{corrected,uncorrected}.volatile.total: since the driver loaded. */
+  correctedVolatile: number | null;
+  uncorrectedVolatile: number | null;
+  /** ecc.errors.{corrected,uncorrected}.aggregate.total: over the GPU's life. */
+  correctedAggregate: number | null;
+  uncorrectedAggregate: number | null;
+  /** remapped_rows.correctable / .uncorrectable: memory rows remapped (Ampere and later). */
+  remappedRowsCorrectable: number | null;
+  remappedRowsUncorrectable: number | null;
+  /** remapped_rows.failure: a remapping failed (the GPU needs service). */
+  remapFailure: boolean | null;
+}
+
+/** The bits of clocks_event_reasons.active (NVML nvmlClocksEventReason*; research/megatron-accelerate.md §4). */
+export const CLOCK_EVENT_REASON_BITS: readonly { bit: number; name: string }[] = [
+  { bit: 0x1, name: 'gpu_idle' },
+  { bit: 0x2, name: 'applications_clocks_setting' },
+  { bit: 0x4, name: 'sw_power_cap' },
+  { bit: 0x8, name: 'hw_slowdown' },
+  { bit: 0x10, name: 'sync_boost' },
+  { bit: 0x20, name: 'sw_thermal_slowdown' },
+  { bit: 0x40, name: 'hw_thermal_slowdown' },
+  { bit: 0x80, name: 'hw_power_brake_slowdown' },
+  { bit: 0x100, name: 'display_clock_setting' },
+];
+
+/** The names of the bits set in a clock event mask (bits this table does not name are left out). */
+export function clockEventReasonNames(mask: number | null): string[] | null {
+  return mask === null ? null : CLOCK_EVENT_REASON_BITS.filter(({ bit }) => (mask & bit) !== 0).map(({ name }) => name);
 }
 
 type Setter = (gpu: GpuReading, cell: string) => void;
+
+/** A hexadecimal mask such as 0x0000000000000041; null when unknown or not hexadecimal. */
+const hexMask = (cell: string): number | null => {
+  const value = parseCell(cell);
+  if (value === null || !/^0x[0-9a-f]{1,16}$/i.test(value)) return null;
+  const mask = BigInt(value);
+  return mask <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(mask) : null;
+};
+
+/** "Enabled"/"Disabled", "Yes"/"No" as a boolean; anything else (e.g. [N/A]) unknown. */
+const yesNo = (cell: string): boolean | null => {
+  const value = parseCell(cell);
+  if (value === null) return null;
+  if (/^(enabled|yes)$/i.test(value)) return true;
+  if (/^(disabled|no)$/i.test(value)) return false;
+  return null;
+};
+
+const eccCount =
+  (key: Exclude<keyof EccReading, 'enabled' | 'remapFailure'>): Setter =>
+  (g, c) =>
+    void (g.ecc[key] = parseNumber(c));
 
 const activeFlag = (cell: string): boolean | null => {
   const value = parseCell(cell);
@@ -82,6 +149,20 @@ export const GPU_FIELD_SPECS: readonly { field: string; optional: boolean; heade
       g.slowdown[key] = activeFlag(c);
     }) as Setter,
   })),
+  { field: 'clocks_throttle_reasons.active', header: 'clocks_event_reasons.active', optional: true, set: (g, c) => void (g.clockEventReasons = hexMask(c)) },
+  { field: 'clocks.max.sm', optional: true, set: (g, c) => void (g.smClockMaxMHz = parseNumber(c)) },
+  { field: 'clocks.max.memory', optional: true, set: (g, c) => void (g.memoryClockMaxMHz = parseNumber(c)) },
+  { field: 'pstate', optional: true, set: (g, c) => void (g.performanceState = parseCell(c)) },
+  { field: 'utilization.encoder', optional: true, set: (g, c) => void (g.utilizationEncoderPercent = parseNumber(c)) },
+  { field: 'utilization.decoder', optional: true, set: (g, c) => void (g.utilizationDecoderPercent = parseNumber(c)) },
+  { field: 'ecc.mode.current', optional: true, set: (g, c) => void (g.ecc.enabled = yesNo(c)) },
+  { field: 'ecc.errors.corrected.volatile.total', optional: true, set: eccCount('correctedVolatile') },
+  { field: 'ecc.errors.uncorrected.volatile.total', optional: true, set: eccCount('uncorrectedVolatile') },
+  { field: 'ecc.errors.corrected.aggregate.total', optional: true, set: eccCount('correctedAggregate') },
+  { field: 'ecc.errors.uncorrected.aggregate.total', optional: true, set: eccCount('uncorrectedAggregate') },
+  { field: 'remapped_rows.correctable', optional: true, set: eccCount('remappedRowsCorrectable') },
+  { field: 'remapped_rows.uncorrectable', optional: true, set: eccCount('remappedRowsUncorrectable') },
+  { field: 'remapped_rows.failure', optional: true, set: (g, c) => void (g.ecc.remapFailure = yesNo(c)) },
 ];
 
 /** Every field the monitor asks for, in the order rows are parsed. */
@@ -112,6 +193,22 @@ export function emptyReading(index: number): GpuReading {
     migEnabled: null,
     driverModel: null,
     slowdown: { swPowerCap: null, hwSlowdown: null, swThermal: null, hwThermal: null },
+    smClockMaxMHz: null,
+    memoryClockMaxMHz: null,
+    performanceState: null,
+    clockEventReasons: null,
+    utilizationEncoderPercent: null,
+    utilizationDecoderPercent: null,
+    ecc: {
+      enabled: null,
+      correctedVolatile: null,
+      uncorrectedVolatile: null,
+      correctedAggregate: null,
+      uncorrectedAggregate: null,
+      remappedRowsCorrectable: null,
+      remappedRowsUncorrectable: null,
+      remapFailure: null,
+    },
   };
 }
 

@@ -58,3 +58,21 @@ export function wrap(text: string, width: number, indent: string, { breakWords =
   if (line.trim() !== '') lines.push(line);
   return lines;
 }
+
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from outside (a command line, a GPU or user name, an error message) made safe to print on one terminal line:
+ * C0 and C1 control characters, DEL and the bidirectional overrides (which reorder what follows them) become visible
+ * escapes (\n, \t, \x1b, \u202e), and a backslash stays a backslash. A newline in a command line then cannot
+ * break a table, nor an escape sequence repaint the screen.
+ */
+export function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    const named = NAMED_ESCAPES[char];
+    if (named) return named;
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -47,7 +47,7 @@ describe('--once', () => {
     expect(json.source).toBe('nvidia-smi');
     expect(Number.isNaN(Date.parse(json.timestamp))).toBe(false);
     expect(json.gpus).toHaveLength(8);
-    expect(json.gpus[7]).toEqual({
+    expect(json.gpus[7]).toMatchObject({
       index: 7,
       uuid: 'GPU-3f6a1c2e-8b1d-4c55-9e0a-1a2b3c4d5e67',
       name: 'NVIDIA H100 80GB HBM3',
@@ -58,6 +58,10 @@ describe('--once', () => {
       temperatureC: 38,
       powerDrawW: 118.62,
       powerLimitW: 700,
+      performanceState: 'P0',
+      clocks: { smMHz: 345, memoryMHz: 2619, smMaxMHz: 1980, memoryMaxMHz: 2619 },
+      clockEventReasons: { activeMask: 1, active: ['gpu_idle'] },
+      ecc: { enabled: true, correctedVolatile: 0, uncorrectedVolatile: 0 },
     });
     expect(json.processes).toHaveLength(9);
     expect(json.processes.find((p) => p.pid === 1758887)).toEqual({ pid: 1758887, gpuIndex: 7, gpuUuid: 'GPU-3f6a1c2e-8b1d-4c55-9e0a-1a2b3c4d5e67', usedMemoryMiB: 58060, name: null, command: null });
@@ -183,7 +187,10 @@ describe('--once when nvidia-smi cannot answer', () => {
     mkdirSync(empty);
     const run = await runMonitor(['--once', '--json'], { PATH: fakePath(empty) });
     expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
+    // With --json the failure is also an object on stdout, for the script that reads it.
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { message: 'no GPU tool found: neither nvidia-smi nor rocm-smi is on PATH; install the NVIDIA driver (it ships nvidia-smi) or ROCm, or add its bin directory to PATH', exitCode: 2 },
+    });
     expect(run.stderr).toBe(
       'gpu_monitor: no GPU tool found: neither nvidia-smi nor rocm-smi is on PATH; install the NVIDIA driver (it ships nvidia-smi) or ROCm, or add its bin directory to PATH\n',
     );
@@ -197,7 +204,7 @@ describe('rocm-smi instead of nvidia-smi', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as { source: string; gpus: Record<string, unknown>[]; processes: unknown };
     expect(json.source).toBe('rocm-smi');
-    expect(json.gpus[0]).toEqual({
+    expect(json.gpus[0]).toMatchObject({
       index: 0,
       uuid: '0x9f3c2a1b4d5e6f70',
       name: 'AMD Instinct MI300X',

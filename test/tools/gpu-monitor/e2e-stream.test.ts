@@ -32,6 +32,9 @@ function streaming(stream: Omit<FakeSmiRule, 'match'>, apps = ''): FakeSmiRule[]
 }
 
 type Snapshot = { gpus: { index: number; temperatureC: number | null; utilizationGpuPercent: number | null }[]; processes: unknown[] | null };
+type ErrorLine = { timestamp: string; error: { message: string } };
+const snapshots = (stdout: string) => (jsonLines(stdout) as (Snapshot | ErrorLine)[]).filter((line): line is Snapshot => !('error' in line));
+const errors = (stdout: string) => (jsonLines(stdout) as (Snapshot | ErrorLine)[]).filter((line): line is ErrorLine => 'error' in line).map((line) => line.error.message);
 
 describe('--watch --json over the -lms stream', () => {
   it('reads one long-lived nvidia-smi: header once, then one object per sample', async () => {
@@ -71,8 +74,10 @@ describe('--watch --json over the -lms stream', () => {
     const smi = fake(streaming({ stdout: TRAINING(), stderr: `${lost}\n`, exitCode: 15 }));
     const run = await runMonitor(['--watch', '--json', '--interval', '0.2', '--count', '3'], smi.env);
     expect(run.code).toBe(0);
-    expect(jsonLines(run.stdout)).toHaveLength(3);
+    expect(snapshots(run.stdout)).toHaveLength(3);
     expect(run.stderr).toContain(`gpu_monitor: nvidia-smi stream ended (exit code 15: ${lost}); retrying in 0.5 s\n`);
+    // The same problem as a JSON line among the samples, for a script reading stdout.
+    expect(errors(run.stdout)).toContain(`nvidia-smi stream ended (exit code 15: ${lost}); retrying in 0.5 s`);
     expect(smi.calls().filter((c) => c.includes('-lms')).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -82,8 +87,9 @@ describe('--watch --json over the -lms stream', () => {
     const smi = fake(streaming({ stdout: tick, repeat: { text: tick, everyMs: 100 } }));
     const run = await runMonitor(['--watch', '--json', '--interval', '0.2', '--count', '3'], smi.env);
     expect(run.code).toBe(0);
-    expect((jsonLines(run.stdout) as Snapshot[]).map((s) => s.gpus.length)).toEqual([7, 7, 7]);
+    expect(snapshots(run.stdout).map((s) => s.gpus.length)).toEqual([7, 7, 7]);
     expect(run.stderr).toBe(`gpu_monitor: nvidia-smi printed instead of a row: ${lost}\n`);
+    expect(errors(run.stdout)).toEqual([`nvidia-smi printed instead of a row: ${lost}`]);
   });
 
   it('asks for the process list again only when GPU memory moves (or the list is old)', async () => {
@@ -100,7 +106,8 @@ describe('--watch --json over the -lms stream', () => {
     const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: '', everyMs: 1000 } }));
     const run = await runMonitor(['--watch', '--json', '--interval', '0.2', '--timeout', '0.5', '--count', '2'], smi.env);
     expect(run.code).toBe(0);
-    expect(jsonLines(run.stdout)).toHaveLength(2);
+    expect(snapshots(run.stdout)).toHaveLength(2);
+    expect(errors(run.stdout)[0]).toMatch(/^nvidia-smi stopped answering: no sample for/);
     expect(run.stderr).toMatch(/^gpu_monitor: nvidia-smi stopped answering: no sample for [\d.]+ s \(the driver may be hung; check dmesg for Xid errors\); restarting it$/m);
     expect(smi.calls().filter((c) => c.includes('-lms')).length).toBeGreaterThanOrEqual(2);
   });

@@ -18,23 +18,58 @@ const training = () => parseGpuCsv(projectRows(ownFixture('query-gpu_h100-x8_tra
 const naFields = () => parseGpuCsv(projectRows(ownFixture('query-gpu_na-fields.csv'))).gpus;
 
 describe('--once --json shape', () => {
-  it('has exactly the fields of the issue, unknown as null', () => {
-    const json = snapshotJson(new Date('2026-01-01T00:00:00Z'), 'nvidia-smi', naFields(), null);
-    expect(Object.keys(json)).toEqual(['timestamp', 'source', 'gpus', 'processes']);
+  it('has the GPU values, processes and host processes; unknown as null', () => {
+    const json = snapshotJson(new Date('2026-01-01T00:00:00Z'), 'nvidia-smi', naFields(), null, null);
+    expect(Object.keys(json)).toEqual(['timestamp', 'source', 'gpus', 'processes', 'hostProcesses']);
     expect(Object.keys(json.gpus[0]!)).toEqual([
       'index',
       'uuid',
       'name',
+      'pciBusId',
       'utilizationGpuPercent',
       'utilizationMemoryPercent',
+      'utilizationEncoderPercent',
+      'utilizationDecoderPercent',
       'memoryUsedMiB',
       'memoryTotalMiB',
       'temperatureC',
+      'memoryTemperatureC',
       'powerDrawW',
       'powerLimitW',
+      'performanceState',
+      'clocks',
+      'clockEventReasons',
+      'ecc',
     ]);
-    expect(json.gpus[1]).toMatchObject({ utilizationGpuPercent: null, memoryUsedMiB: null, temperatureC: null, powerDrawW: 28.16 });
+    expect(json.gpus[1]).toMatchObject({ utilizationGpuPercent: null, memoryUsedMiB: null, temperatureC: null, powerDrawW: 28.16, performanceState: 'P0' });
+    // [N/A] and [Not Supported] are unknown; a mask that is not hexadecimal is unknown too, never 0.
+    expect(json.gpus[0]).toMatchObject({
+      performanceState: null,
+      clocks: { smMHz: 405, memoryMHz: 715, smMaxMHz: null, memoryMaxMHz: null },
+      clockEventReasons: { activeMask: null, active: null },
+      ecc: { enabled: null, correctedVolatile: null, uncorrectedVolatile: null, remapFailure: null },
+    });
+    expect(json.gpus[1]).toMatchObject({ clockEventReasons: { activeMask: null, active: null }, ecc: { enabled: false, correctedVolatile: null } });
     expect(json.processes).toBeNull();
+    expect(json.hostProcesses).toBeNull();
+  });
+
+  it('names the clock event reasons of the mask and carries ECC counts', () => {
+    const gpus = snapshotJson(new Date(0), 'nvidia-smi', training(), [], []).gpus;
+    expect(gpus[0]!.clockEventReasons).toEqual({ activeMask: 4, active: ['sw_power_cap'] });
+    expect(gpus[5]!.clockEventReasons).toEqual({ activeMask: 0x68, active: ['hw_slowdown', 'sw_thermal_slowdown', 'hw_thermal_slowdown'] });
+    expect(gpus[7]!.clockEventReasons.active).toEqual(['gpu_idle']);
+    expect(gpus[6]!.ecc).toEqual({
+      enabled: true,
+      correctedVolatile: 12,
+      uncorrectedVolatile: 0,
+      correctedAggregate: 57,
+      uncorrectedAggregate: 0,
+      remappedRowsCorrectable: 1,
+      remappedRowsUncorrectable: 0,
+      remapFailure: false,
+    });
+    expect(gpus[7]).toMatchObject({ performanceState: 'P0', clocks: { smMHz: 345, memoryMHz: 2619, smMaxMHz: 1980, memoryMaxMHz: 2619 }, pciBusId: '00000000:88:00.0' });
   });
 });
 
@@ -132,6 +167,23 @@ describe('Prometheus exposition', () => {
     expect(text).toContain('gpu_monitor_up{source="nvidia-smi"} 1');
     expect(text).toContain('gpu_monitor_samples_total{source="nvidia-smi"} 12');
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+]+$/);
+  });
+
+  it('exports clocks, clock event reasons (the DCGM 3.3 name), ECC and row remapping with dcgm-exporter types', () => {
+    const text = formatMetrics(state);
+    expect(text).toMatch(/^DCGM_FI_DEV_MEM_CLOCK\{gpu="0",.*\} 2619$/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_CLOCKS_EVENT_REASONS\{gpu="5",.*\} 104$/m);
+    expect(text).toContain('# HELP DCGM_FI_DEV_CLOCKS_EVENT_REASONS Clock event reasons, NVML bitmask (DCGM before 3.3: DCGM_FI_DEV_CLOCK_THROTTLE_REASONS).');
+    expect(text).not.toMatch(/^DCGM_FI_DEV_CLOCK_THROTTLE_REASONS/m);
+    expect(text).toContain('# TYPE DCGM_FI_DEV_ECC_SBE_VOL_TOTAL counter');
+    expect(text).toMatch(/^DCGM_FI_DEV_ECC_SBE_VOL_TOTAL\{gpu="6",.*\} 12$/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_ECC_SBE_AGG_TOTAL\{gpu="6",.*\} 57$/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS\{gpu="6",.*\} 1$/m);
+    expect(text).toMatch(/^DCGM_FI_DEV_ROW_REMAP_FAILURE\{gpu="6",.*\} 0$/m);
+    // Not in nvidia-smi --query-gpu: never invented.
+    for (const absent of ['DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'DCGM_FI_DEV_XID_ERRORS', 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER']) expect(text).not.toContain(absent);
+    // A board without ECC ([N/A]) has no ECC series at all.
+    expect(formatMetrics({ ...state, gpus: naFields() })).not.toContain('DCGM_FI_DEV_ECC_');
   });
 
   it('leaves unknown values out instead of exporting 0, and serves no GPU series while the sample is stale', () => {

@@ -6,7 +6,6 @@ import { delimiter, join } from 'node:path';
 import { applyOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { inspectRecord } from '../../shared/engine/inspect.js';
 import { DpError } from '../../shared/errors.js';
-import { CLAUDE_MD } from '../../shared/merge/model.js';
 import { SETTINGS_PATH } from '../../shared/merge/settings-file.js';
 import { diskReader } from '../../shared/commit/read.js';
 import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
@@ -40,7 +39,7 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
   if (problem) findings.push({ level: 'problem', text: problem });
   for (const item of items) {
     if (item.state === 'missing') {
-      findings.push({ level: 'problem', text: item.kind === 'file' ? `${item.path} is missing (${item.persona})` : `${CLAUDE_MD} has no ${item.persona} section`, fix: 'restore', path: item.path });
+      findings.push({ level: 'problem', text: item.kind === 'file' ? `${item.path} is missing (${item.persona})` : `${item.path} has no ${item.persona} section`, fix: 'restore', path: item.path });
       continue;
     }
     if (item.executable && (statSync(join(root, item.path)).mode & 0o111) === 0) {
@@ -66,7 +65,7 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
   const declined = Object.values(record.managed.settings.declined.rules).flat();
   if (declined.length > 0) findings.push({ level: 'warn', text: `rules you removed stay removed: ${declined.join(', ')}` });
   const broken = findings.filter((f) => f.level === 'problem').length;
-  if (broken === 0) findings.unshift({ level: 'ok', text: `${record.active.map((a) => a.id).join(', ')} applied: ${Object.keys(record.managed.files).length} files and ${Object.keys(record.managed.sections).length} CLAUDE.md sections in place` });
+  if (broken === 0) findings.unshift({ level: 'ok', text: `${record.active.map((a) => a.id).join(', ')} applied: ${Object.keys(record.managed.files).length} files and ${Object.keys(record.managed.sections).length} sections in place` });
   return findings;
 }
 

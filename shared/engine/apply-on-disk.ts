@@ -11,12 +11,14 @@ import { holdLock, releaseLock } from '../commit/lock.js';
 import { preflight } from '../commit/preflight.js';
 import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js';
 import { activeRequests, type PersonaRequest } from './plan-active.js';
-import { planRun, planSettled } from './plan-run.js';
+import { planRun, planSettled, type AssistantSelection } from './plan-run.js';
 
 export interface DiskRunOptions {
   onConflict: Exclude<ConflictPolicy, 'ask'>;
   dryRun?: boolean;
   restoreDeleted?: boolean;
+  /** Which assistants to write for; without it, those the record names. */
+  assistants?: AssistantSelection;
 }
 
 export interface DiskRunResult extends ApplyResult {

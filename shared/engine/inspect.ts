@@ -3,18 +3,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
-import { CLAUDE_MD, dpNewPath, sectionDpNewPath } from '../merge/model.js';
+import { dpNewPath, sectionDpNewPath } from '../merge/model.js';
 import { diskReader } from '../commit/read.js';
 import { toLf } from '../merge/eol.js';
 import { sha256, type PersonaRecord } from '../merge/record.js';
 import { parseSections } from '../merge/sections.js';
 
 export interface ManagedState {
-  /** A file path, or `CLAUDE.md (section <persona>)`. */
+  /** A file path, or `<file> (section <persona>)`. */
   label: string;
   persona: string;
   kind: 'file' | 'section';
-  /** The file's path relative to the repository (CLAUDE.md for a section). */
+  /** The file's path relative to the repository (CLAUDE.md, AGENTS.md, ... for a section). */
   path: string;
   state: 'missing' | 'changed' | 'as-written';
   /** The new version of a conflict waiting beside it, if any. */
@@ -26,7 +26,7 @@ export interface ManagedState {
 
 export interface Inspection {
   items: ManagedState[];
-  /** Damaged CLAUDE.md markers: the sections could not be inspected. */
+  /** Damaged markers: that file's sections could not be inspected. */
   problem: string | null;
 }
 
@@ -38,18 +38,25 @@ export function inspectRecord(root: string, record: PersonaRecord): Inspection {
     const text = read(path);
     return { label: path, persona: entry.persona, kind: 'file', path, state: state(text, entry.sha256), dpNew: waiting(dpNewPath(path)), text, executable: entry.executable };
   });
-  const claude = read(CLAUDE_MD) ?? '';
-  let spans;
-  try {
-    spans = parseSections(claude, CLAUDE_MD);
-  } catch (error) {
-    if (!(error instanceof DpError)) throw error;
-    return { items, problem: error.message };
+  // Sections, file by file: damaged markers in one file are reported and its sections left uninspected.
+  const problems: string[] = [];
+  const files = [...new Set(Object.values(record.managed.sections).map((s) => s.file))];
+  for (const file of files) {
+    const content = read(file) ?? '';
+    let spans;
+    try {
+      spans = parseSections(content, file);
+    } catch (error) {
+      if (!(error instanceof DpError)) throw error;
+      problems.push(error.message);
+      continue;
+    }
+    for (const entry of Object.values(record.managed.sections).filter((s) => s.file === file)) {
+      const id = entry.persona;
+      const span = spans.find((s) => s.id === id);
+      const text = span ? content.slice(span.bodyStart, span.bodyEnd) : null;
+      items.push({ label: `${file} (section ${id})`, persona: id, kind: 'section', path: file, state: state(text, entry.sha256), dpNew: waiting(sectionDpNewPath(file, id)), text, executable: false });
+    }
   }
-  for (const [id, entry] of Object.entries(record.managed.sections)) {
-    const span = spans.find((s) => s.id === id);
-    const text = span ? claude.slice(span.bodyStart, span.bodyEnd) : null;
-    items.push({ label: `${CLAUDE_MD} (section ${id})`, persona: id, kind: 'section', path: CLAUDE_MD, state: state(text, entry.sha256), dpNew: waiting(sectionDpNewPath(id)), text, executable: false });
-  }
-  return { items, problem: null };
+  return { items, problem: problems.length ? problems.join('; ') : null };
 }

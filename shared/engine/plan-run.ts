@@ -4,7 +4,9 @@
 import { changedSince, type Snapshot } from '../commit/read.js';
 import { sleepSync } from '../commit/sleep.js';
 import { DpError } from '../errors.js';
+import { recordedTargets } from '../assistants/plan.js';
 import { applyPersonas } from '../merge/apply.js';
+import { RECORD_PATH, parseRecord } from '../merge/record.js';
 import type { ApplyResult, ConflictPolicy, Reader } from '../merge/model.js';
 import { generatorVersion } from '../package-root.js';
 import { answersChange } from './answers.js';
@@ -14,13 +16,21 @@ export interface PlanOptions {
   onConflict: ConflictPolicy;
   /** Recreate files and sections the user deleted (dp doctor --fix, --restore-deleted). */
   restoreDeleted?: boolean;
+  /** Which assistants to write for, given those the record names; without it, re-runs keep the record's. */
+  assistants?: AssistantSelection;
 }
 
+/** The assistants a run writes for, given those recorded (Claude Code alone where none are): may throw. */
+export type AssistantSelection = (recorded: string[]) => string[];
+
 export function planRun(root: string, read: Reader, requests: PersonaRequest[], options: PlanOptions): ApplyResult {
+  const version = generatorVersion();
+  const recorded = recordedTargets(parseRecord(read(RECORD_PATH), version));
   const result = applyPersonas(read, planRequests(root, requests), {
-    version: generatorVersion(),
+    version,
     onConflict: options.onConflict,
     restoreDeleted: options.restoreDeleted ?? false,
+    assistants: options.assistants ? options.assistants(recorded) : recorded,
   });
   // Answers (the developer's level) go to .yo-rc.json, so that re-runs, yo and dp alike, do not ask again.
   const answers = answersChange(read, requests);

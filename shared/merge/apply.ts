@@ -2,19 +2,28 @@
 // time, and the personas that should be active, it returns the writes to make and a report per path.
 // Nothing is written here. Each output kind (outputs/) reads and checks what it needs before any kind
 // plans a change, so a refusal leaves the repository untouched; the record, built from them all, comes last.
+import { forClaudeCode, planAssistants } from '../assistants/plan.js';
+import { DEFAULT_ASSISTANTS } from '../assistants/registry.js';
 import type { ApplyOptions, ApplyResult, Change, DesiredPersona, Outcome, Reader } from './model.js';
 import { BASES_PATH, RECORD_PATH, emptyRecord, parseBases, parseRecord, serializeBases, serializeRecord, type PersonaRecord } from './record.js';
-import { claudeSections } from './outputs/claude-sections.js';
+import { finalText, markdownSections } from './outputs/markdown-sections.js';
 import { ownedFiles } from './outputs/owned-files.js';
 import type { OutputKind, Run } from './outputs/run.js';
 import { settingsEntries } from './outputs/settings-entries.js';
 
 /** What a persona writes, by kind. A new kind of output is one module here. */
-const OUTPUT_KINDS: OutputKind[] = [ownedFiles, claudeSections, settingsEntries];
+const OUTPUT_KINDS: OutputKind[] = [ownedFiles, markdownSections, settingsEntries];
 
-export function applyPersonas(read: Reader, personas: DesiredPersona[], options: ApplyOptions): ApplyResult {
+/**
+ * `planned`: the personas as planned for Claude Code; every targeted assistant (options.assistants, Claude
+ * Code alone by default) maps them onto its files.
+ */
+export function applyPersonas(read: Reader, planned: DesiredPersona[], options: ApplyOptions): ApplyResult {
   const recordText = read(RECORD_PATH);
   const previous = parseRecord(recordText, options.version) ?? emptyRecord(options.version);
+  const targets = options.assistants ?? DEFAULT_ASSISTANTS;
+  const assistants = planAssistants(read, planned, targets, previous);
+  const personas = planned.map((p) => forClaudeCode(p, assistants.targets));
   const label = `generator-dp ${options.version}`;
   const changes: Change[] = [];
   const outcomes: Outcome[] = [];
@@ -22,10 +31,11 @@ export function applyPersonas(read: Reader, personas: DesiredPersona[], options:
 
   // Every kind reads and checks first: a refusal must come before any change is planned.
   const basesText = read(BASES_PATH);
-  const run: Run = { previous, record, options, label, changes, outcomes, bases: parseBases(basesText), newBases: new Map() };
+  const run: Run = { previous, record, options, label, changes, outcomes, bases: parseBases(basesText), newBases: new Map(), assistants };
   const steps = OUTPUT_KINDS.map((kind) => kind(read, personas, run));
-  const notes = steps.flatMap((plan) => plan());
+  const notes = [...steps.flatMap((plan) => plan()), ...newlyInexpressible(run), ...overLimits(run, read)];
 
+  if (!sameList(assistants.targets, DEFAULT_ASSISTANTS)) record.assistants = assistants.targets;
   record.active = personas.map((p) => ({ id: p.id, displayName: p.displayName, ...(p.level ? { level: p.level } : {}), ...(p.custom ? { custom: true } : {}) }));
   record.configuration = {
     env: Object.assign({}, ...[...personas].reverse().map((p) => p.env)) as Record<string, string>,
@@ -66,6 +76,31 @@ function referenced(record: PersonaRecord): string[] {
     ...Object.values(record.managed.files).filter((f) => f.update !== 'replace' && f.base === undefined).map((f) => f.sha256),
     ...Object.values(record.managed.sections).filter((s) => s.base === undefined).map((s) => s.sha256),
   ];
+}
+
+/**
+ * What a targeted assistant cannot express of a persona, said once: in the run that adds the persona or
+ * the assistant (`dp assistants` lists it any time).
+ */
+function newlyInexpressible(run: Run): string[] {
+  const before = new Set(run.previous.active.map((a) => a.id));
+  const assistantsBefore = run.previous.assistants ?? DEFAULT_ASSISTANTS;
+  return run.assistants.cannotExpress
+    .filter((c) => !before.has(c.persona) || !assistantsBefore.includes(c.assistantId))
+    .map((c) => `${c.assistant}: ${c.persona}: ${c.text}`);
+}
+
+/** A file past a size an assistant reads (Codex reads 32 KiB of AGENTS.md): said every run it stays past it. */
+function overLimits(run: Run, read: Reader): string[] {
+  return run.assistants.limits.flatMap((limit) => {
+    const text = finalText(run, read, limit.file);
+    const bytes = text === null ? 0 : Buffer.byteLength(text, 'utf8');
+    return bytes > limit.bytes ? [`${limit.file} is ${bytes} bytes, over ${limit.bytes}: ${limit.consequence}; keep it shorter or target fewer personas`] : [];
+  });
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function unique(values: string[]): string[] {

@@ -4,11 +4,11 @@
 //   settings.json       dp's entries added/removed (read -> planned) applied to the current file, in place
 //   any other text      three-way merge, lines as units (read = base, planned = ours, current = theirs);
 //                       what both inserted at one place is kept, theirs first
-//   a planned deletion  settings.json and CLAUDE.md: what was added meanwhile stays (the file too, if not
+//   a planned deletion  settings.json and a file of sections (CLAUDE.md, AGENTS.md): what was added meanwhile stays (the file too, if not
 //                       empty); a file dp owned: it stays as it is, no longer what dp would delete
 //   overlapping changes refused: the next run starts from the file as it is then
+import { INSTRUCTION_FILES } from '../assistants/instruction-files.js';
 import { DpError } from '../errors.js';
-import { CLAUDE_MD } from './model.js';
 import { BASES_PATH, RECORD_PATH } from './record.js';
 import { SETTINGS_PATH } from './settings-file.js';
 import { mergeSettingsThreeWay } from './settings-edit.js';
@@ -30,7 +30,7 @@ export function remergeConcurrent(path: string, read: string | null, planned: st
   if (current === planned) return 'leave';
   // The record and its bases are dp's alone, written under the lock: a change means a run that ignored it.
   if (path === RECORD_PATH || path === BASES_PATH) throw changedMeanwhile(path);
-  if (planned === null && path !== SETTINGS_PATH && path !== CLAUDE_MD) return 'leave';
+  if (planned === null && path !== SETTINGS_PATH && !INSTRUCTION_FILES.includes(path)) return 'leave';
   // Deleted meanwhile: whether to bring it back is the user's call.
   if (current === null) {
     throw new DpError(`${path} was deleted while dp was writing it`, 'run dp again: it starts from the repository as it is now. Nothing was brought back');

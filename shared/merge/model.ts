@@ -63,6 +63,8 @@ export interface ApplyOptions {
   onConflict: ConflictPolicy;
   /** Recreate files and sections the user deleted (dp doctor --fix). */
   restoreDeleted?: boolean;
+  /** The assistants to write for (shared/assistants/registry.ts); Claude Code alone when absent. */
+  assistants?: readonly string[];
 }
 
 export interface ApplyResult {
@@ -78,7 +80,7 @@ export function dpNewPath(path: string): string {
   return `${path}.dp-new`;
 }
 
-/** Where the new version of a conflicting section goes, beside CLAUDE.md. */
-export function sectionDpNewPath(persona: string): string {
-  return `${CLAUDE_MD}.${persona}.dp-new`;
+/** Where the new version of a conflicting section goes, beside its file (CLAUDE.md.<persona>.dp-new). */
+export function sectionDpNewPath(file: string, id: string): string {
+  return `${file}.${id}.dp-new`;
 }

@@ -41,6 +41,8 @@ export interface ManagedSection {
   addedNewline?: boolean;
   /** dp put a blank line before the section when it appended it (removal takes it back). */
   addedBlankLine?: boolean;
+  /** The file held nothing of the user's when dp added this section (CLAUDE.md's import of AGENTS.md). */
+  fileWasDps?: boolean;
   /** Format 1 only: the base inlined (raw deflate + base64). */
   base?: string;
 }
@@ -50,9 +52,19 @@ export interface PersonaRecord {
   pendingSettings?: { sha256: string | null; ownershipBefore: SettingsOwnership };
   generator: 'generator-dp';
   version: string;
+  /** The assistants dp writes for (shared/assistants); absent: Claude Code alone. */
+  assistants?: string[];
   active: Array<{ id: string; displayName: string; level?: string; custom?: boolean }>;
   configuration: { env: Record<string, string>; commands: string[]; tools: string[] };
   managed: { settings: SettingsOwnership; sections: Record<string, ManagedSection>; files: Record<string, ManagedFile> };
+}
+
+/**
+ * A section's key in managed.sections: the persona's id for CLAUDE.md (as records always had it),
+ * `<file>#<id>` in any other file. The entry's `persona` is the section's id.
+ */
+export function sectionKey(file: string, id: string): string {
+  return file === 'CLAUDE.md' ? id : `${file}#${id}`;
 }
 
 export function emptyRecord(version: string): PersonaRecord {
@@ -215,6 +227,7 @@ function managedSection(value: Value, path: string): ManagedSection {
   const o = object(value, path);
   const addedNewline = optional(o.addedNewline, at(path, 'addedNewline'), boolean);
   const addedBlankLine = optional(o.addedBlankLine, at(path, 'addedBlankLine'), boolean);
+  const fileWasDps = optional(o.fileWasDps, at(path, 'fileWasDps'), boolean);
   const base = optional(o.base, at(path, 'base'), string);
   return {
     persona: string(o.persona, at(path, 'persona')),
@@ -222,6 +235,7 @@ function managedSection(value: Value, path: string): ManagedSection {
     file: string(o.file, at(path, 'file')),
     ...(addedNewline !== undefined ? { addedNewline } : {}),
     ...(addedBlankLine !== undefined ? { addedBlankLine } : {}),
+    ...(fileWasDps !== undefined ? { fileWasDps } : {}),
     ...(base !== undefined ? { base } : {}),
   };
 }
@@ -245,10 +259,12 @@ function checkRecord(data: Value): PersonaRecord {
     const s = object(v, p);
     return { sha256: s.sha256 === null ? null : string(s.sha256, at(p, 'sha256')), ownershipBefore: (v2 ? ownershipV2 : ownershipV1)(s.ownershipBefore, at(p, 'ownershipBefore')) };
   });
+  const assistants = optional(o.assistants, 'assistants', strings);
   return {
     ...(pending ? { pendingSettings: pending } : {}),
     generator: 'generator-dp',
     version,
+    ...(assistants !== undefined ? { assistants } : {}),
     active,
     configuration: {
       env: record(configuration.env, 'configuration.env', string),
@@ -349,6 +365,7 @@ export function serializeRecord(record: PersonaRecord): string {
     `  "generator": ${line(record.generator)}`,
     `  "version": ${line(record.version)}`,
     `  "format": ${FORMAT}`,
+    ...(record.assistants ? [`  "assistants": ${line(record.assistants)}`] : []),
     `  "active": ${list(record.active, '  ')}`,
     `  "configuration": {\n    "env": ${lines(Object.entries(c.env), '    ')},\n    "commands": ${list(c.commands, '    ')},\n    "tools": ${list(c.tools, '    ')}\n  }`,
     `  "managed": {\n    "settings": ${serializeOwnership(record.managed.settings, '    ')},\n    "sections": ${lines(sections, '    ')},\n    "files": ${lines(files, '    ')}\n  }`,

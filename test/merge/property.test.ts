@@ -195,8 +195,8 @@ class Repo {
       expect(this.read(dpNewPath(outcome.path)), `conflict in ${outcome.path} left its new version`).toBe(wanted.content);
     }
     for (const p of personas) {
-      const dpNew = this.read(sectionDpNewPath(p.id));
-      if (result.changes.some((c) => c.path === sectionDpNewPath(p.id))) expect(dpNew).toBe(p.section);
+      const dpNew = this.read(sectionDpNewPath(CLAUDE_MD, p.id));
+      if (result.changes.some((c) => c.path === sectionDpNewPath(CLAUDE_MD, p.id))) expect(dpNew).toBe(p.section);
     }
     this.check();
     const again = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });

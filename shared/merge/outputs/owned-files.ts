@@ -29,53 +29,53 @@ function decideByHash(disk: string | null, prior: ManagedFile | undefined, next:
 
 function applyFiles(read: Reader, personas: DesiredPersona[], run: Run): void {
   const { previous, record, options, label, changes, outcomes } = run;
-  for (const persona of personas) {
-    for (const file of persona.files) {
-      const prior = previous.managed.files[file.path];
-      const disk = read(file.path);
-      const byHash = file.update === 'replace';
-      const decision = byHash ? decideByHash(disk, prior, file.content) : decide(disk, priorBase(run, prior, disk), file.content, label);
-      const write = (content: string, extra: Partial<Change> = {}) => changes.push({ path: file.path, content, executable: file.executable, ...extra });
-      switch (decision.action) {
-        case 'create':
+  // Claude Code's files (the plan) and every other targeted assistant's.
+  const owned = [...personas.flatMap((p) => p.files.map((file) => ({ persona: p.id, file }))), ...run.assistants.files.map((file) => ({ persona: file.persona, file }))];
+  for (const { persona: personaId, file } of owned) {
+    const prior = previous.managed.files[file.path];
+    const disk = read(file.path);
+    const byHash = file.update === 'replace';
+    const decision = byHash ? decideByHash(disk, prior, file.content) : decide(disk, priorBase(run, prior, disk), file.content, label);
+    const write = (content: string, extra: Partial<Change> = {}) => changes.push({ path: file.path, content, executable: file.executable, ...extra });
+    switch (decision.action) {
+      case 'create':
+        write(file.content);
+        outcomes.push({ path: file.path, status: 'created' });
+        break;
+      case 'unchanged':
+        outcomes.push({ path: file.path, status: 'unchanged' });
+        break;
+      case 'upgrade':
+        write(decision.text);
+        outcomes.push({ path: file.path, status: 'updated' });
+        break;
+      case 'keep':
+        outcomes.push({ path: file.path, status: 'kept', detail: 'your edits kept; nothing new from dp' });
+        break;
+      case 'merge':
+        write(decision.text);
+        outcomes.push({ path: file.path, status: 'merged', detail: 'your edits and the new version merged' });
+        break;
+      case 'conflict':
+        changes.push({ path: dpNewPath(file.path), content: file.content, executable: false });
+        if (byHash) toolConflict(file, decision.reason, run, write);
+        else {
+          if (options.onConflict !== 'keep') write(decision.markers, { prompt: options.onConflict === 'ask' });
+          outcomes.push({ path: file.path, status: 'conflict', detail: conflictDetail(decision.reason, dpNewPath(file.path), options.onConflict) });
+        }
+        break;
+      case 'deleted':
+        if (options.restoreDeleted) {
           write(file.content);
-          outcomes.push({ path: file.path, status: 'created' });
-          break;
-        case 'unchanged':
-          outcomes.push({ path: file.path, status: 'unchanged' });
-          break;
-        case 'upgrade':
-          write(decision.text);
-          outcomes.push({ path: file.path, status: 'updated' });
-          break;
-        case 'keep':
-          outcomes.push({ path: file.path, status: 'kept', detail: 'your edits kept; nothing new from dp' });
-          break;
-        case 'merge':
-          write(decision.text);
-          outcomes.push({ path: file.path, status: 'merged', detail: 'your edits and the new version merged' });
-          break;
-        case 'conflict':
-          changes.push({ path: dpNewPath(file.path), content: file.content, executable: false });
-          if (byHash) toolConflict(file, decision.reason, run, write);
-          else {
-            if (options.onConflict !== 'keep') write(decision.markers, { prompt: options.onConflict === 'ask' });
-            outcomes.push({ path: file.path, status: 'conflict', detail: conflictDetail(decision.reason, dpNewPath(file.path), options.onConflict) });
-          }
-          break;
-        case 'deleted':
-          if (options.restoreDeleted) {
-            write(file.content);
-            outcomes.push({ path: file.path, status: 'restored' });
-          } else {
-            outcomes.push({ path: file.path, status: 'deleted', detail: 'you deleted it; dp doctor --fix restores it' });
-          }
-          break;
-      }
-      record.managed.files[file.path] = byHash
-        ? { persona: persona.id, sha256: sha256(file.content), executable: file.executable, update: 'replace' }
-        : { ...managedEntry(run, persona.id, file.content), executable: file.executable };
+          outcomes.push({ path: file.path, status: 'restored' });
+        } else {
+          outcomes.push({ path: file.path, status: 'deleted', detail: 'you deleted it; dp doctor --fix restores it' });
+        }
+        break;
     }
+    record.managed.files[file.path] = byHash
+      ? { persona: personaId, sha256: sha256(file.content), executable: file.executable, update: 'replace' }
+      : { ...managedEntry(run, personaId, file.content), executable: file.executable };
   }
   // Files dp wrote before that no active persona produces now: removed, unless the user edited them.
   for (const [path, prior] of Object.entries(previous.managed.files)) {

@@ -2,6 +2,7 @@
 // the options, the changes and the report; and the pieces they all use. An output kind is a function
 // that reads and checks what it needs (a refusal comes before any change is planned) and returns the
 // step that plans its changes (outputs/*.ts; apply.ts runs every kind's checks, then every kind's step).
+import type { AssistantPlan } from '../../assistants/plan.js';
 import { toLf } from '../eol.js';
 import type { ApplyOptions, Change, ConflictPolicy, DesiredPersona, Outcome, Reader } from '../model.js';
 import { sha256, storedBase, type PersonaRecord } from '../record.js';
@@ -18,6 +19,8 @@ export interface Run {
   bases: Map<string, string>;
   /** The bases the new record needs, by sha256 (what dp generates now). */
   newBases: Map<string, string>;
+  /** What the targeted assistants write besides Claude Code's plan: sections, owned files. */
+  assistants: AssistantPlan;
 }
 
 /** Reads and checks; returns the step that plans the changes, which returns notes for the report. */

@@ -1,0 +1,43 @@
+// What an assistant's renderer takes (a persona as planned) and gives back (files it owns, entries in
+// list-valued members of JSON settings files, and what it cannot express), before any merge.
+import type { DesiredFile } from '../merge/model.js';
+import type { PermissionSet } from '../persona/schema.js';
+import type { Workflow } from './workflow-text.js';
+
+export interface PlannedPersonaView {
+  id: string;
+  displayName: string;
+  workflows: Workflow[];
+  permissions: PermissionSet;
+  env: Record<string, string>;
+}
+
+/** Values a persona puts into one array member of a JSON settings file, e.g. `context.fileName`. */
+export interface JsonListEntries {
+  path: string;
+  /** The member's keys from the root: `["tools", "exclude"]`. */
+  key: string[];
+  values: string[];
+}
+
+export interface AssistantPlan {
+  files: DesiredFile[];
+  lists: JsonListEntries[];
+  /** "cannot be expressed" lines, one per part of the persona this assistant has no place for. */
+  cannotExpress: string[];
+}
+
+export function ownedFile(path: string, content: string): DesiredFile {
+  return { path, content, executable: false };
+}
+
+/** Claude rules listed in one line, each in backticks. */
+export function ruleList(rules: string[]): string {
+  return rules.map((rule) => `\`${rule}\``).join(', ');
+}
+
+/** The line an assistant without a place dp writes environment variables to says. */
+export function envNotExpressed(assistant: string, env: Record<string, string>, why: string): string[] {
+  const names = Object.keys(env);
+  return names.length === 0 ? [] : [`${assistant}: environment variables ${names.join(', ')} not set (${why})`];
+}

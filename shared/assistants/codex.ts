@@ -1,0 +1,51 @@
+// Codex CLI: the persona's workflows as skills (.agents/skills/<name>/SKILL.md) and its command rules as
+// allow/prompt/forbidden prefix rules (.codex/rules/dp-<persona>.rules). Its instructions reach Codex
+// through the persona's AGENTS.md section. No .codex/config.toml: the sandbox and approval defaults of a
+// trusted project already ask before anything outside the workspace, and a project config.toml is the
+// user's. Facts: ../shared/research/assistants.md §2.
+import { type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
+import { commandPrefixes, type Decision, type PrefixRule } from './command-prefixes.js';
+import { renderSkill, skillPath } from './workflow-text.js';
+
+const CODEX_DECISION: Record<Decision, string> = { allow: 'allow', ask: 'prompt', deny: 'forbidden' };
+
+export function codexRulesPath(persona: string): string {
+  return `.codex/rules/dp-${persona}.rules`;
+}
+
+/** A Starlark string of printable ASCII (prefix words are, by command-prefixes.ts's word format). */
+function starlarkString(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function prefixRuleLine(rule: PrefixRule): string {
+  const pattern = `[${rule.words.map(starlarkString).join(', ')}]`;
+  // The justification names the Claude rules; one with other characters goes without (no escapes to trust).
+  const sources = rule.sources.join(', ');
+  const justification = /^[\x20-\x7e]*$/.test(sources) ? `, justification = ${starlarkString(`Claude Code ${rule.sources.length > 1 ? 'rules' : 'rule'} ${sources}`)}` : '';
+  return `prefix_rule(pattern = ${pattern}, decision = "${CODEX_DECISION[rule.decision]}"${justification})`;
+}
+
+export function renderCodexRules(persona: PlannedPersonaView, rules: PrefixRule[]): string {
+  const header = [
+    `# Command rules of the ${persona.displayName} persona, written by dp (dp persona remove ${persona.id} takes them back).`,
+    '# Codex reads a project\'s .codex/rules only once you trust the project; the strictest matching rule wins.',
+  ];
+  return `${[...header, ...rules.map(prefixRuleLine)].join('\n')}\n`;
+}
+
+export function planCodex(persona: PlannedPersonaView): AssistantPlan {
+  const mapping = commandPrefixes(persona.permissions, 'rules');
+  const files = persona.workflows.map((workflow) => ownedFile(skillPath(workflow.name), renderSkill(workflow)));
+  if (mapping.rules.length > 0) files.push(ownedFile(codexRulesPath(persona.id), renderCodexRules(persona, mapping.rules)));
+  const cannotExpress: string[] = [];
+  for (const decision of ['deny', 'ask', 'allow'] as const) {
+    const rules = mapping.notExpressed.filter((entry) => entry.decision === decision);
+    if (rules.length > 0) cannotExpress.push(`Codex: ${rules.length} ${decision} rule(s) are not command prefixes, not written: ${ruleList(rules.map((r) => r.rule))}`);
+  }
+  for (const entry of mapping.narrowed) cannotExpress.push(`Codex: ${entry.decision} rule \`${entry.rule}\` covers \`${entry.covers}\` only, not longer words starting with it`);
+  const fileRules = [...persona.permissions.deny, ...persona.permissions.ask, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));
+  if (fileRules.length > 0) cannotExpress.push(`Codex: file and tool rules have no project rule format (its sandbox decides what commands may write): ${ruleList(fileRules)}`);
+  cannotExpress.push(...envNotExpressed('Codex', persona.env, 'its environment settings live in .codex/config.toml, which dp leaves to you'));
+  return { files, lists: [], cannotExpress };
+}

@@ -1,0 +1,87 @@
+// Codex CLI files from a persona: skills for its workflows and prefix rules for its command rules, where
+// a prefix says what Claude Code's rule says (an allow never broader; a deny or ask never silently narrower).
+import { describe, expect, it } from 'vitest';
+import type { PlannedPersonaView } from '../../shared/assistants/assistant-plan.js';
+import { codexRulesPath, planCodex } from '../../shared/assistants/codex.js';
+import { checkCodexRules, checkSkill } from '../../shared/assistants/file-checks.js';
+import { plannedPersonas } from './planned-personas.js';
+
+function persona(permissions: Partial<PlannedPersonaView['permissions']>, env: Record<string, string> = {}): PlannedPersonaView {
+  return { id: 'p', displayName: 'P', workflows: [], permissions: { allow: [], ask: [], deny: [], ...permissions }, env };
+}
+
+function rulesOf(view: PlannedPersonaView): string[] {
+  const file = planCodex(view).files.find((f) => f.path === codexRulesPath(view.id));
+  return file ? file.content.split('\n').filter((line) => line.startsWith('prefix_rule')) : [];
+}
+
+describe('Codex files', () => {
+  it('every built-in persona, at every level: skills and rules that read as their formats', () => {
+    for (const { label, view } of plannedPersonas()) {
+      const plan = planCodex(view);
+      for (const file of plan.files) {
+        const problems = file.path.endsWith('.rules') ? checkCodexRules(file.path, file.content) : checkSkill(file.path, file.content);
+        expect(problems, `${label}: ${file.path}`).toEqual([]);
+      }
+      expect(plan.files.filter((f) => f.path.endsWith('/SKILL.md')).map((f) => f.path), label).toEqual(view.workflows.map((w) => `.agents/skills/${w.name}/SKILL.md`));
+    }
+  });
+
+  it('every deny rule of every persona is written as forbidden or named as not expressed', () => {
+    for (const { label, view } of plannedPersonas()) {
+      const plan = planCodex(view);
+      const rules = rulesOf(view).join('\n');
+      for (const rule of view.permissions.deny) {
+        const written = rules.split('\n').some((line) => line.includes('decision = "forbidden"') && /justification = "Claude Code rules? (.*)"\)$/.exec(line)![1]!.split(', ').includes(rule));
+        const said = plan.cannotExpress.some((line) => line.includes(`\`${rule}\``));
+        expect(written || said, `${label}: ${rule}`).toBe(true);
+      }
+    }
+  });
+
+  it('an allow becomes a prefix rule only when it is "these words, then anything"', () => {
+    const view = persona({ allow: ['Bash(ls *)', 'Bash(git status)', 'Bash(npm run lint:*)'] });
+    expect(rulesOf(view)).toEqual([
+      'prefix_rule(pattern = ["ls"], decision = "allow", justification = "Claude Code rule Bash(ls *)")',
+      'prefix_rule(pattern = ["npm", "run", "lint"], decision = "allow", justification = "Claude Code rule Bash(npm run lint:*)")',
+    ]);
+    expect(planCodex(view).cannotExpress).toEqual(['Codex: 1 allow rule(s) are not command prefixes, not written: `Bash(git status)`']);
+  });
+
+  it('an allow that a deny it cannot express would overlap is dropped (the deny must still hold)', () => {
+    const view = persona({ allow: ['Bash(git diff -- *)', 'Bash(ls *)'], deny: ['Bash(git *secrets/*)'] });
+    expect(rulesOf(view)).toEqual(['prefix_rule(pattern = ["ls"], decision = "allow", justification = "Claude Code rule Bash(ls *)")']);
+    expect(planCodex(view).cannotExpress.join('\n')).toContain('`Bash(git diff -- *)`');
+  });
+
+  it('a deny with a glob inside its last word covers that word and says it covers no more', () => {
+    const view = persona({ deny: ['Bash(git push --force*)', 'Bash(sudo *)', 'Bash(sudo)'] });
+    expect(rulesOf(view)).toEqual([
+      'prefix_rule(pattern = ["git", "push", "--force"], decision = "forbidden", justification = "Claude Code rule Bash(git push --force*)")',
+      'prefix_rule(pattern = ["sudo"], decision = "forbidden", justification = "Claude Code rules Bash(sudo *), Bash(sudo)")',
+    ]);
+    expect(planCodex(view).cannotExpress).toContain('Codex: deny rule `Bash(git push --force*)` covers `git push --force` only, not longer words starting with it');
+  });
+
+  it('quotes, escapes and shell syntax in a rule are never turned into words', () => {
+    const view = persona({ ask: ['Bash(echo "a b" *)', 'Bash(cat $HOME/x)'], deny: ['Bash(a\\ b *)'] });
+    expect(rulesOf(view)).toEqual([]);
+    expect(planCodex(view).files).toEqual([]);
+  });
+
+  it('file rules and env are named as not expressed, with the trust note in the rules file', () => {
+    const view = persona({ deny: ['Read(./.env)', 'Bash(sudo *)'] }, { PYTHONUNBUFFERED: '1' });
+    const plan = planCodex(view);
+    expect(plan.cannotExpress.join('\n')).toContain('`Read(./.env)`');
+    expect(plan.cannotExpress.join('\n')).toContain('PYTHONUNBUFFERED');
+    expect(plan.files[0]!.content).toContain('only once you trust the project');
+  });
+
+  it('the rules check names a line dp did not write as a prefix rule', () => {
+    expect(checkCodexRules('r.rules', '# c\nprefix_rule(pattern = ["a"], decision = "allow")\n')).toEqual([]);
+    expect(checkCodexRules('r.rules', 'prefix_rule(pattern = [], decision = "allow")\nprefix_rule(pattern = ["a"], decision = "maybe")\n')).toEqual([
+      'r.rules:1: not a prefix_rule(pattern = [...], decision = "allow|prompt|forbidden") line',
+      'r.rules:2: not a prefix_rule(pattern = [...], decision = "allow|prompt|forbidden") line',
+    ]);
+  });
+});

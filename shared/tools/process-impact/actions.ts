@@ -1,10 +1,11 @@
 // Carrying out a recommendation. Before every signal the identity (pid + start time) is read again, so a PID that now
 // belongs to another process is never signalled (impact.md §1.8: check-then-act with no pidfd binding in Node).
 import { DpError } from '../lib/cli.js';
-import { formatBytes, formatDuration } from '../lib/format.js';
+import { formatBytes, formatDuration, formatSeconds } from '../lib/format.js';
 import { isFileTarget, readOpenFiles, type OpenFile } from '../lib/proc.js';
 import { isBeingWritten, scanCheckpoints, writesInProgress } from './checkpoints.js';
 import { assertMaySignal } from './guard.js';
+import { describeExit, markLogs, waitForExit } from './graceful.js';
 import { checkIdentity } from './identity.js';
 import type { Analysis } from './analyze.js';
 import type { ActionName, Identity } from './types.js';
@@ -16,6 +17,8 @@ export interface ActionOptions {
   /** --action wait: give up after this many seconds (0 = no limit). */
   waitTimeoutSeconds?: number;
   pollMs?: number;
+  /** --action graceful: wait this many seconds for the process to exit (0 = return at once). */
+  gracefulWaitSeconds?: number;
   /** --other-user: signal processes whose real uid is not ours. */
   otherUsers?: boolean;
   /** Injected for tests; process.kill by default. */
@@ -83,10 +86,17 @@ export async function performAction(action: ActionName, analysis: Analysis, opti
   switch (action) {
     case 'graceful': {
       const signal = analysis.graceful.signal;
+      const marks = markLogs(analysis);
+      const sentAt = Date.now();
       const signalled = signalIdentities(identities.slice(0, 1), signal, options);
       if (analysis.facts.entry.state === 'T') signalIdentities(identities.slice(0, 1), 'SIGCONT', options);
-      options.log(`Sent ${signal} to PID ${json.pid}${analysis.facts.entry.state === 'T' ? ' (then SIGCONT: it was stopped)' : ''}. ${analysis.graceful.handled ? 'It has a handler for it: give it time to finish its shutdown.' : 'It has no handler for it: it ends at once.'}`);
-      return { code: 0, signalled };
+      const waitSeconds = options.gracefulWaitSeconds ?? 0;
+      const then = waitSeconds > 0 ? `Waiting up to ${formatSeconds(waitSeconds)} for it to exit.` : 'Not waiting for it to exit (--wait 0).';
+      options.log(`Sent ${signal} to PID ${json.pid}${analysis.facts.entry.state === 'T' ? ' (then SIGCONT: it was stopped)' : ''}. ${analysis.graceful.handled ? 'It has a handler for it.' : 'It has no handler for it: it ends at once.'} ${then}`);
+      if (waitSeconds <= 0) return { code: 0, signalled };
+      const wait = await waitForExit(analysis, sentAt, marks, { waitSeconds, pollMs: Math.min(options.pollMs ?? 250, 250), root: options.root });
+      for (const line of describeExit(analysis, wait, waitSeconds, options.root)) options.log(line);
+      return { code: wait.exited ? 0 : 1, signalled };
     }
     case 'suspend': {
       const signalled = signalIdentities(identities, 'SIGSTOP', options);

@@ -26,7 +26,11 @@ import { findLogSources, type LogSource } from './logs.js';
 import { recommend } from './recommendations.js';
 import { finishCpuSample, gpusOfTree, startCpuSample, type CpuSample, type GpuFacts } from './resources.js';
 import { chooseGraceful, signalMasks, type GracefulChoice, type SignalMasks } from './signals.js';
-import { checkpointFacts, progressFacts, type CheckpointFacts, type ProgressFacts } from './facts.js';
+import { checkpointFacts, logEvidence, progressFacts, type CheckpointFacts, type LogEvidence, type ProgressFacts } from './facts.js';
+import { lostWork, recovery, savedPosition, startup, totalRuntime } from './estimates.js';
+import { roundGpuHours } from './numbers.js';
+import { queryScontrol, slurmFacts, type ScontrolResult } from './slurm.js';
+import { watchProcess, type WatchObservation } from './watch.js';
 import type { Identity, ImpactJson, RecommendationJson } from './types.js';
 
 export interface AnalyzeOptions {
@@ -37,6 +41,15 @@ export interface AnalyzeOptions {
   noGpu?: boolean;
   smi?: SmiOptions;
   root?: string;
+  /**
+   * Watch the process this long before reporting (--watch): successive checkpoint mtimes (a file overwritten in place)
+   * and time stopped. 0 or absent: no watching, so one analysis stays fast.
+   */
+  watchSeconds?: number;
+  /** Poll interval while watching (default 250 ms). */
+  watchPollMs?: number;
+  /** Ask `scontrol show job` when the process runs in a Slurm job (default true). */
+  scontrol?: boolean;
 }
 
 export interface CpuFacts {
@@ -76,6 +89,10 @@ export interface Analysis {
   parent: ProcEntry | null;
   /** Init or a kernel thread: never signalled, and no tree is listed (see analyze). */
   system: Protection | null;
+  /** What the logs say about saves and start-up. */
+  logEvidence: LogEvidence;
+  /** The --watch observation, when watched. */
+  watched: WatchObservation | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,12 +136,14 @@ interface Findings {
   distributed: DistributedFacts | null;
   masks: SignalMasks;
   graceful: GracefulChoice;
+  logEvidence: LogEvidence;
+  watched: WatchObservation | null;
 }
 
 export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const root = options.root ?? '/proc';
   assertLinux(root);
-  const facts = readProcessFacts(options.pid, root);
+  let facts = readProcessFacts(options.pid, root);
   // Init's descendants are every process and a kernel thread's are kernel threads: none of them dies with it in a
   // way this report could act on, so no tree is listed (nor signalled) and [G]/[S]/[K] are refused.
   const system = systemProtection(facts.entry, ownProcesses(root));
@@ -134,9 +153,27 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
 
   const sample = options.sampleMs > 0 ? startCpuSample(treePids, root) : null;
   const smiPromise: Promise<ComputeAppsResult | null> = options.noGpu ? Promise.resolve(null) : queryComputeApps(options.smi);
-  const found = gatherFacts(facts, table, treePids, root);
+  let found = gatherFacts(facts, table, treePids, root, null);
+  const jobId = found.environ.ok ? found.environ.value.SLURM_JOB_ID : undefined;
+  const scontrolPromise: Promise<ScontrolResult> | null = jobId !== undefined && options.scontrol !== false ? queryScontrol(jobId) : null;
+  if (options.watchSeconds && options.watchSeconds > 0) {
+    const watched = await watchProcess({
+      identity: facts.identity,
+      roots: found.checkpoints.scan.roots,
+      known: found.checkpoints.scan.checkpoints,
+      durationMs: options.watchSeconds * 1000,
+      pollMs: options.watchPollMs ?? 250,
+      root,
+    });
+    // Everything again as of the end of the watch, with what the watch saw.
+    if (!watched.exited) {
+      facts = refreshed(facts, root);
+      found = gatherFacts(facts, table, treePids, root, watched);
+    }
+  }
   const gpu = gpusOfTree(treePids, found.openFiles, await smiPromise);
   const cpu = await sampleCpu(sample, options.sampleMs, facts.entry.pid, root);
+  const scontrol = scontrolPromise ? await scontrolPromise : null;
 
   const check = checkIdentity(facts.identity, root);
   if (check !== 'same') {
@@ -146,7 +183,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     );
   }
 
-  const { json, next } = buildReport(facts, tree, helpers, found, gpu, cpu, Date.now(), system);
+  const { json, next } = buildReport(facts, tree, helpers, found, gpu, cpu, Date.now(), system, scontrol);
   return {
     json,
     facts,
@@ -167,11 +204,23 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     unreadable: found.unreadable,
     parent: table.ancestors[0] ?? null,
     system,
+    logEvidence: found.logEvidence,
+    watched: found.watched,
   };
 }
 
+/** The facts read again after a watch (state, memory, masks), unless the PID now names another process. */
+function refreshed(facts: ProcessFacts, root: string): ProcessFacts {
+  try {
+    const again = readProcessFacts(facts.entry.pid, root);
+    return again.entry.startTicks === facts.entry.startTicks ? again : facts;
+  } catch {
+    return facts; // gone: the identity check after the analysis says so
+  }
+}
+
 /** Open files, environment, logs, checkpoints and progress, distributed facts and the graceful signal. */
-function gatherFacts(facts: ProcessFacts, table: ProcessTable, treePids: number[], root: string): Findings {
+function gatherFacts(facts: ProcessFacts, table: ProcessTable, treePids: number[], root: string, watched: WatchObservation | null): Findings {
   const target = facts.entry;
   const unreadable: string[] = [];
   const openFiles = new Map<number, OpenFile[] | null>();
@@ -195,7 +244,15 @@ function gatherFacts(facts: ProcessFacts, table: ProcessTable, treePids: number[
     return [...siblings, ...near].slice(0, 64);
   };
   const logs = findLogSources(target.pid, openFiles.get(target.pid) ?? [], neighbours, root);
-  const checkpoints = checkpointFacts(facts, cwd.ok ? cwd.value : null, openFiles);
+  const startMs = facts.startedAt ? Date.parse(facts.startedAt) : null;
+  const evidence = logEvidence(logs.sources, startMs);
+  const checkpoints = checkpointFacts(facts, cwd.ok ? cwd.value : null, openFiles, {
+    logSaves: evidence.saves,
+    logPath: evidence.path,
+    watched,
+    state: target.state,
+    lastLogWriteMs: evidence.lastWriteMs,
+  });
   const progress = progressFacts(logs.sources, checkpoints);
   checkpoints.applyProgress(progress);
   const masks = signalMasks(facts.status);
@@ -205,7 +262,7 @@ function gatherFacts(facts: ProcessFacts, table: ProcessTable, treePids: number[
     node: program === 'node' || program === 'nodejs',
     slurm: environ.ok && environ.value.SLURM_JOB_ID !== undefined,
   });
-  return { openFiles, environ, unreadable, logs, checkpoints, progress, distributed: analyzeDistributed(target, environ, table.ancestors), masks, graceful };
+  return { openFiles, environ, unreadable, logs, checkpoints, progress, distributed: analyzeDistributed(target, environ, table.ancestors), masks, graceful, logEvidence: evidence, watched };
 }
 
 /** Wait out the rest of the sampling window and read the CPU use of the tree over it. */
@@ -231,12 +288,27 @@ function buildReport(
   cpu: CpuFacts,
   now: number,
   system: Protection | null,
+  scontrol: ScontrolResult | null,
 ): { json: ImpactJson; next: NextCheckpoint } {
-  const { checkpoints, distributed } = found;
-  const lostSeconds = checkpoints.lostSeconds(now);
-  const gpuHoursLost = gpu.gpus === null || lostSeconds === null ? null : Math.round((lostSeconds / 3600) * gpu.gpus.length * 1000) / 1000;
+  const { checkpoints, distributed, progress } = found;
+  const lost = checkpoints.lost(now);
+  const lostSeconds = lost.seconds;
+  const gpuHoursLost = gpu.gpus === null || lostSeconds === null ? null : roundGpuHours((lostSeconds / 3600) * gpu.gpus.length);
   const next = checkpoints.next(now);
   const command = (entry: ProcEntry) => commandString(entry.cmdline, entry.comm, { quote: true });
+  const slurm = found.environ.ok ? slurmFacts({ env: found.environ.value, scontrol, lostSeconds, caught: found.masks.caught, resumeFrom: checkpoints.latest?.path ?? null }) : null;
+  const job = jobGpuHours(slurm, gpuHoursLost, distributed?.json.worldSize ?? null, gpu.gpus?.length ?? null);
+  const stopped = found.watched?.stoppedSeconds ?? 0;
+  const total = totalRuntime(facts.runtimeSeconds, progress.parsed, stopped);
+  const start = startup({
+    startMs: checkpoints.startMs,
+    firstProgressAtMs: found.logEvidence.firstProgress?.atMs ?? null,
+    firstProgressLine: found.logEvidence.firstProgress?.line ?? null,
+    progress: progress.parsed,
+    logWrittenMs: progress.source?.mtimeMs ?? null,
+  });
+  const recover = recovery(start, lostSeconds);
+  const lastLogSave = checkpoints.lastLogSave;
   const json: ImpactJson = {
     pid: facts.entry.pid,
     command: facts.command,
@@ -244,7 +316,7 @@ function buildReport(
     state: facts.state,
     startedAt: facts.startedAt,
     runtimeSeconds: facts.runtimeSeconds,
-    progress: found.progress.json,
+    progress: progress.json,
     resources: {
       cpuPercent: cpu.samplePercent,
       threads: facts.status.threads ?? facts.entry.threads,
@@ -263,12 +335,22 @@ function buildReport(
         : null,
       intervalSeconds: checkpoints.intervalSeconds,
       nextInSeconds: next.seconds,
+      intervalNote: checkpoints.intervalNote,
+      intervalSteps: checkpoints.intervalUnits?.amount ?? null,
+      lastLogSave: lastLogSave
+        ? { framework: lastLogSave.framework, path: lastLogSave.path, step: lastLogSave.step, epoch: lastLogSave.epoch, at: lastLogSave.atMs === null ? null : new Date(lastLogSave.atMs).toISOString() }
+        : null,
+      watchedSeconds: found.watched?.seconds ?? null,
     },
     ifKilledNow: {
       lostSeconds,
       gpuHoursLost,
       resumeFrom: checkpoints.latest?.path ?? null,
       writesInProgress: checkpoints.writes.map((w) => w.path),
+      lostFormula: lost.formula,
+      lostWork: lostWork(progress.parsed, savedPosition(checkpoints.latest, lastLogSave), lostSeconds),
+      jobGpuHoursLost: job.hours,
+      jobGpuHoursFormula: job.formula,
     },
     children: [
       ...tree.map((m) => ({ pid: m.entry.pid, role: m.role, command: command(m.entry) })),
@@ -276,8 +358,27 @@ function buildReport(
     ],
     distributed: distributed?.json ?? null,
     recommendations: recommendationsFor(facts, tree, helpers, found, next, lostSeconds, gpuHoursLost, system),
+    estimates: {
+      totalRuntimeSeconds: total.seconds,
+      totalRuntimeFormula: total.formula,
+      startupSeconds: start.seconds,
+      startupFormula: start.formula,
+      replaySeconds: recover.replaySeconds,
+      recoverySeconds: recover.seconds,
+      recoveryFormula: recover.formula,
+    },
+    slurm,
   };
   return { json, next };
+}
+
+/** GPU-hours the whole job loses: the Slurm allocation when known, else this process's share x world size (estimate). */
+function jobGpuHours(slurm: ReturnType<typeof slurmFacts>, gpuHoursLost: number | null, worldSize: number | null, gpus: number | null): { hours: number | null; formula: string | null } {
+  if (slurm?.gpuHoursAtStake != null) return { hours: slurm.gpuHoursAtStake, formula: `lost compute x ${slurm.gpus} GPUs of Slurm job ${slurm.jobId} (${slurm.allocationSource})` };
+  if (gpuHoursLost !== null && gpus && worldSize && worldSize > 1) {
+    return { hours: roundGpuHours(gpuHoursLost * worldSize), formula: `estimate: this process's ${gpuHoursLost} GPU-hours x world size ${worldSize}, if every rank holds as many GPUs and loses as much` };
+  }
+  return { hours: null, formula: null };
 }
 
 function recommendationsFor(

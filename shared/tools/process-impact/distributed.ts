@@ -56,24 +56,33 @@ export function analyzeDistributed(entry: ProcEntry, env: ProcRead<Record<string
     fromAncestor = ownLauncher;
   }
   const localRankArg = entry.cmdline.map((a) => /^--local[_-]rank=(\d+)$/.exec(a)?.[1]).find((v) => v !== undefined);
+  // A launcher is named only from a process: an ancestor (or the process itself) running it. Variables alone only
+  // suggest one (they are inherited, copied into containers, set by hand), and the text says so.
   let launcher: string | null = fromAncestor;
-  if (vars.ACCELERATE_MIXED_PRECISION !== undefined || Object.keys(vars).some((k) => k.startsWith('ACCELERATE_'))) launcher = 'accelerate';
-  else if (vars.TORCHELASTIC_RUN_ID !== undefined || vars.TORCHELASTIC_RESTART_COUNT !== undefined) launcher = launcher === 'accelerate' ? launcher : 'torchrun';
-  else if (!launcher && vars.CROSS_RANK !== undefined && vars.LOCAL_SIZE !== undefined) launcher = 'deepspeed';
-  else if (!launcher && first(vars, MPI_RANK) !== undefined) launcher = 'mpi';
-  else if (!launcher && vars.SLURM_PROCID !== undefined && vars.SLURM_JOB_ID !== undefined) launcher = 'slurm';
+  let evidence: string | null = ownLauncher ? 'its own command line' : agent ? `ancestor PID ${agent.pid}: ${agent.cmdline.join(' ').slice(0, 120)}` : null;
   // Lightning's own launcher: rank 0 is the original process; the others re-run its exact command with LOCAL_RANK set.
   if (!launcher && vars.NODE_RANK !== undefined && ancestors[0] && ancestors[0].cmdline.join('\0') === entry.cmdline.join('\0')) {
     launcher = 'lightning';
     agent = ancestors[0];
+    evidence = `parent PID ${agent.pid} runs the same command (Lightning's launcher in rank 0)`;
   }
+  let suggested: { name: string; variable: string } | null = null;
+  if (!launcher) {
+    const accelerate = Object.keys(vars).find((k) => k.startsWith('ACCELERATE_'));
+    if (accelerate) suggested = { name: 'accelerate', variable: accelerate };
+    else if (vars.TORCHELASTIC_RUN_ID !== undefined || vars.TORCHELASTIC_RESTART_COUNT !== undefined) suggested = { name: 'torchrun', variable: vars.TORCHELASTIC_RUN_ID !== undefined ? 'TORCHELASTIC_RUN_ID' : 'TORCHELASTIC_RESTART_COUNT' };
+    else if (vars.CROSS_RANK !== undefined && vars.LOCAL_SIZE !== undefined) suggested = { name: 'deepspeed', variable: 'CROSS_RANK/LOCAL_SIZE' };
+    else if (first(vars, MPI_RANK) !== undefined) suggested = { name: 'mpi', variable: MPI_RANK.find((k) => vars[k] !== undefined)! };
+    else if (vars.SLURM_PROCID !== undefined && vars.SLURM_JOB_ID !== undefined && vars.SLURM_STEP_ID !== undefined) suggested = { name: 'slurm', variable: 'SLURM_STEP_ID' };
+  }
+  const behaviour = launcher ?? suggested?.name ?? null;
 
   const rank = int(vars.RANK) ?? int(first(vars, MPI_RANK)) ?? int(vars.SLURM_PROCID);
   const localRank = int(vars.LOCAL_RANK) ?? int(localRankArg) ?? int(first(vars, MPI_LOCAL)) ?? int(vars.SLURM_LOCALID);
   const worldSize = int(vars.WORLD_SIZE) ?? int(first(vars, MPI_SIZE)) ?? int(vars.SLURM_NTASKS);
   const masterAddr = vars.MASTER_ADDR ?? null;
   const masterPort = int(vars.MASTER_PORT);
-  if (!launcher && rank === null && worldSize === null && localRank === null && masterAddr === null) return null;
+  if (!behaviour && rank === null && worldSize === null && localRank === null && masterAddr === null) return null;
 
   const details: string[] = [];
   const peersCount = worldSize === null ? null : Math.max(0, worldSize - 1);
@@ -81,9 +90,9 @@ export function analyzeDistributed(entry: ProcEntry, env: ProcRead<Record<string
     'NCCL ranks blocked in a collective with this one wait until the process-group timeout (10 min by default for NCCL, 30 min for other backends, unless the script passes timeout= to init_process_group) and then abort; a dead peer often surfaces sooner as ncclRemoteError';
   let ifKilled: string;
   let ifSuspended = `the other ranks block in their next collective; ${pgTimeout.replace('NCCL ranks blocked in a collective with this one wait', 'they wait')}. SIGCONT before then lets them continue. A launcher only sees exit codes, so it keeps treating a stopped rank as running`;
-  if (!launcher) ifSuspended = `the other ranks block in their next collective and wait until the process-group timeout (10 min by default for NCCL) before aborting`;
+  if (!behaviour) ifSuspended = `the other ranks block in their next collective and wait until the process-group timeout (10 min by default for NCCL) before aborting`;
 
-  switch (launcher) {
+  switch (behaviour) {
     case 'torchrun':
     case 'accelerate': {
       const max = int(vars.TORCHELASTIC_MAX_RESTARTS);
@@ -131,6 +140,11 @@ export function analyzeDistributed(entry: ProcEntry, env: ProcRead<Record<string
     default:
       ifKilled = `no launcher found (only RANK/WORLD_SIZE-style variables): ${pgTimeout}`;
   }
+  if (suggested && peersCount !== 0) {
+    const hedge = `if it runs under ${suggested.name}, as ${suggested.variable} in its environment suggests (no ${suggested.name} process was found among its ancestors, so none is named): `;
+    ifKilled = hedge + ifKilled;
+    details.push(`launcher not named: ${suggested.variable} suggests ${suggested.name}, but no launcher process runs above it (a variable alone is no evidence: it is inherited and copied)`);
+  }
   if (peersCount === 0) {
     ifKilled = 'no other ranks (world size 1)';
     ifSuspended = 'no other ranks (world size 1)';
@@ -139,7 +153,7 @@ export function analyzeDistributed(entry: ProcEntry, env: ProcRead<Record<string
   if (!env.ok) details.push(`environment unreadable (${env.message}): rank and world size come from the command line and ancestors only`);
   if (vars.SLURM_JOB_ID && launcher !== 'slurm') details.push(`inside Slurm job ${vars.SLURM_JOB_ID}`);
   return {
-    json: { launcher, rank, localRank, worldSize, masterAddr, masterPort, peers: { count: peersCount, ifKilled, ifSuspended } },
+    json: { launcher, rank, localRank, worldSize, masterAddr, masterPort, peers: { count: peersCount, ifKilled, ifSuspended }, launcherEvidence: evidence },
     agent,
     details,
   };

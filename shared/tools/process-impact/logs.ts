@@ -33,6 +33,21 @@ export function readTail(path: string, bytes = TAIL_BYTES): string | null {
   }
 }
 
+/** The first `bytes` of a file as text, or null when unreadable. */
+export function readHead(path: string, bytes = 256 * 1024): string | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(Math.min(fstatSync(fd).size, bytes));
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
 function isRegularFile(path: string): { ok: boolean; mtimeMs: number | null } {
   try {
     const stat = statSync(path);

@@ -28,6 +28,10 @@ Options:
   --sample-ms <ms>           CPU sampling window (default 1000; 0 = no sample)
   --expect-started-at <iso>  refuse to act unless the process started at this instant
                              (the startedAt of an earlier --json run): guards against PID reuse
+  --wait <s>                 --action graceful: wait up to this many seconds for the process to exit and
+                             report what it saved while stopping (default 60; 0 = return at once)
+  --watch <s>                watch it this long before reporting: successive checkpoint modification
+                             times (a file overwritten in place) and time spent stopped (default 0)
   --wait-timeout <s>         --action wait: give up after this many seconds (default: no limit)
   --poll-ms <ms>             --action wait: how often to look for a new checkpoint (default 2000)
   --no-gpu                   do not run nvidia-smi
@@ -46,6 +50,8 @@ const OPTIONS = {
   'sample-ms': { type: 'string' },
   'expect-started-at': { type: 'string' },
   'wait-timeout': { type: 'string' },
+  wait: { type: 'string' },
+  watch: { type: 'string' },
   'poll-ms': { type: 'string' },
   'no-gpu': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -101,6 +107,11 @@ export async function main(argv: string[]): Promise<number> {
   const sampleMs = numberOption('sample-ms', values['sample-ms'], { min: 0, max: 60_000, integer: true }) ?? 1000;
   const waitTimeoutSeconds = numberOption('wait-timeout', values['wait-timeout'], { min: 0, max: 31_536_000 }) ?? 0;
   const pollMs = numberOption('poll-ms', values['poll-ms'], { min: 50, max: 600_000, integer: true }) ?? 2000;
+  const gracefulWaitSeconds = numberOption('wait', values.wait, { min: 0, max: 86_400 }) ?? 60;
+  if (values.wait !== undefined && action && action !== 'graceful') {
+    throw new UsageError(`--wait applies to --action graceful, not --action ${action}`, action === 'wait' ? 'for --action wait, give up after a time with --wait-timeout' : 'leave --wait out');
+  }
+  const watchSeconds = numberOption('watch', values.watch, { min: 0, max: 3600 }) ?? 0;
   const expected = values['expect-started-at'];
   if (expected !== undefined && Number.isNaN(Date.parse(expected))) throw new UsageError(`--expect-started-at must be an ISO time such as 2025-01-31T12:00:00.000Z, got '${expected}'`);
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -114,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
   const early = action ? readProcess(pid) : null;
   if (action && early) assertMaySignal(action, [{ pid, startTicks: early.startTicks }], { otherUsers });
 
-  const analysis = await analyze({ pid, sampleMs, noGpu: values['no-gpu'] === true });
+  const analysis = await analyze({ pid, sampleMs, noGpu: values['no-gpu'] === true, watchSeconds });
   if (expected !== undefined && analysis.json.startedAt !== new Date(expected).toISOString()) {
     throw new DpError(
       `PID ${pid} started at ${analysis.json.startedAt ?? 'an unknown time'}, not at ${new Date(expected).toISOString()}: it is not the process you analysed (PID reused); nothing was signalled`,
@@ -151,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
       prompter.close();
     }
   }
-  const result = await performAction(chosen, analysis, { log, waitTimeoutSeconds, pollMs, otherUsers });
+  const result = await performAction(chosen, analysis, { log, waitTimeoutSeconds, pollMs, otherUsers, gracefulWaitSeconds });
   return result.code;
 }
 

@@ -12,6 +12,8 @@ export interface Bar {
   unit: string;
   desc: string;
   kind: 'tqdm' | 'keras';
+  /** tqdm's elapsed field: seconds since the bar was created (when shown). */
+  elapsed?: number | null;
   /** The rate was taken from the previous bar of the same total (a new tqdm bar shows "?it/s" until it has one). */
   borrowedRate?: boolean;
 }
@@ -28,6 +30,13 @@ export interface ParsedProgress {
   etaFormula: string;
   /** Items per second of the innermost bar or line, and their unit ("it", "step"...): for the next-checkpoint estimate. */
   rate: { perSecond: number; unit: string } | null;
+  /**
+   * Seconds since training progress began, when the bar read covers the whole run from its start (a single bar, or the
+   * bar of the first epoch): its elapsed field. For the start-up estimate (estimates.ts); null otherwise.
+   */
+  sinceFirstProgress?: number | null;
+  /** With "Epoch i/N" and a bar after it: how far into epoch i the bar is. */
+  epochPart?: { n: number; total: number; unit: string } | null;
 }
 
 const SI: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
@@ -74,7 +83,7 @@ export function parseBar(segment: string): Bar | null {
   if (tqdm) {
     const rate = tqdm[6] !== undefined && tqdm[7] !== undefined ? parseRate(tqdm[6], tqdm[7]) : { rate: null, unit: 'it' };
     const desc = segment.slice(0, tqdm.index).replace(/[:\s]+$/, '').trim();
-    return { n: parseScaled(tqdm[2]!) ?? 0, total: parseScaled(tqdm[3]!), rate: rate.rate, remaining: parseClock(tqdm[5]!), unit: rate.unit, desc, kind: 'tqdm' };
+    return { n: parseScaled(tqdm[2]!) ?? 0, total: parseScaled(tqdm[3]!), rate: rate.rate, remaining: parseClock(tqdm[5]!), unit: rate.unit, desc, kind: 'tqdm', elapsed: parseClock(tqdm[4]!.trim()) };
   }
   const keras = KERAS_BAR.exec(segment);
   if (keras) {
@@ -162,7 +171,18 @@ function combine(
         eta = (bar.total - bar.n) / bar.rate + ((n - e) * bar.total) / bar.rate;
         formula = `rest of epoch (${bar.total} - ${bar.n}) / ${round(bar.rate, 2)} ${bar.unit}/s + ${n - e} more epoch(s) x ${bar.total} ${bar.unit} / ${round(bar.rate, 2)} ${bar.unit}/s; assumes every epoch has ${bar.total} ${bar.unit} at the ${bar.borrowedRate ? "previous epoch's" : 'current'} rate`;
       }
-      return { current: e, total: n, unit: 'epoch', percent, kind: `'Epoch ${e}/${n}' line + ${bar.kind} bar (${bar.n}/${bar.total} ${bar.unit} of epoch ${e})`, etaSeconds: eta === null ? null : Math.round(eta), etaFormula: formula, rate: bar.rate === null ? null : { perSecond: bar.rate, unit: bar.unit } };
+      return {
+        current: e,
+        total: n,
+        unit: 'epoch',
+        percent,
+        kind: `'Epoch ${e}/${n}' line + ${bar.kind} bar (${bar.n}/${bar.total} ${bar.unit} of epoch ${e})`,
+        etaSeconds: eta === null ? null : Math.round(eta),
+        etaFormula: formula,
+        rate: bar.rate === null ? null : { perSecond: bar.rate, unit: bar.unit },
+        sinceFirstProgress: e === 1 ? (bar.elapsed ?? null) : null,
+        epochPart: { n: bar.n, total: bar.total, unit: bar.unit },
+      };
     }
     return { current: e, total: n, unit: 'epoch', percent: round((100 * e) / n), kind: `'Epoch ${e}/${n}' line`, etaSeconds: null, etaFormula: 'the log gives no rate for epochs', rate: null };
   }
@@ -171,7 +191,18 @@ function combine(
     const { eta, formula } = barEta(bar);
     const percent = bar.total ? round((100 * bar.n) / bar.total) : null;
     const kind = lightning ? `${bar.kind} bar of Lightning 'Epoch ${lightning[1]}' (0-based; total epochs not shown)` : `${bar.kind} bar${bar.desc ? ` '${bar.desc}'` : ''}`;
-    return { current: bar.n, total: bar.total, unit: bar.unit, percent, kind, etaSeconds: eta === null ? null : Math.round(eta), etaFormula: lightning ? `${formula} (this epoch only)` : formula, rate: bar.rate === null ? null : { perSecond: bar.rate, unit: bar.unit } };
+    return {
+      current: bar.n,
+      total: bar.total,
+      unit: bar.unit,
+      percent,
+      kind,
+      etaSeconds: eta === null ? null : Math.round(eta),
+      etaFormula: lightning ? `${formula} (this epoch only)` : formula,
+      rate: bar.rate === null ? null : { perSecond: bar.rate, unit: bar.unit },
+      // One bar for the whole run (HF Trainer): its elapsed time runs from the first step; Lightning's restarts each epoch.
+      sinceFirstProgress: !lightning || lightning[1] === '0' ? (bar.elapsed ?? null) : null,
+    };
   }
   if (step) {
     const eta = step.rate !== null ? (step.n - step.i) / step.rate : null;

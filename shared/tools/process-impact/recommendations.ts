@@ -1,5 +1,5 @@
 // [W] wait, [G] graceful, [S] suspend, [K] kill: what each does to this process and costs, from the facts gathered.
-import { formatDuration } from '../lib/format.js';
+import { durationText, gpuHoursText } from './numbers.js';
 import type { GracefulChoice } from './signals.js';
 import type { DistributedJson, RecommendationJson } from './types.js';
 
@@ -32,12 +32,12 @@ export function recommend(input: RecommendationInput): RecommendationJson[] {
   const loss =
     input.lostSeconds === null
       ? 'an unknown amount of work'
-      : `${formatDuration(input.lostSeconds)} of work since ${input.latestCheckpoint ? 'the last checkpoint' : 'it started (no checkpoint)'}${input.gpuHoursLost ? ` (${input.gpuHoursLost.toFixed(2)} GPU-hours)` : ''}`;
+      : `${durationText(input.lostSeconds)} of work since ${input.latestCheckpoint ? 'the last checkpoint' : 'it started (no checkpoint)'}${input.gpuHoursLost ? ` (${gpuHoursText(input.gpuHoursLost)} GPU-hours)` : ''}`;
   const writing = input.writesInProgress.length > 0 ? `; ${input.writesInProgress.join(', ')} is being written now and would be left truncated` : '';
 
   let wait: string;
   if (input.writesInProgress.length > 0) wait = `a checkpoint is being written right now (${input.writesInProgress.join(', ')}): wait for it to complete before stopping anything`;
-  else if (input.nextInSeconds !== null) wait = `the next checkpoint is due in ~${formatDuration(input.nextInSeconds)} (estimate: ${input.nextFormula}); stopping right after it loses almost nothing`;
+  else if (input.nextInSeconds !== null) wait = `the next checkpoint is due in ~${durationText(input.nextInSeconds)} (estimate: ${input.nextFormula}); stopping right after it loses almost nothing`;
   else if (input.latestCheckpoint === null) wait = `${input.nextFormula}: waiting only helps if the program saves one later`;
   else wait = `when the next checkpoint is due is unknown (${input.nextFormula})`;
 

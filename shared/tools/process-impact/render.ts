@@ -1,16 +1,16 @@
 // The plain-text report, laid out like the seed's example: Current State, Resources, Checkpoints, If Killed Now,
 // Child Processes, Distributed Training Impact, Recommendations. Unknown facts print as "unknown" with the reason.
 import { basename, relative } from 'node:path';
-import { formatBytes, formatDuration, formatMiB, formatPercent } from '../lib/format.js';
+import { formatBytes, formatMiB, formatPercent } from '../lib/format.js';
 import { commandString, cpuPercent } from '../lib/proc.js';
 import { wrap, type Stylist } from '../lib/term.js';
 import type { Analysis } from './analyze.js';
 import { SCAN_LIMITS } from './checkpoints.js';
+import { durationText, gpuHoursText } from './numbers.js';
 
 const TITLES = { W: 'Wait', G: 'Graceful shutdown', S: 'Suspend', K: 'Kill now' } as const;
 
-/** Durations, sub-10-second ones with a decimal ("0.4s") so that short intervals do not read "0s". */
-const seconds = (value: number | null) => formatDuration(value, { tenths: true });
+const seconds = durationText;
 
 function timestamp(iso: string | null): string {
   return iso === null ? 'unknown' : iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -62,8 +62,10 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
   resources(analysis, r);
   checkpoints(analysis, r);
   ifKilledNow(analysis, r);
+  estimates(analysis, r);
   childProcesses(analysis, r);
   distributedTraining(analysis, r);
+  slurmJob(analysis, r);
   recommendations(analysis, r);
   notReadable(analysis, r);
   return `${r.out.join('\n')}\n`;
@@ -86,7 +88,7 @@ function currentState(analysis: Analysis, r: Report): void {
   if (facts.entry.state === 'T') state += ' - not making progress until it gets SIGCONT';
   if (facts.entry.state === 'D') state += ' - waiting on I/O; signals take effect when it returns';
   r.row('State', state);
-  r.row('Started', `${timestamp(json.startedAt)} (running for ${formatDuration(json.runtimeSeconds)})`);
+  r.row('Started', `${timestamp(json.startedAt)} (running for ${seconds(json.runtimeSeconds)})`);
   const parent = analysis.parent;
   if (parent) {
     const copy = parent.cmdline.length > 0 && parent.cmdline.join('\0') === facts.entry.cmdline.join('\0');
@@ -97,9 +99,9 @@ function currentState(analysis: Analysis, r: Report): void {
   if (p) {
     const amount = p.unit === 'epoch' ? `Epoch ${p.current}/${p.total}` : `${p.current}${p.total !== null ? `/${p.total}` : ''} ${p.unit}`;
     r.row('Progress', `${amount}${p.percent !== null ? ` (${formatPercent(p.percent)})` : ''}`);
-    const age = analysis.progress.source?.mtimeMs ? `; log last written ${formatDuration((Date.now() - analysis.progress.source.mtimeMs) / 1000)} ago` : '';
+    const age = analysis.progress.source?.mtimeMs ? `; log last written ${seconds((Date.now() - analysis.progress.source.mtimeMs) / 1000)} ago` : '';
     r.row('Source', `${p.source}${age}`);
-    r.row('ETA', p.etaSeconds === null ? `unknown (${analysis.progress.note.replace(/^no ETA: /, '')})` : `${formatDuration(p.etaSeconds)} (${analysis.progress.note})`);
+    r.row('ETA', p.etaSeconds === null ? `unknown (${analysis.progress.note.replace(/^no ETA: /, '')})` : `${seconds(p.etaSeconds)} (${analysis.progress.note})`);
   } else {
     const streams = analysis.logNotes.length > 0 ? `; ${analysis.logNotes.join('; ')}` : '';
     r.row('Progress', `unknown (${analysis.progress.note}${streams})`);
@@ -146,6 +148,14 @@ function checkpoints(analysis: Analysis, r: Report): void {
     r.row('Size', formatBytes(latest.sizeBytes));
   } else r.row('Last saved', `none found (${ck.intervalNote})`);
   r.row('Interval', json.checkpoints.intervalSeconds === null ? `unknown (${ck.intervalNote})` : `~${seconds(json.checkpoints.intervalSeconds)} (${ck.intervalNote})`);
+  const save = json.checkpoints.lastLogSave;
+  if (save) {
+    const at = save.at ? ` at ${timestamp(save.at)}` : '';
+    const where = [save.step !== null ? `step ${save.step}` : null, save.epoch !== null ? `epoch ${save.epoch}` : null, save.path ? r.show(save.path) : null].filter(Boolean).join(', ');
+    r.row('Log says', `last "saved checkpoint" line: ${save.framework}${where ? ` (${where})` : ''}${at}, in ${analysis.logEvidence.path ? r.show(analysis.logEvidence.path) : 'its log'}`);
+  }
+  if (json.checkpoints.intervalSteps !== null) r.row('Every', `${json.checkpoints.intervalSteps} steps (the step numbers of its save lines)`);
+  if (analysis.watched) r.row('Watched', `${analysis.watched.seconds} s (${analysis.watched.polls} looks at its checkpoints and state)`);
   r.row('Next due', json.checkpoints.nextInSeconds === null ? `unknown (${next.formula})` : `in ~${seconds(json.checkpoints.nextInSeconds)} (estimate: ${next.formula})`);
   r.row('Searched', `${ck.scan.roots.map(r.show).join(', ') || 'nothing'} (${ck.scan.visited} entries, depth ${SCAN_LIMITS.maxDepth}${ck.scan.truncated ? '; stopped at the entry limit' : ''})`);
 }
@@ -155,19 +165,38 @@ function ifKilledNow(analysis: Analysis, r: Report): void {
   const k = json.ifKilledNow;
   const gpuCount = analysis.gpu.gpus?.length ?? null;
   r.head('If Killed Now');
-  if (k.lostSeconds === null) r.warn('Work lost: unknown (start time unreadable)');
-  else r.warn(`Work lost: ${seconds(k.lostSeconds)} of compute since ${json.checkpoints.latest ? 'the last checkpoint' : 'the process started (no checkpoint found)'}`);
+  if (k.lostSeconds === null) r.warn(`Work lost: unknown (${k.lostFormula})`);
+  else r.warn(`Work lost: ${seconds(k.lostSeconds)} of compute (${k.lostFormula})`);
+  if (k.lostWork) r.warn(`In its own units: ${k.lostWork.amount} ${k.lostWork.unit}${k.lostWork.amount === 1 ? '' : 's'} since the last save (estimate: ${k.lostWork.formula})`);
   if (k.gpuHoursLost === null) r.warn(`GPU-hours lost: unknown (${analysis.gpu.note ?? 'GPUs unknown'})`);
-  else if (gpuCount) {
-    r.warn(`GPU-hours lost: ${k.gpuHoursLost.toFixed(2)} (${gpuCount} GPU${gpuCount > 1 ? 's' : ''} × ${seconds(k.lostSeconds)})`);
-    const world = json.distributed?.worldSize;
-    if (world && world > 1) r.out.push(`      whole job, if every rank holds as many GPUs and loses as much: ~${(k.gpuHoursLost * world).toFixed(2)} GPU-hours (estimate)`);
-  } else r.good('GPU-hours lost: 0 (no GPU held)');
+  else if (gpuCount) r.warn(`GPU-hours lost: ${gpuHoursText(k.gpuHoursLost)} (${gpuCount} GPU${gpuCount > 1 ? 's' : ''} × ${seconds(k.lostSeconds)})`);
+  else r.good('GPU-hours lost: 0 (no GPU held)');
+  if (k.jobGpuHoursLost !== null) r.warn(`Whole job: ${gpuHoursText(k.jobGpuHoursLost)} GPU-hours (${k.jobGpuHoursFormula})`);
   if (k.resumeFrom) r.good(`Recovery possible from ${r.show(k.resumeFrom)}`);
   else r.warn('Nothing to resume from: no checkpoint found; a restart begins from scratch');
   for (const write of analysis.checkpoints.writes) {
     r.warn(`Being written right now: ${r.show(write.path)} (PID ${write.pid}, ${formatBytes(write.pos)} written so far): killing mid-write leaves it truncated or corrupt`);
   }
+}
+
+function estimates({ json }: Analysis, r: Report): void {
+  const e = json.estimates;
+  r.head('Estimates');
+  const line = (label: string, value: number | null, formula: string) => r.row(label, value === null ? `unknown (${formula})` : `${seconds(value)} (${formula})`);
+  line('Total run', e.totalRuntimeSeconds, e.totalRuntimeFormula);
+  line('Start-up', e.startupSeconds, e.startupFormula);
+  line('Recovery', e.recoverySeconds, e.recoveryFormula);
+}
+
+function slurmJob({ json }: Analysis, r: Report): void {
+  const s = json.slurm;
+  if (!s) return;
+  r.head(`Slurm Job ${s.jobId}${s.state ? ` (${s.state})` : ''}`);
+  const alloc = s.nodes !== null && s.gpus !== null ? `${s.nodes} node${s.nodes === 1 ? '' : 's'} x ${s.gpusPerNode ?? '?'} GPUs = ${s.gpus} GPUs` : 'unknown';
+  r.row('Allocation', `${alloc} (${s.allocationSource})`);
+  r.row('At stake', s.gpuHoursAtStake === null ? 'unknown (GPU count or lost work unknown)' : `${gpuHoursText(s.gpuHoursAtStake)} GPU-hours job-wide (lost compute × ${s.gpus} GPUs)`);
+  r.row('Requeue', s.ifRequeued);
+  r.row('Time limit', s.atTimeLimit);
 }
 
 function childProcesses(analysis: Analysis, r: Report): void {
@@ -198,7 +227,7 @@ function distributedTraining(analysis: Analysis, r: Report): void {
     return;
   }
   const j = d.json;
-  r.row('Launcher', `${j.launcher ?? 'unknown'}${d.agent ? ` (${d.agent.comm}, PID ${d.agent.pid})` : ''}`);
+  r.row('Launcher', j.launcher ? `${j.launcher} (${j.launcherEvidence ?? 'seen'})` : 'not named (no launcher process found above it)');
   r.row('Rank', `${j.rank ?? 'unknown'} of ${j.worldSize ?? 'unknown'} (local rank ${j.localRank ?? 'unknown'})${j.rank === 0 ? ' - the master rank' : ''}`);
   r.row('Master', j.masterAddr ? `${j.masterAddr}:${j.masterPort ?? 'unknown'}` : 'unknown (MASTER_ADDR not set)');
   r.row('If killed', j.peers.ifKilled);

@@ -84,14 +84,25 @@ describe('distributed', () => {
     const keep = analyzeDistributed(worker, env(slurm), [entry(300, 1, ['slurmstepd: [77.0]'], 'slurmstepd')])!;
     expect(keep.json).toMatchObject({ launcher: 'slurm', rank: 1, localRank: 1, worldSize: 4 });
     expect(keep.json.peers.ifKilled).toContain('Slurm keeps the other tasks running (SLURM_KILL_BAD_EXIT not set: slurm.conf KillOnBadExit decides, default 0)');
-    const kill = analyzeDistributed(worker, env({ ...slurm, SLURM_KILL_BAD_EXIT: '1' }), [])!;
+    const kill = analyzeDistributed(worker, env({ ...slurm, SLURM_KILL_BAD_EXIT: '1' }), [entry(300, 1, ['slurmstepd: [77.0]'], 'slurmstepd')])!;
     expect(kill.json.peers.ifKilled).toContain('terminates the whole step');
   });
 
-  it('DeepSpeed, Accelerate, MPI and plain variables', () => {
-    expect(analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', CROSS_RANK: '0', LOCAL_SIZE: '2' }), [])!.json.launcher).toBe('deepspeed');
-    expect(analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', ACCELERATE_MIXED_PRECISION: 'bf16', TORCHELASTIC_RUN_ID: 'x' }), [])!.json.launcher).toBe('accelerate');
-    expect(analyzeDistributed(worker, env({ OMPI_COMM_WORLD_RANK: '2', OMPI_COMM_WORLD_SIZE: '8' }), [])!.json).toMatchObject({ launcher: 'mpi', rank: 2, worldSize: 8 });
+  it('names a launcher only from a launcher process, never from variables alone', () => {
+    const deepspeed = analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', CROSS_RANK: '0', LOCAL_SIZE: '2' }), [])!;
+    expect(deepspeed.json).toMatchObject({ launcher: null, launcherEvidence: null, rank: 0, worldSize: 2 });
+    expect(deepspeed.json.peers.ifKilled).toMatch(/^if it runs under deepspeed, as CROSS_RANK\/LOCAL_SIZE in its environment suggests \(no deepspeed process was found among its ancestors, so none is named\): the DeepSpeed launcher/);
+    expect(deepspeed.details).toContain('launcher not named: CROSS_RANK/LOCAL_SIZE suggests deepspeed, but no launcher process runs above it (a variable alone is no evidence: it is inherited and copied)');
+    const launcher = entry(400, 1, ['/usr/bin/python', '-u', '-m', 'deepspeed.launcher.launch', '--world_info=e30=', 'train.py'], 'python');
+    const named = analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', CROSS_RANK: '0', LOCAL_SIZE: '2' }), [launcher])!;
+    expect(named.json).toMatchObject({ launcher: 'deepspeed', launcherEvidence: 'ancestor PID 400: /usr/bin/python -u -m deepspeed.launcher.launch --world_info=e30= train.py' });
+    expect(named.json.peers.ifKilled).toMatch(/^the DeepSpeed launcher/);
+    const accelerate = analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', ACCELERATE_MIXED_PRECISION: 'bf16', TORCHELASTIC_RUN_ID: 'x' }), [])!;
+    expect(accelerate.json.launcher).toBeNull();
+    expect(accelerate.json.peers.ifKilled).toContain('as ACCELERATE_MIXED_PRECISION in its environment suggests');
+    expect(analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', ACCELERATE_MIXED_PRECISION: 'bf16' }), [entry(401, 1, ['/venv/bin/accelerate', 'launch', 'train.py'])])!.json.launcher).toBe('accelerate');
+    expect(analyzeDistributed(worker, env({ OMPI_COMM_WORLD_RANK: '2', OMPI_COMM_WORLD_SIZE: '8' }), [])!.json).toMatchObject({ launcher: null, rank: 2, worldSize: 8 });
+    expect(analyzeDistributed(worker, env({ OMPI_COMM_WORLD_RANK: '2', OMPI_COMM_WORLD_SIZE: '8' }), [entry(402, 1, ['mpirun', '-np', '8', 'python', 'train.py'], 'mpirun')])!.json).toMatchObject({ launcher: 'mpi', rank: 2, worldSize: 8 });
     const plain = analyzeDistributed(worker, env({ RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: 'h' }), [])!;
     expect(plain.json.launcher).toBeNull();
     expect(plain.json.peers.ifKilled).toContain('10 min by default for NCCL');
@@ -181,7 +192,7 @@ describe('recommendations', () => {
     expect(w!.reason).toBe('the next checkpoint is due in ~15m 00s (estimate: last save + interval 1800 s); stopping right after it loses almost nothing');
     expect(g).toMatchObject({ key: 'G', action: 'graceful', signal: 'SIGTERM' });
     expect(s!.reason).toContain('SIGSTOP to PID 10 and its 2 descendants; resume later with SIGCONT (kill -CONT 10 11 12)');
-    expect(k!.reason).toBe('SIGKILL to PID 10 and its 2 descendants (cannot be caught): loses 10m 00s of work since the last checkpoint (0.33 GPU-hours)');
+    expect(k!.reason).toBe('SIGKILL to PID 10 and its 2 descendants (cannot be caught): loses 10m 00s of work since the last checkpoint (0.333 GPU-hours)');
   });
   it('warns about writes in progress, stopped and D-state processes, and torchrun workers', () => {
     const recs = recommend({ ...base, state: 'D', writesInProgress: ['/r/next.pt'], agent: { pid: 5, launcher: 'torchrun' } });

@@ -4,7 +4,8 @@
 //   share in dist/cli/chunks/, loaded as a command needs them): loading a few files instead of a few hundred
 //   modules is most of a fast cold start; Yeoman stays external (only `dp profile` loads it);
 // - each standalone tool (shared/tools/<tool>/tool.json) is bundled into one self-contained
-//   dist/scripts/<script>.mjs with a node shebang: the exact file the data-scientist persona installs.
+//   dist/scripts/<script>.mjs with a node shebang: the exact file the data-scientist persona installs;
+// - each hook script (shared/hooks/scripts/<name>.ts) likewise into dist/hooks/<name>.mjs.
 // Every output is written to a temporary file and renamed, so a test run reading dist/ while another
 // build runs never sees half a file.
 import { build } from 'esbuild';
@@ -133,6 +134,20 @@ export async function buildAll() {
       banner: { js: '#!/usr/bin/env node' },
     });
     for (const file of bundled.outputFiles) write(file.path, file.contents, 0o755);
+  }
+  // Hook and status line scripts (shared/hooks/scripts/<name>.ts): each one self-contained file, installed as
+  // .claude/hooks/<name>.mjs and run by Node from the settings command; the same rules as the tools.
+  const hookScripts = join(root, 'shared', 'hooks', 'scripts');
+  for (const name of existsSync(hookScripts) ? readdirSync(hookScripts).filter((n) => n.endsWith('.ts')) : []) {
+    const bundled = await build({
+      ...common,
+      entryPoints: [join(hookScripts, name)],
+      outfile: join(dist, 'hooks', name.replace(/\.ts$/, '.mjs')),
+      bundle: true,
+      packages: 'bundle',
+      banner: { js: '#!/usr/bin/env node' },
+    });
+    for (const file of bundled.outputFiles) write(file.path, file.contents, 0o644);
   }
   // Outputs of sources that no longer exist go; a tool still being written keeps its last build.
   const keep = (path) => produced.has(path) || (path.startsWith(join(dist, 'scripts')) && !path.endsWith('.tmp'));

@@ -14,6 +14,7 @@ const DS_FILES = [
   '.claude/commands/data-science/gpu-optimize.md',
   '.claude/commands/data-science/parallel-explain.md',
   '.claude/commands/data-science/process-impact.md',
+  '.claude/hooks/kill-guard.mjs',
   '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
@@ -67,7 +68,8 @@ describe('yo dp:data-scientist in an empty repository', () => {
     }
     expect(settings.permissions.allow).not.toContain('Bash(ps *)');
     expect(settings.env).toEqual({ CUDA_DEVICE_ORDER: 'PCI_BUS_ID', PYTHONUNBUFFERED: '1' });
-    expect(JSON.stringify(settings)).not.toMatch(/bypassPermissions|"Bash\(\*\)"|"Bash"/);
+    expect(JSON.stringify(settings.permissions)).not.toMatch(/bypassPermissions|"Bash\(\*\)"|"Bash"/);
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: 'Bash', hooks: [{ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR"/.claude/hooks/kill-guard.mjs', timeout: 10 }] }]);
 
     const record = json(dir, '.claude/persona.json');
     expect(record.active).toEqual([{ id: 'data-scientist', displayName: 'Data Scientist' }]);

@@ -59,6 +59,7 @@ describe('several personas at once', () => {
       'Edit(**/scripts/analyze_process_impact.sh)',
       'Edit(**/scripts/parallel_optimizer.mjs)',
       'Edit(**/scripts/parallel_optimizer.sh)',
+      'Edit(**/.claude/hooks/**)',
     ]);
     expect(existsSync(join(dir, 'scripts/gpu_monitor.mjs'))).toBe(true);
   });

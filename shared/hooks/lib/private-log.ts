@@ -1,0 +1,32 @@
+// Where a hook or the status line notes an internal error: a per-user file in the user's state directory
+// ($XDG_STATE_HOME or ~/.local/state), in a 0700 folder, opened without following a link. Never a fixed
+// name in a shared temp directory, and never an error in the user's session.
+import { closeSync, mkdirSync, openSync, constants, fstatSync, ftruncateSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** The folder for dp's per-user state (the status line's GPU snapshot too). */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'generator-dp');
+}
+
+/** The log is cut back to nothing when it grows past this. */
+const MAX_LOG_BYTES = 256 * 1024;
+
+export function privateLog(name: string, error: unknown): void {
+  try {
+    const dir = stateDir();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const fd = openSync(join(dir, 'hooks.log'), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
+    try {
+      if (fstatSync(fd).size > MAX_LOG_BYTES) ftruncateSync(fd, 0);
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      writeSync(fd, `${new Date().toISOString()} ${name}: ${message}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Nowhere to log: the session goes on regardless.
+  }
+}

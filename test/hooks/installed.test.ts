@@ -1,0 +1,58 @@
+// What `dp persona add` installs for each persona's guardrails, on real files: the settings.json hook entry
+// (valid against the settings schema, beside the user's own hooks), the bundled script under .claude/hooks
+// (byte for byte the file the hook tests run), the deny rule that keeps the assistant from editing it; a
+// re-run writes nothing and a removal gives the user's settings back byte for byte.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dp } from '../support/cli.js';
+import { hasShared } from '../support/shared-fixtures.js';
+import { settingsSchemaErrors } from '../support/settings-schema.js';
+import { useTempDir } from '../support/tmp.js';
+import { hookScript } from './run-hook.js';
+
+const newDir = useTempDir('dp-hooks-');
+const USER_SETTINGS = '{\n    "hooks": {\n        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "./audit.sh"}]}]\n    }\n}\n';
+
+describe.each([
+  ['data-scientist', [], 'kill-guard', 'Bash'],
+  ['developer', ['--level', 'beginner'], 'git-guard', 'Bash'],
+  ['software-architect', [], 'adr-guard', 'Edit|Write|MultiEdit'],
+])('%s', (persona, options, script, matcher) => {
+  it(`installs ${script} as a PreToolUse hook after the user's, once; removal gives the settings back`, async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, '.claude'));
+    writeFileSync(join(dir, '.claude/settings.json'), USER_SETTINGS);
+    const added = await dp(dir, ['persona', 'add', persona, ...options]);
+    expect(added.exitCode, added.stderr).toBe(0);
+    const text = readFileSync(join(dir, '.claude/settings.json'), 'utf8');
+    const settings = JSON.parse(text);
+    expect(settings.hooks.PreToolUse).toEqual([
+      { matcher: 'Bash', hooks: [{ type: 'command', command: './audit.sh' }] },
+      { matcher, hooks: [{ type: 'command', command: `node "$CLAUDE_PROJECT_DIR"/.claude/hooks/${script}.mjs`, timeout: 10 }] },
+    ]);
+    expect(settings.permissions.deny).toContain('Edit(**/.claude/hooks/**)');
+    if (hasShared) expect(settingsSchemaErrors(settings)).toEqual([]);
+    expect(readFileSync(join(dir, `.claude/hooks/${script}.mjs`), 'utf8')).toBe(readFileSync(hookScript(script), 'utf8'));
+    const record = JSON.parse(readFileSync(join(dir, '.claude/persona.json'), 'utf8'));
+    expect(record.managed.files[`.claude/hooks/${script}.mjs`]).toMatchObject({ persona, update: 'replace' });
+
+    const again = await dp(dir, ['persona', 'add', persona, ...options]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).toBe(text);
+
+    const removed = await dp(dir, ['persona', 'remove', persona]);
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).toBe(USER_SETTINGS);
+    expect(existsSync(join(dir, `.claude/hooks/${script}.mjs`))).toBe(false);
+  }, 60_000);
+});
+
+it('the developer above the beginner level has no git guard', async () => {
+  const dir = newDir();
+  expect((await dp(dir, ['persona', 'add', 'developer', '--level', 'beginner'])).exitCode).toBe(0);
+  expect((await dp(dir, ['persona', 'add', 'developer', '--level', 'expert'])).exitCode).toBe(0);
+  const settings = JSON.parse(readFileSync(join(dir, '.claude/settings.json'), 'utf8'));
+  expect(settings.hooks).toBeUndefined();
+  expect(existsSync(join(dir, '.claude/hooks/git-guard.mjs'))).toBe(false);
+}, 60_000);

@@ -129,8 +129,8 @@ const gib = (mib: number | null) => (mib === null ? '?' : (mib / 1024).toFixed(1
 
 /** One line per GPU: what the full block shows in its first two lines, and how many compute processes it has. */
 function compactTable(gpus: GpuReading[], frame: Frame, options: RenderOptions): string[] {
-  const nameWidth = Math.max(8, Math.min(28, options.width - 64));
-  const lines = [options.style('dim', `GPU ${pad('NAME', nameWidth)} ${pad('UTIL', 11)}  ${pad('MEMORY GiB', 17)}  TEMP   ${pad('POWER W', 9)}  P    PROCS`)];
+  const nameWidth = Math.max(8, Math.min(28, options.width - 63));
+  const lines = [options.style('dim', `GPU ${pad('NAME', nameWidth)} ${pad('UTIL', 11)}  ${pad('MEMORY GiB', 15)}  TEMP   ${pad('POWER W', 9)}  P    PROCS`)];
   for (const gpu of gpus) {
     const util = gpu.utilizationGpuPercent;
     const memFraction = fraction(gpu.memoryUsedMiB, gpu.memoryTotalMiB);
@@ -139,7 +139,7 @@ function compactTable(gpus: GpuReading[], frame: Frame, options: RenderOptions):
     const power = `${gpu.powerDrawW === null ? '?' : Math.round(gpu.powerDrawW)}/${gpu.powerLimitW === null ? '?' : Math.round(gpu.powerLimitW)}`;
     const procs = frame.processes === null ? '?' : String(frame.processes.filter((p) => p.gpuIndex === gpu.index).length);
     lines.push(
-      `${padStart(String(gpu.index), 3)} ${pad(shortName(gpu.name, nameWidth), nameWidth)} ${bar(util === null ? null : util / 100, 6)} ${padStart(util === null ? '?' : `${util}%`, 4)}  ${pad(memory, 17)}  ${pad(temp, 5)}  ${pad(power, 9)}  ${pad(gpu.performanceState ?? '?', 3)}  ${procs}`,
+      `${padStart(String(gpu.index), 3)} ${pad(shortName(gpu.name, nameWidth), nameWidth)} ${bar(util === null ? null : util / 100, 6)} ${padStart(util === null ? '?' : `${util}%`, 4)}  ${pad(memory, 15)}  ${pad(temp, 5)}  ${pad(power, 9)}  ${pad(gpu.performanceState ?? '?', 3)}  ${procs}`,
     );
   }
   if (gpus.some((gpu) => gpu.migEnabled)) lines.push(options.style('dim', 'MIG mode: no whole-GPU utilisation ([N/A]); per-instance activity needs DCGM'));
@@ -154,9 +154,9 @@ function hostBlock(hosts: HostProcess[] | null, options: RenderOptions, rows: nu
   const listed = hosts.slice(0, options.top);
   const shown = rows === null ? listed : listed.slice(scroll, scroll + rows);
   const lifetime = shown.some((host) => host.cpuBasis === 'lifetime');
-  const window = rows !== null && listed.length > rows ? `; ${scroll + 1}-${scroll + shown.length} of ${listed.length}, ↑/↓ scroll` : '';
-  const note = rows === null ? '' : lifetime ? '; * since start' : '';
-  const lines = [`${style('bold', 'ML processes on this host')} ${style('dim', `(top ${options.top} by CPU%; CPU% = share of one core${note}${window})`)}`];
+  const window = rows !== null && listed.length > rows ? `${scroll + 1}-${scroll + shown.length} of ${listed.length}, ↑/↓ scroll` : `top ${options.top} by CPU%`;
+  const note = rows !== null && lifetime ? '; * since start' : '';
+  const lines = [`${style('bold', 'ML processes on this host')} ${style('dim', `(${window}; CPU% = share of one core${note})`)}`];
   if (listed.length === 0) {
     lines.push(style('dim', '  none (python, jupyter, torchrun, deepspeed, accelerate, vllm, ... or a process holding a GPU)'));
     return lines;

@@ -172,7 +172,8 @@ describe('the live view', () => {
   it('shows the driver failure (exit 9) as a banner and keeps running', async () => {
     const smi = fake([{ match: [], stdout: "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", exitCode: 9 }]);
     const monitor = startMonitor(['--interval', '0.2'], smi.env);
-    const out = await monitor.waitForStdout(/ML processes on this host/);
+    // A frame drawn before the first nvidia-smi call has failed (a loaded machine) shows no banner yet: wait for it.
+    const out = await monitor.waitForStdout(/^! nvidia-smi cannot reach[^]*ML processes on this host/m);
     expect(out).toMatch(/^! nvidia-smi cannot reach the NVIDIA driver .*: check that the driver is loaded \(lsmod \| grep nvidia\) and matches the installed version \(trying again in 5 s\)$/m);
     expect((await monitor.stop()).code).toBe(0);
   });

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '../../../shared/tools/gpu-monitor/main.js';
 import type { Frame } from '../../../shared/tools/gpu-monitor/monitor.js';
-import { fit, renderFrame, sparkline } from '../../../shared/tools/gpu-monitor/render.js';
-import { Screen } from '../../../shared/tools/gpu-monitor/screen.js';
+import { fit, renderFrame, renderView, sparkline } from '../../../shared/tools/gpu-monitor/render.js';
+import { Screen, scrollKeys } from '../../../shared/tools/gpu-monitor/screen.js';
 import type { GpuProcess } from '../../../shared/tools/gpu-monitor/snapshot.js';
 import { WarningTracker, instantWarnings } from '../../../shared/tools/gpu-monitor/warnings.js';
 import { UsageError } from '../../../shared/tools/lib/cli.js';
@@ -120,6 +120,75 @@ describe('the text view', () => {
   });
 });
 
+describe('8 GPUs on 80x24: compact layout and a scrolling process list', () => {
+  const hosts = Array.from({ length: 20 }, (_, i) => ({
+    pid: 1000 + i,
+    user: 'alice',
+    cpuPercent: 100 - i,
+    cpuBasis: 'interval' as const,
+    rssBytes: 2 ** 30,
+    command: `python train.py --rank ${i}`,
+    gpuIndices: [i % 8],
+  }));
+  const warnings = [0, 3, 4, 5, 6].map((gpuIndex) => ({ gpuIndex, kind: 'power' as const, message: `GPU ${gpuIndex} at its power limit` }));
+  const terminal = { ...plain, width: 80, height: 24, truncate: true, keyHint: true, top: 50 };
+  const view = (scroll: number) => renderView(frameOf(training(), { hostProcesses: hosts, warnings, processes: [holder(0), holder(0, 43), holder(2, 44)] }), { ...terminal, scroll });
+
+  it('switches to one line per GPU when the full layout does not fit, and every line fits the screen', () => {
+    const { text, compact } = view(0);
+    const lines = text.split('\n');
+    expect(compact).toBe(true);
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines.every((line) => line.length <= 80)).toBe(true);
+    for (let gpu = 0; gpu < 8; gpu += 1) expect(text).toMatch(new RegExp(`^ {2}${gpu} H100 80GB HBM3 `, 'm'));
+    expect(text).toMatch(/^ {2}0 H100 80GB HBM3 +█+ 100% +69\.6\/79\.6 87% +68°C +688\/700 +P0 +2$/m);
+    expect(text).toMatch(/^ {2}7 H100 80GB HBM3 +░+ +0% +56\.7\/79\.6 71% +38°C +119\/700 +P0 +0$/m);
+    // Five warnings get three lines: two shown, the rest counted.
+    expect(text).toContain('! GPU 3 at its power limit');
+    expect(text).toContain('! ... 3 more warnings');
+    expect(text).not.toContain('GPU 4 at its power limit');
+  });
+
+  it('shows the processes that fit, says which, and scrolls (clamped at the end)', () => {
+    const first = view(0);
+    const rows = first.text.split('\n').filter((line) => / python train\.py --rank \d+$/.test(line));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(first.text).toContain(`1-${rows.length} of 20, ↑/↓ scroll`);
+    const next = view(2);
+    expect(next.text).toMatch(/ python train\.py --rank 2$/m);
+    expect(next.text).not.toMatch(/ python train\.py --rank 1$/m);
+    const end = view(1000);
+    expect(end.scroll).toBe(20 - rows.length);
+    expect(end.text).toMatch(/ python train\.py --rank 19$/m);
+    expect(end.text).toContain(`${21 - rows.length}-20 of 20`);
+  });
+
+  it('keeps the full layout when it fits; --compact asks for one line per GPU anyway', () => {
+    const tall = renderView(frameOf(training().slice(0, 2)), { ...terminal, height: 60 });
+    expect(tall.compact).toBe(false);
+    expect(tall.text).toContain('util history');
+    const forced = renderView(frameOf(training().slice(0, 2)), { ...plain, compact: true });
+    expect(forced.compact).toBe(true);
+    expect(forced.text).toMatch(/^ {2}1 H100 80GB HBM3 /m);
+  });
+
+  it('reads arrows, page keys and vi keys from what the terminal sends', () => {
+    expect(scrollKeys('\x1b[B\x1b[Bj')).toEqual(['down', 'down', 'down']);
+    expect(scrollKeys('\x1b[A\x1b[5~\x1b[6~ bgG\x1b[H\x1b[F')).toEqual(['up', 'pageUp', 'pageDown', 'pageDown', 'pageUp', 'home', 'end', 'home', 'end']);
+    expect(scrollKeys('x')).toEqual([]);
+  });
+
+  it('prints names and messages from outside with control characters escaped', () => {
+    const hostile = { ...training()[0]!, name: 'GPU\x1b[31m' };
+    const text = renderFrame(
+      frameOf([hostile], { problem: 'bad\nline', warnings: [{ gpuIndex: 0, kind: 'power', message: 'x\ry' }], hostProcesses: [{ ...hosts[0]!, command: 'python a\nb', user: 'u\tv' }] }),
+      plain,
+    );
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+    for (const shown of ['GPU\\x1b[31m', '! bad\\nline', 'x\\ry', 'python a\\nb', 'u\\tv']) expect(text).toContain(shown);
+  });
+});
+
 describe('the screen', () => {
   it('appends plain frames when not on a terminal, and restores the terminal after drawing in place', () => {
     const writes: string[] = [];
@@ -166,5 +235,9 @@ describe('command line', () => {
     expect(usage(['--prometheus', '70000'])).toMatch(/--prometheus must be an integer between 0 and 65535/);
     expect(usage(['--bogus'])).toMatch(/unknown option '--bogus'/);
     expect(usage(['extra'])).toBe("unexpected argument 'extra'");
+    expect(usage(['--compact', '--once', '--json'])).toBe('--compact cannot be combined with --json');
+    expect(usage(['--cluster-config', 'grafana', '--gpus', '0'])).toBe('--cluster-config cannot be combined with --gpus');
+    expect(parseSettings(['--gpus', '0,3', '--compact'])).toMatchObject({ mode: 'live', gpus: [0, 3], compact: true });
+    expect(parseSettings(['--cluster-config', 'all'])).toMatchObject({ mode: 'cluster-config', cluster: { kind: 'all', outDir: '.', port: 9400, nodes: null } });
   });
 });

@@ -1,7 +1,7 @@
-// Formatting shared by the tools: durations and word wrap.
+// Formatting shared by the tools: durations, word wrap and control characters.
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSeconds } from '../../../shared/tools/lib/format.js';
-import { stylist, visibleLength, wrap } from '../../../shared/tools/lib/term.js';
+import { escapeControl, stylist, visibleLength, wrap } from '../../../shared/tools/lib/term.js';
 
 describe('durations', () => {
   it('formatDuration: minutes and hours; with tenths, short spans keep a decimal', () => {
@@ -42,5 +42,14 @@ describe('wrap', () => {
 
   it('when cutting, moves a word that fits on the next line there instead of splitting it', () => {
     expect(wrap('aaaaa bbbbbbbbbbbbbbbb', 20, '    ', { breakWords: true })).toEqual(['aaaaa', '    bbbbbbbbbbbbbbbb']);
+  });
+});
+
+describe('control characters', () => {
+  it('escapeControl makes newlines, tabs, escape sequences, DEL, C1 and bidi overrides visible; other text is kept', () => {
+    expect(escapeControl('python train.py --name "a\nb"\t\r')).toBe('python train.py --name "a\\nb"\\t\\r');
+    expect(escapeControl('\x1b[2J\x07\x00\x7f\x9b')).toBe('\\x1b[2J\\x07\\x00\\x7f\\x9b');
+    expect(escapeControl('evil\u202etxt.py')).toBe('evil\\u202etxt.py');
+    expect(escapeControl('Grüße 模型 C:\\path')).toBe('Grüße 模型 C:\\path');
   });
 });

@@ -13,6 +13,9 @@
 //      - files: files dp owns whole (skills, commands, rules): three-way upgraded, taken back unless edited.
 //        Prefer an owned file wherever the assistant reads a directory of them (`.codex/rules/dp-<persona>.rules`)
 //        over entries in the user's own config;
+//      - lists: values in list-valued members of a JSON settings file (.cursor/cli.json permissions.allow),
+//        owned value by value like settings.json's rules (outputs/json-lists.ts); where the assistant
+//        needs a scalar setting or TOML, it is said in cannotExpress rather than edited into the user's file;
 //      - cannotExpress: one line per part of a persona this assistant has no place for ("what: why"),
 //        printed once when the persona or the assistant is added, listed by `dp assistants`;
 //   4. `reads`: every instruction file the assistant loads, so the run can refuse a plan that would load
@@ -40,9 +43,20 @@ export interface PlannedFile extends DesiredFile {
   persona: string;
 }
 
+/** Values one persona puts into a list-valued member of a JSON settings file (`context.fileName`). */
+export interface PlannedList {
+  persona: string;
+  /** The JSON file, relative to the repository. */
+  path: string;
+  /** The member's keys from the root: `["permissions", "allow"]`. */
+  key: string[];
+  values: string[];
+}
+
 export interface AssistantOutputs {
   sections: PlannedSection[];
   files: PlannedFile[];
+  lists: PlannedList[];
   /** "<persona>: <what> cannot be expressed: <why>", one line each. */
   cannotExpress: Array<{ persona: string; text: string }>;
 }

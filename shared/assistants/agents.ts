@@ -16,6 +16,7 @@ export const agentsAdapter: AssistantAdapter = {
     return {
       sections: personas.map((p) => ({ file: AGENTS_MD, id: p.id, owner: `the ${p.displayName} persona`, body: p.section })),
       files: [],
+      lists: [],
       cannotExpress: personas.flatMap((p) => {
         const rules = p.permissions.allow.length + p.permissions.ask.length + p.permissions.deny.length;
         const lines = [];

@@ -33,7 +33,7 @@ export const claudeAdapter: AssistantAdapter = {
     const agentsImport = importSection(personas, context, inAgentsMd);
     if (agentsImport) sections.push(agentsImport);
     if (!inAgentsMd) for (const p of personas) sections.push({ file: CLAUDE_MD, id: p.id, owner: `the ${p.displayName} persona`, body: p.section });
-    return { sections, files: [], cannotExpress: [] };
+    return { sections, files: [], lists: [], cannotExpress: [] };
   },
 };
 

@@ -1,7 +1,7 @@
 // Every targeted assistant's outputs for one run, planned from the personas as planned for Claude Code,
 // and what the output kinds get to write for Claude Code itself.
 import type { DesiredPersona, Reader } from '../merge/model.js';
-import type { PlannedFile, PlannedSection, SizeLimit } from './adapter.js';
+import type { PlannedFile, PlannedList, PlannedSection, SizeLimit } from './adapter.js';
 import { DpError } from '../errors.js';
 import { RECORD_PATH, type PersonaRecord } from '../merge/record.js';
 import { generatorVersion } from '../package-root.js';
@@ -12,6 +12,7 @@ export interface AssistantPlan {
   targets: string[];
   sections: PlannedSection[];
   files: PlannedFile[];
+  lists: PlannedList[];
   /** "<assistant>: <persona>: ... cannot be expressed: <why>", one per part. */
   cannotExpress: Array<{ assistant: string; assistantId: string; persona: string; text: string }>;
   limits: SizeLimit[];
@@ -20,11 +21,12 @@ export interface AssistantPlan {
 export function planAssistants(read: Reader, personas: DesiredPersona[], targets: readonly string[], previous: PersonaRecord): AssistantPlan {
   const targeted = ADAPTERS.filter((a) => targets.includes(a.id));
   const context = { read, targets: new Set(targeted.map((a) => a.id)), previous };
-  const plan: AssistantPlan = { targets: targeted.map((a) => a.id), sections: [], files: [], cannotExpress: [], limits: [] };
+  const plan: AssistantPlan = { targets: targeted.map((a) => a.id), sections: [], files: [], lists: [], cannotExpress: [], limits: [] };
   for (const adapter of targeted) {
     const outputs = adapter.plan(personas, context);
     plan.sections.push(...outputs.sections);
     plan.files.push(...outputs.files);
+    plan.lists.push(...outputs.lists);
     plan.cannotExpress.push(...outputs.cannotExpress.map((c) => ({ assistant: adapter.displayName, assistantId: adapter.id, ...c })));
     plan.limits.push(...(adapter.limits ?? []));
   }

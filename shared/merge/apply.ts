@@ -7,12 +7,13 @@ import { DEFAULT_ASSISTANTS } from '../assistants/registry.js';
 import type { ApplyOptions, ApplyResult, Change, DesiredPersona, Outcome, Reader } from './model.js';
 import { BASES_PATH, RECORD_PATH, emptyRecord, parseBases, parseRecord, serializeBases, serializeRecord, type PersonaRecord } from './record.js';
 import { finalText, markdownSections } from './outputs/markdown-sections.js';
+import { jsonLists } from './outputs/json-lists.js';
 import { ownedFiles } from './outputs/owned-files.js';
 import type { OutputKind, Run } from './outputs/run.js';
 import { settingsEntries } from './outputs/settings-entries.js';
 
 /** What a persona writes, by kind. A new kind of output is one module here. */
-const OUTPUT_KINDS: OutputKind[] = [ownedFiles, markdownSections, settingsEntries];
+const OUTPUT_KINDS: OutputKind[] = [ownedFiles, markdownSections, settingsEntries, jsonLists];
 
 /**
  * `planned`: the personas as planned for Claude Code; every targeted assistant (options.assistants, Claude
@@ -43,7 +44,7 @@ export function applyPersonas(read: Reader, planned: DesiredPersona[], options: 
     tools: unique(personas.flatMap((p) => p.tools)),
   };
 
-  const nothingManaged = personas.length === 0 && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0;
+  const nothingManaged = personas.length === 0 && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0 && Object.keys(record.managed.lists ?? {}).length === 0;
   const recordOut = nothingManaged ? null : serializeRecord(record);
   const basesOut = nextBases(run, recordOut === recordText, recordOut === null, basesText);
   // The bases first: whenever the record on disk is the old one or the new one, its bases are there.

@@ -47,6 +47,22 @@ export interface ManagedSection {
   base?: string;
 }
 
+/** A value dp put into a list of a JSON settings file (outputs/json-lists.ts); `personas` only while owned. */
+export interface ListEntry {
+  key: string[];
+  value: string;
+  personas?: string[];
+}
+
+/** dp's values in one JSON settings file: owned, declined (the user removed them), containers it created. */
+export interface ListOwnership {
+  createdFile?: boolean;
+  /** The containers dp created, each as the JSON text of its key path. */
+  created?: string[];
+  entries: ListEntry[];
+  declined: ListEntry[];
+}
+
 export interface PersonaRecord {
   /** Present only in the intent written before settings.json (intent.ts). */
   pendingSettings?: { sha256: string | null; ownershipBefore: SettingsOwnership };
@@ -56,7 +72,7 @@ export interface PersonaRecord {
   assistants?: string[];
   active: Array<{ id: string; displayName: string; level?: string; custom?: boolean }>;
   configuration: { env: Record<string, string>; commands: string[]; tools: string[] };
-  managed: { settings: SettingsOwnership; sections: Record<string, ManagedSection>; files: Record<string, ManagedFile> };
+  managed: { settings: SettingsOwnership; sections: Record<string, ManagedSection>; files: Record<string, ManagedFile>; lists?: Record<string, ListOwnership> };
 }
 
 /**
@@ -240,6 +256,24 @@ function managedSection(value: Value, path: string): ManagedSection {
   };
 }
 
+function listEntry(value: Value, path: string): ListEntry {
+  const o = object(value, path);
+  const personas = optional(o.personas, at(path, 'personas'), strings);
+  return { key: strings(o.key, at(path, 'key')), value: string(o.value, at(path, 'value')), ...(personas !== undefined ? { personas } : {}) };
+}
+
+function listOwnership(value: Value, path: string): ListOwnership {
+  const o = object(value, path);
+  const createdFile = optional(o.createdFile, at(path, 'createdFile'), boolean);
+  const created = optional(o.created, at(path, 'created'), strings);
+  return {
+    ...(createdFile !== undefined ? { createdFile } : {}),
+    ...(created !== undefined ? { created } : {}),
+    entries: array(o.entries, at(path, 'entries'), listEntry),
+    declined: array(o.declined, at(path, 'declined'), listEntry),
+  };
+}
+
 function checkRecord(data: Value): PersonaRecord {
   const o = object(data, '');
   if (o.generator !== 'generator-dp') throw new Invalid('generator', 'expected "generator-dp"');
@@ -260,6 +294,7 @@ function checkRecord(data: Value): PersonaRecord {
     return { sha256: s.sha256 === null ? null : string(s.sha256, at(p, 'sha256')), ownershipBefore: (v2 ? ownershipV2 : ownershipV1)(s.ownershipBefore, at(p, 'ownershipBefore')) };
   });
   const assistants = optional(o.assistants, 'assistants', strings);
+  const lists = optional(managed.lists, 'managed.lists', (v, p) => record(v, p, listOwnership));
   return {
     ...(pending ? { pendingSettings: pending } : {}),
     generator: 'generator-dp',
@@ -275,6 +310,7 @@ function checkRecord(data: Value): PersonaRecord {
       settings: (v2 ? ownershipV2 : ownershipV1)(managed.settings, 'managed.settings'),
       sections: record(managed.sections, 'managed.sections', managedSection),
       files: record(managed.files, 'managed.files', managedFile),
+      ...(lists !== undefined ? { lists } : {}),
     },
   };
 }
@@ -302,7 +338,7 @@ export function parseRecordData(text: string, ourVersion: string): PersonaRecord
     if (!(error instanceof Invalid)) throw error;
     throw new DpError(`${RECORD_PATH} is corrupt: ${error.path || 'top level'}: ${error.message}`, CORRUPT_HINT);
   }
-  const outside = [...Object.keys(parsed.managed.files), ...Object.values(parsed.managed.sections).map((s) => s.file)].find((path) => !isRepositoryPath(path));
+  const outside = [...Object.keys(parsed.managed.files), ...Object.values(parsed.managed.sections).map((s) => s.file), ...Object.keys(parsed.managed.lists ?? {})].find((path) => !isRepositoryPath(path));
   if (outside !== undefined) {
     throw new DpError(`${RECORD_PATH} names a file outside this repository: ${JSON.stringify(outside)}`, `dp only writes inside the repository; ${CORRUPT_HINT}`);
   }
@@ -368,7 +404,9 @@ export function serializeRecord(record: PersonaRecord): string {
     ...(record.assistants ? [`  "assistants": ${line(record.assistants)}`] : []),
     `  "active": ${list(record.active, '  ')}`,
     `  "configuration": {\n    "env": ${lines(Object.entries(c.env), '    ')},\n    "commands": ${list(c.commands, '    ')},\n    "tools": ${list(c.tools, '    ')}\n  }`,
-    `  "managed": {\n    "settings": ${serializeOwnership(record.managed.settings, '    ')},\n    "sections": ${lines(sections, '    ')},\n    "files": ${lines(files, '    ')}\n  }`,
+    `  "managed": {\n    "settings": ${serializeOwnership(record.managed.settings, '    ')},\n    "sections": ${lines(sections, '    ')},\n    "files": ${lines(files, '    ')}${
+      record.managed.lists && Object.keys(record.managed.lists).length > 0 ? `,\n    "lists": ${lines(Object.entries(record.managed.lists), '    ')}` : ''
+    }\n  }`,
   ];
   return `{\n${parts.join(',\n')}\n}\n`;
 }

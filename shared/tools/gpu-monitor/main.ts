@@ -34,7 +34,7 @@ function plotCommand(settings: Settings): number {
   const output = settings.output ?? `${input.replace(/\.csv$/i, '')}.svg`;
   const { rows, skipped } = readCsvLog(input);
   if (rows.length === 0) throw new UsageError(`${input} has no samples to plot`, 'record some first: gpu_monitor --log FILE.csv');
-  const plot = renderPlotSvg(rows, { title: `GPU utilisation and memory: ${input}` });
+  const plot = renderPlotSvg(rows, { title: `GPU utilisation, memory, power and temperature: ${input}` });
   try {
     writeFileSync(output, plot.svg);
   } catch (error) {

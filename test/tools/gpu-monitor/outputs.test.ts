@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CSV_HEADER, CsvLog, parseCsvLog, type LogRow } from '../../../shared/tools/gpu-monitor/csv-log.js';
-import { downsample, renderPlotSvg, segments } from '../../../shared/tools/gpu-monitor/plot.js';
+import { downsample, renderPlotSvg, segments, textWidth } from '../../../shared/tools/gpu-monitor/plot.js';
+import { niceScale, niceStep, timeTicks } from '../../../shared/tools/gpu-monitor/axis.js';
 import { DCGM_METRICS, escapeLabel, formatMetrics } from '../../../shared/tools/gpu-monitor/prometheus.js';
 import { snapshotJson } from '../../../shared/tools/gpu-monitor/snapshot.js';
 import { DpError, UsageError } from '../../../shared/tools/lib/cli.js';
@@ -119,6 +120,70 @@ function rowsFor(gpu: number, values: (number | null)[], startMs = 0, stepMs = 1
     powerLimitW: 300,
   }));
 }
+
+/** Every <text> with its position, anchor, size and content. */
+function texts(svg: string): { x: number; y: number; anchor: string; size: number; text: string }[] {
+  return [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)].map(([, attrs, body]) => {
+    const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(attrs!)?.[1];
+    const text = body!.replace(/&(amp|lt|gt|quot);/g, 'x');
+    return { x: Number(attr('x')), y: Number(attr('y')), anchor: attr('text-anchor') ?? 'start', size: Number(attr('font-size') ?? 12), text };
+  });
+}
+
+describe('SVG plot: power and temperature, round ticks, nothing cut off', () => {
+  const rows = [...rowsFor(0, [10, 20, 30, 40, 50], 0, 15_000), ...rowsFor(1, [90, 80, 70, 60, 50], 0, 15_000)].map((row, i) => ({
+    ...row,
+    powerDrawW: 120 + 17 * i,
+    temperatureC: 41 + 4 * (i % 5),
+  }));
+  const plot = renderPlotSvg(rows, { title: `run ${'/very/long/path'.repeat(20)}.csv` });
+  const svg = checkSvg(plot.svg);
+  const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(plot.svg)!.map(Number) as [unknown, number, number];
+
+  it('draws power (limit dashed) and temperature panels for every GPU', () => {
+    for (const gpu of ['0', '1']) {
+      for (const series of ['util', 'memory', 'power', 'powerLimit', 'temperature']) expect(svg.polylines.filter((p) => p.gpu === gpu && p.series === series)).toHaveLength(1);
+    }
+    expect(plot.svg).toMatch(/data-series="powerLimit" fill="none" stroke="#7f7f7f" stroke-width="1.5" stroke-dasharray="4 3"/);
+    for (const title of ['utilisation, memory used (%)', 'power draw, limit dashed (W)', 'temperature (°C)']) expect(plot.svg).toContain(`>${title}</text>`);
+    // Higher power and temperature are drawn higher up (smaller y).
+    const power = svg.polylines.find((p) => p.gpu === '1' && p.series === 'power')!.points;
+    expect(power[4]![1]).toBeLessThan(power[0]![1]);
+  });
+
+  it('ticks the axes at round values: percent by 25, watts and degrees on 1/2/2.5/5 x 10^k steps, time on whole seconds or minutes', () => {
+    const labels = texts(plot.svg);
+    const yLabels = labels.filter((t) => t.anchor === 'end').map((t) => t.text);
+    expect(yLabels.slice(0, 5)).toEqual(['0%', '25%', '50%', '75%', '100%']);
+    // power: 120 to 273 W and a 300 W limit -> 0 to 300 by 100; temperature 41 to 57 C -> 40 to 60 by 5.
+    expect(yLabels.slice(5, 9)).toEqual(['0', '100', '200', '300']);
+    expect(yLabels.slice(9, 14)).toEqual(['40', '45', '50', '55', '60']);
+    const timeLabels = labels.filter((t) => /^\d+[smhd]( \d+[smhd])?$/.test(t.text)).slice(0, 5).map((t) => t.text);
+    expect(timeLabels).toEqual(['0s', '15s', '30s', '45s', '1m 00s']);
+  });
+
+  it('keeps every label, line and the wrapped caption inside the picture', () => {
+    for (const text of texts(plot.svg)) {
+      const w = textWidth(text.text, text.size);
+      const from = text.anchor === 'end' ? text.x - w : text.anchor === 'middle' ? text.x - w / 2 : text.x;
+      expect(from, text.text).toBeGreaterThanOrEqual(0);
+      expect(from + w, text.text).toBeLessThanOrEqual(width);
+      expect(text.y - text.size, text.text).toBeGreaterThanOrEqual(0);
+      expect(text.y, text.text).toBeLessThanOrEqual(height);
+    }
+    for (const line of svg.polylines) for (const [x, y] of line.points) expect(x >= 0 && x <= width && y >= 0 && y <= height).toBe(true);
+    expect(plot.svg).toContain('time axis = time since the first sample');
+    expect(plot.svg).toMatch(/>….*very\/long\/path\.csv<\/text>/);
+  });
+
+  it('axis steps', () => {
+    expect([niceStep(300, 4), niceStep(7, 5), niceStep(0.9, 4), niceStep(47, 4)]).toEqual([100, 2, 0.25, 20]);
+    expect(niceScale(37, 84)).toEqual({ min: 20, max: 100, ticks: [20, 40, 60, 80, 100] });
+    expect(niceScale(50, 50, 4, 1)).toEqual({ min: 50, max: 51, ticks: [50, 51] });
+    expect(timeTicks(3_600_000)).toEqual([0, 900, 1800, 2700, 3600].map((s) => s * 1000));
+    expect(timeTicks(4_000)).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+});
 
 describe('SVG plot', () => {
   it('draws one panel per GPU with utilisation and memory lines, broken at unknowns and pauses', () => {

@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -30,31 +30,19 @@ function tsFiles(dir) {
   });
 }
 
-// The CLI bundles import `z` from zod, whose namespace object re-exports everything: every locale, JSON
-// Schema conversion, ISO dates. This plugin gives them a `z` holding only the schema builders dp uses
-// (types still come from zod itself), so the bundle carries a third of zod. A builder missing here fails
-// the build, not a run.
-const ZOD_BUILDERS = ['array', 'boolean', 'enum', 'int', 'literal', 'looseObject', 'object', 'record', 'strictObject', 'string', 'unknown'];
-const zodLite = {
-  name: 'zod-lite',
-  setup(build) {
-    const zod = dirname(require.resolve('zod/package.json'));
-    build.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod-lite', namespace: 'zod-lite' }));
-    build.onLoad({ filter: /.*/, namespace: 'zod-lite' }, () => ({
-      resolveDir: zod,
-      contents: [
-        `import { config } from './v4/core/core.js';`,
-        `import en from './v4/locales/en.js';`,
-        `import { ${ZOD_BUILDERS.map((name) => `${name} as ${name}_`).join(', ')} } from './v4/classic/schemas.js';`,
-        // zod's own entry sets the English messages: the same messages as unbundled.
-        `config(en());`,
-        // One parse per schema in a run: compiling a fast path (new Function) costs more than it saves.
-        `config({ jitless: true });`,
-        `export const z = { ${ZOD_BUILDERS.map((name) => `${name}: ${name}_`).join(', ')} };`,
-      ].join('\n'),
-    }));
-  },
-};
+// zod, for the code that validates (shared/zod.ts loads it on first use): zod's schema builders and English
+// messages as one CommonJS file, without the locales, JSON Schema conversion and ISO dates of its own entry.
+function zodLite() {
+  return [
+    `import { config } from './v4/core/core.js';`,
+    `import en from './v4/locales/en.js';`,
+    // zod's own entry sets the English messages: the same messages as unbundled.
+    `config(en());`,
+    // One parse per schema in a run: compiling a fast path (new Function) costs more than it saves.
+    `config({ jitless: true });`,
+    `export * as z from './v4/classic/schemas.js';`,
+  ].join('\n');
+}
 
 export function toolManifests() {
   return readdirSync(toolsDir)
@@ -95,17 +83,31 @@ export async function buildAll() {
   const sources = ['generators', 'shared'].flatMap((dir) => tsFiles(join(root, dir)));
   const transpiled = await build({ ...common, entryPoints: sources, outdir: dist, outbase: root });
   for (const file of transpiled.outputFiles) write(file.path, file.contents);
+  const zod = await build({
+    ...common,
+    format: 'cjs',
+    bundle: true,
+    minify: true,
+    stdin: { contents: zodLite(), resolveDir: dirname(require.resolve('zod/package.json')), sourcefile: 'zod-lite.js' },
+    outfile: join(dist, 'zod-lite.cjs'),
+  });
+  for (const file of zod.outputFiles) write(file.path, file.contents);
 
-  // dp is split: a small entry file, and what a command needs beyond it (the commands with the engine, zod,
-  // ejs; the help texts) in a few chunks loaded when the command runs, so `dp --version` does not load the
-  // engine. create-dp-project runs one command: one file.
+  // The built-in personas are validated here, once, not by every command (shared/persona/prevalidated.ts):
+  // an invalid persona.json fails the build.
+  const { checkPersonaFolders } = await import(pathToFileURL(join(dist, 'shared', 'persona', 'registry.js')).href);
+  write(join(dist, 'personas.checked.json'), `${JSON.stringify(checkPersonaFolders(join(root, 'personas')))}\n`);
+
+  // dp is split: a small entry file, and what a command needs beyond it (each command, the engine with ejs
+  // they share, the help texts) in chunks loaded when the command runs, so `dp --version` does not load the
+  // engine. zod is not bundled: dist/zod-lite.cjs is loaded only by code that validates. create-dp-project
+  // runs one command: one file.
   const cliOptions = {
     ...common,
     bundle: true,
     external: ['yeoman-environment', 'yeoman-generator'],
     // jsonc-parser's main entry is UMD, whose requires esbuild cannot follow: bundle its ES module build.
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-    plugins: [zodLite],
     // DP_BUILD_READABLE=1: unminified, for reading a CPU profile.
     minify: process.env.DP_BUILD_READABLE !== '1',
     // ejs is CommonJS and requires Node builtins.

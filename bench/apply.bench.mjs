@@ -1,5 +1,7 @@
-// Cold start: applying the data-scientist persona to a fresh repository in a new process, and the
-// no-op re-run, each against `node -e 1` measured in the same run (median wall time of BENCH_ROUNDS).
+// Cold start: applying the data-scientist persona to a fresh git repository in a new process, and the
+// no-op re-run, each against `node -e 1` measured in the same run: each round times the baseline right
+// before each command, and the ratio printed is the median of those paired ratios over BENCH_ROUNDS (a
+// machine whose speed drifts during the run moves both sides of a pair alike).
 //   - dp persona add data-scientist   (the CLI: the engine without Yeoman start-up)
 //   - yo-style run through yeoman-environment (what `yo dp:data-scientist` and composing generators pay)
 // The no-op re-run must write no file: checked here by comparing mtimes.
@@ -44,22 +46,35 @@ function mtimes(dir) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** A new empty git repository, as a user's fresh clone. */
+function freshRepository() {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-bench-'));
+  const git = spawnSync('git', ['init', '-q'], { cwd: dir });
+  if (git.status !== 0) throw new Error(`git init failed: ${git.stderr}`);
+  return dir;
+}
+
 await buildAll();
+/** Per row: [command ms, baseline ms] pairs. */
 const samples = { base: [], dpCold: [], dpRerun: [], yoCold: [], yoRerun: [] };
+const paired = (row, args, cwd) => {
+  const base = timeMs(['-e', '1'], cwd);
+  samples.base.push(base);
+  samples[row].push([timeMs(args, cwd), base]);
+};
 let rerunWrote = 0;
 for (let i = 0; i < ROUNDS; i += 1) {
-  const a = mkdtempSync(join(tmpdir(), 'dp-bench-'));
-  const b = mkdtempSync(join(tmpdir(), 'dp-bench-'));
+  const a = freshRepository();
+  const b = freshRepository();
   try {
-    samples.base.push(timeMs(['-e', '1'], a));
-    samples.dpCold.push(timeMs([dp, 'persona', 'add', 'data-scientist'], a));
+    paired('dpCold', [dp, 'persona', 'add', 'data-scientist'], a);
     const before = mtimes(a);
-    samples.dpRerun.push(timeMs([dp, 'persona', 'add', 'data-scientist'], a));
+    paired('dpRerun', [dp, 'persona', 'add', 'data-scientist'], a);
     if (mtimes(a) !== before) rerunWrote += 1;
     if (YEOMAN) {
-      samples.yoCold.push(timeMs(['--input-type=module', '-e', yeomanRun], b));
+      paired('yoCold', ['--input-type=module', '-e', yeomanRun], b);
       const beforeYo = mtimes(b);
-      samples.yoRerun.push(timeMs(['--input-type=module', '-e', yeomanRun], b));
+      paired('yoRerun', ['--input-type=module', '-e', yeomanRun], b);
       if (mtimes(b) !== beforeYo) rerunWrote += 1;
     }
   } finally {
@@ -67,10 +82,13 @@ for (let i = 0; i < ROUNDS; i += 1) {
     rmSync(b, { recursive: true, force: true });
   }
 }
-const base = median(samples.base);
-const row = (label, values) => console.log(`${label.padEnd(44)} ${median(values).toFixed(0).padStart(6)} ms  ${(median(values) / base).toFixed(1).padStart(5)}x`);
-console.log(`median of ${ROUNDS} rounds, new process each; ratio = time / (node -e 1)`);
-row('node -e 1 (baseline)', samples.base);
+const row = (label, pairs) => {
+  const ratios = pairs.map(([ms, base]) => ms / base);
+  const ms = median(pairs.map(([value]) => value));
+  console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${median(ratios).toFixed(2).padStart(5)}x  (pairs ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`);
+};
+console.log(`median of ${ROUNDS} rounds, new process each; ratio = median over rounds of time / (node -e 1 run just before it)`);
+console.log(`${'node -e 1 (baseline)'.padEnd(44)} ${median(samples.base).toFixed(0).padStart(6)} ms`);
 row('dp persona add data-scientist (cold)', samples.dpCold);
 row('dp persona add data-scientist (no-op re-run)', samples.dpRerun);
 if (YEOMAN) {

@@ -8,7 +8,7 @@ import { applyOnDisk, planOnDisk, readRecordOnDisk } from '../shared/engine/appl
 import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
 import { deletedPaths, formatOutcomes } from '../shared/engine/report.js';
 import type { Outcome } from '../shared/merge/model.js';
-import { RECORD_PATH } from '../shared/merge/record.js';
+import { ownFiles } from './write-run.js';
 import { generatorVersion, packageRoot } from '../shared/package-root.js';
 import { menuChoices } from '../shared/persona/menu.js';
 import { builtinIds, builtinMenu, canonicalId, type MenuEntry } from '../shared/persona/registry.js';
@@ -114,21 +114,6 @@ function writeScaffold(target: string, personas: string[], git: boolean): Outcom
   return written;
 }
 
-/**
- * dp's own files, which the persona outcomes do not list: the record (and whatever else dp keeps in .claude/) and
- * the answers in .yo-rc.json. Read before and after the run, so the list names every file written.
- */
-function bookkeeping(target: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const claude = join(target, '.claude');
-  const names = existsSync(claude) ? readdirSync(claude).map((name) => `.claude/${name}`) : [];
-  for (const path of [...names, '.yo-rc.json']) {
-    const text = readOrNull(join(target, path));
-    if (text !== null) files.set(path, text);
-  }
-  return files;
-}
-
 function readOrNull(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
@@ -229,7 +214,6 @@ async function create(argv: string[]): Promise<number> {
     // What is there already is read and checked (a file dp cannot merge into is refused) before the scaffold is written.
     if (active.length > 0 || readdirSync(target).length > 0) planOnDisk(target, (current) => addOnly(current, requests), { onConflict: 'keep' });
     const scaffold = writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
-    const ownBefore = bookkeeping(target);
     let before: PersonaRequest[] = [];
     let after: PersonaRequest[] = [];
     const result = applyOnDisk(target, (current) => {
@@ -238,13 +222,7 @@ async function create(argv: string[]): Promise<number> {
       return after;
     }, { onConflict: 'keep' });
     // One list of every file written: the scaffold, the personas' files, dp's record and answers.
-    const listed = new Set(result.outcomes.map((o) => o.path));
-    const own: Outcome[] = [...bookkeeping(target)]
-      .filter(([path, text]) => !listed.has(path) && ownBefore.get(path) !== text)
-      .map(([path]) => ({ path, status: ownBefore.has(path) ? 'updated' : 'created' }));
-    // The record is written last: it comes last in the list too.
-    own.sort((a, b) => Number(a.path === RECORD_PATH) - Number(b.path === RECORD_PATH));
-    for (const line of formatOutcomes([...scaffold, ...result.outcomes, ...own], result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
+    for (const line of formatOutcomes([...scaffold, ...result.outcomes, ...ownFiles(result)], result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
     const shown = relative(process.cwd(), target) || '.';
     const named = (list: PersonaRequest[]) => list.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ');
     const done = before.length === 0 ? `Created ${shown} with ${named(after)}` : `Added ${named(after.slice(before.length)) || 'no persona'} to ${shown}; active: ${named(after)}`;

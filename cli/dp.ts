@@ -10,14 +10,15 @@ async function helpFor(command: string[]): Promise<string> {
 }
 
 type Command = (argv: string[]) => number | Promise<number>;
-const commands = () => import('./commands/index.js');
+// One module per command, so a command loads only its own code (dp doctor's process spawning is not
+// loaded by dp persona add); the engine the commands share is one chunk of the bundle.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  persona: async () => (await commands()).personaCommand,
-  profile: async () => (await commands()).profileCommand,
-  status: async () => (await commands()).statusCommand,
-  upgrade: async () => (await commands()).upgradeCommand,
-  doctor: async () => (await commands()).doctorCommand,
-  graduate: async () => (await commands()).graduateCommand,
+  persona: async () => (await import('./commands/persona.js')).personaCommand,
+  profile: async () => (await import('./commands/profile.js')).profileCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  upgrade: async () => (await import('./commands/upgrade.js')).upgradeCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
+  graduate: async () => (await import('./commands/graduate.js')).graduateCommand,
 };
 
 async function version(): Promise<string> {

@@ -1,6 +1,6 @@
 // Questions on a terminal, without Yeoman: free text, a confirmation and a choice. Never asked without
 // a TTY. Lines are queued as they arrive, so answers typed ahead (or pasted) are not lost.
-import { createInterface, type Interface } from 'node:readline';
+import type { Interface } from 'node:readline';
 import { DpError } from '../shared/errors.js';
 
 let rl: Interface | undefined;
@@ -10,7 +10,8 @@ let closed = false;
 
 function input(): Interface {
   if (!rl) {
-    rl = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+    // node:readline is loaded when a question is asked, not by every command that might ask one.
+    rl = process.getBuiltinModule('node:readline').createInterface({ input: process.stdin, output: process.stdout, terminal: false });
     rl.on('line', (line) => {
       const next = waiting.shift();
       if (next) next(line);

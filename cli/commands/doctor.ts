@@ -14,6 +14,7 @@ import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js
 import { deletedPaths, formatOutcomes } from '../../shared/engine/report.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
+import { ownFiles } from '../write-run.js';
 
 type Level = 'ok' | 'warn' | 'problem';
 interface Finding {
@@ -138,8 +139,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     if (fixable.some((f) => f.fix === 'restore')) {
       // Restoring re-applies the active personas: anything else this version changes is reported too.
       const result = applyOnDisk(root, (active) => active, { onConflict: 'keep', restoreDeleted: true });
-      fixed.push(...result.outcomes.filter((o) => o.status !== 'unchanged'));
-      if (!json) for (const line of formatOutcomes(result.outcomes, result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
+      const outcomes = [...result.outcomes, ...ownFiles(result)];
+      fixed.push(...outcomes.filter((o) => o.status !== 'unchanged'));
+      if (!json) for (const line of formatOutcomes(outcomes, result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
     }
     if (!json) process.stdout.write(`dp doctor: fixed ${fixable.length} problem(s); checking again\n`);
     ({ findings, record } = await diagnose(root));

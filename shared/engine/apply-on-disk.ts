@@ -24,6 +24,8 @@ export interface DiskRunOptions {
 export interface DiskRunResult extends ApplyResult {
   /** With dryRun: a diff per change. */
   diffs: string[];
+  /** What the run read, as it was before the run: which files existed. */
+  before: Snapshot;
 }
 
 /**
@@ -51,10 +53,10 @@ export function applyOnDisk(root: string, select: Selection, options: DiskRunOpt
     if (options.dryRun) {
       preflight(root, result.changes);
       const read = diskReader(root, snapshot);
-      return { ...result, diffs: result.changes.map((c) => unifiedDiff(c.path, read(c.path), c.content)) };
+      return { ...result, before: snapshot, diffs: result.changes.map((c) => unifiedDiff(c.path, read(c.path), c.content)) };
     }
     commitChanges(root, result.changes, snapshot, generatorVersion());
-    return { ...result, diffs: [] };
+    return { ...result, before: snapshot, diffs: [] };
   } finally {
     releaseLock(root);
   }

@@ -11,7 +11,6 @@
 // Records written before this format (format 1: settings ownership rule by rule, a `base` inlined in every
 // entry, `configuration.permissions`) are read as they are and rewritten in this format by the next run.
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DpError } from '../errors.js';
 import { isRepositoryPath } from './paths.js';
 import { emptyOwnership, type RuleList, type SettingsOwnership } from './settings-merge.js';
@@ -415,13 +414,16 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+// node:zlib is loaded only for a format 1 record: loading it costs a run that never needs it a few milliseconds.
+const zlib = () => process.getBuiltinModule('node:zlib');
+
 /** Format 1's inlined base: raw deflate (no header, so the same on every OS) + base64. */
 export function packBase(text: string): string {
-  return deflateRawSync(Buffer.from(text, 'utf8')).toString('base64');
+  return zlib().deflateRawSync(Buffer.from(text, 'utf8')).toString('base64');
 }
 
 export function unpackBase(packed: string): string {
-  return inflateRawSync(Buffer.from(packed, 'base64')).toString('utf8');
+  return zlib().inflateRawSync(Buffer.from(packed, 'base64')).toString('utf8');
 }
 
 // The bases file: { "about": ..., "bases": { "<sha256>": "<text>" } }, one line per base, the text as it is

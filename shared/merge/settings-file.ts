@@ -1,38 +1,43 @@
 // Reading .claude/settings.json the way Claude Code does: strict JSON, and a value the schema rejects
 // makes Claude Code skip the whole file. So dp refuses to touch a file it cannot read or that is
 // already invalid, and says where the problem is. Facts: ../shared/research/claude-code.md §1.
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { DpError } from '../errors.js';
 import { isValidRule } from '../persona/rules.js';
 import { formatIssuePath, issueMessage } from '../persona/schema.js';
+import { zod } from '../zod.js';
 import { duplicateKey, looseJsonProblem } from './settings-syntax.js';
 
 export const SETTINGS_PATH = '.claude/settings.json';
 
 export type Settings = Record<string, unknown>;
 
-const ruleList = z
-  .array(z.string().refine(isValidRule, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid permission rule` }))
-  .refine((rules) => new Set(rules).size === rules.length, 'lists the same rule twice (the schema requires unique items)');
+/** The parts of the Claude Code settings schema that dp reads or writes, built on first use (zod loads then). */
+function buildSettingsSchema(z: typeof Zod) {
+  const ruleList = z
+    .array(z.string().refine(isValidRule, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid permission rule` }))
+    .refine((rules) => new Set(rules).size === rules.length, 'lists the same rule twice (the schema requires unique items)');
 
-/** The parts of the Claude Code settings schema that dp reads or writes. */
-const settingsSchema = z.looseObject({
-  permissions: z
-    .strictObject({
-      allow: ruleList.optional(),
-      ask: ruleList.optional(),
-      deny: ruleList.optional(),
-      defaultMode: z.enum(['acceptEdits', 'bypassPermissions', 'default', 'delegate', 'dontAsk', 'plan', 'auto', 'manual']).optional(),
-      disableBypassPermissionsMode: z.literal('disable').optional(),
-      disableAutoMode: z.literal('disable').optional(),
-      additionalDirectories: z.array(z.string().min(1)).optional(),
-    })
-    .optional(),
-  env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
-  // dp appends its groups to these lists: each event holds a list of matcher groups, each with its hooks.
-  hooks: z.record(z.string(), z.array(z.looseObject({ hooks: z.array(z.looseObject({ type: z.string() })) }), { error: 'must be a list of matcher groups ({"matcher": ..., "hooks": [...]})' })).optional(),
-  statusLine: z.looseObject({ type: z.literal('command'), command: z.string() }).optional(),
-});
+  return z.looseObject({
+    permissions: z
+      .strictObject({
+        allow: ruleList.optional(),
+        ask: ruleList.optional(),
+        deny: ruleList.optional(),
+        defaultMode: z.enum(['acceptEdits', 'bypassPermissions', 'default', 'delegate', 'dontAsk', 'plan', 'auto', 'manual']).optional(),
+        disableBypassPermissionsMode: z.literal('disable').optional(),
+        disableAutoMode: z.literal('disable').optional(),
+        additionalDirectories: z.array(z.string().min(1)).optional(),
+      })
+      .optional(),
+    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'not a valid variable name (^[A-Z_][A-Z0-9_]*$)'), z.string({ error: 'must be a string' })).optional(),
+    // dp appends its groups to these lists: each event holds a list of matcher groups, each with its hooks.
+    hooks: z.record(z.string(), z.array(z.looseObject({ hooks: z.array(z.looseObject({ type: z.string() })) }), { error: 'must be a list of matcher groups ({"matcher": ..., "hooks": [...]})' })).optional(),
+    statusLine: z.looseObject({ type: z.literal('command'), command: z.string() }).optional(),
+  });
+}
+
+let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
 
 const REFUSAL_HINT = 'Claude Code skips a settings file it cannot parse; fix it (strict JSON) and run again. dp did not change it';
 
@@ -57,6 +62,7 @@ export function parseSettings(text: string, file: string): Settings {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DpError(`${file} must hold a JSON object`, REFUSAL_HINT);
   }
+  settingsSchema ??= buildSettingsSchema(zod());
   const checked = settingsSchema.safeParse(data);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;

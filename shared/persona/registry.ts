@@ -5,8 +5,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { DpError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import { readJsonFile, validationError } from './load.js';
-import { menuSchema } from './schema.js';
+import { parseJson, readText, validateBuiltin, validationError } from './load.js';
+import { checkedAtBuild, type Checked } from './prevalidated.js';
+import { personaSchemas, type MenuData } from './schema.js';
 
 export interface MenuEntry {
   number: number;
@@ -25,12 +26,22 @@ interface Read {
 
 const HINT = 'fix the persona definition and run again';
 
-function readEntry(personasDir: string, folder: string): Read {
+/** A persona.json's menu fields, validated (the menu fields and level names; the rest is validated when the persona is loaded). */
+function validateMenu(text: string, shownAs: string): MenuData {
+  const parsed = personaSchemas().menu.safeParse(parseJson(text, shownAs));
+  if (!parsed.success) throw validationError(shownAs, parsed.error);
+  return parsed.data;
+}
+
+/** The menu fields as the build validated them (prevalidated.ts), else validated now. */
+function menuFields(text: string, shownAs: string): MenuData {
+  return checkedAtBuild(text)?.menu ?? validateMenu(text, shownAs);
+}
+
+function readEntry(personasDir: string, folder: string, menuOf: (text: string, shownAs: string) => MenuData): Read {
   const file = join(personasDir, folder, 'persona.json');
   const shownAs = relative(dirname(personasDir), file);
-  const parsed = menuSchema.safeParse(readJsonFile(file, shownAs));
-  if (!parsed.success) throw validationError(shownAs, parsed.error);
-  const { id, displayName, menu, aliases, featured, levels } = parsed.data;
+  const { id, displayName, menu, aliases, featured, levels } = menuOf(readText(file, shownAs), shownAs);
   if (id !== folder) throw new DpError(`${shownAs}: id: must be "${folder}" (the folder name), got "${id}"`, HINT);
   return { entry: { number: menu, id, displayName, aliases, levels: Object.keys(levels ?? {}), featured }, shownAs };
 }
@@ -55,15 +66,35 @@ function checkAcross(read: Read[], shownDir: string): void {
   if (featured.length === 0) throw new DpError(`no persona in ${shownDir}/ is featured (the help texts' examples start with it)`, 'set "featured": true in one persona.json');
 }
 
-/** The menu from the persona folders under `personasDir` (a folder without persona.json is not a persona), in menu order. */
-export function loadMenu(personasDir: string): MenuEntry[] {
-  const folders = readdirSync(personasDir, { withFileTypes: true })
+function personaFolders(personasDir: string): string[] {
+  return readdirSync(personasDir, { withFileTypes: true })
     .filter((dirent) => dirent.isDirectory() && existsSync(join(personasDir, dirent.name, 'persona.json')))
     .map((dirent) => dirent.name)
     .sort();
-  const read = folders.map((folder) => readEntry(personasDir, folder));
+}
+
+/** The menu from the persona folders under `personasDir` (a folder without persona.json is not a persona), in menu order. */
+export function loadMenu(personasDir: string): MenuEntry[] {
+  const read = personaFolders(personasDir).map((folder) => readEntry(personasDir, folder, menuFields));
   checkAcross(read, basename(personasDir));
   return read.map((r) => r.entry).sort((a, b) => a.number - b.number);
+}
+
+/**
+ * The build's check (build.mjs): every persona.json under `personasDir` validated in full and the folders
+ * checked against each other; what dist/personas.checked.json holds.
+ */
+export function checkPersonaFolders(personasDir: string): Checked[] {
+  const checked: Checked[] = [];
+  const read = personaFolders(personasDir).map((folder) =>
+    readEntry(personasDir, folder, (text, shownAs) => {
+      const menu = validateMenu(text, shownAs);
+      checked.push({ text, menu, persona: validateBuiltin(parseJson(text, shownAs), shownAs) });
+      return menu;
+    }),
+  );
+  checkAcross(read, basename(personasDir));
+  return checked;
 }
 
 let builtin: MenuEntry[] | undefined;

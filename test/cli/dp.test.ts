@@ -21,6 +21,35 @@ describe('dp persona add / remove / list', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it("lists every file it writes, its own record, bases and answers too, and each file's lines match the files on disk", async () => {
+    const dir = newDir();
+    const lines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim().split(/\s+/).slice(0, 2).join(' '));
+    const before = snapshot(dir);
+    const added = await dp(dir, ['persona', 'add', 'developer', '--level', 'l1']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    const written = Object.keys(snapshot(dir)).filter((file) => before[file] === undefined);
+    expect(lines(added.stdout).sort()).toEqual(written.map((file) => `created ${file}`).sort());
+    expect(lines(added.stdout).slice(-1)).toEqual(['created .claude/persona.json']);
+    expect(added.stdout).toMatch(new RegExp(`^dp: added developer: ${written.length} created$`, 'm'));
+
+    const second = snapshot(dir);
+    const graduated = await dp(dir, ['persona', 'add', 'developer', '--level', 'l2']);
+    expect(graduated.exitCode, graduated.stderr).toBe(0);
+    const after = snapshot(dir);
+    const changed = Object.keys(after).filter((file) => second[file]?.content !== after[file]!.content);
+    expect(lines(graduated.stdout).filter((line) => !line.startsWith('created ')).sort()).toEqual(
+      changed.filter((file) => second[file] !== undefined).map((file) => `updated ${file}`).sort(),
+    );
+    expect(lines(graduated.stdout)).toEqual(expect.arrayContaining(['updated .claude/persona.json', 'updated .yo-rc.json']));
+
+    const removed = await dp(dir, ['persona', 'remove', 'developer']);
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    const left = snapshot(dir);
+    const gone = Object.keys(after).filter((file) => left[file] === undefined);
+    expect(gone).toEqual(expect.arrayContaining(['.claude/persona.json', '.claude/persona.bases.json']));
+    expect(lines(removed.stdout).filter((line) => line.startsWith('removed ')).sort()).toEqual(gone.map((file) => `removed ${file}`).sort());
+  });
+
   it('writes exactly what the generator writes (the same engine)', async () => {
     const viaCli = newDir();
     await dp(viaCli, ['persona', 'add', 'data-scientist']);

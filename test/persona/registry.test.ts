@@ -1,11 +1,14 @@
 // The menu read from the persona folders: numbers, aliases and the featured persona checked across
 // folders, errors naming the file and the field.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHelp } from '../../cli/create.js';
 import { helpTexts } from '../../cli/help.js';
-import { builtinMenu, canonicalId, loadMenu } from '../../shared/persona/registry.js';
+import { packageRoot } from '../../shared/package-root.js';
+import { validateBuiltin } from '../../shared/persona/load.js';
+import { checkedAtBuild } from '../../shared/persona/prevalidated.js';
+import { builtinMenu, canonicalId, checkPersonaFolders, loadMenu } from '../../shared/persona/registry.js';
 import { useTempDir } from '../support/tmp.js';
 
 const newDir = useTempDir('dp-registry-');
@@ -104,5 +107,24 @@ confirmation: its guidance, commands and permissions change with the level.`);
                     pm (product-manager), designer; several comma-separated
   --level <level>   the developer persona's skill level: beginner, l1, l2, expert`);
     expect(createHelp(builtinMenu())).toMatch(/Example: npx create-dp-project my-model --persona data-scientist$/);
+  });
+});
+
+describe('the built-in personas as the build validated them', () => {
+  it('are what validating each persona.json gives, so a command can take them without loading the schema', () => {
+    const dir = join(packageRoot(), 'personas');
+    const checked = checkPersonaFolders(dir);
+    expect(checked.map((c) => c.menu.id).sort()).toEqual(builtinMenu().map((entry) => entry.id).sort());
+    for (const { text, menu, persona } of checked) {
+      expect(checkedAtBuild(text), menu.id).toEqual({ text, menu, persona });
+      expect(persona).toEqual(validateBuiltin(JSON.parse(text), menu.id));
+    }
+    expect(checkedAtBuild(`${checked[0]!.text} `)).toBeUndefined();
+  });
+
+  it('an invalid persona.json fails the build, naming the file and the field', () => {
+    const pm = JSON.parse(readFileSync(join(packageRoot(), 'personas', 'pm', 'persona.json'), 'utf8'));
+    const dir = personas([{ ...pm, menu: 1, featured: true, commandSet: 'product/extra' }]);
+    expect(() => checkPersonaFolders(dir)).toThrow('personas/pm/persona.json: commandSet: must be a single folder name');
   });
 });

@@ -70,8 +70,11 @@ describe('the record', () => {
     for (const path of [...Object.keys(record.managed.files)]) {
       expect(lines.filter((l) => l.includes(JSON.stringify(path)) && l.includes('sha256')), path).toHaveLength(1);
     }
-    // No copy of a bundled tool anywhere: the tools are replaced by hash.
-    expect(Object.values(record.managed.files).filter((f) => (f as { update?: string }).update === 'replace')).toHaveLength(8);
+    // No copy of a bundled tool or hook script anywhere: they are replaced by hash.
+    const files = Object.entries(record.managed.files) as Array<[string, { update?: string }]>;
+    const bundled = files.filter(([path]) => /^(scripts|\.claude\/hooks)\//.test(path)).map(([path]) => path);
+    expect(bundled.length).toBeGreaterThanOrEqual(8);
+    expect(files.filter(([, f]) => f.update === 'replace').map(([path]) => path)).toEqual(bundled);
     const bases = json(dir, BASES).bases as Record<string, string>;
     for (const entry of Object.values(record.managed.files) as Array<{ sha256: string; update?: string }>) {
       expect(entry.sha256 in bases).toBe(entry.update !== 'replace');

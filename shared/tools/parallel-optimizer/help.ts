@@ -50,8 +50,12 @@ Output:
   --explain               the parallelization deep dive: diagrams, all-reduce arithmetic, when model
                           parallelism is needed
   --json                  one JSON object (shape in docs/tools/parallel-optimizer.md)
-  --script PATH           training script in the launch commands (default train.py); arguments after
-                          -- replace the suggested script arguments
+  --script PATH           training script in the launch commands (default train.py, pretrain_gpt.py
+                          for Megatron layouts); arguments after -- replace the suggested arguments
+Launch output (printed with the recommendation, and in --json): torchrun, accelerate launch with a generated
+  config (DDP, DeepSpeed, FSDP2), the deepspeed launcher (+ hostfile on several nodes), ds_config.json
+  (train_batch_size = micro x grad_acc x dp), megatron_pretrain.sh (model arguments from config.json,
+  PLACEHOLDER variables for data, tokenizer, checkpoints, steps), an sbatch script
   -h, --help              this text
 
 Formulas (sources in docs/tools/parallel-optimizer.md):

@@ -150,7 +150,7 @@ export async function buildReport(argv: string[], detect: () => Promise<Detectio
   const tables = deepspeedTables(dsInput);
   const recommendation = recommend(input, strategies, tables.zero3[0] ?? null);
   const chosen = strategies.find((s) => s.name === recommendation.strategy) ?? [...strategies].sort((a, b) => a.totalBytesPerGpu - b.totalBytesPerGpu)[0]!;
-  const launch = launchCommands(cluster, chosen, training, values.script ?? 'train.py', script && script.length ? script : null);
+  const launch = launchCommands(cluster, chosen, training, model, values.script, script && script.length ? script : null);
   const report: Report = { model, cluster, training, strategies, deepspeed: { input: dsInput, ...tables }, recommendation, launch };
   return { report, json: values.json === true, explain: values.explain === true };
 }

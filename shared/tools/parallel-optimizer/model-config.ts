@@ -27,6 +27,10 @@ export interface ArchitectureFacts {
   tiedEmbeddings: boolean | null;
   /** attention_bias / mlp_bias; false for Llama (Megatron --disable-bias-linear). */
   linearBias: boolean | null;
+  /** rope_scaling.rope_type (Llama 3.1's "llama3" is Megatron's --use-rope-scaling). */
+  ropeScaling: string | null;
+  /** attention_dropout: 0 (Llama), as Megatron's --attention-dropout 0 --hidden-dropout 0. */
+  dropoutFree: boolean;
 }
 
 export interface ConfigFacts {
@@ -73,6 +77,7 @@ function architectureFacts(config: Record<string, unknown>): ArchitectureFacts {
   const act = config.hidden_act ?? config.activation_function ?? config.hidden_activation;
   const rms = firstNumber(config, ['rms_norm_eps']);
   const ln = firstNumber(config, ['layer_norm_eps', 'layer_norm_epsilon', 'layernorm_epsilon']);
+  const scaling = typeof config.rope_scaling === 'object' && config.rope_scaling !== null ? (config.rope_scaling as Record<string, unknown>) : null;
   const bias = [config.attention_bias, config.mlp_bias].filter((v): v is boolean => typeof v === 'boolean');
   return {
     activation: typeof act === 'string' ? act : null,
@@ -80,6 +85,8 @@ function architectureFacts(config: Record<string, unknown>): ArchitectureFacts {
     normalization: rms !== null ? { kind: 'RMSNorm', epsilon: rms } : ln !== null ? { kind: 'LayerNorm', epsilon: ln } : null,
     tiedEmbeddings: typeof config.tie_word_embeddings === 'boolean' ? config.tie_word_embeddings : null,
     linearBias: bias.length ? bias.some(Boolean) : null,
+    ropeScaling: typeof scaling?.rope_type === 'string' ? scaling.rope_type : typeof scaling?.type === 'string' ? scaling.type : null,
+    dropoutFree: config.attention_dropout === 0,
   };
 }
 

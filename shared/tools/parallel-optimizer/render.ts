@@ -61,7 +61,13 @@ export function toJson(report: Report): Record<string, unknown> {
     })),
     deepspeed: { zero2: report.deepspeed.zero2, zero3: report.deepspeed.zero3 },
     recommendation: { strategy: report.recommendation.strategy, reasons: report.recommendation.reasons },
-    launch: { torchrun: report.launch.torchrun, slurm: report.launch.slurm },
+    launch: {
+      torchrun: report.launch.torchrun,
+      slurm: report.launch.slurm,
+      commands: report.launch.commands,
+      files: report.launch.files,
+      settings: report.launch.settings,
+    },
   };
 }
 
@@ -182,10 +188,18 @@ export function renderRecommendation(report: Report, style: Stylist): string[] {
   if (recommendation.strategy === null) {
     out.push(style('yellow', `  nothing fits: these commands are for ${launch.strategy}, the layout that needs the least memory per GPU, and it will not fit as planned`));
   }
-  out.push(`  ${launch.torchrun}`);
+  for (const c of launch.commands) {
+    out.push(`  ${c.label}: ${c.where}`);
+    out.push(`    ${c.command}`);
+  }
   for (const line of launch.settings) out.push(`  ${line}`);
   if (launch.deviceOrderMatters) {
     out.push("  CUDA_DEVICE_ORDER=PCI_BUS_ID: CUDA then numbers GPUs in nvidia-smi's PCI bus order (its default is fastest first), so ranks land on the GPUs this plan assumes");
+  }
+  for (const file of launch.files) {
+    out.push('');
+    out.push(`  ${style('bold', file.name)}: ${file.purpose}`);
+    for (const line of file.content.trimEnd().split('\n')) out.push(`    ${line}`);
   }
   out.push('');
   out.push(style('bold', 'Slurm (sbatch)'));

@@ -198,10 +198,14 @@ describe('launch commands', () => {
   it('one node: torchrun --standalone; several: c10d rendezvous on port 29400', async () => {
     const one = await plan(`--params 7B --gpus 8 ${H100}`);
     expect(one.launch.torchrun).toBe('torchrun --standalone --nnodes=1 --nproc-per-node=8 train.py --deepspeed ds_config.json');
-    expect(one.launch.settings[0]).toBe('ds_config.json: {"train_micro_batch_size_per_gpu":1,"gradient_accumulation_steps":4,"zero_optimization":{"stage":1},"bf16":{"enabled":true}}');
-    const many = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
-    expect(many.launch.torchrun).toMatch(
-      /^CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7 torchrun --nnodes=4 --nproc-per-node=8 --rdzv-id=\$JOB_ID --rdzv-backend=c10d --rdzv-endpoint=\$HOST_NODE_ADDR:29400 train\.py --tensor-model-parallel-size 8 /,
+    expect(JSON.parse(one.launch.files.find((f) => f.name === 'ds_config.json')!.content)).toMatchObject({ train_batch_size: 32, train_micro_batch_size_per_gpu: 1, gradient_accumulation_steps: 4, zero_optimization: { stage: 1 }, bf16: { enabled: true } });
+    const many = await plan(`--params 7B --nodes 4 --gpus-per-node 8 --gpu-memory 40GiB --interconnect pcie --gpu-name H100`);
+    expect(many.launch.strategy).toMatch(/^zero/);
+    expect(many.launch.torchrun).toMatch(/^torchrun --nnodes=4 --nproc-per-node=8 --rdzv-id=\$JOB_ID --rdzv-backend=c10d --rdzv-endpoint=\$HOST_NODE_ADDR:29400 train\.py --deepspeed ds_config\.json$/);
+    // Megatron layouts: the torchrun line of megatron_pretrain.sh, with the device order
+    const megatron = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
+    expect(megatron.launch.torchrun).toBe(
+      'CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7 torchrun --nproc-per-node=8 --nnodes=4 --node-rank="$NODE_RANK" --master-addr="$MASTER_ADDR" --master-port=6000 pretrain_gpt.py "${MODEL_ARGS[@]}" "${PARALLEL_ARGS[@]}" "${TRAINING_ARGS[@]}" "${DATA_ARGS[@]}"',
     );
   });
 
@@ -211,7 +215,9 @@ describe('launch commands', () => {
     expect(slurm).toContain('#SBATCH --nodes=4\n#SBATCH --ntasks-per-node=1\n#SBATCH --gres=gpu:8\n#SBATCH --exclusive');
     expect(slurm).toContain('export CUDA_DEVICE_ORDER=PCI_BUS_ID');
     expect(slurm).toContain('MASTER_ADDR=$(scontrol show hostnames $SLURM_JOB_NODELIST | head -n 1)');
-    expect(slurm).toContain('--node_rank \\$SLURM_PROCID --rdzv_endpoint $MASTER_ADDR:$MASTER_PORT --rdzv_backend c10d train.py');
+    expect(slurm).toContain('srun --wait=60 --kill-on-bad-exit=1 bash -c "NODE_RANK=\\$SLURM_PROCID bash megatron_pretrain.sh"');
+    const zero = (await plan(`--params 7B --nodes 4 --gpus-per-node 8 --gpu-memory 40GiB --interconnect pcie --gpu-name H100`)).launch.slurm;
+    expect(zero).toContain('--node_rank \\$SLURM_PROCID --rdzv_endpoint $MASTER_ADDR:$MASTER_PORT --rdzv_backend c10d train.py --deepspeed ds_config.json');
   });
 
   it('--script and arguments after -- replace the suggestion; DDP needs no device order', async () => {
@@ -237,7 +243,7 @@ describe('--json', () => {
     expect(Object.keys(ds.zero2[0]!)).toEqual(['offloadOptimizer', 'perGpuBytes', 'perCpuBytes']);
     expect(Object.keys(ds.zero3[0]!)).toEqual(['offloadParam', 'offloadOptimizer', 'zeroInit', 'perGpuBytes', 'perCpuBytes']);
     expect(Object.keys(json.recommendation!)).toEqual(['strategy', 'reasons']);
-    expect(Object.keys(json.launch!)).toEqual(['torchrun', 'slurm']);
+    expect(Object.keys(json.launch!)).toEqual(['torchrun', 'slurm', 'commands', 'files', 'settings']);
     expect(json.cluster).toMatchObject({ nodes: 2, gpusPerNode: 8, totalGpus: 16, gpuMemoryBytes: 80 * GiB, intraNodeBusBandwidthGBps: 370, interNodeBusBandwidthGBps: 360 });
   });
 });

@@ -5,11 +5,12 @@ import { existsSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { clusterFiles } from '../../../shared/tools/gpu-monitor/cluster-files.js';
 import { formatMetrics } from '../../../shared/tools/gpu-monitor/prometheus.js';
 import { parseSettings } from '../../../shared/tools/gpu-monitor/settings.js';
 import { parseGpuCsv } from '../../../shared/tools/lib/gpu-query.js';
 import { useTempDir } from '../../support/tmp.js';
-import { fakePath, ownFixture, projectRows, runMonitor } from './helpers.js';
+import { fakePath, ownFixture, projectRows, repoRoot, runMonitor } from './helpers.js';
 
 const tempDir = useTempDir('gpu-monitor-cluster-');
 const env = () => ({ PATH: fakePath(tempDir()) });
@@ -148,5 +149,13 @@ describe('--cluster-config', () => {
     const nodes = await runMonitor(['--cluster-config', 'prometheus', '--nodes', 'a,b c', '--out', tempDir()], env());
     expect(nodes.stderr.split('\n')[0]).toBe("gpu_monitor: --nodes must be host names separated by commas, got 'b c'");
     expect((await runMonitor(['--once', '--out', 'x'], env())).stderr.split('\n')[0]).toBe('gpu_monitor: --out belongs to --cluster-config');
+  });
+
+  it('docs/tools/gpu-monitor.md shows the files exactly as the tool writes them', () => {
+    const docs = readFileSync(join(repoRoot, 'docs', 'tools', 'gpu-monitor.md'), 'utf8');
+    for (const file of clusterFiles('all', { port: 9400, nodes: null }).filter((f) => !f.name.endsWith('.json'))) {
+      expect(docs, file.name).toContain(`**\`${file.name}\`**`);
+      expect(docs, file.name).toContain(file.text);
+    }
   });
 });

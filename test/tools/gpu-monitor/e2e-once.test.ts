@@ -268,10 +268,10 @@ describe('help and usage', () => {
   it('--help lists every option with an example', async () => {
     const run = await runMonitor(['--help'], { PATH: fakePath(tempDir()) });
     expect(run.code).toBe(0);
-    for (const option of ['--once', '--json', '--watch', '--interval', '--count', '--log', '--plot', '--output', '--prometheus', '--host', '--processes-every', '--top', '--timeout']) {
+    for (const option of ['--once', '--json', '--watch', '--interval', '--count', '--log', '--plot', '--output', '--prometheus', '--host', '--processes-every', '--top', '--timeout', '--gpus', '--compact', '--cluster-config', '--out', '--port', '--nodes']) {
       expect(run.stdout).toContain(option);
     }
-    for (const example of ['gpu_monitor --once --json', 'gpu_monitor --log run.csv', 'gpu_monitor --plot run.csv -o run.svg', 'gpu_monitor --prometheus 9400']) expect(run.stdout).toContain(example);
+    for (const example of ['gpu_monitor --once --json', 'gpu_monitor --log run.csv', 'gpu_monitor --plot run.csv -o run.svg', 'gpu_monitor --prometheus 9400', 'gpu_monitor --gpus 0,3', 'gpu_monitor --cluster-config all --out monitoring']) expect(run.stdout).toContain(example);
   });
 
   it('bad input: one line and a hint, exit code 2, no stack trace', async () => {

@@ -13,6 +13,8 @@ export interface SaveLine {
   text: string;
   /** Line number in the text read (for grouping the lines of one save). */
   line: number;
+  /** The line ends a save that an earlier line began ("Finished saving ..."). */
+  ends: boolean;
 }
 
 interface SaveLineRule {
@@ -20,6 +22,8 @@ interface SaveLineRule {
   pattern: RegExp;
   /** Where the line is written, for the docs and for anyone checking the pattern against a new release. */
   source: string;
+  /** It ends a save begun by an earlier line (merged into it, however long the save took). */
+  ends?: boolean;
 }
 
 /** Known save lines, most specific first. Group 1 (when present) is the path saved to. */
@@ -43,12 +47,19 @@ export const SAVE_LINES: SaveLineRule[] = [
     framework: 'DeepSpeed',
     pattern: /\[Torch\] Saved (\S+?)\.?$/,
     source: 'deepspeed runtime/checkpoint_engine/torch_checkpoint_engine.py save: logger.info(f"[Torch] Saved {path}.")',
+    ends: true,
   },
   {
     framework: 'torch.distributed.checkpoint (torchtitan)',
-    pattern: /Finished saving the checkpoint|Saving a (?:full|model only) checkpoint/,
+    pattern: /Saving a (?:full|model only) checkpoint/,
     source:
-      'torch.distributed.checkpoint logs no save line itself; torchtitan components/checkpoint.py, which saves with dcp.save, logs "Saving a full checkpoint at step {curr_step}" and "Finished saving the checkpoint (or staging if async is enabled) in {s} seconds."',
+      'torch.distributed.checkpoint logs no save line itself; torchtitan components/checkpoint.py, which saves with dcp.save, logs "Saving a full checkpoint at step {curr_step}" ...',
+  },
+  {
+    framework: 'torch.distributed.checkpoint (torchtitan)',
+    pattern: /Finished saving the checkpoint/,
+    source: '... then "Finished saving the checkpoint (or staging if async is enabled) in {s} seconds."',
+    ends: true,
   },
   {
     framework: 'plain print',
@@ -94,7 +105,7 @@ export function parseSaveLines(text: string): SaveLine[] {
     const lightning = /Epoch (\d+), global step (\d+)/.exec(line);
     const step = lightning ? Number(lightning[2]) : numberIn(STEP_IN_TEXT, path ? `${line} ${path}` : line);
     const epoch = lightning ? Number(lightning[1]) : numberIn(EPOCH_IN_TEXT, line);
-    saves.push({ framework: rule.framework, path, step, epoch, atMs: timestampOf(line), text: line, line: index });
+    saves.push({ framework: rule.framework, path, step, epoch, atMs: timestampOf(line), text: line, line: index, ends: rule.ends === true });
   }
   return saves;
 }
@@ -116,25 +127,30 @@ export interface SaveEvent {
 
 /** Lines of one save: the same step, timestamps within 5 s, or (with neither) lines at most 3 apart. */
 export function groupSaves(lines: SaveLine[]): SaveEvent[] {
-  const events: (SaveEvent & { last: SaveLine })[] = [];
+  const events: (SaveEvent & { last: SaveLine; ended: boolean })[] = [];
   for (const line of lines) {
     const prev = events[events.length - 1];
     const same =
       prev !== undefined &&
       ((line.step !== null && line.step === prev.step) ||
+        (line.ends && !prev.ended && (line.step === null || prev.step === null)) ||
         (line.step === null && line.atMs !== null && prev.atMs !== null && Math.abs(line.atMs - prev.atMs) <= 5000) ||
         (line.step === null && line.atMs === null && prev.last.atMs === null && line.line - prev.last.line <= 3));
     if (same) {
       prev.lines += 1;
       prev.last = line;
+      prev.ended ||= line.ends;
+      prev.step ??= line.step;
       prev.path ??= line.path;
+      // A framework's own line names the save better than a generic one ("Checkpoint X is about to be saved!").
+      if (prev.framework === 'plain print') prev.framework = line.framework;
       prev.epoch ??= line.epoch;
       if (line.atMs !== null) prev.atMs = line.atMs;
       continue;
     }
-    events.push({ framework: line.framework, path: line.path, step: line.step, epoch: line.epoch, atMs: line.atMs, lines: 1, last: line });
+    events.push({ framework: line.framework, path: line.path, step: line.step, epoch: line.epoch, atMs: line.atMs, lines: 1, last: line, ended: line.ends });
   }
-  return events.map(({ last: _last, ...event }) => event);
+  return events.map(({ last: _last, ended: _ended, ...event }) => event);
 }
 
 /** Median of the gaps between the last (up to 6) values; null with fewer than two. */

@@ -40,10 +40,11 @@ export function parseScontrol(text: string): Map<string, string> {
 export function queryScontrol(jobId: string, timeoutMs = 5000): Promise<ScontrolResult> {
   if (!/^\d+(_\d+)?$/.test(jobId)) return Promise.resolve({ ok: false, reason: `SLURM_JOB_ID '${jobId}' is not a job id` });
   return new Promise((resolve) => {
-    execFile('scontrol', ['show', 'job', jobId], { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout) => {
+    execFile('scontrol', ['show', 'job', jobId], { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        const reason = code === 'ENOENT' ? 'scontrol is not on PATH' : error.killed ? `scontrol did not answer within ${timeoutMs / 1000} s` : `scontrol failed: ${String(error.message).split('\n')[0]}`;
+        const said = String(stderr).trim().split('\n')[0] || String(error.message).split('\n')[0];
+        const reason = code === 'ENOENT' ? 'scontrol is not on PATH' : error.killed ? `scontrol did not answer within ${timeoutMs / 1000} s` : `scontrol show job ${jobId} failed: ${said}`;
         resolve({ ok: false, reason });
         return;
       }

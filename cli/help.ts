@@ -48,6 +48,8 @@ ${wrap('', words(`Apply personas; the ones already active stay. A persona with s
 
 ${WRITE_OPTIONS}
 ${levelOption}
+      --status-line         also show the persona's status line in Claude Code (GPU use and training
+                            progress for the personas that have one; yours is never replaced)
 
 Example: dp persona add ${first} ${second}${levelExampleLine}`,
     'persona remove': `Usage: dp persona remove <persona>... [options]

@@ -10,7 +10,7 @@ import { levelFor } from '../levels.js';
 import { repoRoot } from '../repo.js';
 import { notActive, writeRun } from '../write-run.js';
 
-const ADD = { ...COMMON, ...WRITING, level: { type: 'string' } } as const;
+const ADD = { ...COMMON, ...WRITING, level: { type: 'string' }, 'status-line': { type: 'boolean' } } as const;
 
 async function add(argv: string[], exclusive: boolean): Promise<number> {
   const command = exclusive ? 'persona switch' : 'persona add';
@@ -27,11 +27,16 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
     const levelled = levelledPersonas(builtinMenu());
     throw usage(`--level applies to the ${levelled.name} persona, which is not among ${personas.map((p) => p.id).join(', ')}`, command);
   }
+  if (values['status-line'] && !personas.some((p) => p.statusLine)) {
+    throw usage(`--status-line applies to a persona with a status line, and none of ${personas.map((p) => p.id).join(', ')} has one`, command);
+  }
   const wanted: PersonaRequest[] = [];
   for (const persona of personas) {
     if (persona.origin.kind === 'custom') for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
     const level = await levelFor(root, persona, persona.levels ? values.level : undefined, record);
-    wanted.push({ id: persona.id, persona, ...(level ? { level } : {}) });
+    // Opted in now, or before (the record keeps it): a re-run keeps the status line.
+    const statusLine = persona.statusLine !== undefined && (values['status-line'] === true || record?.active.some((a) => a.id === persona.id && a.statusLine) === true);
+    wanted.push({ id: persona.id, persona, ...(level ? { level } : {}), ...(statusLine ? { statusLine } : {}) });
   }
   const added = wanted.map((w) => w.id);
   return writeRun(root, (active) => wanted.reduce(withPersona, exclusive ? [] : active), {

@@ -10,6 +10,8 @@ import type { Persona } from '../persona/schema.js';
 export interface PersonaRequest {
   id: string;
   level?: string;
+  /** The user opted in to the persona's status line (kept in the record's active entry). */
+  statusLine?: boolean;
   /** The persona, loaded and validated where the request was made; personas named by the record are loaded here. */
   persona?: Persona;
 }
@@ -18,13 +20,13 @@ export function planRequests(repoRoot: string, requests: PersonaRequest[]): Desi
   return requests.map((request) => {
     const persona = request.persona ?? loadPersona(request.id, repoRoot);
     const userCommands = persona.origin.kind === 'custom' ? userCommandNames(repoRoot, persona) : undefined;
-    return planPersona(persona, { level: request.level, userCommands });
+    return planPersona(persona, { level: request.level, userCommands, ...(request.statusLine ? { statusLine: true } : {}) });
   });
 }
 
 /** The requests that re-apply what the record says is active. */
 export function activeRequests(record: PersonaRecord | null): PersonaRequest[] {
-  return (record?.active ?? []).map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}) }));
+  return (record?.active ?? []).map((a) => ({ id: a.id, ...(a.level ? { level: a.level } : {}), ...(a.statusLine ? { statusLine: true } : {}) }));
 }
 
 /** Active personas with `request` added, or replacing the same persona (new answers). */

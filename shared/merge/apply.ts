@@ -37,7 +37,7 @@ export function applyPersonas(read: Reader, planned: DesiredPersona[], options: 
   const notes = [...steps.flatMap((plan) => plan()), ...newlyInexpressible(run), ...overLimits(run, read)];
 
   if (!sameList(assistants.targets, DEFAULT_ASSISTANTS)) record.assistants = assistants.targets;
-  record.active = personas.map((p) => ({ id: p.id, displayName: p.displayName, ...(p.level ? { level: p.level } : {}), ...(p.custom ? { custom: true } : {}) }));
+  record.active = personas.map((p) => ({ id: p.id, displayName: p.displayName, ...(p.level ? { level: p.level } : {}), ...(p.custom ? { custom: true } : {}), ...(p.statusLine !== undefined ? { statusLine: true } : {}) }));
   record.configuration = {
     env: Object.assign({}, ...[...personas].reverse().map((p) => p.env)) as Record<string, string>,
     commands: unique(personas.flatMap((p) => p.commands)),

@@ -69,7 +69,7 @@ export interface PersonaRecord {
   version: string;
   /** The assistants dp writes for (shared/assistants); absent: Claude Code alone. */
   assistants?: string[];
-  active: Array<{ id: string; displayName: string; level?: string; custom?: boolean }>;
+  active: Array<{ id: string; displayName: string; level?: string; custom?: boolean; statusLine?: boolean }>;
   configuration: { env: Record<string, string>; commands: string[]; tools: string[] };
   managed: { settings: SettingsOwnership; sections: Record<string, ManagedSection>; files: Record<string, ManagedFile>; lists?: Record<string, ListOwnership> };
 }
@@ -286,7 +286,14 @@ function checkRecord(data: Value): PersonaRecord {
     const a = object(v, p);
     const level = optional(a.level, at(p, 'level'), string);
     const custom = optional(a.custom, at(p, 'custom'), boolean);
-    return { id: string(a.id, at(p, 'id')), displayName: string(a.displayName, at(p, 'displayName')), ...(level !== undefined ? { level } : {}), ...(custom !== undefined ? { custom } : {}) };
+    const statusLine = optional(a.statusLine, at(p, 'statusLine'), boolean);
+    return {
+      id: string(a.id, at(p, 'id')),
+      displayName: string(a.displayName, at(p, 'displayName')),
+      ...(level !== undefined ? { level } : {}),
+      ...(custom !== undefined ? { custom } : {}),
+      ...(statusLine !== undefined ? { statusLine } : {}),
+    };
   });
   const pending = optional(o.pendingSettings, 'pendingSettings', (v, p) => {
     const s = object(v, p);

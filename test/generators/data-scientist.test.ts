@@ -31,6 +31,19 @@ function json(dir: string, path: string) {
   return JSON.parse(read(dir, path));
 }
 
+describe('yo dp:data-scientist --status-line', () => {
+  it('adds the GPU status line and its script, and a re-run without the option keeps them', async () => {
+    const dir = newDir();
+    await runIn(dir, 'data-scientist', { options: { 'status-line': true } });
+    const statusLine = { type: 'command', command: 'node "$CLAUDE_PROJECT_DIR"/.claude/hooks/gpu-status.mjs', refreshInterval: 5 };
+    expect(json(dir, '.claude/settings.json').statusLine).toEqual(statusLine);
+    expect(listFiles(dir)).toContain('.claude/hooks/gpu-status.mjs');
+    await runIn(dir, 'data-scientist');
+    expect(json(dir, '.claude/settings.json').statusLine).toEqual(statusLine);
+    expect(listFiles(dir)).toContain('.claude/hooks/gpu-status.mjs');
+  });
+});
+
 describe('yo dp:data-scientist in an empty repository', () => {
   it('writes the tools, commands, CLAUDE.md section, settings and record', async () => {
     const dir = newDir();

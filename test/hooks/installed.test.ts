@@ -56,3 +56,39 @@ it('the developer above the beginner level has no git guard', async () => {
   expect(settings.hooks).toBeUndefined();
   expect(existsSync(join(dir, '.claude/hooks/git-guard.mjs'))).toBe(false);
 }, 60_000);
+
+describe('the status line (opt-in)', () => {
+  const ours = { type: 'command', command: 'node "$CLAUDE_PROJECT_DIR"/.claude/hooks/gpu-status.mjs', refreshInterval: 5 };
+
+  it('--status-line sets it; a re-run without the option keeps it; removal takes it back', async () => {
+    const dir = newDir();
+    const added = await dp(dir, ['persona', 'add', 'ds', '--status-line']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    const text = readFileSync(join(dir, '.claude/settings.json'), 'utf8');
+    expect(JSON.parse(text).statusLine).toEqual(ours);
+    if (hasShared) expect(settingsSchemaErrors(JSON.parse(text))).toEqual([]);
+    expect(readFileSync(join(dir, '.claude/hooks/gpu-status.mjs'), 'utf8')).toBe(readFileSync(hookScript('gpu-status'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(dir, '.claude/persona.json'), 'utf8')).active[0]).toMatchObject({ id: 'data-scientist', statusLine: true });
+
+    expect((await dp(dir, ['persona', 'add', 'ds'])).exitCode).toBe(0);
+    expect((await dp(dir, ['upgrade'])).exitCode).toBe(0);
+    expect(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).toBe(text);
+
+    expect((await dp(dir, ['persona', 'remove', 'ds'])).exitCode).toBe(0);
+    expect(existsSync(join(dir, '.claude/settings.json'))).toBe(false);
+    expect(existsSync(join(dir, '.claude/hooks/gpu-status.mjs'))).toBe(false);
+  }, 60_000);
+
+  it("never replaces the user's own status line, and says how to switch", async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, '.claude'));
+    const mine = '{"statusLine": {"type": "command", "command": "~/.claude/statusline.sh"}}\n';
+    writeFileSync(join(dir, '.claude/settings.json'), mine);
+    const added = await dp(dir, ['persona', 'add', 'ds', '--status-line']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).statusLine).toEqual({ type: 'command', command: '~/.claude/statusline.sh' });
+    expect(added.stdout + added.stderr).toContain(`statusLine: you have your own, so dp kept it; to show the GPU status line instead, set "statusLine" in .claude/settings.json to ${JSON.stringify(ours)}`);
+    expect((await dp(dir, ['persona', 'remove', 'ds'])).exitCode).toBe(0);
+    expect(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).toBe(mine);
+  }, 60_000);
+});

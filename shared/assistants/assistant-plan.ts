@@ -23,7 +23,7 @@ export interface JsonListEntries {
 export interface AssistantPlan {
   files: DesiredFile[];
   lists: JsonListEntries[];
-  /** "cannot be expressed" lines, one per part of the persona this assistant has no place for. */
+  /** "<what> cannot be expressed: <why>", one line per part of the persona this assistant has no place for. */
   cannotExpress: string[];
 }
 
@@ -37,7 +37,7 @@ export function ruleList(rules: string[]): string {
 }
 
 /** The line an assistant without a place dp writes environment variables to says. */
-export function envNotExpressed(assistant: string, env: Record<string, string>, why: string): string[] {
+export function envNotExpressed(env: Record<string, string>, why: string): string[] {
   const names = Object.keys(env);
-  return names.length === 0 ? [] : [`${assistant}: environment variables ${names.join(', ')} not set (${why})`];
+  return names.length === 0 ? [] : [`environment variables (${names.join(', ')}) cannot be expressed: ${why}`];
 }

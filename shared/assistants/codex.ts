@@ -3,8 +3,12 @@
 // through the persona's AGENTS.md section. No .codex/config.toml: the sandbox and approval defaults of a
 // trusted project already ask before anything outside the workspace, and a project config.toml is the
 // user's. Facts: ../shared/research/assistants.md §2.
+import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
-import { commandPrefixes, type Decision, type PrefixRule } from './command-prefixes.js';
+import { commandPrefixes, type Decision, narrowedLine, type PrefixRule } from './command-prefixes.js';
+import { AGENTS_MD } from './claude.js';
+import { checkCodexRules, checkSkill } from './file-checks.js';
+import { merged, toOutputs, viewOf } from './persona-view.js';
 import { renderSkill, skillPath } from './workflow-text.js';
 
 const CODEX_DECISION: Record<Decision, string> = { allow: 'allow', ask: 'prompt', deny: 'forbidden' };
@@ -41,11 +45,25 @@ export function planCodex(persona: PlannedPersonaView): AssistantPlan {
   const cannotExpress: string[] = [];
   for (const decision of ['deny', 'ask', 'allow'] as const) {
     const rules = mapping.notExpressed.filter((entry) => entry.decision === decision);
-    if (rules.length > 0) cannotExpress.push(`Codex: ${rules.length} ${decision} rule(s) are not command prefixes, not written: ${ruleList(rules.map((r) => r.rule))}`);
+    if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed as prefix rules (they match whole leading words): ${ruleList(rules.map((r) => r.rule))}`);
   }
-  for (const entry of mapping.narrowed) cannotExpress.push(`Codex: ${entry.decision} rule \`${entry.rule}\` covers \`${entry.covers}\` only, not longer words starting with it`);
+  for (const entry of mapping.narrowed) cannotExpress.push(narrowedLine(entry));
   const fileRules = [...persona.permissions.deny, ...persona.permissions.ask, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));
-  if (fileRules.length > 0) cannotExpress.push(`Codex: file and tool rules have no project rule format (its sandbox decides what commands may write): ${ruleList(fileRules)}`);
-  cannotExpress.push(...envNotExpressed('Codex', persona.env, 'its environment settings live in .codex/config.toml, which dp leaves to you'));
+  if (fileRules.length > 0) cannotExpress.push(`file and tool rules cannot be expressed: Codex has no project rule for them (its sandbox decides what commands may write): ${ruleList(fileRules)}`);
+  cannotExpress.push(...envNotExpressed(persona.env, 'its environment settings live in .codex/config.toml, which dp leaves to you'));
   return { files, lists: [], cannotExpress };
 }
+
+export const codexAdapter: AssistantAdapter = {
+  id: 'codex',
+  displayName: 'Codex CLI',
+  detect: ['.codex', '.agents/skills'],
+  requires: ['agents'],
+  reads: () => [AGENTS_MD],
+  plan: (personas) => merged(personas.map((p) => toOutputs(p, planCodex(viewOf(p))))),
+  check(path, text) {
+    if (/^\.agents\/skills\/[^/]+\/SKILL\.md$/.test(path)) return checkSkill(path, text)[0] ?? null;
+    if (path.startsWith('.codex/rules/')) return checkCodexRules(path, text)[0] ?? null;
+    return null;
+  },
+};

@@ -73,6 +73,11 @@ function mayOverlap(allowed: string[], leading: string[]): boolean {
  * `asks: 'default'` where asking is what it does for any command not allowed (Gemini CLI): the asks are
  * then written nowhere, and an allow they could overlap is dropped.
  */
+/** What a rule with a glob inside its last word covers, said once. */
+export function narrowedLine(entry: PrefixMapping['narrowed'][number]): string {
+  return `${entry.decision} rule \`${entry.rule}\` covers \`${entry.covers}\` only: longer words starting with its last one cannot be expressed`;
+}
+
 /** One prefix rule per decision and prefix: `Bash(git push)` and `Bash(git push *)` ask for the same words. */
 function addRule(mapping: PrefixMapping, decision: Decision, words: string[], source: string): void {
   const same = mapping.rules.find((other) => other.decision === decision && other.words.join(' ') === words.join(' '));

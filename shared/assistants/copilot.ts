@@ -4,11 +4,16 @@
 // .agents/skills (shared with Codex, the same bytes) or, when Claude Code is targeted, from Claude Code's
 // own .claude/skills. A repository cannot carry Copilot's tool permissions. Facts:
 // ../shared/research/assistants.md §4.
+import { CLAUDE_MD } from '../merge/model.js';
+import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView } from './assistant-plan.js';
+import { AGENTS_MD } from './claude.js';
+import { checkSkill } from './file-checks.js';
+import { merged, toOutputs, viewOf } from './persona-view.js';
 import { renderSkill, skillPath } from './workflow-text.js';
 
 export interface CopilotTargets {
-  /** Claude Code is targeted too: its .claude/skills, which Copilot reads, carry the workflows already. */
+  /** Another targeted assistant's skills, which Copilot reads, carry the workflows already (Codex's, Claude Code's). */
   claudeSkills: boolean;
 }
 
@@ -18,9 +23,31 @@ export function planCopilot(persona: PlannedPersonaView, targets: CopilotTargets
   const cannotExpress: string[] = [];
   if (allow.length + ask.length + deny.length > 0) {
     cannotExpress.push(
-      `GitHub Copilot: a repository cannot carry tool permissions (Copilot CLI takes them from --allow-tool/--deny-tool and your user settings): ${deny.length} deny, ${ask.length} ask and ${allow.length} allow rule(s) not written`,
+      `its ${deny.length} deny, ${ask.length} ask and ${allow.length} allow rule(s) cannot be expressed: a repository cannot carry Copilot's tool permissions (Copilot CLI takes them from --allow-tool/--deny-tool and your user settings)`,
     );
   }
-  cannotExpress.push(...envNotExpressed('GitHub Copilot', persona.env, 'it has no project setting for them'));
+  cannotExpress.push(...envNotExpressed(persona.env, 'it has no project setting for them'));
   return { files, lists: [], cannotExpress };
 }
+
+/** Root instruction files Copilot CLI loads (verified with `copilot instruction list`, 1.0.102). */
+const COPILOT_READS = [AGENTS_MD, CLAUDE_MD, 'GEMINI.md', '.github/copilot-instructions.md'];
+
+export const copilotAdapter: AssistantAdapter = {
+  id: 'copilot',
+  displayName: 'GitHub Copilot',
+  detect: ['.github/copilot-instructions.md', '.github/agents', '.github/prompts', '.github/instructions', '.github/skills'],
+  requires: ['agents'],
+  reads: () => COPILOT_READS,
+  plan(personas, { targets }) {
+    return merged(
+      personas.map((p) => {
+        const view = viewOf(p);
+        // Codex writes the same skills (same paths, same bytes); Claude Code's own skills, where it writes them, are read too.
+        const claudeSkills = targets.has('claude') && view.workflows.length > 0 && view.workflows.every((w) => p.files.some((f) => f.path === `.claude/skills/${w.name}/SKILL.md`));
+        return toOutputs(p, planCopilot(view, { claudeSkills: claudeSkills || targets.has('codex') }));
+      }),
+    );
+  },
+  check: (path, text) => (/^\.agents\/skills\/[^/]+\/SKILL\.md$/.test(path) ? checkSkill(path, text)[0] ?? null : null),
+};

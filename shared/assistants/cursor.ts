@@ -3,8 +3,11 @@
 // (.cursor/commands/<name>.md, plain Markdown); the rules Cursor CLI can hold go into .cursor/cli.json
 // `permissions.allow` / `permissions.deny`: Shell(<program>) names the first word only, Read/Write take
 // globs. Facts: ../shared/research/assistants.md §5.
+import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
-import { commandPrefixes } from './command-prefixes.js';
+import { commandPrefixes, narrowedLine } from './command-prefixes.js';
+import { AGENTS_MD } from './claude.js';
+import { merged, toOutputs, viewOf } from './persona-view.js';
 import { renderMarkdownCommand } from './workflow-text.js';
 
 export const CURSOR_CLI_SETTINGS = '.cursor/cli.json';
@@ -52,12 +55,21 @@ export function planCursor(persona: PlannedPersonaView): AssistantPlan {
   const cannotExpress: string[] = [];
   for (const decision of ['deny', 'allow'] as const) {
     const rules = notExpressed.filter((entry) => entry.decision === decision).map((entry) => entry.rule);
-    const consequence = decision === 'deny' ? 'not denied by Cursor' : 'not pre-approved';
-    if (rules.length > 0) cannotExpress.push(`Cursor: ${rules.length} ${decision} rule(s) cannot be expressed in .cursor/cli.json (${consequence}): ${ruleList(rules)}`);
+    const why = decision === 'deny' ? 'Shell() names a whole program, and denying all of it would deny more' : 'Shell() names a whole program, and allowing all of it would allow more';
+    if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed in .cursor/cli.json (${why}): ${ruleList(rules)}`);
   }
-  for (const entry of mapping.narrowed.filter((narrowed) => !narrowed.covers.includes(' '))) cannotExpress.push(`Cursor: deny rule \`${entry.rule}\` covers \`${entry.covers}\` only, not longer words starting with it`);
-  cannotExpress.push('Cursor: .cursor/cli.json applies to Cursor CLI only; the editor takes its auto-run settings from your user settings');
-  cannotExpress.push(...envNotExpressed('Cursor', persona.env, 'it has no project setting for them'));
+  for (const entry of mapping.narrowed.filter((narrowed) => !narrowed.covers.includes(' '))) cannotExpress.push(narrowedLine(entry));
+  if (allow.length + deny.length > 0) cannotExpress.push('the editor\'s permissions cannot be expressed: .cursor/cli.json applies to Cursor CLI only; the editor takes its auto-run settings from your user settings');
+  cannotExpress.push(...envNotExpressed(persona.env, 'it has no project setting for them'));
   const files = persona.workflows.map((workflow) => ownedFile(cursorCommandPath(workflow.name), renderMarkdownCommand(workflow)));
   return { files, lists, cannotExpress };
 }
+
+export const cursorAdapter: AssistantAdapter = {
+  id: 'cursor',
+  displayName: 'Cursor',
+  detect: ['.cursor', '.cursorrules'],
+  requires: ['agents'],
+  reads: () => [AGENTS_MD],
+  plan: (personas) => merged(personas.map((p) => toOutputs(p, planCursor(viewOf(p))))),
+};

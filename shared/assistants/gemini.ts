@@ -1,15 +1,20 @@
-// Gemini CLI: AGENTS.md (the persona's section) added to the context files through `context.fileName`
-// in .gemini/settings.json, GEMINI.md kept (the top-level `contextFileName` is ignored since v0.3.0);
-// the workflows as custom commands (.gemini/commands/<name>.toml); deny rules as `tools.exclude` and
-// allows as `tools.allowed` entries, both deprecated in 0.61 (removed in 1.0; their replacement, the
-// policy engine, has no project tier). Facts: ../shared/research/assistants.md §3.
+// Gemini CLI: the personas' AGENTS.md sections through an import in GEMINI.md (`@AGENTS.md`, a section of
+// dp's), which Gemini CLI follows: no `context.fileName` in .gemini/settings.json is needed (the old
+// top-level `contextFileName` is ignored since v0.3.0), and Copilot CLI, which reads GEMINI.md too but
+// follows no import, reads each persona once. The workflows become custom commands
+// (.gemini/commands/<name>.toml). Deny rules map onto `tools.exclude` and allows onto `tools.allowed`
+// entries, both deprecated in 0.61 (removed in 1.0; their replacement, the policy engine, has no project
+// tier). Facts: ../shared/research/assistants.md §3.
+import { parseSections } from '../merge/sections.js';
+import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
-import { commandPrefixes } from './command-prefixes.js';
+import { AGENTS_MD } from './claude.js';
+import { checkGeminiCommand } from './file-checks.js';
+import { merged, toOutputs, viewOf } from './persona-view.js';
+import { commandPrefixes, narrowedLine } from './command-prefixes.js';
 import { withFinalNewline, type Workflow } from './workflow-text.js';
 
 export const GEMINI_SETTINGS = '.gemini/settings.json';
-/** AGENTS.md first, GEMINI.md kept: naming a list replaces Gemini CLI's default, which is GEMINI.md alone. */
-export const GEMINI_CONTEXT_FILES = ['AGENTS.md', 'GEMINI.md'];
 
 export function geminiCommandPath(name: string): string {
   return `.gemini/commands/${name}.toml`;
@@ -47,23 +52,58 @@ function shellTool(words: string[]): string {
 
 export function planGemini(persona: PlannedPersonaView): AssistantPlan {
   const mapping = commandPrefixes(persona.permissions, 'default');
-  const lists: JsonListEntries[] = [{ path: GEMINI_SETTINGS, key: ['context', 'fileName'], values: GEMINI_CONTEXT_FILES }];
+  const lists: JsonListEntries[] = [];
   const denied = mapping.rules.filter((rule) => rule.decision === 'deny').map((rule) => shellTool(rule.words));
   const allowed = mapping.rules.filter((rule) => rule.decision === 'allow').map((rule) => shellTool(rule.words));
   if (denied.length > 0) lists.push({ path: GEMINI_SETTINGS, key: ['tools', 'exclude'], values: denied });
   if (allowed.length > 0) lists.push({ path: GEMINI_SETTINGS, key: ['tools', 'allowed'], values: allowed });
   const cannotExpress: string[] = [];
   if (denied.length + allowed.length > 0) {
-    cannotExpress.push('Gemini CLI: tools.exclude and tools.allowed are deprecated and removed in Gemini CLI 1.0; their replacement (policy files) cannot be shipped in a repository');
+    cannotExpress.push('tools.exclude and tools.allowed are deprecated (removed in Gemini CLI 1.0), and their replacement, policy files, cannot be expressed in a repository (no project tier)');
   }
   const notDenied = mapping.notExpressed.filter((entry) => entry.decision === 'deny');
-  if (notDenied.length > 0) cannotExpress.push(`Gemini CLI: ${notDenied.length} deny rule(s) are not command prefixes, not written: ${ruleList(notDenied.map((r) => r.rule))}`);
-  for (const entry of mapping.narrowed) cannotExpress.push(`Gemini CLI: deny rule \`${entry.rule}\` covers \`${entry.covers}\` only, not longer words starting with it`);
+  if (notDenied.length > 0) cannotExpress.push(`${notDenied.length} deny rule(s) cannot be expressed as run_shell_command prefixes: ${ruleList(notDenied.map((r) => r.rule))}`);
+  for (const entry of mapping.narrowed) cannotExpress.push(narrowedLine(entry));
   const notAllowed = mapping.notExpressed.filter((entry) => entry.decision === 'allow');
-  if (notAllowed.length > 0) cannotExpress.push(`Gemini CLI: ${notAllowed.length} allow rule(s) not written (Gemini asks for them instead): ${ruleList(notAllowed.map((r) => r.rule))}`);
+  if (notAllowed.length > 0) cannotExpress.push(`${notAllowed.length} allow rule(s) cannot be expressed without allowing more (Gemini CLI asks for them): ${ruleList(notAllowed.map((r) => r.rule))}`);
   const fileRules = [...persona.permissions.deny, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));
-  if (fileRules.length > 0) cannotExpress.push(`Gemini CLI: file and tool rules have no project setting: ${ruleList(fileRules)}`);
-  cannotExpress.push(...envNotExpressed('Gemini CLI', persona.env, 'it reads them from .env files, which personas never write'));
+  if (fileRules.length > 0) cannotExpress.push(`file and tool rules cannot be expressed: Gemini CLI has no project setting for them: ${ruleList(fileRules)}`);
+  cannotExpress.push(...envNotExpressed(persona.env, 'it reads them from .env files, which personas never write'));
   const files = persona.workflows.map((workflow) => ownedFile(geminiCommandPath(workflow.name), renderGeminiCommand(persona, workflow)));
   return { files, lists, cannotExpress };
 }
+
+export const GEMINI_MD = 'GEMINI.md';
+/** The import's section id: upper-case, so no persona id can take it; not Claude Code's, so each file's import is its own. */
+export const GEMINI_IMPORT_ID = 'gemini-import-AGENTS.md';
+/** An import of AGENTS.md in the user's own text: `@AGENTS.md` or `@./AGENTS.md`. */
+const USER_IMPORT = /(^|\s)@(\.\/)?AGENTS\.md(?![\w.-])/m;
+
+/** GEMINI.md's text outside dp's sections: the user's. */
+function usersText(text: string): string {
+  let users = '';
+  let offset = 0;
+  for (const span of parseSections(text, GEMINI_MD)) {
+    users += text.slice(offset, span.start);
+    offset = span.end;
+  }
+  return users + text.slice(offset);
+}
+
+export const geminiAdapter: AssistantAdapter = {
+  id: 'gemini',
+  displayName: 'Gemini CLI',
+  detect: [GEMINI_MD, '.gemini'],
+  requires: ['agents'],
+  reads: () => [GEMINI_MD, AGENTS_MD],
+  plan(personas, { read }) {
+    const outputs = merged(personas.map((p) => toOutputs(p, planGemini(viewOf(p)))));
+    const gemini = read(GEMINI_MD);
+    const importedByUser = gemini !== null && USER_IMPORT.test(usersText(gemini));
+    if (personas.length > 0 && !importedByUser) {
+      outputs.sections.push({ file: GEMINI_MD, id: GEMINI_IMPORT_ID, owner: 'the AGENTS.md import', body: '@AGENTS.md\n', ...(gemini === null || usersText(gemini).trim() === '' ? { fileWasDps: true } : {}) });
+    }
+    return outputs;
+  },
+  check: (path, text) => (path.startsWith('.gemini/commands/') ? checkGeminiCommand(path, text)[0] ?? null : null),
+};

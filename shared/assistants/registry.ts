@@ -4,8 +4,12 @@ import { UsageError } from '../tools/lib/cli.js';
 import type { AssistantAdapter } from './adapter.js';
 import { agentsAdapter } from './agents.js';
 import { claudeAdapter } from './claude.js';
+import { codexAdapter } from './codex.js';
+import { copilotAdapter } from './copilot.js';
+import { cursorAdapter } from './cursor.js';
+import { geminiAdapter } from './gemini.js';
 
-export const ADAPTERS: readonly AssistantAdapter[] = [claudeAdapter, agentsAdapter];
+export const ADAPTERS: readonly AssistantAdapter[] = [claudeAdapter, agentsAdapter, codexAdapter, geminiAdapter, copilotAdapter, cursorAdapter];
 
 export const DEFAULT_ASSISTANTS: readonly string[] = ['claude'];
 

@@ -45,7 +45,7 @@ describe('Codex files', () => {
       'prefix_rule(pattern = ["ls"], decision = "allow", justification = "Claude Code rule Bash(ls *)")',
       'prefix_rule(pattern = ["npm", "run", "lint"], decision = "allow", justification = "Claude Code rule Bash(npm run lint:*)")',
     ]);
-    expect(planCodex(view).cannotExpress).toEqual(['Codex: 1 allow rule(s) are not command prefixes, not written: `Bash(git status)`']);
+    expect(planCodex(view).cannotExpress).toEqual(['1 allow rule(s) cannot be expressed as prefix rules (they match whole leading words): `Bash(git status)`']);
   });
 
   it('an allow that a deny it cannot express would overlap is dropped (the deny must still hold)', () => {
@@ -60,7 +60,7 @@ describe('Codex files', () => {
       'prefix_rule(pattern = ["git", "push", "--force"], decision = "forbidden", justification = "Claude Code rule Bash(git push --force*)")',
       'prefix_rule(pattern = ["sudo"], decision = "forbidden", justification = "Claude Code rules Bash(sudo *), Bash(sudo)")',
     ]);
-    expect(planCodex(view).cannotExpress).toContain('Codex: deny rule `Bash(git push --force*)` covers `git push --force` only, not longer words starting with it');
+    expect(planCodex(view).cannotExpress).toContain('deny rule `Bash(git push --force*)` covers `git push --force` only: longer words starting with its last one cannot be expressed');
   });
 
   it('quotes, escapes and shell syntax in a rule are never turned into words', () => {

@@ -27,8 +27,8 @@ describe('GitHub Copilot files', () => {
     expect(plan.files).toEqual([]);
     expect(plan.lists).toEqual([]);
     expect(plan.cannotExpress).toEqual([
-      'GitHub Copilot: a repository cannot carry tool permissions (Copilot CLI takes them from --allow-tool/--deny-tool and your user settings): 2 deny, 0 ask and 1 allow rule(s) not written',
-      'GitHub Copilot: environment variables A not set (it has no project setting for them)',
+      "its 2 deny, 0 ask and 1 allow rule(s) cannot be expressed: a repository cannot carry Copilot's tool permissions (Copilot CLI takes them from --allow-tool/--deny-tool and your user settings)",
+      'environment variables (A) cannot be expressed: it has no project setting for them',
     ]);
   });
 

@@ -45,7 +45,7 @@ describe('Cursor files', () => {
   it('denies of a whole program and file denies are written; a deny about some arguments is said, never widened', () => {
     const plan = planCursor(view({ deny: ['Bash(sudo *)', 'Bash(rm -rf /)', 'Read(./.env)', 'Edit(**/secrets/**)', 'Read(//etc/shadow)', 'Read(~/.ssh/**)'] }));
     expect(cliJson(plan)).toEqual({ permissions: { deny: ['Shell(sudo)', 'Read(.env)', 'Write(**/secrets/**)', 'Read(/etc/shadow)'] } });
-    expect(plan.cannotExpress[0]).toBe('Cursor: 2 deny rule(s) cannot be expressed in .cursor/cli.json (not denied by Cursor): `Bash(rm -rf /)`, `Read(~/.ssh/**)`');
+    expect(plan.cannotExpress[0]).toBe('2 deny rule(s) cannot be expressed in .cursor/cli.json (Shell() names a whole program, and denying all of it would deny more): `Bash(rm -rf /)`, `Read(~/.ssh/**)`');
   });
 
   it('an allow becomes Shell() only for a whole program, never for some of its arguments', () => {

@@ -45,10 +45,10 @@ describe('Gemini CLI files', () => {
     }
   });
 
-  it('AGENTS.md is added through context.fileName, GEMINI.md kept, never the ignored top-level contextFileName', () => {
-    const settings = settingsFrom(planGemini(view([])).lists);
-    expect(settings).toEqual({ context: { fileName: ['AGENTS.md', 'GEMINI.md'] } });
+  it('no settings entries for a persona without command rules; the schema refuses the old top-level contextFileName', () => {
+    expect(planGemini(view([])).lists).toEqual([]);
     expect(validate({ contextFileName: 'AGENTS.md' })).toBe(false);
+    expect(validate({ context: { fileName: ['AGENTS.md', 'GEMINI.md'] } })).toBe(true);
   });
 
   it('$ARGUMENTS becomes {{args}}; a literal !{ or @{ cannot run a command or inject a file', () => {
@@ -66,11 +66,8 @@ describe('Gemini CLI files', () => {
 
   it('denies become tools.exclude and exact allows stay out (Gemini asks); asks keep an overlapping allow out', () => {
     const plan = planGemini(view([], { allow: ['Bash(ls *)', 'Bash(git log *)', 'Bash(npm test)'], ask: ['Bash(git * --output*)'], deny: ['Bash(sudo *)'] }));
-    expect(settingsFrom(plan.lists)).toEqual({
-      context: { fileName: ['AGENTS.md', 'GEMINI.md'] },
-      tools: { exclude: ['run_shell_command(sudo)'], allowed: ['run_shell_command(ls)'] },
-    });
-    expect(plan.cannotExpress[0]).toContain('deprecated and removed in Gemini CLI 1.0');
+    expect(settingsFrom(plan.lists)).toEqual({ tools: { exclude: ['run_shell_command(sudo)'], allowed: ['run_shell_command(ls)'] } });
+    expect(plan.cannotExpress[0]).toContain('deprecated (removed in Gemini CLI 1.0)');
     expect(plan.cannotExpress.join('\n')).toContain('`Bash(git log *)`, `Bash(npm test)`');
   });
 

@@ -1,35 +1,30 @@
-// GitHub Copilot CLI itself, offline and logged out, loads what dp writes for it: the persona's
-// instructions from AGENTS.md (no copilot-instructions.md of its own) and a skill per workflow.
+// GitHub Copilot CLI itself, offline and logged out, loads what dp writes for it: every persona's
+// instructions once (AGENTS.md; CLAUDE.md, which it also reads, holds only the import) and a skill per workflow.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planCopilot } from '../../shared/assistants/copilot.js';
-import { onePlanPerPersona } from '../assistants/planned-personas.js';
-import { useSandbox, whyNotRunnable } from '../support/assistant-clis.js';
+import { viewOf } from '../../shared/assistants/persona-view.js';
+import { applyBuiltins, useSandbox, whyNotRunnable } from '../support/assistant-clis.js';
 
 const skip = whyNotRunnable('copilot');
 const sandbox = useSandbox();
-const personas = onePlanPerPersona();
 
 describe.skipIf(skip !== null)(`copilot CLI loads what dp writes${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('instruction list: AGENTS.md is its repository instructions; skill list: every workflow is a project skill', async () => {
+  it('instruction list: AGENTS.md and CLAUDE.md, each persona in exactly one of them; skill list: every workflow', async () => {
     const box = sandbox();
-    box.write('AGENTS.md', personas.map((p) => `## ${p.displayName}\n`).join('\n'));
-    for (const persona of personas) for (const file of planCopilot(persona, { claudeSkills: false }).files) box.write(file.path, file.content);
+    const personas = applyBuiltins(box, ['claude', 'copilot'], { 'AGENTS.md': '# Team\n' });
     const instructions = await box.run('copilot', ['instruction', 'list']);
     expect(instructions.exitCode).toBe(0);
-    expect(instructions.stdout).toMatch(/Repository instructions:\n\s+• AGENTS\.md\n/);
-    expect(instructions.stdout).not.toContain('copilot-instructions.md');
+    const listed = [...instructions.stdout.matchAll(/• (\S+)\n\s+from (\S+)/g)].map((m) => m[2]!);
+    expect(listed.sort()).toEqual(['AGENTS.md', 'CLAUDE.md']);
+    const loaded = listed.map((file) => readFileSync(join(box.repo, file), 'utf8')).join('\n');
+    for (const persona of personas) expect(loaded.split(`<!-- dp:begin ${persona.id} -->`).length - 1, persona.id).toBe(1);
+
     const skills = await box.run('copilot', ['skill', 'list']);
     expect(skills.exitCode).toBe(0);
     const project = skills.stdout.split('Builtin skills:')[0]!;
-    for (const persona of personas) for (const workflow of persona.workflows) expect(project).toContain(`  ${workflow.name} - `);
-  });
-
-  it('reads root CLAUDE.md and GEMINI.md as well: a persona section in one of them and in AGENTS.md would reach it twice', async () => {
-    const box = sandbox();
-    box.write('AGENTS.md', 'a\n');
-    box.write('CLAUDE.md', 'c\n');
-    box.write('GEMINI.md', 'g\n');
-    const { stdout } = await box.run('copilot', ['instruction', 'list']);
-    for (const file of ['AGENTS.md', 'CLAUDE.md', 'GEMINI.md']) expect(stdout).toContain(`• ${file}`);
+    const names = personas.flatMap((p) => viewOf(p).workflows.map((w) => w.name));
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(project).toContain(`  ${name} - `);
   });
 });

@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { withRequired } from '../../shared/assistants/registry.js';
+import { applyPersonas } from '../../shared/merge/apply.js';
+import type { DesiredPersona } from '../../shared/merge/model.js';
+import { loadBuiltinPersona } from '../../shared/persona/load.js';
+import { builtinMenu } from '../../shared/persona/registry.js';
+import { planPersona } from '../../shared/plan/plan.js';
 
 const binDir = fileURLToPath(new URL('../../node_modules/.bin', import.meta.url));
 
@@ -57,4 +63,26 @@ export function useSandbox(): () => Sandbox {
     };
     return { home, repo, write, run };
   };
+}
+
+/**
+ * The repository as dp leaves it: every built-in persona (at its last level) applied through the merge for
+ * these assistants, over the user's files; the files written into the sandbox's repository.
+ */
+export function applyBuiltins(box: Sandbox, assistants: string[], userFiles: Record<string, string>): DesiredPersona[] {
+  const personas = builtinMenu().map((entry) => {
+    const persona = loadBuiltinPersona(entry.id);
+    const level = persona.levels ? Object.keys(persona.levels).at(-1) : undefined;
+    return planPersona(persona, level ? { level } : {});
+  });
+  // As --assistants does: what each assistant reads comes with it (AGENTS.md for all four).
+  const result = applyPersonas((path) => userFiles[path] ?? null, personas, { version: '1.0.0', onConflict: 'keep', assistants: withRequired(assistants) });
+  for (const [path, content] of Object.entries(userFiles)) box.write(path, content);
+  for (const change of result.changes) if (change.content !== null) box.write(change.path, change.content);
+  return personas;
+}
+
+/** A section's first line of text: what shows that an assistant loaded it (some drop HTML comments such as dp's markers). */
+export function firstLine(section: string): string {
+  return section.split('\n').find((line) => line.trim() !== '')!;
 }

@@ -41,24 +41,22 @@ export function viewOf(persona: DesiredPersona): PlannedPersonaView {
   return { id: persona.id, displayName: persona.displayName, workflows: workflowsOf(persona), permissions: persona.permissions, env: persona.env };
 }
 
-/**
- * A renderer's plan as the framework's outputs. Entries for a JSON settings file shared with the user
- * (Gemini CLI's, Cursor CLI's) have no output kind to merge them yet: they are said, exactly, for the
- * user to add.
- */
+/** A renderer's plan as the framework's outputs, owned by the persona. */
 export function toOutputs(persona: DesiredPersona, plan: AssistantPlan): AssistantOutputs {
-  const lists = plan.lists.map((list) => ({
-    persona: persona.id,
-    text: `${list.key.join('.')} in ${list.path} is not written (dp does not edit that file); add by hand: ${list.values.join(', ')}`,
-  }));
   return {
     sections: [],
     files: plan.files.map((file) => ({ ...file, persona: persona.id })),
-    cannotExpress: [...lists, ...plan.cannotExpress.map((text) => ({ persona: persona.id, text }))],
+    lists: plan.lists.map((list) => ({ ...list, persona: persona.id })),
+    cannotExpress: plan.cannotExpress.map((text) => ({ persona: persona.id, text })),
   };
 }
 
 /** Several personas' outputs as one. */
 export function merged(outputs: AssistantOutputs[]): AssistantOutputs {
-  return { sections: outputs.flatMap((o) => o.sections), files: outputs.flatMap((o) => o.files), cannotExpress: outputs.flatMap((o) => o.cannotExpress) };
+  return {
+    sections: outputs.flatMap((o) => o.sections),
+    files: outputs.flatMap((o) => o.files),
+    lists: outputs.flatMap((o) => o.lists),
+    cannotExpress: outputs.flatMap((o) => o.cannotExpress),
+  };
 }

@@ -1,6 +1,8 @@
 // Codex, Gemini CLI, GitHub Copilot and Cursor through the merge with every built-in persona: each file
 // written reads as its format (the adapter's check), a re-run writes nothing, a file the user edited keeps
 // the edit through an upgrade, and removing the last persona gives the repository back byte for byte.
+import Ajv2020 from 'ajv/dist/2020.js';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { adapterFor, withRequired } from '../../shared/assistants/registry.js';
 import { applyPersonas } from '../../shared/merge/apply.js';
@@ -8,6 +10,9 @@ import type { ApplyResult, DesiredPersona } from '../../shared/merge/model.js';
 import { loadBuiltinPersona } from '../../shared/persona/load.js';
 import { builtinMenu } from '../../shared/persona/registry.js';
 import { planPersona } from '../../shared/plan/plan.js';
+
+// google-gemini/gemini-cli schemas/settings.schema.json (JSON Schema 2020-12), as of 0.56-nightly (2026-08).
+const validateGeminiSettings = new Ajv2020.default({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(new URL('./gemini-settings.schema.json', import.meta.url), 'utf8')));
 
 class Repo {
   files = new Map<string, string>();
@@ -54,7 +59,13 @@ describe.each(['codex', 'gemini', 'copilot', 'cursor'])('%s through the merge', 
     const written = first.changes.map((c) => c.path).filter((p) => !p.startsWith('.claude/') && p !== 'CLAUDE.md' && !p.startsWith('scripts/'));
     expect(written.length).toBeGreaterThan(1);
     for (const path of written) expect(adapter.check?.(path, repo.read(path)!) ?? null, path).toBeNull();
-    expect(repo.read('.cursor/cli.json')).toBe(user['.cursor/cli.json']);
+    // The user's own value stays; Cursor's denies join it.
+    const cli = JSON.parse(repo.read('.cursor/cli.json')!) as { permissions: { deny: string[] } };
+    expect(cli.permissions.deny[0]).toBe('Shell(curl)');
+    expect(cli.permissions.deny.includes('Shell(sudo)')).toBe(id === 'cursor');
+    const gemini = repo.read('.gemini/settings.json');
+    if (id === 'gemini') expect(validateGeminiSettings(JSON.parse(gemini!)), JSON.stringify(validateGeminiSettings.errors)).toBe(true);
+    else expect(gemini).toBeNull();
     expect(first.notes.some((n) => n.includes('cannot be expressed'))).toBe(true);
     expect(repo.apply(personas(), assistants).changes).toEqual([]);
   });

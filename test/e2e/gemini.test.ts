@@ -1,6 +1,6 @@
 // Gemini CLI itself, offline and logged out, loads what dp writes for it: the personas' AGENTS.md sections
 // through the import dp adds to GEMINI.md (the user's own GEMINI.md text still loaded), and a custom
-// command per workflow. `/memory show` and `/commands list` print before the model call (which fails
+// command per workflow, and its settings file with the deny rules it can hold. `/memory show` and `/commands list` print before the model call (which fails
 // offline: a dummy key, one attempt, a time limit).
 import { describe, expect, it } from 'vitest';
 import { viewOf } from '../../shared/assistants/persona-view.js';
@@ -33,9 +33,10 @@ describe.skipIf(skip !== null)(`gemini CLI loads what dp writes${skip ? ` (skipp
     for (const persona of personas) expect(stdout).toContain(firstLine(persona.section));
   });
 
-  it('/commands list: every workflow is a project command', async () => {
+  it("/commands list: every workflow is a project command; dp's tools.exclude is read (and said to be deprecated)", async () => {
     const { box, personas } = prepared();
-    const { stdout } = await slash(box, '/commands list');
+    const { stdout, stderr } = await slash(box, '/commands list');
+    expect(stderr).toContain('tools.exclude in settings.json is deprecated and will be removed in 1.0');
     expect(stdout).toContain(`### Project Commands (${box.repo}/.gemini/commands)`);
     const names = personas.flatMap((p) => viewOf(p).workflows.map((w) => w.name));
     expect(names.length).toBeGreaterThan(5);

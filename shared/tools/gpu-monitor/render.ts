@@ -3,7 +3,7 @@
 // Two layouts: full (a block per GPU) and compact (one line per GPU, for 8 GPUs on 80x24). Given a height (a terminal
 // redrawn in place), the view picks compact when full would not fit, and the host process list gets the rows left,
 // scrolled by `scroll`. Text from outside (names, command lines, messages) goes through escapeControl.
-import type { GpuReading } from '../lib/gpu-query.js';
+import { clockEventReasonNames, type GpuReading } from '../lib/gpu-query.js';
 import { UNKNOWN, formatBytes, formatMiB, formatSeconds } from '../lib/format.js';
 import { bar, escapeControl as safe, visibleLength, wrap, type Stylist } from '../lib/term.js';
 import type { HostProcess } from './host-procs.js';
@@ -100,6 +100,8 @@ function gpuBlock(gpu: GpuReading, frame: Frame, options: RenderOptions): string
     const shown = series.slice(-room);
     lines.push(`  util history ${style('cyan', sparkline(shown))}  ${style('dim', `last ${seconds(shown.length * options.intervalMs)}`)}`);
   }
+  const details = detailLine(gpu);
+  if (details !== null) lines.push(style('dim', `  ${details}`));
   if (gpu.migEnabled) {
     lines.push(style('dim', '  MIG mode: nvidia-smi reports no whole-GPU utilisation ([N/A]); per-instance activity needs DCGM'));
   }
@@ -117,6 +119,22 @@ function gpuBlock(gpu: GpuReading, frame: Frame, options: RenderOptions): string
   }
   if (mine.length > 5) lines.push(style('dim', `  ... ${mine.length - 5} more`));
   return lines;
+}
+
+/** Performance state, clocks, why clocks are held down, ECC: what nvidia-smi reported of them, or null for none. */
+function detailLine(gpu: GpuReading): string | null {
+  const parts: string[] = [];
+  if (gpu.performanceState !== null) parts.push(gpu.performanceState);
+  const clock = (now: number | null, max: number | null) => (now === null ? null : max === null ? `${now}` : `${now}/${max}`);
+  const sm = clock(gpu.smClockMHz, gpu.smClockMaxMHz);
+  const memory = clock(gpu.memoryClockMHz, gpu.memoryClockMaxMHz);
+  if (sm !== null || memory !== null) parts.push(`clocks SM ${sm ?? UNKNOWN}, memory ${memory ?? UNKNOWN} MHz`);
+  const reasons = clockEventReasonNames(gpu.clockEventReasons);
+  if (reasons !== null) parts.push(reasons.length === 0 ? 'clocks not held down' : `clocks held down: ${reasons.join(', ')}`);
+  const ecc = gpu.ecc;
+  if (ecc.enabled === false) parts.push('ECC off');
+  else if (ecc.enabled) parts.push(`ECC errors since driver load: ${ecc.uncorrectedVolatile ?? UNKNOWN} uncorrected, ${ecc.correctedVolatile ?? UNKNOWN} corrected`);
+  return parts.length === 0 ? null : parts.join(' · ');
 }
 
 /** A GPU name without the vendor prefix every row would repeat, cut to `width`. */

@@ -4,13 +4,15 @@
 // - memory: memory.used / memory.total at or above `memoryFullPercent`;
 // - thermal: a thermal slowdown reason is active, or temperature.gpu.tlimit (degrees left before slowdown) <= 5;
 // - power: the SW power cap reason is active, or power.draw >= 98 % of power.limit;
-// - slowdown: the HW slowdown reason is active without a thermal reason (power brake, power supply).
+// - slowdown: the HW slowdown reason is active without a thermal reason (power brake, power supply);
+// - memory errors: uncorrected ECC errors since the driver loaded (ecc.errors.uncorrected.volatile.total > 0), or a
+//   failed row remapping (remapped_rows.failure): the job's results may be wrong, the GPU needs a reset or service.
 // Unknown values never trigger (or clear) anything by being read as 0.
 import type { GpuReading } from '../lib/gpu-query.js';
 import { formatDuration, formatMiB } from '../lib/format.js';
 import type { GpuProcess } from './snapshot.js';
 
-export type WarningKind = 'starved' | 'memory' | 'thermal' | 'power' | 'slowdown';
+export type WarningKind = 'starved' | 'memory' | 'thermal' | 'power' | 'slowdown' | 'ecc';
 
 export interface Warning {
   gpuIndex: number;
@@ -98,6 +100,12 @@ export function instantWarnings(gpu: GpuReading, rules: WarningRules = DEFAULT_R
   }
   if (gpu.slowdown.hwSlowdown && !gpu.slowdown.hwThermal) {
     add('slowdown', 'hardware slowdown engaged (power brake or power supply): check the power supply and cabling');
+  }
+  const uncorrected = gpu.ecc.uncorrectedVolatile;
+  if (gpu.ecc.remapFailure) {
+    add('ecc', 'memory row remapping failed (nvidia-smi remapped_rows.failure): the GPU needs service; move jobs off it');
+  } else if (uncorrected !== null && uncorrected > 0) {
+    add('ecc', `has ${uncorrected} uncorrected ECC error${uncorrected === 1 ? '' : 's'} since the driver loaded: results on it may be wrong; reset the GPU (nvidia-smi -r) or drain the node`);
   }
   return warnings;
 }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { installFakeSmi, type FakeSmiRule } from '../../support/fake-nvidia-smi.js';
 import { hasShared, readSmiFixture } from '../../support/shared-fixtures.js';
 import { useTempDir } from '../../support/tmp.js';
-import { fakePath, ownFixture, projectApps, projectRows, runMonitor } from './helpers.js';
+import { fakePath, ownFixture, projectApps, projectRows, runMonitor, startMonitor } from './helpers.js';
 
 const tempDir = useTempDir('gpu-monitor-json-');
 const TRAINING = () => projectRows(ownFixture('query-gpu_h100-x8_train.csv'));
@@ -121,6 +121,30 @@ describe('--gpus', () => {
     expect(lines.filter((line) => line.error).map((line) => line.error!.message)).toEqual(['--gpus 1,8: no GPU 8 on this machine (its GPUs: 0,1,2,3,4,5,6,7)']);
     expect(lines.filter((line) => line.gpus).map((line) => line.gpus!.map((gpu) => gpu.index))).toEqual([[1], [1]]);
     expect(run.stderr).toBe('gpu_monitor: --gpus 1,8: no GPU 8 on this machine (its GPUs: 0,1,2,3,4,5,6,7)\n');
+  });
+});
+
+describe('--gpus with --prometheus', () => {
+  it('serves the series of the GPUs named only', async () => {
+    const bin = join(tempDir(), 'bin');
+    installFakeSmi(bin, [
+      { match: ['--query-gpu', '-lms'], stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } },
+      { match: ['--query-gpu'], stdout: TRAINING() },
+    ]);
+    const monitor = startMonitor(['--prometheus', '0', '--gpus', '2,5', '--interval', '0.2'], { PATH: fakePath(bin) });
+    try {
+      const url = /serving Prometheus metrics at (\S+)/.exec(await monitor.waitForStdout(/serving Prometheus metrics at \S+\n/))![1]!;
+      let body = '';
+      for (let tries = 0; tries < 50 && !body.includes('DCGM_FI_DEV_GPU_UTIL{'); tries += 1) {
+        body = await (await fetch(url)).text();
+        if (!body.includes('DCGM_FI_DEV_GPU_UTIL{')) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const gpus = new Set([...body.matchAll(/^DCGM_FI_DEV_GPU_UTIL\{gpu="(\d+)"/gm)].map((m) => m[1]));
+      expect([...gpus].sort()).toEqual(['2', '5']);
+      expect(body).toMatch(/^DCGM_FI_DEV_CLOCKS_EVENT_REASONS\{gpu="5",.*\} 104$/m);
+    } finally {
+      expect((await monitor.stop()).code).toBe(0);
+    }
   });
 });
 

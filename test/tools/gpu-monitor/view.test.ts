@@ -41,6 +41,18 @@ describe('warnings', () => {
     expect(instantWarnings(margin)[0]?.message).toBe('GPU 2 is 4 °C from its slowdown temperature at 87 °C (nvidia-smi T.Limit): check cooling');
   });
 
+  it('warns of uncorrected ECC errors and of a failed row remapping', () => {
+    const base = training()[6]!;
+    expect(instantWarnings(base)).toEqual([]);
+    const uncorrected: GpuReading = { ...base, ecc: { ...base.ecc, uncorrectedVolatile: 2 } };
+    expect(instantWarnings(uncorrected).map((w) => w.message)).toEqual([
+      'GPU 6 has 2 uncorrected ECC errors since the driver loaded: results on it may be wrong; reset the GPU (nvidia-smi -r) or drain the node',
+    ]);
+    const failed: GpuReading = { ...base, ecc: { ...base.ecc, uncorrectedVolatile: 2, remapFailure: true } };
+    expect(instantWarnings(failed).map((w) => w.kind)).toEqual(['ecc']);
+    expect(instantWarnings(failed)[0]!.message).toContain('row remapping failed');
+  });
+
   it('never warns from unknown values', () => {
     expect(instantWarnings(emptyReading(0))).toEqual([]);
   });
@@ -76,6 +88,7 @@ describe('the text view', () => {
     expect(text).toMatch(/GPU 0 {2}NVIDIA H100 80GB HBM3 {3}68 °C {3}688 \/ 700 W/);
     expect(text).toMatch(/util █+░* +100% {3}mem █+░+ 69\.6 GiB \/ 79\.6 GiB \(87%\)/);
     expect(text).toContain('util history ▁▅█   last 4 s');
+    expect(text).toContain('  P0 · clocks SM 1980/1980, memory 2619/2619 MHz · clocks held down: sw_power_cap · ECC errors since driver load: 0 uncorrected, 0 corrected');
     expect(text).toMatch(/pid +42 +alice +56\.7 GiB +python3 train\.py/);
   });
 

@@ -151,6 +151,15 @@ describe('--cluster-config', () => {
     expect((await runMonitor(['--once', '--out', 'x'], env())).stderr.split('\n')[0]).toBe('gpu_monitor: --out belongs to --cluster-config');
   });
 
+  it('two runs at once into one directory: exactly one writes, the other writes nothing', async () => {
+    const dir = tempDir();
+    const runs = await Promise.all([1, 2, 3].map(() => runMonitor(['--cluster-config', 'all', '--out', dir], env())));
+    expect(runs.map((run) => run.code).sort()).toEqual([0, 2, 2]);
+    for (const run of runs.filter((r) => r.code === 2)) expect(run.stderr).toMatch(/already exist|appeared .* while writing/);
+    expect(readdirSync(dir).sort()).toEqual(['gpu-monitor-daemonset.yaml', 'gpu-monitor-slurm.sbatch', 'grafana-gpu-monitor.json', 'prometheus-gpu-monitor.yml']);
+    expect(JSON.parse(readFileSync(join(dir, 'grafana-gpu-monitor.json'), 'utf8'))).toMatchObject({ uid: 'gpu-monitor-cluster' });
+  });
+
   it('docs/tools/gpu-monitor.md shows the files exactly as the tool writes them', () => {
     const docs = readFileSync(join(repoRoot, 'docs', 'tools', 'gpu-monitor.md'), 'utf8');
     for (const file of clusterFiles('all', { port: 9400, nodes: null }).filter((f) => !f.name.endsWith('.json'))) {

@@ -7,6 +7,7 @@ import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
 import { commandPrefixes, narrowedLine } from './command-prefixes.js';
 import { AGENTS_MD } from './claude.js';
+import { checkJsonLists } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
 import { renderMarkdownCommand } from './workflow-text.js';
 
@@ -72,4 +73,5 @@ export const cursorAdapter: AssistantAdapter = {
   requires: ['agents'],
   reads: () => [AGENTS_MD],
   plan: (personas) => merged(personas.map((p) => toOutputs(p, planCursor(viewOf(p))))),
+  check: (path, text) => (path === CURSOR_CLI_SETTINGS ? checkJsonLists(path, text, [['permissions', 'allow'], ['permissions', 'deny']])[0] ?? null : null),
 };

@@ -71,7 +71,7 @@ export function checkJsonLists(path: string, text: string, keys: string[][]): st
   for (const key of keys) {
     let value: unknown = data;
     for (const part of key) value = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
-    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string')) && !(key.join('.') === 'context.fileName' && typeof value === 'string')) {
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
       problems.push(`${path}: ${key.join('.')} must be a list of strings`);
     }
   }

@@ -9,7 +9,7 @@ import { parseSections } from '../merge/sections.js';
 import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
 import { AGENTS_MD } from './claude.js';
-import { checkGeminiCommand } from './file-checks.js';
+import { checkGeminiCommand, checkJsonLists } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
 import { commandPrefixes, narrowedLine } from './command-prefixes.js';
 import { withFinalNewline, type Workflow } from './workflow-text.js';
@@ -105,5 +105,9 @@ export const geminiAdapter: AssistantAdapter = {
     }
     return outputs;
   },
-  check: (path, text) => (path.startsWith('.gemini/commands/') ? checkGeminiCommand(path, text)[0] ?? null : null),
+  check(path, text) {
+    if (path.startsWith('.gemini/commands/')) return checkGeminiCommand(path, text)[0] ?? null;
+    if (path === GEMINI_SETTINGS) return checkJsonLists(path, text, [['tools', 'exclude'], ['tools', 'allowed']])[0] ?? null;
+    return null;
+  },
 };

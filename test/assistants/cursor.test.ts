@@ -62,3 +62,12 @@ describe('Cursor files', () => {
     expect(cursorFileRule('WebFetch(domain:x.org)')).toBeNull();
   });
 });
+
+describe('the Cursor adapter check', () => {
+  it('names a .cursor/cli.json broken by hand, and a permissions list that is not strings', async () => {
+    const { cursorAdapter } = await import('../../shared/assistants/cursor.js');
+    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": ["Shell(rm)"] } }')).toBeNull();
+    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": [')).toMatch(/^\.cursor\/cli\.json: not JSON \(/);
+    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": "Shell(rm)" } }')).toBe('.cursor/cli.json: permissions.deny must be a list of strings');
+  });
+});

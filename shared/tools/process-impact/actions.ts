@@ -1,11 +1,12 @@
 // Carrying out a recommendation. Before every signal the identity (pid + start time) is read again, so a PID that now
 // belongs to another process is never signalled (impact.md §1.8: check-then-act with no pidfd binding in Node).
 import { DpError } from '../lib/cli.js';
-import { formatBytes, formatDuration, formatSeconds } from '../lib/format.js';
+import { formatBytes, formatSeconds } from '../lib/format.js';
 import { isFileTarget, readOpenFiles, type OpenFile } from '../lib/proc.js';
 import { isBeingWritten, scanCheckpoints, writesInProgress } from './checkpoints.js';
 import { assertMaySignal } from './guard.js';
 import { describeExit, markLogs, waitForExit } from './graceful.js';
+import { durationText } from './numbers.js';
 import { checkIdentity } from './identity.js';
 import type { Analysis } from './analyze.js';
 import type { ActionName, Identity } from './types.js';
@@ -125,7 +126,7 @@ export async function waitForCheckpoint(analysis: Analysis, options: ActionOptio
   const roots = analysis.checkpoints.scan.roots;
   const target = analysis.identities[0]!;
   const next = analysis.json.checkpoints.nextInSeconds;
-  options.log(`Waiting for a checkpoint newer than ${analysis.checkpoints.latest?.path ?? 'none'}${next !== null ? ` (due in ~${formatDuration(next)}, estimate)` : ''} under ${roots.join(', ') || 'no directory'}...`);
+  options.log(`Waiting for a checkpoint newer than ${analysis.checkpoints.latest?.path ?? 'none'}${next !== null ? ` (due in ~${durationText(next)}, estimate)` : ''} under ${roots.join(', ') || 'no directory'}...`);
   for (;;) {
     const check = checkIdentity(target, root);
     if (check === 'changed') refuse(target, check);

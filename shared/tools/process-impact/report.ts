@@ -32,7 +32,10 @@ export function buildReport(
   const command = (entry: ProcEntry) => commandString(entry.cmdline, entry.comm, { quote: true });
   const slurm = found.environ.ok ? slurmFacts({ env: found.environ.value, scontrol, lostSeconds, caught: found.masks.caught, resumeFrom: checkpoints.latest?.path ?? null }) : null;
   const job = jobGpuHours(slurm, gpuHoursLost, distributed?.json.worldSize ?? null, gpu.gpus?.length ?? null);
-  const stopped = found.watched?.stoppedSeconds ?? 0;
+  // Time not computing: seen stopped while watching, plus, when it is stopped now, the time since its last log write.
+  const lastWrite = found.logEvidence.lastWriteMs;
+  const stoppedNow = facts.entry.state === 'T' && lastWrite !== null && lastWrite < now ? (now - lastWrite) / 1000 : 0;
+  const stopped = Math.round(((found.watched?.stoppedSeconds ?? 0) + stoppedNow) * 10) / 10;
   const total = totalRuntime(facts.runtimeSeconds, progress.parsed, stopped);
   const start = startup({
     startMs: checkpoints.startMs,

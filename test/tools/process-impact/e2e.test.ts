@@ -87,7 +87,7 @@ describe('analyze_process_impact against a running fake training run', () => {
     const { code, stdout } = await runTool([String(run.pid), '--sample-ms', '50'], { PATH: path });
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Process Impact Analysis - PID: ${run.pid} \\(node train\\.mjs\\)\\n═+\\n`));
-    const sections = ['Current State:', 'Resources:', 'Checkpoints:', 'If Killed Now:', 'Child Processes', 'Distributed Training Impact:', 'Recommendations:'];
+    const sections = ['Current State:', 'Resources:', 'Checkpoints:', 'If Killed Now:', 'Estimates:', 'Child Processes', 'Distributed Training Impact:', 'Recommendations:'];
     const positions = sections.map((s) => stdout.indexOf(`\n${s}`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -97,6 +97,13 @@ describe('analyze_process_impact against a running fake training run', () => {
     expect(stdout).toMatch(/Location: {3}checkpoints\/model_epoch_\d+\.pt/);
     expect(stdout).toContain('Being written right now: checkpoints/in_progress.pt');
     expect(stdout).toMatch(/GPU-hours lost: [\d.]+ \(2 GPUs × /);
+    // The same GPU-hours, rounded once, in the kill recommendation; the loss in epochs; the whole job (world size 4).
+    const flat = stdout.replace(/\s+/g, ' ');
+    const hours = /GPU-hours lost: ([\d.]+) /.exec(stdout)![1]!;
+    if (Number(hours) > 0) expect(flat).toContain(`(${hours} GPU-hours)`);
+    expect(flat).toMatch(/In its own units: [\d.]+ epochs? since the last save \(estimate: \(epoch \d+ - 1 - epoch \d+ of the name model_epoch_\d+\.pt\)/);
+    expect(flat).toMatch(/Whole job: [\d.]+ GPU-hours \(estimate: this process's [\d.]+ GPU-hours x world size 4/);
+    expect(flat).toMatch(/Total run: [\d.]+s \(runtime so far \d+ s \+ ETA/);
     expect(stdout).toContain(`- DataLoader worker (PID ${run.workers[0]})`);
     expect(stdout).toContain(`- TensorBoard (PID ${run.tensorboard})`);
     expect(stdout).toContain(`- W&B service (PID ${run.wandb}, via --pid ${run.pid}; a child in its own session)`);

@@ -74,9 +74,19 @@ describe('a checkpoint overwritten in place', () => {
     expect(json.ifKilledNow.lostFormula).toBe('its last log write - the last save: it is stopped (state T), and the time since is not compute');
     // Saves every 0.2 s and the log written every 20 ms until the stop: well under the 1.5 s it has been stopped.
     expect(json.ifKilledNow.lostSeconds).toBeLessThan(0.5);
+    // The total runtime leaves the stopped time out too.
+    expect(json.estimates.totalRuntimeFormula).toMatch(/^runtime so far \d+ s \(less 1\.\d s stopped\) \+ ETA/);
     const text = await runTool([String(job.pid), '--sample-ms', '0', '--no-gpu']);
     expect(text.stdout.replace(/\s+/g, ' ')).toContain('Work lost: ');
     expect(text.stdout.replace(/\s+/g, ' ')).toContain('it is stopped (state T), and the time since is not compute');
+  });
+
+  it('--action wait returns once the file overwritten in place has a newer save', async () => {
+    const job = await startFakeJob(temp(), { env: { JOB_STEP_MS: '20', JOB_SAVE_EVERY: '25' } });
+    const result = await runTool([String(job.pid), '--action', 'wait', '--poll-ms', '100', '--wait-timeout', '15', '--sample-ms', '0', '--no-gpu']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`New checkpoint: ${join(job.dir, 'out', 'model.pt')} (2.0 KiB, saved `);
   });
 
   it('names the launcher from the launcher process above the worker', async () => {

@@ -14,6 +14,7 @@ type Command = (argv: string[]) => number | Promise<number>;
 // loaded by dp persona add); the engine the commands share is one chunk of the bundle.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   persona: async () => (await import('./commands/persona.js')).personaCommand,
+  assistants: async () => (await import('./commands/assistants.js')).assistantsCommand,
   profile: async () => (await import('./commands/profile.js')).profileCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   upgrade: async () => (await import('./commands/upgrade.js')).upgradeCommand,

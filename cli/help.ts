@@ -3,6 +3,7 @@
 import { menuChoices } from '../shared/persona/menu.js';
 import { builtinMenu, type MenuEntry } from '../shared/persona/registry.js';
 import { examplePersonas, levelledPersonas } from '../shared/persona/wording.js';
+import { ADAPTERS, assistantIds } from '../shared/assistants/registry.js';
 import { words, wrap } from './wrap.js';
 
 const WRITE_OPTIONS = `  -n, --dry-run             show the changes (as diffs) and write nothing
@@ -12,6 +13,8 @@ const WRITE_OPTIONS = `  -n, --dry-run             show the changes (as diffs) a
   -C, --cwd <dir>           the repository (default: the current directory, or the nearest parent
                             with .claude/persona.json, .yo-rc.json or .git)`;
 
+const ASSISTANTS_OPTION = wrap('      --assistants <ids>    ', words(`the assistants to write for: ${assistantIds().join(',')} or all (default: those chosen before, else claude); kept for later runs, changed with dp assistants`), ' '.repeat(28));
+
 /** The help texts for these personas (this package's own, or a test's). */
 export function helpTexts(menu: readonly MenuEntry[]): Record<string, string> {
   const [first, second, third, fourth] = examplePersonas(menu, 4).map((entry) => entry.id);
@@ -20,7 +23,8 @@ export function helpTexts(menu: readonly MenuEntry[]): Record<string, string> {
   const levelExampleLine = levelExample ? `\n         dp persona add ${levelExample.id} --level ${levelExample.levels[1] ?? levelExample.levels[0]} --dry-run` : '';
   const menuNames = menuChoices(menu).map((choice, i, all) => (i === all.length - 1 ? `${choice.name},` : choice.name));
   const personaList = wrap('  persona add <persona>...     apply personas (', [...menu.map((entry) => `${[entry.id, ...entry.aliases].join('|')},`), 'or', 'your', 'own)'], ' '.repeat(31));
-  const levelOption = `      --level <level>       skill level for the ${levelled.name} persona`;
+  const levelOption = `      --level <level>       skill level for the ${levelled.name} persona
+${ASSISTANTS_OPTION}`;
   return {
     '': `dp: apply AI-assistant personas to a repository (Claude Code commands, CLAUDE.md sections,
 settings, tools), merged without losing your edits.
@@ -32,6 +36,7 @@ ${personaList}
   persona remove <persona>...  take a persona back (your edits stay)
   persona switch <persona>     make one persona the only active one
   persona list                 available and active personas
+  assistants [add|remove <id>] the AI assistants dp writes for (${assistantIds().join(', ')}; default claude)
   profile                      the interactive menu (same as yo dp)
   status                       active personas, version, your changes, upgrades available
   upgrade                      re-apply the active personas with this version's templates
@@ -68,6 +73,27 @@ ${WRITE_OPTIONS}
 ${levelOption}
 
 Example: dp persona switch ${fourth}`,
+    assistants: `Usage: dp assistants [list [--json]] | add <id>... | remove <id>... [options]
+
+${wrap('', words(`Which AI coding assistants the active personas are written for: ${ADAPTERS.map((a) => `${a.id} (${a.displayName})`).join(', ')}. The choice is kept in .claude/persona.json; Claude Code alone is the default. list shows them, which are written for, whose files are in the repository, and what each cannot express of the active personas.`))}`,
+    'assistants list': `Usage: dp assistants list [--json] [-C <dir>]
+
+The assistants, which are written for here, whose files are in the repository, and what each cannot
+express of the active personas.`,
+    'assistants add': `Usage: dp assistants add <id>... [options]
+
+${wrap('', words(`Write the active personas for more assistants (${assistantIds().join(', ')} or all): their files and sections are written now and kept by later runs.`))}
+
+${WRITE_OPTIONS}
+
+Example: dp assistants add agents`,
+    'assistants remove': `Usage: dp assistants remove <id>... [options]
+
+Stop writing for assistants: exactly what dp wrote for them is taken back (your edits stay).
+
+${WRITE_OPTIONS}
+
+Example: dp assistants remove agents`,
     'persona list': `Usage: dp persona list [--json] [-C <dir>]
 
 The built-in personas (numbered as in the menu, with aliases), your own (profiles/personas/*.json),
@@ -89,7 +115,8 @@ ${WRITE_OPTIONS}
 Example: dp upgrade --dry-run`,
     doctor: `Usage: dp doctor [--fix] [--json] [-C <dir>]
 
-Checks that the personas are applied as recorded (files, commands, CLAUDE.md sections, tool modes),
+Checks that the personas are applied as recorded (files, commands, sections, tool modes, and each
+targeted assistant's files in its own format),
 that .claude/settings.json is valid, that no conflict is left unresolved, that nvidia-smi is
 reachable, and the Node.js version. --fix restores missing files and sections and tool modes;
 it never overwrites your edits. --json prints the findings as JSON. Exit code 1 while problems remain.`,

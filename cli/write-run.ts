@@ -2,6 +2,7 @@
 // resolved, apply (or with --dry-run show the diffs), and report one line per file.
 import { DpError } from '../shared/errors.js';
 import { applyOnDisk, planOnDisk, type DiskRunResult, type Selection } from '../shared/engine/apply-on-disk.js';
+import type { AssistantSelection } from '../shared/engine/plan-run.js';
 import { deletedPaths, formatOutcomes, summarize } from '../shared/engine/report.js';
 import type { Outcome } from '../shared/merge/model.js';
 import { RECORD_PATH } from '../shared/merge/record.js';
@@ -12,12 +13,14 @@ export interface WriteRunOptions {
   dryRun?: boolean;
   onConflict?: 'keep' | 'markers';
   restoreDeleted?: boolean;
+  /** Which assistants to write for; without it, those the record names. */
+  assistants?: AssistantSelection;
 }
 
 export async function writeRun(root: string, select: Selection, options: WriteRunOptions): Promise<number> {
   let onConflict = options.onConflict ?? 'keep';
   if (options.onConflict === undefined && !options.dryRun && interactive()) {
-    const planned = planOnDisk(root, select, { onConflict, restoreDeleted: options.restoreDeleted });
+    const planned = planOnDisk(root, select, { onConflict, restoreDeleted: options.restoreDeleted, assistants: options.assistants });
     const conflicts = planned.outcomes.filter((o) => o.status === 'conflict');
     if (conflicts.length > 0) {
       process.stdout.write(`Your edits and the new version change the same lines in:\n${conflicts.map((c) => `  ${c.path}`).join('\n')}\n`);
@@ -27,7 +30,7 @@ export async function writeRun(root: string, select: Selection, options: WriteRu
       ])) as 'keep' | 'markers';
     }
   }
-  const result = applyOnDisk(root, select, { onConflict, dryRun: options.dryRun, restoreDeleted: options.restoreDeleted });
+  const result = applyOnDisk(root, select, { onConflict, dryRun: options.dryRun, restoreDeleted: options.restoreDeleted, assistants: options.assistants });
   if (options.dryRun) for (const diff of result.diffs) process.stdout.write(diff);
   const deleted = deletedPaths(result.changes);
   const outcomes = [...result.outcomes, ...ownFiles(result)];

@@ -9,6 +9,8 @@ import { DpError } from '../../shared/errors.js';
 import { SETTINGS_PATH } from '../../shared/merge/settings-file.js';
 import { diskReader } from '../../shared/commit/read.js';
 import { RECORD_PATH, type PersonaRecord } from '../../shared/merge/record.js';
+import { recordedTargets } from '../../shared/assistants/plan.js';
+import { assistantFileProblems } from '../../shared/engine/assistant-checks.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
 import { deletedPaths, formatOutcomes } from '../../shared/engine/report.js';
@@ -52,9 +54,11 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
   for (const command of record.configuration.commands) {
     if (!existsSync(join(root, command)) && !(command in record.managed.files)) findings.push({ level: 'warn', text: `${command} is listed by a custom persona but missing` });
   }
+  for (const problem of assistantFileProblems(root, record)) findings.push({ level: 'problem', text: problem });
   const settingsText = read(SETTINGS_PATH);
   if (settingsText === null) {
-    findings.push({ level: 'problem', text: `${SETTINGS_PATH} is missing`, fix: 'restore' });
+    // Where Claude Code is not written for, its settings file is none of dp's business.
+    if (recordedTargets(record).includes('claude')) findings.push({ level: 'problem', text: `${SETTINGS_PATH} is missing`, fix: 'restore' });
   } else {
     try {
       parseSettings(settingsText, SETTINGS_PATH);
@@ -66,7 +70,7 @@ function recordFindings(root: string, record: PersonaRecord): Finding[] {
   const declined = Object.values(record.managed.settings.declined.rules).flat();
   if (declined.length > 0) findings.push({ level: 'warn', text: `rules you removed stay removed: ${declined.join(', ')}` });
   const broken = findings.filter((f) => f.level === 'problem').length;
-  if (broken === 0) findings.unshift({ level: 'ok', text: `${record.active.map((a) => a.id).join(', ')} applied: ${Object.keys(record.managed.files).length} files and ${Object.keys(record.managed.sections).length} sections in place` });
+  if (broken === 0) findings.unshift({ level: 'ok', text: `${record.active.map((a) => a.id).join(', ')} applied: ${Object.keys(record.managed.files).length} files and ${Object.keys(record.managed.sections).length} sections in place, written for ${recordedTargets(record).join(', ')}` });
   return findings;
 }
 

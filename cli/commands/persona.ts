@@ -5,18 +5,21 @@ import { menuChoices } from '../../shared/persona/menu.js';
 import { builtinMenu, canonicalId } from '../../shared/persona/registry.js';
 import { levelledPersonas } from '../../shared/persona/wording.js';
 import { customPersonaIds, customPersonaWarnings, loadPersona } from '../../shared/persona/resolve.js';
+import { parseAssistants } from '../../shared/assistants/registry.js';
 import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
 import { levelFor } from '../levels.js';
 import { repoRoot } from '../repo.js';
 import { notActive, writeRun } from '../write-run.js';
 
-const ADD = { ...COMMON, ...WRITING, level: { type: 'string' }, 'status-line': { type: 'boolean' } } as const;
+const ADD = { ...COMMON, ...WRITING, level: { type: 'string' }, 'status-line': { type: 'boolean' }, assistants: { type: 'string' } } as const;
 
 async function add(argv: string[], exclusive: boolean): Promise<number> {
   const command = exclusive ? 'persona switch' : 'persona add';
   const { values, positionals } = parse(command, argv, ADD);
   if (positionals.length === 0) throw usage(`name the persona to ${exclusive ? 'switch to' : 'add'}`, command);
   if (exclusive && positionals.length > 1) throw usage('switch takes one persona', command);
+  // Checked before anything else: a bad id is one line, nothing read or written.
+  const assistants = values.assistants === undefined ? undefined : parseAssistants(values.assistants, `run 'dp ${command} --help' for its options`);
   const root = repoRoot(values.cwd);
   // Answers are gathered first (a question must not hold the lock); the active personas they join are
   // read under the lock.
@@ -43,6 +46,7 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
     title: `${exclusive ? 'switched to' : 'added'} ${added.join(', ')}`,
     dryRun: values['dry-run'],
     onConflict: conflictOption(values['on-conflict'], command),
+    ...(assistants ? { assistants: () => assistants } : {}),
   });
 }
 

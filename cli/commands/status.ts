@@ -4,6 +4,9 @@ import { planOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.
 import { inspectRecord } from '../../shared/engine/inspect.js';
 import { generatorVersion } from '../../shared/package-root.js';
 import { RECORD_PATH } from '../../shared/merge/record.js';
+import { recordedTargets } from '../../shared/assistants/plan.js';
+import { adapterFor } from '../../shared/assistants/registry.js';
+import { assistantFileProblems } from '../../shared/engine/assistant-checks.js';
 import { DpError } from '../../shared/errors.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
@@ -19,6 +22,10 @@ interface StatusReport {
   /** What stops dp from telling changes and upgrades (a custom persona's file gone, damaged markers...), or null. */
   problem: string | null;
   pendingConflicts: string[];
+  /** The assistants written for. */
+  assistants: string[];
+  /** Files dp wrote that an assistant could not load as they are now (their format broken). */
+  unreadable: string[];
 }
 
 function statusReport(root: string): StatusReport {
@@ -50,6 +57,8 @@ function statusReport(root: string): StatusReport {
     upgradesAvailable,
     problem,
     pendingConflicts,
+    assistants: recordedTargets(record),
+    unreadable: record ? assistantFileProblems(root, record) : [],
   };
 }
 
@@ -67,9 +76,11 @@ export function statusCommand(argv: string[]): number {
     out.push(`active: ${report.active.map((a) => `${a.id}${a.level ? ` (level ${a.level})` : ''}${a.custom ? ' (custom)' : ''}`).join(', ')}`);
     const versions = report.appliedWith === report.generatorVersion ? `${report.generatorVersion} (current)` : `${report.appliedWith}; this is ${report.generatorVersion}`;
     out.push(`applied with generator-dp ${versions}`);
+    out.push(`written for: ${report.assistants.map((id) => adapterFor(id)!.displayName).join(', ')}`);
     const list = (title: string, items: string[], none: string) => out.push(items.length ? `${title}:\n${items.map((i) => `  ${i}`).join('\n')}` : `${title}: ${none}`);
     list('changed by you (kept on upgrade, merged where the template changed)', report.changedByYou, 'none');
     list('missing (dp doctor --fix restores them)', report.missing, 'none');
+    if (report.unreadable.length > 0) list('broken for their assistant (fix by hand, or delete and run dp doctor --fix)', report.unreadable, 'none');
     if (report.problem) out.push(`upgrades available: cannot tell: ${report.problem}`);
     else list('upgrades available (dp upgrade --dry-run shows them)', report.upgradesAvailable, 'none, up to date');
     list('conflicts waiting for you (merge by hand, then delete the .dp-new file)', report.pendingConflicts, 'none');

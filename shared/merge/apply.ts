@@ -44,13 +44,13 @@ export function applyPersonas(read: Reader, planned: DesiredPersona[], options: 
     tools: unique(personas.flatMap((p) => p.tools)),
   };
 
-  const nothingManaged = personas.length === 0 && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0 && Object.keys(record.managed.lists ?? {}).length === 0;
+  const nothingManaged = personas.length === 0 && record.assistants === undefined && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0 && Object.keys(record.managed.lists ?? {}).length === 0;
   const recordOut = nothingManaged ? null : serializeRecord(record);
   const basesOut = nextBases(run, recordOut === recordText, recordOut === null, basesText);
   // The bases first: whenever the record on disk is the old one or the new one, its bases are there.
   if (basesOut !== basesText) changes.unshift({ path: BASES_PATH, content: basesOut });
   if (recordOut !== recordText) changes.push({ path: RECORD_PATH, content: recordOut });
-  return { changes, outcomes, record, notes };
+  return { changes, outcomes, record, notes, cannotExpress: assistants.cannotExpress.map(inexpressible) };
 }
 
 /**
@@ -88,7 +88,11 @@ function newlyInexpressible(run: Run): string[] {
   const assistantsBefore = run.previous.assistants ?? DEFAULT_ASSISTANTS;
   return run.assistants.cannotExpress
     .filter((c) => !before.has(c.persona) || !assistantsBefore.includes(c.assistantId))
-    .map((c) => `${c.assistant}: ${c.persona}: ${c.text}`);
+    .map(inexpressible);
+}
+
+function inexpressible(c: { assistant: string; persona: string; text: string }): string {
+  return `${c.assistant}: ${c.persona}: ${c.text}`;
 }
 
 /** A file past a size an assistant reads (Codex reads 32 KiB of AGENTS.md): said every run it stays past it. */

@@ -72,6 +72,8 @@ export interface ApplyResult {
   outcomes: Outcome[];
   record: PersonaRecord;
   notes: string[];
+  /** Every part of an active persona a targeted assistant cannot express ("<assistant>: <persona>: ..."); notes has the new ones. */
+  cannotExpress: string[];
 }
 
 export type Reader = (path: string) => string | null;

@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import Generator from 'yeoman-generator';
 import { DpError, formatError } from '../errors.js';
 import { activeRequests, type PersonaRequest } from '../engine/plan-active.js';
-import { planRun, planSettled } from '../engine/plan-run.js';
+import { planRun, planSettled, type AssistantSelection } from '../engine/plan-run.js';
+import { assistantIds, parseAssistants } from '../assistants/registry.js';
 import type { Selection } from '../engine/apply-on-disk.js';
 import type { ConflictPolicy, Outcome } from '../merge/model.js';
 import { holdLock, releaseLock } from '../commit/lock.js';
@@ -64,6 +65,7 @@ export abstract class DpGenerator extends Generator {
         'when your edits and a new version change the same lines: ask (default on a terminal), keep (yours stays, the new version goes beside it as <file>.dp-new; the default otherwise) or markers (git-style conflict markers)',
     });
     this.option('restore-deleted', { type: Boolean, description: 'recreate files and sections dp wrote that you deleted' });
+    this.option('assistants', { type: String, description: `the assistants to write for: ${assistantIds().join(',')} or all (default: those chosen before, else claude); kept for later runs` });
   }
 
   /** Set once dp printed its own message for a failure of this run. */
@@ -110,6 +112,7 @@ export abstract class DpGenerator extends Generator {
         planRun(root, memFsReader(this), select(activeRequests(this.currentRecord())), {
           onConflict: this.conflictPolicy(),
           restoreDeleted: restoreDeleted || this.dpOptions.restoreDeleted === true,
+          ...this.assistantSelection(),
         }),
       );
       // Refused now, in this generator's own step, rather than in the commit after Yeoman's prompts.
@@ -123,6 +126,14 @@ export abstract class DpGenerator extends Generator {
       if (took) releaseLock(root);
       throw error;
     }
+  }
+
+  /** --assistants: the list for this run and the next ones; checked before anything is planned. */
+  private assistantSelection(): { assistants?: AssistantSelection } {
+    const given = this.dpOptions.assistants;
+    if (given === undefined) return {};
+    const ids = parseAssistants(String(given), `run 'yo dp --help' for the options`);
+    return { assistants: () => ids };
   }
 
   private async commit(): Promise<void> {

@@ -69,6 +69,18 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
     setup: (dir) => put(dir, '.claude/settings.json', '{\n  "permissions": {\n    "allow": ["Bash(make)"],\n    "allow": ["Bash(ls)"]\n  }\n}\n'),
     run: (dir) => dp(dir, ['persona', 'add', 'ds']),
   },
+  E90: { run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'windsurf']) },
+  E91: { run: (dir) => dp(dir, ['assistants', 'remove', 'agents']) },
+  E92: { run: (dir) => dp(dir, ['assistants', 'remove', 'claude']) },
+  E93: { setup: (dir) => put(dir, 'AGENTS.md', '# Team\n<!-- dp:begin pm -->\nhalf a section\n'), run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'agents']) },
+  E94: {
+    setup: async (dir) => {
+      expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0);
+      const record = readFileSync(join(dir, '.claude/persona.json'), 'utf8');
+      writeFileSync(join(dir, '.claude/persona.json'), record.replace('"format": 2,', '"format": 2,\n  "assistants": ["claude", "windsurf"],'));
+    },
+    run: (dir) => dp(dir, ['upgrade']),
+  },
   E17: { setup: (dir) => put(dir, 'CLAUDE.md', '# Ours\n<!-- dp:begin data-scientist -->\nhalf a section\n'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
   E18: {
     setup: (dir) => put(dir, 'CLAUDE.md', '<!-- dp:begin pm -->\n<!-- dp:end pm -->\n<!-- dp:begin pm -->\n<!-- dp:end pm -->\n'),

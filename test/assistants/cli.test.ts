@@ -1,0 +1,110 @@
+// Choosing the assistants: --assistants on dp persona add and the generators, dp assistants add|remove|list,
+// the choice kept by re-runs, removal taking back exactly an assistant's files, bad ids refused in one line.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assistantIds } from '../../shared/assistants/registry.js';
+import { dp } from '../support/cli.js';
+import { listFiles, runIn, snapshot } from '../support/generators.js';
+import { useTempDir } from '../support/tmp.js';
+
+const newDir = useTempDir('dp-assistants-');
+const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
+const record = (dir: string) => JSON.parse(read(dir, '.claude/persona.json')) as { assistants?: string[] };
+
+describe('dp persona add --assistants', () => {
+  it('writes the section once, in AGENTS.md, imported by CLAUDE.md; re-runs keep the choice and write nothing', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'AGENTS.md'), '# Team\n');
+    const added = await dp(dir, ['persona', 'add', 'pm', '--assistants', 'claude,agents']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(added.stdout).toContain('AGENTS.md: pm: its');
+    expect(read(dir, 'AGENTS.md')).toMatch(/^# Team\n\n<!-- dp:begin pm -->\n## Product Manager/);
+    expect(read(dir, 'CLAUDE.md')).toBe('<!-- dp:begin import-AGENTS.md -->\n@AGENTS.md\n<!-- dp:end import-AGENTS.md -->\n');
+    expect(record(dir).assistants).toEqual(['claude', 'agents']);
+
+    const before = snapshot(dir);
+    const again = await dp(dir, ['persona', 'add', 'pm']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).not.toContain('cannot be expressed');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('refuses an assistant it does not know in one line, before reading or writing anything', async () => {
+    const dir = newDir();
+    const result = await dp(dir, ['persona', 'add', 'pm', '--assistants', 'claude,windsurf']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`dp: unknown assistant "windsurf": this dp writes for ${assistantIds().join(', ')} (or all)`);
+    expect(result.stderr).not.toContain('    at ');
+    expect(listFiles(dir)).toEqual([]);
+  });
+});
+
+describe('dp assistants', () => {
+  it('add and remove change the targets; removing takes back exactly what was written for it', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'CLAUDE.md'), '# Ours\n');
+    const user = snapshot(dir);
+    expect((await dp(dir, ['persona', 'add', 'pm', 'designer'])).exitCode).toBe(0);
+    const claudeOnly = snapshot(dir);
+
+    const added = await dp(dir, ['assistants', 'add', 'agents']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(read(dir, 'AGENTS.md')).toContain('<!-- dp:begin designer -->');
+    expect(read(dir, 'CLAUDE.md')).not.toContain('dp:begin pm');
+    expect(read(dir, 'CLAUDE.md')).toContain('@AGENTS.md');
+
+    const listed = await dp(dir, ['assistants']);
+    expect(listed.stdout).toContain('Written for here: claude, agents');
+    expect(listed.stdout).toMatch(/agents +AGENTS\.md +\* written for/);
+
+    expect((await dp(dir, ['assistants', 'remove', 'agents'])).exitCode).toBe(0);
+    const { ['.claude/persona.bases.json']: _bases, ...now } = snapshot(dir);
+    const { ['.claude/persona.bases.json']: _old, ...then } = claudeOnly;
+    expect(Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v.content]))).toEqual(Object.fromEntries(Object.entries(then).map(([k, v]) => [k, v.content])));
+
+    expect((await dp(dir, ['persona', 'remove', 'pm', 'designer'])).exitCode).toBe(0);
+    expect(Object.keys(snapshot(dir))).toEqual(Object.keys(user));
+    expect(read(dir, 'CLAUDE.md')).toBe('# Ours\n');
+  });
+
+  it('refuses to remove an assistant not written for, or the last one, in one line', async () => {
+    const dir = newDir();
+    expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0);
+    const before = snapshot(dir);
+    const notThere = await dp(dir, ['assistants', 'remove', 'agents']);
+    expect(notThere.exitCode).toBe(2);
+    expect(notThere.stderr.split('\n')[0]).toBe('dp: dp does not write for agents here');
+    const last = await dp(dir, ['assistants', 'remove', 'claude']);
+    expect(last.exitCode).toBe(2);
+    expect(last.stderr.split('\n')[0]).toBe('dp: dp must write for at least one assistant');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('AGENTS.md alone: Claude Code files go, the tools stay, dp status and doctor say so', async () => {
+    const dir = newDir();
+    expect((await dp(dir, ['persona', 'add', 'data-scientist', '--assistants', 'agents'])).exitCode).toBe(0);
+    expect(listFiles(dir).filter((f) => !f.startsWith('scripts/'))).toEqual(['.claude/persona.bases.json', '.claude/persona.json', 'AGENTS.md']);
+    expect(listFiles(dir).some((f) => f.startsWith('scripts/'))).toBe(true);
+    const status = await dp(dir, ['status']);
+    expect(status.stdout).toContain('written for: AGENTS.md');
+    const doctor = await dp(dir, ['doctor']);
+    expect(doctor.stdout).not.toContain('settings.json is missing');
+    expect(doctor.stdout).toContain('written for agents');
+  });
+});
+
+describe('yo dp:<persona> --assistants', () => {
+  it('writes for the assistants named and records them', async () => {
+    const dir = newDir();
+    await runIn(dir, 'pm', { options: { assistants: 'all' } }).run();
+    expect(read(dir, 'AGENTS.md')).toContain('<!-- dp:begin pm -->');
+    expect(record(dir).assistants).toEqual(assistantIds());
+  });
+
+  it('refuses an unknown id before writing anything', async () => {
+    const dir = newDir();
+    await expect(runIn(dir, 'pm', { options: { assistants: 'nope' } }).run()).rejects.toThrow('unknown assistant "nope"');
+    expect(listFiles(dir)).toEqual([]);
+  });
+});

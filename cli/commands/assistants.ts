@@ -46,6 +46,10 @@ async function change(argv: string[], adding: boolean): Promise<number> {
   // Adding brings what an assistant requires; removing takes only what was named.
   const ids = parseAssistants(named.join(','), hint).filter((id) => adding || named.includes(id) || named.includes('all'));
   const root = repoRoot(values.cwd);
+  // The choice is kept with the personas (removing the last one gives the repository back as it was).
+  if (!readRecordOnDisk(root)?.active.length) {
+    throw new DpError('no persona is active here, so there is nothing to write for an assistant', `choose them with the personas: dp persona add <persona> --assistants <ids>`, 2);
+  }
   return writeRun(root, (active) => active, {
     title: `${adding ? 'now writing for' : 'no longer writing for'} ${ids.join(', ')}`,
     dryRun: values['dry-run'],

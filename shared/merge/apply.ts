@@ -44,7 +44,7 @@ export function applyPersonas(read: Reader, planned: DesiredPersona[], options: 
     tools: unique(personas.flatMap((p) => p.tools)),
   };
 
-  const nothingManaged = personas.length === 0 && record.assistants === undefined && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0 && Object.keys(record.managed.lists ?? {}).length === 0;
+  const nothingManaged = personas.length === 0 && Object.keys(record.managed.files).length === 0 && Object.keys(record.managed.sections).length === 0 && Object.keys(record.managed.lists ?? {}).length === 0;
   const recordOut = nothingManaged ? null : serializeRecord(record);
   const basesOut = nextBases(run, recordOut === recordText, recordOut === null, basesText);
   // The bases first: whenever the record on disk is the old one or the new one, its bases are there.

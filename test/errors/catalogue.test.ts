@@ -70,8 +70,9 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
     run: (dir) => dp(dir, ['persona', 'add', 'ds']),
   },
   E90: { run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'windsurf']) },
-  E91: { run: (dir) => dp(dir, ['assistants', 'remove', 'agents']) },
-  E92: { run: (dir) => dp(dir, ['assistants', 'remove', 'claude']) },
+  E91: { setup: async (dir) => expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0), run: (dir) => dp(dir, ['assistants', 'remove', 'agents']) },
+  E92: { setup: async (dir) => expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0), run: (dir) => dp(dir, ['assistants', 'remove', 'claude']) },
+  E95: { run: (dir) => dp(dir, ['assistants', 'add', 'agents']) },
   E93: { setup: (dir) => put(dir, 'AGENTS.md', '# Team\n<!-- dp:begin pm -->\nhalf a section\n'), run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'agents']) },
   E94: {
     setup: async (dir) => {

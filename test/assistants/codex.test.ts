@@ -85,3 +85,15 @@ describe('Codex files', () => {
     ]);
   });
 });
+
+describe('skill frontmatter', () => {
+  it('any description reads back as written: quotes, colons, #, newlines, backslashes, non-ASCII', async () => {
+    const { parse } = await import('yaml');
+    const { renderSkill } = await import('../../shared/assistants/workflow-text.js');
+    for (const description of ['say "hi": now # not a comment', 'two\nlines\ttab \\ back', "it's — ünïcödé ✓", '- looks: [like, yaml]', '@at `tick` *star* &amp !tag']) {
+      const text = renderSkill({ name: 'w', description, body: 'Do it.\n' });
+      expect(checkSkill('.agents/skills/w/SKILL.md', text)).toEqual([]);
+      expect(parse(/^---\n([\s\S]*?)\n---\n/.exec(text)![1]!)).toEqual({ name: 'w', description });
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // GitHub Copilot CLI itself, offline and logged out, loads what dp writes for it: every persona's
-// instructions once (AGENTS.md; CLAUDE.md, which it also reads, holds only the import) and a skill per workflow.
+// instructions once (AGENTS.md; CLAUDE.md and GEMINI.md, which it also reads, hold only imports) and a skill
+// per workflow.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,13 +11,14 @@ const skip = whyNotRunnable('copilot');
 const sandbox = useSandbox();
 
 describe.skipIf(skip !== null)(`copilot CLI loads what dp writes${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('instruction list: AGENTS.md and CLAUDE.md, each persona in exactly one of them; skill list: every workflow', async () => {
+  it('instruction list: AGENTS.md, CLAUDE.md and GEMINI.md, each persona in exactly one of them; skill list: every workflow', async () => {
     const box = sandbox();
-    const personas = applyBuiltins(box, ['claude', 'copilot'], { 'AGENTS.md': '# Team\n' });
+    // Claude Code and Gemini CLI targeted too: their files, which Copilot CLI also reads, hold only imports of AGENTS.md.
+    const personas = applyBuiltins(box, ['claude', 'gemini', 'copilot'], { 'AGENTS.md': '# Team\n' });
     const instructions = await box.run('copilot', ['instruction', 'list']);
     expect(instructions.exitCode).toBe(0);
     const listed = [...instructions.stdout.matchAll(/• (\S+)\n\s+from (\S+)/g)].map((m) => m[2]!);
-    expect(listed.sort()).toEqual(['AGENTS.md', 'CLAUDE.md']);
+    expect(listed.sort()).toEqual(['AGENTS.md', 'CLAUDE.md', 'GEMINI.md']);
     const loaded = listed.map((file) => readFileSync(join(box.repo, file), 'utf8')).join('\n');
     for (const persona of personas) expect(loaded.split(`<!-- dp:begin ${persona.id} -->`).length - 1, persona.id).toBe(1);
 

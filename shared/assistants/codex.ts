@@ -7,7 +7,7 @@ import type { AssistantAdapter } from './adapter.js';
 import { type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
 import { commandPrefixes, type Decision, narrowedLine, type PrefixRule } from './command-prefixes.js';
 import { AGENTS_MD } from './claude.js';
-import { checkCodexRules, checkSkill } from './file-checks.js';
+import { checkCodexRules, checkCodexSkillPolicy, checkSkill } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
 import { renderSkill, skillPath } from './workflow-text.js';
 
@@ -38,9 +38,18 @@ export function renderCodexRules(persona: PlannedPersonaView, rules: PrefixRule[
   return `${[...header, ...rules.map(prefixRuleLine)].join('\n')}\n`;
 }
 
+/** Beside a skill only its user starts: Codex lists it to the model no more, `$<name>` still runs it. */
+export function codexSkillPolicyPath(name: string): string {
+  return `.agents/skills/${name}/agents/openai.yaml`;
+}
+const USER_ONLY_POLICY = 'policy:\n  allow_implicit_invocation: false\n';
+
 export function planCodex(persona: PlannedPersonaView): AssistantPlan {
   const mapping = commandPrefixes(persona.permissions, 'rules');
-  const files = persona.workflows.map((workflow) => ownedFile(skillPath(workflow.name), renderSkill(workflow)));
+  const files = persona.workflows.flatMap((workflow) => [
+    ownedFile(skillPath(workflow.name), renderSkill(workflow)),
+    ...(workflow.userOnly ? [ownedFile(codexSkillPolicyPath(workflow.name), USER_ONLY_POLICY)] : []),
+  ]);
   if (mapping.rules.length > 0) files.push(ownedFile(codexRulesPath(persona.id), renderCodexRules(persona, mapping.rules)));
   const cannotExpress: string[] = [];
   for (const decision of ['deny', 'ask', 'allow'] as const) {
@@ -64,6 +73,7 @@ export const codexAdapter: AssistantAdapter = {
   check(path, text) {
     if (/^\.agents\/skills\/[^/]+\/SKILL\.md$/.test(path)) return checkSkill(path, text)[0] ?? null;
     if (path.startsWith('.codex/rules/')) return checkCodexRules(path, text)[0] ?? null;
+    if (/^\.agents\/skills\/[^/]+\/agents\/openai\.yaml$/.test(path)) return checkCodexSkillPolicy(path, text)[0] ?? null;
     return null;
   },
 };

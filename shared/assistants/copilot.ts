@@ -26,6 +26,8 @@ export function planCopilot(persona: PlannedPersonaView, targets: CopilotTargets
       `its ${deny.length} deny, ${ask.length} ask and ${allow.length} allow rule(s) cannot be expressed: a repository cannot carry Copilot's tool permissions (Copilot CLI takes them from --allow-tool/--deny-tool and your user settings)`,
     );
   }
+  const userOnly = persona.workflows.filter((w) => w.userOnly).map((w) => w.name);
+  if (userOnly.length > 0) cannotExpress.push(`that only you start the workflows ${userOnly.join(', ')} cannot be expressed: Copilot may use a skill on its own when its description fits`);
   cannotExpress.push(...envNotExpressed(persona.env, 'it has no project setting for them'));
   return { files, lists: [], cannotExpress };
 }

@@ -39,6 +39,19 @@ export function checkGeminiCommand(path: string, text: string): string[] {
   return problems;
 }
 
+/** A Codex skill's agents/openai.yaml: YAML whose policy.allow_implicit_invocation, where given, is true or false. */
+export function checkCodexSkillPolicy(path: string, text: string): string[] {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    return [`${path}: not YAML: ${(error as Error).message.split('\n')[0]}`];
+  }
+  const policy = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).policy : undefined;
+  const allow = typeof policy === 'object' && policy !== null ? (policy as Record<string, unknown>).allow_implicit_invocation : undefined;
+  return allow === undefined || typeof allow === 'boolean' ? [] : [`${path}: policy.allow_implicit_invocation must be true or false`];
+}
+
 const PREFIX_RULE = /^prefix_rule\(pattern = (\[.*?\]), decision = "(allow|prompt|forbidden)"(?:, justification = "(?:[^"\\]|\\.)*")?\)$/;
 
 /** Codex command rules as dp writes them: comments and one `prefix_rule(...)` a line, with a non-empty pattern of strings. */

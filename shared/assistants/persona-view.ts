@@ -32,8 +32,9 @@ export function workflowsOf(persona: DesiredPersona): Workflow[] {
       const description = match ? frontmatterValue(match[1]!, 'description') : undefined;
       if (!match || description === undefined) return [];
       const argumentHint = frontmatterValue(match[1]!, 'argument-hint');
+      const userOnly = frontmatterValue(match[1]!, 'disable-model-invocation') === 'true';
       const name = file.path.split('/').at(-1)!.replace(/\.md$/, '');
-      return [{ name, description, ...(argumentHint ? { argumentHint } : {}), body: match[2]! }];
+      return [{ name, description, ...(argumentHint ? { argumentHint } : {}), ...(userOnly ? { userOnly } : {}), body: match[2]! }];
     });
 }
 

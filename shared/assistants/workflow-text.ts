@@ -7,6 +7,8 @@ export interface Workflow {
   name: string;
   description: string;
   argumentHint?: string;
+  /** Only the user starts it (it writes or changes state): the model never invokes it on its own. */
+  userOnly?: boolean;
   /** The instructions, Markdown, without frontmatter; `$ARGUMENTS` stands for what the user typed with it. */
   body: string;
 }

@@ -97,3 +97,17 @@ describe('skill frontmatter', () => {
     }
   });
 });
+
+describe('workflows only the user starts', () => {
+  it('get a Codex skill policy that keeps them out of the model\'s list; Copilot says it cannot', async () => {
+    const { planCopilot } = await import('../../shared/assistants/copilot.js');
+    const view = { ...persona({}), workflows: [{ name: 'ship', description: 'Ship it', userOnly: true, body: 'Go.\n' }, { name: 'look', description: 'Look', body: 'See.\n' }] };
+    const files = planCodex(view).files;
+    expect(files.map((f) => f.path)).toEqual(['.agents/skills/ship/SKILL.md', '.agents/skills/ship/agents/openai.yaml', '.agents/skills/look/SKILL.md']);
+    expect(files[1]!.content).toBe('policy:\n  allow_implicit_invocation: false\n');
+    const { codexAdapter } = await import('../../shared/assistants/codex.js');
+    expect(codexAdapter.check!(files[1]!.path, files[1]!.content)).toBeNull();
+    expect(codexAdapter.check!(files[1]!.path, 'policy:\n  allow_implicit_invocation: maybe\n')).toBe('.agents/skills/ship/agents/openai.yaml: policy.allow_implicit_invocation must be true or false');
+    expect(planCopilot(view, { claudeSkills: false }).cannotExpress[0]).toBe('that only you start the workflows ship cannot be expressed: Copilot may use a skill on its own when its description fits');
+  });
+});

@@ -3,7 +3,7 @@
 // execpolicy check` gives for the persona's own commands. `codex debug prompt-input` prints the model's
 // whole input.
 import { describe, expect, it } from 'vitest';
-import { codexRulesPath } from '../../shared/assistants/codex.js';
+import { codexRulesPath, planCodex } from '../../shared/assistants/codex.js';
 import { viewOf } from '../../shared/assistants/persona-view.js';
 import { applyBuiltins, firstLine, useSandbox, whyNotRunnable } from '../support/assistant-clis.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -51,5 +51,17 @@ describe.skipIf(skip !== null)(`codex CLI loads what dp writes${skip ? ` (skippe
       expect(JSON.parse(unmatched.stdout)).toEqual({ matchedRules: [] });
     }
     expect(checked).toBeGreaterThan(5);
+  });
+
+  it('a workflow only the user starts is not in the model\'s skill list; the others are', async () => {
+    const box = sandbox();
+    const view = { id: 'p', displayName: 'P', permissions: { allow: [], ask: [], deny: [] }, env: {}, workflows: [
+      { name: 'ship-it', description: 'Ship the release', userOnly: true, body: 'Ship.\n' },
+      { name: 'look-around', description: 'Look around the code', body: 'Look.\n' },
+    ] };
+    for (const file of planCodex(view).files) box.write(file.path, file.content);
+    const { stdout } = await box.run('codex', ['debug', 'prompt-input', 'hi']);
+    expect(stdout).toContain('look-around: Look around the code');
+    expect(stdout).not.toContain('ship-it');
   });
 });

@@ -22,6 +22,9 @@ import { parseSections } from '../../shared/merge/sections.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
 import { listFiles } from '../support/generators.js';
+import { hookGroup } from '../../shared/merge/settings-hooks.js';
+
+const hookKey = (event: string, group: unknown) => `${event}\u0000${JSON.stringify(group)}`;
 
 const RUNS = Number(process.env.DP_PROPERTY_RUNS ?? 60);
 const SEED = process.env.DP_PROPERTY_SEED === undefined ? undefined : Number(process.env.DP_PROPERTY_SEED);
@@ -79,6 +82,8 @@ type Op =
   | { kind: 'dropDpRule'; pick: number; list: 'allow' | 'ask' | 'deny' }
   | { kind: 'userEnv' }
   | { kind: 'changeDpEnv'; pick: number }
+  | { kind: 'userHook'; identical: boolean; pick: number }
+  | { kind: 'dropDpHook'; pick: number }
   | { kind: 'deleteFile'; pick: number };
 
 const duringArb: fc.Arbitrary<During> = fc.record({ claude: fc.boolean(), settings: fc.boolean() });
@@ -104,6 +109,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropDpRule' as const), pick: fc.nat(), list: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'userEnv' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('changeDpEnv' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('userHook' as const), identical: fc.boolean(), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropDpHook' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), pick: fc.nat() }) },
 );
 
@@ -131,6 +138,8 @@ class Repo {
   userLines = new Map<string, Set<string>>();
   userRules: Array<{ list: 'allow' | 'ask' | 'deny'; rule: string }> = [];
   userEnv = new Map<string, string>();
+  /** Hook groups the user added (some identical to one of dp's), as event + JSON. */
+  userHooks: string[] = [];
 
   read(path: string): string | null {
     return diskReader(this.dir)(path);
@@ -150,10 +159,13 @@ class Repo {
   desired(): DesiredPersona[] {
     return this.active.map((id) => persona(id, this.version, this.level));
   }
+  desiredHooks(): string[] {
+    return this.desired().flatMap((p) => p.hooks.map((h) => hookKey(h.event, hookGroup(h))));
+  }
   managedFiles(): string[] {
     return this.desired().flatMap((p) => p.files.map((f) => f.path)).filter((p) => this.read(p) !== null);
   }
-  settings(): { permissions?: Record<string, string[]>; env?: Record<string, string> } {
+  settings(): { permissions?: Record<string, string[]>; env?: Record<string, string>; hooks?: Record<string, unknown[]> } {
     const text = this.read(SETTINGS_PATH);
     return text === null ? {} : JSON.parse(text);
   }
@@ -213,6 +225,14 @@ class Repo {
     for (const { list, rule } of this.userRules) expect(settings.permissions?.[list], `user rule ${rule}`).toContain(rule);
     for (const [key, value] of this.userEnv) expect(settings.env?.[key]).toBe(value);
     for (const p of this.desired()) for (const rule of p.permissions.deny) expect(settings.permissions?.deny, `deny ${rule}`).toContain(rule);
+    // The user's hooks stay; dp's are never there twice (beyond the user's own identical copies).
+    const count = (key: string, keys: string[]) => keys.filter((k) => k === key).length;
+    const present = Object.entries(settings.hooks ?? {}).flatMap(([event, groups]) => groups.map((g) => hookKey(event, g)));
+    for (const key of new Set(this.userHooks)) expect(count(key, present), `user hook ${key}`).toBeGreaterThanOrEqual(count(key, this.userHooks));
+    for (const key of new Set(this.desiredHooks())) expect(count(key, present), `dp hook ${key}`).toBeLessThanOrEqual(count(key, this.userHooks) + 1);
+    // A hook of a persona no longer active, or of an earlier version, is gone (but for the user's copies).
+    const desired = new Set(this.desiredHooks());
+    for (const key of new Set(present.filter((k) => k.includes('node hooks/') && !desired.has(k)))) expect(count(key, present), `old dp hook ${key}`).toBe(count(key, this.userHooks));
     if (hasShared && this.read(SETTINGS_PATH) !== null) expect(settingsSchemaErrors(settings)).toEqual([]);
   }
 
@@ -236,6 +256,7 @@ class Repo {
         // Everything the user wrote in it goes with it.
         rmSync(join(this.dir, SETTINGS_PATH), { force: true });
         this.userRules = [];
+        this.userHooks = [];
         this.userEnv.clear();
         return;
       case 'editLine': {
@@ -284,6 +305,28 @@ class Repo {
         if (ours.length === 0) return;
         const rule = ours[op.pick % ours.length]!;
         settings.permissions![op.list] = settings.permissions![op.list]!.filter((r) => r !== rule);
+        this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
+        return;
+      }
+      case 'userHook': {
+        const settings = this.settings();
+        const desired = this.desired().flatMap((p) => p.hooks);
+        const hook = op.identical && desired.length > 0 ? desired[op.pick % desired.length]! : { event: 'PreToolUse', matcher: 'Read', command: `${this.token()}.sh`, timeout: 5 };
+        const group = hookGroup(hook);
+        settings.hooks = { ...settings.hooks, [hook.event]: [...(settings.hooks?.[hook.event] ?? []), group] };
+        this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
+        this.userHooks.push(hookKey(hook.event, group));
+        return;
+      }
+      case 'dropDpHook': {
+        const settings = this.settings();
+        const keys = Object.entries(settings.hooks ?? {}).flatMap(([event, groups]) => groups.map((g) => hookKey(event, g)));
+        // One of dp's own copies: present more often than the user put it there.
+        const ours = [...new Set(this.desiredHooks())].filter((key) => keys.filter((k) => k === key).length > this.userHooks.filter((k) => k === key).length);
+        if (ours.length === 0) return;
+        const [event, json] = ours[op.pick % ours.length]!.split('\u0000') as [string, string];
+        const groups = settings.hooks![event]!;
+        groups.splice(groups.findIndex((g) => JSON.stringify(g) === json), 1);
         this.write(SETTINGS_PATH, JSON.stringify(settings, null, 2));
         return;
       }

@@ -1,5 +1,5 @@
 // Checkpoints the process has written: files (*.pt, *.pth, *.ckpt, *.safetensors, *.keras; *.bin/*.h5 named like
-// weights) and Hugging Face/Accelerate checkpoint dirs (checkpoint-N/), under the process cwd and the directories its
+// weights) and checkpoint dirs (Hugging Face/Accelerate checkpoint-N/, DeepSpeed global_stepN/, torchtitan DCP step-N/), under the process cwd and the directories its
 // arguments name (--output_dir, --checkpoint-dir, --save_dir, ...). Bounded in depth and entries.
 // Facts: impact.md §2.2 (Lightning names, last.ckpt links), §2.3 (checkpoint-<step>/, trainer_state.json), §2.4, §6.2.
 import { lstatSync, readFileSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
@@ -31,7 +31,7 @@ const ALWAYS = /\.(pt|pth|ckpt|safetensors|keras)$/i;
 const NAMED = /\.(bin|h5)$/i;
 const WEIGHTS_NAME = /model|ckpt|checkpoint|weights|optim|adapter|epoch|step/i;
 const PARTIAL = /\.(tmp|part|partial|incomplete|temp)$|~$/i;
-export const CHECKPOINT_DIR = /^(checkpoint[-_]\d+|global_step\d+)$/;
+export const CHECKPOINT_DIR = /^(checkpoint[-_]\d+|global_step\d+|step-\d+)$/;
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', 'site-packages', 'dist-packages', '.cache', '.tox', '.mypy_cache', '.ipynb_checkpoints', 'wandb', 'mlruns']);
 const SKIP_PREFIXES = ['/proc', '/sys', '/dev', '/run'];
 

@@ -31,29 +31,30 @@ export const SAVE_LINES: SaveLineRule[] = [
   {
     framework: 'Hugging Face Trainer',
     pattern: /Saving model checkpoint to (\S+)/,
-    source: 'transformers trainer.py Trainer._save: logger.info(f"Saving model checkpoint to {output_dir}")',
+    source: 'huggingface/transformers src/transformers/trainer.py Trainer._save: logger.info(f"Saving model checkpoint to {output_dir}")',
   },
   {
     framework: 'PyTorch Lightning',
     pattern: /Epoch \d+, global step \d+: .*saving model to '([^']+)'/,
-    source: 'lightning callbacks/model_checkpoint.py (verbose=True): f"Epoch {epoch:d}, global step {step:d}: {monitor!r} reached ... saving model to {filepath!r} as top {k}"',
+    source: 'Lightning-AI/pytorch-lightning src/lightning/pytorch/callbacks/model_checkpoint.py (verbose=True): f"Epoch {epoch:d}, global step {step:d}: {monitor!r} reached ... saving model to {filepath!r} as top {k}"',
   },
   {
     framework: 'DeepSpeed',
     pattern: /Saving model checkpoint: (\S+)/,
-    source: 'deepspeed runtime/engine.py _save_checkpoint: log_dist(f"Saving model checkpoint: {save_path}", ranks=[0])',
+    source: 'deepspeedai/DeepSpeed deepspeed/runtime/engine.py _save_checkpoint: log_dist(f"Saving model checkpoint: {save_path}", ranks=[0])',
   },
   {
     framework: 'DeepSpeed',
     pattern: /\[Torch\] Saved (\S+?)\.?$/,
-    source: 'deepspeed runtime/checkpoint_engine/torch_checkpoint_engine.py save: logger.info(f"[Torch] Saved {path}.")',
+    source:
+      'deepspeed runtime/checkpoint_engine/torch_checkpoint_engine.py save: logger.info(f"[Torch] Saved {path}.") (older releases; recent ones comment it out and log only create()\'s "[Torch] Checkpoint {tag} is about to be saved!", which the plain-print rule reads)',
     ends: true,
   },
   {
     framework: 'torch.distributed.checkpoint (torchtitan)',
     pattern: /Saving a (?:full|model only) checkpoint/,
     source:
-      'torch.distributed.checkpoint logs no save line itself; torchtitan components/checkpoint.py, which saves with dcp.save, logs "Saving a full checkpoint at step {curr_step}" ...',
+      'torch.distributed.checkpoint logs no save line itself; pytorch/torchtitan torchtitan/components/checkpoint.py, which saves with dcp.save, logs "Saving a full checkpoint at step {curr_step}" ...',
   },
   {
     framework: 'torch.distributed.checkpoint (torchtitan)',

@@ -31,6 +31,8 @@ describe('checkpoint names', () => {
     for (const name of ['train.bin', 'data.h5', 'model.pt.tmp', 'notes.txt', 'ckpt.pt~']) expect(isCheckpointFile(name), name).toBe(false);
     expect(looksLikeCheckpoint('/r/out/model.pt.tmp')).toBe(true);
     expect(looksLikeCheckpoint('/r/out/checkpoint-500/optimizer.pt')).toBe(true);
+    // torchtitan saves with torch.distributed.checkpoint into step-N/ directories of .distcp shards and a .metadata file.
+    expect(looksLikeCheckpoint('/r/outputs/checkpoint/step-640/__0_0.distcp')).toBe(true);
     expect(looksLikeCheckpoint('/r/train.log')).toBe(false);
   });
 });

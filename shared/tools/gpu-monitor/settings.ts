@@ -70,6 +70,7 @@ export function parseSettings(argv: string[]): Settings | 'help' {
     Math.round((numberOption(flag, raw, { min, max }) ?? fallback) * 1000);
   const count = numberOption('count', values.count, { min: 1, max: 1_000_000_000, integer: true }) ?? null;
   const port = numberOption('prometheus', values.prometheus, { min: 0, max: 65535, integer: true }) ?? null;
+  const scrapePort = numberOption('port', values.port, { min: 1, max: 65535, integer: true }) ?? 9400;
   const conflict = (a: string, b: string) => new UsageError(`--${a} cannot be combined with --${b}`, hint);
   let cluster: Settings['cluster'] = null;
   if (values['cluster-config'] !== undefined) {
@@ -80,7 +81,6 @@ export function parseSettings(argv: string[]): Settings | 'help' {
     for (const flag of ['once', 'watch', 'json', 'log', 'plot', 'prometheus', 'count', 'gpus', 'compact'] as const) {
       if (values[flag] !== undefined) throw conflict('cluster-config', flag);
     }
-    const scrapePort = numberOption('port', values.port, { min: 1, max: 65535, integer: true }) ?? 9400;
     if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory name', hint);
     cluster = { kind: kind as ClusterKind, outDir: values.out ?? '.', port: scrapePort, nodes: values.nodes === undefined ? null : parseNodes(values.nodes) };
   } else {

@@ -249,6 +249,8 @@ describe('command line', () => {
     expect(usage(['--bogus'])).toMatch(/unknown option '--bogus'/);
     expect(usage(['extra'])).toBe("unexpected argument 'extra'");
     expect(usage(['--compact', '--once', '--json'])).toBe('--compact cannot be combined with --json');
+    expect(usage(['--cluster-config', 'grafana', '--port', '0'])).toBe("--port must be an integer between 1 and 65535, got '0'");
+    expect(usage(['--port', '9400'])).toBe('--port belongs to --cluster-config');
     expect(usage(['--cluster-config', 'grafana', '--gpus', '0'])).toBe('--cluster-config cannot be combined with --gpus');
     expect(parseSettings(['--gpus', '0,3', '--compact'])).toMatchObject({ mode: 'live', gpus: [0, 3], compact: true });
     expect(parseSettings(['--cluster-config', 'all'])).toMatchObject({ mode: 'cluster-config', cluster: { kind: 'all', outDir: '.', port: 9400, nodes: null } });

@@ -43,7 +43,7 @@ export interface MonitorOptions {
   processIntervalMs: number;
   historyLength?: number;
   commands?: Commands;
-  /** Collect host ML processes (the live view and --once text do; JSON, CSV and Prometheus do not need them). */
+  /** Collect host ML processes (the live view and --watch --json show them; Prometheus and CSV do not need them). */
   scanner: HostScanner | null;
   collectHost: boolean;
   /**

@@ -5,7 +5,7 @@ import { allReduceBandwidths, bubbleOfIdeal, bubbleOfTotal, interleavedBubbleOfI
 import { zeroModelStateBytes, type ZeroStage } from './memory.js';
 import type { Report } from './render.js';
 import { renderSchedule } from './schedule.js';
-import { formatBandwidth, formatCount, formatSeconds, gb, gib, percent, withCommas } from './sizes.js';
+import { formatBandwidth, formatCount, formatSeconds, gb, memory, percent, withCommas } from './sizes.js';
 import { activationElementBytes, usableBytes, type StrategyResult } from './strategies.js';
 
 const MAX_DRAWN = 8;
@@ -64,7 +64,7 @@ function zeroDiagram(report: Report): string[] {
   const { param, grad, optimizer } = training.bytes;
   for (const [stage, name, [p, g, o]] of stages) {
     const bytes = zeroModelStateBytes(stage, model.parameters, n, training.bytes);
-    out.push(`  ${name}: ${gib(bytes)} per GPU`);
+    out.push(`  ${name}: ${memory(bytes, training.units)} per GPU`);
     out.push(line(`  parameters ${param}Ψ`, p));
     out.push(line(`  gradients ${grad}Ψ`, g));
     out.push(line(`  optimizer ${optimizer}Ψ`, o));
@@ -163,12 +163,12 @@ function modelParallelNeeded(report: Report): string[] {
   const room = usable - ddp.activationBytesPerGpu;
   const out = ['When model parallelism is needed:'];
   if (room <= 0) {
-    out.push(`  activations alone take ${gib(ddp.activationBytesPerGpu)} per GPU > ${gib(usable)} usable: no amount of ZeRO sharding helps, because ZeRO shards model states, not activations`);
+    out.push(`  activations alone take ${memory(ddp.activationBytesPerGpu, training.units)} per GPU > ${memory(usable, training.units)} usable: no amount of ZeRO sharding helps, because ZeRO shards model states, not activations`);
     out.push('  tensor + sequence parallel divides activations by t; selective or full recomputation (--recompute) trades compute for memory');
     return out;
   }
   const ddpMax = room / perParam;
-  out.push(`  room for model states = ${gib(usable)} usable - ${gib(ddp.activationBytesPerGpu)} activations = ${gib(room)}`);
+  out.push(`  room for model states = ${memory(usable, training.units)} usable - ${memory(ddp.activationBytesPerGpu, training.units)} activations = ${memory(room, training.units)}`);
   out.push(`  DDP fits up to ${formatCount(ddpMax)} parameters (${perParam} bytes each); this model has ${formatCount(model.parameters)}`);
   const zero3Min = Math.ceil((perParam * model.parameters) / room);
   out.push(`  ZeRO-3 needs N >= ${perParam}Ψ / room = ${zero3Min} GPU(s) to fit; this cluster has ${cluster.totalGpus}`);

@@ -30,7 +30,8 @@ Training step:
   --optimizer O           adam (default), adam8bit or sgd (with momentum)
   --grad-precision G      gradients of the Megatron layouts: fp32, bf16 or fp16 (default Megatron's:
                           fp32 main grads under bf16, fp16 under fp16)
-  --recompute R           selective (default), none or full activation recomputation
+  --recompute R           selective, none or full activation recomputation (default: selective, and
+                          full where only full fits, before a more complex layout)
   --no-sequence-parallel  tensor parallel without sequence parallel
   --interleave V          interleaved pipeline chunks per GPU (default 1)
   --headroom F            share of GPU memory kept free, 0 to 0.9 (default 0.1: CUDA context, NCCL,
@@ -50,6 +51,7 @@ Output:
   --explain               the parallelization deep dive: diagrams, all-reduce arithmetic, when model
                           parallelism is needed
   --json                  one JSON object (shape in docs/tools/parallel-optimizer.md)
+  --units U               memory in GiB (default), GB (decimal, the ZeRO paper's) or MiB
   --script PATH           training script in the launch commands (default train.py, pretrain_gpt.py
                           for Megatron layouts); arguments after -- replace the suggested arguments
 Launch output (printed with the recommendation, and in --json): torchrun, accelerate launch with a generated
@@ -81,6 +83,9 @@ Formulas (sources in docs/tools/parallel-optimizer.md):
   efficiency       compute / (compute·(1 + bubble) + communication), with and without overlap
   DeepSpeed        estimate_zero2/zero3_model_states_mem_needs (current code, buffer factor 1.5), printed
                    as DeepSpeed prints it ("GB" = GiB)
+  inference        accelerate estimate-memory's columns: float32/16-bit/int8/int4 = 4/2/1/0.5 bytes per
+                   parameter, largest layer, training with Adam 4x (fp32) or 2x (16-bit) the fp32 size;
+                   KV cache 2·L·(KV heads)·(h/a)·2 bytes per token
   recommendation   Megatron (Narayanan et al. 2021 §3): DDP if it fits; else ZeRO-1/2 (traffic vs DDP cited); else
                    ZeRO-3/FSDP when its traffic hides behind compute; else TP up to a node, PP across nodes,
                    DP over the rest; else CPU offload

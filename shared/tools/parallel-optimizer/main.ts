@@ -13,7 +13,8 @@ import { stateBytes, type Optimizer, type Precision, type Recompute } from './me
 import { resolveModel, type ModelInfo } from './model.js';
 import { recommend } from './recommend.js';
 import { renderReport, toJson, type Report } from './render.js';
-import { parseBandwidthGBps, parseBytes, parseCount, parseFraction, parsePositive, parsePositiveInt } from './sizes.js';
+import { parseBandwidthGBps, parseBytes, parseCount, parseFraction, parsePositive, parsePositiveInt, type MemoryUnit } from './sizes.js';
+import { inferenceMemory } from './inference.js';
 import { evaluateStrategies, type Training } from './strategies.js';
 
 export const TOOL = 'parallel_optimizer';
@@ -50,6 +51,7 @@ const OPTIONS = {
   'inter-node-bandwidth': { type: 'string' },
   script: { type: 'string' },
   explain: { type: 'boolean' },
+  units: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -113,6 +115,7 @@ export function trainingSettings(values: Values, model: ModelInfo, cluster: Clus
     mfuSource: values.mfu === undefined ? MFU_SOURCE : '--mfu',
     peakFlops,
     headroom: parseFraction('headroom', values.headroom) ?? 0.1,
+    units: choice<MemoryUnit>('units', values.units, ['GB', 'GiB', 'MiB'], 'GiB'),
   };
 }
 
@@ -148,10 +151,17 @@ export async function buildReport(argv: string[], detect: () => Promise<Detectio
   const strategies = evaluateStrategies(input);
   const dsInput: DeepSpeedInput = { totalParams: model.parameters, largestLayerParams: model.largestLayer, gpusPerNode: cluster.gpusPerNode, nodes: cluster.nodes };
   const tables = deepspeedTables(dsInput);
-  const recommendation = recommend(input, strategies, tables.zero3[0] ?? null);
-  const chosen = strategies.find((s) => s.name === recommendation.strategy) ?? [...strategies].sort((a, b) => a.totalBytesPerGpu - b.totalBytesPerGpu)[0]!;
-  const launch = launchCommands(cluster, chosen, training, model, values.script, script && script.length ? script : null);
-  const report: Report = { model, cluster, training, strategies, deepspeed: { input: dsInput, ...tables }, recommendation, launch };
+  // Without --recompute, selective recompute is the default and full recompute is tried where it is what fits,
+  // before a more complex layout; a given --recompute is kept as given.
+  const fullTraining: Training = { ...training, recompute: 'full' };
+  const fullRecompute = values.recompute === undefined ? evaluateStrategies({ model, cluster, training: fullTraining }) : null;
+  const recommendation = recommend(input, strategies, tables.zero3[0] ?? null, fullRecompute);
+  const rows = recommendation.recompute === 'full' && fullRecompute ? fullRecompute : strategies;
+  const chosen = rows.find((s) => s.name === recommendation.strategy) ?? [...strategies].sort((a, b) => a.totalBytesPerGpu - b.totalBytesPerGpu)[0]!;
+  const launchTraining = recommendation.recompute === 'full' ? fullTraining : training;
+  const launch = launchCommands(cluster, chosen, launchTraining, model, values.script, script && script.length ? script : null);
+  const inference = inferenceMemory(model, training.seqLen, training.microBatch);
+  const report: Report = { model, cluster, training, strategies, deepspeed: { input: dsInput, ...tables }, recommendation, chosen, launch, inference };
   return { report, json: values.json === true, explain: values.explain === true };
 }
 

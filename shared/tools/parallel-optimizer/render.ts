@@ -3,11 +3,12 @@ import type { Stylist } from '../lib/term.js';
 import { bubbleOfTotal } from './comm.js';
 import { formatZero2Table, formatZero3Table, zero2LegacyGpuBytes, type DeepSpeedInput, type Zero2Row, type Zero3Row } from './deepspeed.js';
 import type { Cluster } from './hardware.js';
+import type { Inference } from './inference.js';
 import type { Launch } from './launch.js';
 import type { ModelShape } from './model-config.js';
 import type { ModelInfo } from './model.js';
 import type { Recommendation } from './recommend.js';
-import { fixed, formatBandwidth, formatCount, formatSeconds, gib, percent, withCommas, gb } from './sizes.js';
+import { formatBandwidth, formatCount, formatSeconds, inUnit, memory, percent, withCommas, gb } from './sizes.js';
 import { usableBytes, type StrategyResult, type Training } from './strategies.js';
 
 export interface Report {
@@ -17,7 +18,10 @@ export interface Report {
   strategies: StrategyResult[];
   deepspeed: { input: DeepSpeedInput; zero2: Zero2Row[]; zero3: Zero3Row[] };
   recommendation: Recommendation;
+  /** The row the launch is for: the recommended one (with full recompute when that is what fits), or the smallest. */
+  chosen: StrategyResult;
   launch: Launch;
+  inference: Inference;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -60,7 +64,15 @@ export function toJson(report: Report): Record<string, unknown> {
       notes: s.notes,
     })),
     deepspeed: { zero2: report.deepspeed.zero2, zero3: report.deepspeed.zero3 },
-    recommendation: { strategy: report.recommendation.strategy, reasons: report.recommendation.reasons },
+    recommendation: {
+      strategy: report.recommendation.strategy,
+      recompute: report.recommendation.recompute,
+      reasons: report.recommendation.reasons,
+      layout: report.chosen.layout,
+      totalBytesPerGpu: Math.round(report.chosen.totalBytesPerGpu),
+    },
+    inference: report.inference,
+    units: report.training.units,
     launch: {
       torchrun: report.launch.torchrun,
       slurm: report.launch.slurm,
@@ -107,7 +119,7 @@ export function renderSummary(report: Report, style: Stylist): string[] {
   out.push(`  largest layer: ${withCommas(model.largestLayer)} parameters (${model.largestLayerSource})`);
   out.push('');
   out.push(h('Cluster'));
-  out.push(`  ${cluster.nodes} node${cluster.nodes > 1 ? 's' : ''} x ${cluster.gpusPerNode} GPU${cluster.gpusPerNode > 1 ? 's' : ''} = ${cluster.totalGpus} x ${cluster.gpuName ?? 'GPU (model unknown)'}, ${gib(cluster.gpuMemoryBytes)} each (${cluster.source})`);
+  out.push(`  ${cluster.nodes} node${cluster.nodes > 1 ? 's' : ''} x ${cluster.gpusPerNode} GPU${cluster.gpusPerNode > 1 ? 's' : ''} = ${cluster.totalGpus} x ${cluster.gpuName ?? 'GPU (model unknown)'}, ${memory(cluster.gpuMemoryBytes, training.units)} each (${cluster.source})`);
   out.push(`  interconnect: ${cluster.interconnect === 'nvlink' ? 'NVLink' : 'PCIe'} (${cluster.interconnectSource})`);
   out.push(`  intra-node all-reduce busbw ${formatBandwidth(cluster.intraBusBandwidth.value)}: ${cluster.intraBusBandwidth.source}`);
   if (cluster.interBusBandwidth) out.push(`  inter-node all-reduce busbw ${formatBandwidth(cluster.interBusBandwidth.value)}: ${cluster.interBusBandwidth.source}`);
@@ -122,7 +134,7 @@ export function renderSummary(report: Report, style: Stylist): string[] {
   out.push(`  micro-batch b = ${training.microBatch} x sequence s = ${training.seqLen} (${training.seqLenSource}); global batch B = ${training.globalBatch} sequences per step (${training.globalBatchSource})`);
   out.push(`  activations: Korthikanti et al. 2022 Table 2, recompute ${training.recompute}${training.sequenceParallel ? ', sequence parallel with TP' : ', no sequence parallel'}; embeddings and logits not included`);
   out.push(`  gradient payload S = ${withCommas(model.parameters)} parameters x ${training.bytes.grad} bytes (${training.precision} gradients) = ${gb(model.parameters * training.bytes.grad)}`);
-  out.push(`  usable memory per GPU: ${gib(cluster.gpuMemoryBytes)} x ${(1 - training.headroom).toFixed(2)} = ${gib(usable)} (${percent(training.headroom, 0)} kept for CUDA context, NCCL buffers, fragmentation)`);
+  out.push(`  usable memory per GPU: ${memory(cluster.gpuMemoryBytes, training.units)} x ${(1 - training.headroom).toFixed(2)} = ${memory(usable, training.units)} (${percent(training.headroom, 0)} kept for CUDA context, NCCL buffers, fragmentation)`);
   if (training.peakFlops) {
     const tokens = training.globalBatch * training.seqLen;
     const seconds = report.strategies[0]?.computeSeconds ?? null;
@@ -139,7 +151,8 @@ export function renderSummary(report: Report, style: Stylist): string[] {
 }
 
 export function renderStrategies(report: Report, style: Stylist): string[] {
-  const out: string[] = [style('bold', 'Strategies (memory per GPU in GiB; traffic per GPU per optimizer step)')];
+  const unit = report.training.units;
+  const out: string[] = [style('bold', `Strategies (memory per GPU in ${unit}; traffic per GPU per optimizer step)`)];
   const header = [pad('strategy', 14), pad('layout', 9), pad('states', 9, true), pad('activ.', 9, true), pad('total', 9, true), pad('fits', 5, true), pad('traffic', 11, true), pad('comm time', 10, true), pad('bubble', 7, true), pad('est. effic.', 11, true)].join(' ');
   out.push(`  ${header}`);
   for (const s of report.strategies) {
@@ -147,11 +160,11 @@ export function renderStrategies(report: Report, style: Stylist): string[] {
     const row = [
       pad(s.name, 14),
       pad(layoutText(s), 9),
-      pad(fixed(s.modelStatesBytesPerGpu / 2 ** 30, 2), 9, true),
-      pad(fixed(s.activationBytesPerGpu / 2 ** 30, 2), 9, true),
-      pad(fixed(s.totalBytesPerGpu / 2 ** 30, 2), 9, true),
+      pad(inUnit(s.modelStatesBytesPerGpu, unit), 9, true),
+      pad(inUnit(s.activationBytesPerGpu, unit), 9, true),
+      pad(inUnit(s.totalBytesPerGpu, unit), 9, true),
       fits,
-      pad(gib(s.commBytesPerGpuPerStep), 11, true),
+      pad(memory(s.commBytesPerGpuPerStep, unit), 11, true),
       pad(formatSeconds(s.commSecondsPerStep), 10, true),
       pad(s.bubbleFraction === null ? '-' : percent(s.bubbleFraction), 7, true),
       pad(efficiencyText(s), 11, true),
@@ -181,7 +194,8 @@ export function renderStrategies(report: Report, style: Stylist): string[] {
 
 export function renderRecommendation(report: Report, style: Stylist): string[] {
   const { recommendation, launch } = report;
-  const out: string[] = [style('bold', `Recommendation: ${recommendation.strategy ?? 'none fits'}`)];
+  const full = recommendation.strategy !== null && recommendation.recompute === 'full' && report.training.recompute !== 'full';
+  const out: string[] = [style('bold', `Recommendation: ${recommendation.strategy ?? 'none fits'}${full ? ' with --recompute full' : ''}`)];
   for (const reason of recommendation.reasons) out.push(`  - ${reason}`);
   out.push('');
   out.push(style('bold', `Launch (${report.cluster.nodes === 1 ? 'one node' : `${report.cluster.nodes} nodes: run on every node`})`));
@@ -220,6 +234,39 @@ export function renderDeepSpeed(report: Report, style: Stylist): string[] {
   return out;
 }
 
+/** accelerate estimate-memory's table (dtype | Largest Layer | Total Size | Training using Adam) and the KV cache. */
+export function renderInference(report: Report, style: Stylist): string[] {
+  const { rows, kvCache } = report.inference;
+  const unit = report.training.units;
+  const out: string[] = [style('bold', `Inference memory (accelerate estimate-memory's columns; parameters only, in ${unit})`)];
+  out.push(`  ${pad('dtype', 17)} ${pad('Largest Layer', 14, true)} ${pad('Total Size', 14, true)} ${pad('Training using Adam', 20, true)}`);
+  for (const r of rows) {
+    out.push(`  ${pad(r.dtype, 17)} ${pad(memory(r.largestLayerBytes, unit), 14, true)} ${pad(memory(r.totalBytes, unit), 14, true)} ${pad(r.trainingBytes === null ? 'N/A' : memory(r.trainingBytes, unit), 20, true)}`);
+  }
+  out.push('  training column as accelerate computes it since PR #2581: 4x the float32 size for float32, 2x the float32 size for float16/bfloat16');
+  const seqs = kvCache.sequences;
+  out.push(`  KV cache (16-bit): ${kvCache.formula}; x ${kvCache.tokens} tokens x ${seqs} sequence${seqs === 1 ? '' : 's'} (the micro-batch) = ${memory(kvCache.bytes, unit)}`);
+  const half = rows[1]!;
+  const usable = usableBytes(report.cluster, report.training);
+  const need = half.totalBytes + kvCache.bytes;
+  out.push(
+    `  one GPU in 16-bit: weights ${memory(half.totalBytes, unit)} + KV cache ${memory(kvCache.bytes, unit)} = ${memory(need, unit)} ${need <= usable ? '<=' : '>'} ${memory(usable, unit)} usable ` +
+      `(accelerate's docs add up to 20% for inference overhead, after EleutherAI's Transformer Math 101)`,
+  );
+  return out;
+}
+
 export function renderReport(report: Report, style: Stylist): string {
-  return [...renderSummary(report, style), '', ...renderStrategies(report, style), '', ...renderRecommendation(report, style), '', ...renderDeepSpeed(report, style), ''].join('\n');
+  return [
+    ...renderSummary(report, style),
+    '',
+    ...renderStrategies(report, style),
+    '',
+    ...renderRecommendation(report, style),
+    '',
+    ...renderDeepSpeed(report, style),
+    '',
+    ...renderInference(report, style),
+    '',
+  ].join('\n');
 }

@@ -186,3 +186,17 @@ export function parseBandwidthGBps(flag: 'bus-bandwidth' | 'inter-node-bandwidth
   const value = parsePositive(flag, raw, 'GB/s');
   return value === undefined ? undefined : value * 1e9;
 }
+
+/** Memory units of --units: decimal GB (the ZeRO paper's), binary GiB (the default), MiB (DeepSpeed's docs for small models). */
+export const MEMORY_UNITS = { GB: 1e9, GiB: 2 ** 30, MiB: 2 ** 20 } as const;
+export type MemoryUnit = keyof typeof MEMORY_UNITS;
+
+/** Bytes as a number in the unit, two decimals, without the unit: "72.00". */
+export function inUnit(bytes: number, unit: MemoryUnit, digits = 2): string {
+  return fixed(bytes / MEMORY_UNITS[unit], digits);
+}
+
+/** Bytes in the unit with its name: "72.00 GiB", "77.31 GB", "73728.00 MiB". */
+export function memory(bytes: number, unit: MemoryUnit, digits = 2): string {
+  return `${inUnit(bytes, unit, digits)} ${unit}`;
+}

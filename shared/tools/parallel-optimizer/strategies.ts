@@ -19,6 +19,7 @@ import { activationBytesPerGpu, activationBytesPerLayer, activationFormula, zero
 import { divisors, pipelineCap, pipelineLayout, type Layout } from './layouts.js';
 import { layoutProblem, megatronStates, type MegatronPrecision } from './megatron.js';
 import type { ModelInfo } from './model.js';
+import type { MemoryUnit } from './sizes.js';
 
 export { pipelineLayout, type Layout };
 
@@ -49,6 +50,8 @@ export interface Training {
   peakFlops: Figure | null;
   /** Share of GPU memory kept free for the CUDA context, NCCL buffers and fragmentation. */
   headroom: number;
+  /** The unit memory is printed in (--units). */
+  units: MemoryUnit;
 }
 
 export interface CommPart {

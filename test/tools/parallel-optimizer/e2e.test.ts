@@ -60,7 +60,7 @@ describe('text report', () => {
   });
 
   it('--explain draws the splits and does the all-reduce arithmetic with the real numbers', async () => {
-    const run = await runTool(['--params', '70B', '--nodes', '4', '--gpus-per-node', '8', '--gpu-memory', '80GiB', '--gpu-name', 'NVIDIA H100 80GB HBM3', '--interconnect', 'nvlink', '--explain'], bare());
+    const run = await runTool(['--params', '70B', '--nodes', '4', '--gpus-per-node', '8', '--gpu-memory', '80GiB', '--gpu-name', 'NVIDIA H100 80GB HBM3', '--interconnect', 'nvlink', '--recompute', 'selective', '--explain'], bare());
     expect(run.code).toBe(0);
     const out = run.stdout;
     expect(out).toContain('compute per step (estimate): 6·N·tokens = 6 x 70.00 B x 262,144 tokens at MFU 40% x 989 TFLOP/s x 32 GPUs = 8.70 s');

@@ -172,7 +172,7 @@ describe('megatron_pretrain.sh', () => {
   });
 
   it('without config.json the script says the shape is estimated', async () => {
-    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
+    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --recompute selective ${H100}`);
     const script = report.launch.files.find((f) => f.name === 'megatron_pretrain.sh')!.content;
     expect(script).toContain('# model arguments from an ESTIMATED shape (no config.json): replace them with your model');
   });

@@ -173,7 +173,7 @@ describe('recommendation', () => {
   });
 
   it('GPT-3 175B on 8 nodes x 8 A100 80GB: Megatron layout, TP 8 inside nodes and PP across', async () => {
-    const report = await plan('--params 175B --layers 96 --hidden-size 12288 --heads 96 --nodes 8 --gpus-per-node 8 --gpu-memory 80GiB --gpu-name NVIDIA-A100-SXM4-80GB --interconnect nvlink');
+    const report = await plan('--params 175B --layers 96 --hidden-size 12288 --heads 96 --nodes 8 --gpus-per-node 8 --gpu-memory 80GiB --gpu-name NVIDIA-A100-SXM4-80GB --interconnect nvlink --recompute selective');
     expect(report.recommendation.strategy).toBe('3d');
     expect(row(report, '3d').layout).toEqual({ t: 8, p: 4, d: 2 });
     expect(report.recommendation.reasons.join('\n')).toContain('tensor model parallelism should generally be used up to degree g');
@@ -203,14 +203,14 @@ describe('launch commands', () => {
     expect(many.launch.strategy).toMatch(/^zero/);
     expect(many.launch.torchrun).toMatch(/^torchrun --nnodes=4 --nproc-per-node=8 --rdzv-id=\$JOB_ID --rdzv-backend=c10d --rdzv-endpoint=\$HOST_NODE_ADDR:29400 train\.py --deepspeed ds_config\.json$/);
     // Megatron layouts: the torchrun line of megatron_pretrain.sh, with the device order
-    const megatron = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
+    const megatron = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --recompute selective ${H100}`);
     expect(megatron.launch.torchrun).toBe(
       'CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7 torchrun --nproc-per-node=8 --nnodes=4 --node-rank="$NODE_RANK" --master-addr="$MASTER_ADDR" --master-port=6000 pretrain_gpt.py "${MODEL_ARGS[@]}" "${PARALLEL_ARGS[@]}" "${TRAINING_ARGS[@]}" "${DATA_ARGS[@]}"',
     );
   });
 
   it('Slurm: one task per node, escaped \\$SLURM_PROCID, device order exported for model parallelism', async () => {
-    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 ${H100}`);
+    const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --recompute selective ${H100}`);
     const slurm = report.launch.slurm;
     expect(slurm).toContain('#SBATCH --nodes=4\n#SBATCH --ntasks-per-node=1\n#SBATCH --gres=gpu:8\n#SBATCH --exclusive');
     expect(slurm).toContain('export CUDA_DEVICE_ORDER=PCI_BUS_ID');
@@ -229,7 +229,7 @@ describe('launch commands', () => {
 describe('--json', () => {
   it('has exactly the documented keys', async () => {
     const json = toJson(await plan(`--params 70B --nodes 2 --gpus-per-node 8 ${H100}`)) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(json)).toEqual(['model', 'cluster', 'precision', 'strategies', 'deepspeed', 'recommendation', 'launch']);
+    expect(Object.keys(json)).toEqual(['model', 'cluster', 'precision', 'strategies', 'deepspeed', 'recommendation', 'inference', 'units', 'launch']);
     expect(Object.keys(json.model!)).toEqual(['parameters', 'source', 'shape', 'largestLayer']);
     expect(Object.keys(json.model!.shape as object)).toEqual(['layers', 'hidden', 'heads', 'kvHeads', 'vocab', 'ffn', 'estimated', 'source']);
     expect(json.precision).toEqual({
@@ -242,7 +242,7 @@ describe('--json', () => {
     const ds = json.deepspeed as unknown as { zero2: object[]; zero3: object[] };
     expect(Object.keys(ds.zero2[0]!)).toEqual(['offloadOptimizer', 'perGpuBytes', 'perCpuBytes']);
     expect(Object.keys(ds.zero3[0]!)).toEqual(['offloadParam', 'offloadOptimizer', 'zeroInit', 'perGpuBytes', 'perCpuBytes']);
-    expect(Object.keys(json.recommendation!)).toEqual(['strategy', 'reasons']);
+    expect(Object.keys(json.recommendation!)).toEqual(['strategy', 'recompute', 'reasons', 'layout', 'totalBytesPerGpu']);
     expect(Object.keys(json.launch!)).toEqual(['torchrun', 'slurm', 'commands', 'files', 'settings']);
     expect(json.cluster).toMatchObject({ nodes: 2, gpusPerNode: 8, totalGpus: 16, gpuMemoryBytes: 80 * GiB, intraNodeBusBandwidthGBps: 370, interNodeBusBandwidthGBps: 360 });
   });

@@ -122,8 +122,9 @@ export function checkpointFacts(facts: ProcessFacts, cwd: string | null, openFil
       } else formula = `now - ${from}; an upper bound: it is stopped (state T) and when it stopped is unknown (no log)`;
     }
     let seconds = Math.max(0, (end - savedAtMs) / 1000);
-    const stopped = evidence.watched?.stoppedSeconds ?? 0;
-    if (stopped > 0 && evidence.state !== 'T') {
+    // Stops seen while watching, the part of them after the last save and before the end counted above.
+    const stopped = tenth((evidence.watched?.stoppedSpans ?? []).reduce((sum, span) => sum + Math.max(0, Math.min(span.toMs, end) - Math.max(span.fromMs, savedAtMs)), 0) / 1000);
+    if (stopped > 0) {
       seconds = Math.max(0, seconds - stopped);
       formula += ` - ${stopped} s seen stopped (state T) while watching`;
     }

@@ -13,6 +13,8 @@ export interface WatchObservation {
   history: Map<string, number[]>;
   /** Seconds sampled in state T (stopped): not counted as compute. */
   stoppedSeconds: number;
+  /** When it was seen stopped (epoch ms spans, at the poll resolution): only a stop after the last save shrinks the loss. */
+  stoppedSpans: { fromMs: number; toMs: number }[];
   /** The process exited (or its PID was reused) during the watch. */
   exited: boolean;
   /** Polls made. */
@@ -58,14 +60,23 @@ export async function watchProcess(options: WatchOptions): Promise<WatchObservat
   let polls = 0;
   let exited = false;
   let last = started;
+  let lastWall = Date.now();
+  const stoppedSpans: { fromMs: number; toMs: number }[] = [];
   const rescanEvery = options.rescanEvery ?? 10;
   for (;;) {
     const entry = readProcess(options.identity.pid, root);
     const now = performance.now();
     const gone = !entry || entry.startTicks !== options.identity.startTicks || entry.state === 'Z' || entry.state === 'X';
     // A poll in state T counts the time since the previous poll as stopped (the sampling resolution is pollMs).
-    if (!gone && entry.state === 'T') stoppedMs += now - last;
+    const wall = Date.now();
+    if (!gone && entry.state === 'T') {
+      stoppedMs += now - last;
+      const span = stoppedSpans[stoppedSpans.length - 1];
+      if (span && span.toMs === lastWall) span.toMs = wall;
+      else stoppedSpans.push({ fromMs: lastWall, toMs: wall });
+    }
     last = now;
+    lastWall = wall;
     polls += 1;
     if (polls % rescanEvery === 0 || gone) {
       for (const c of scanCheckpoints(options.roots).checkpoints) note(c.path, c.mtimeMs);
@@ -82,7 +93,7 @@ export async function watchProcess(options: WatchOptions): Promise<WatchObservat
     if (now - started >= options.durationMs) break;
     await sleep(Math.min(options.pollMs, Math.max(1, options.durationMs - (now - started))));
   }
-  return { seconds: Math.round((performance.now() - started) / 100) / 10, history, stoppedSeconds: Math.round(stoppedMs / 100) / 10, exited, polls };
+  return { seconds: Math.round((performance.now() - started) / 100) / 10, history, stoppedSeconds: Math.round(stoppedMs / 100) / 10, stoppedSpans, exited, polls };
 }
 
 /** Paths whose mtime changed (or that appeared) during the watch, with their newest mtime, oldest first. */

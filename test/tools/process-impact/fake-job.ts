@@ -35,7 +35,7 @@ line('***** Running training *****');
 setInterval(() => {
   step += 1;
   line('step ' + step + '/' + total + ' loss 1.0 ' + (1000 / stepMs).toFixed(2) + ' it/s');
-  if (step % every === 0) save('');
+  if (step % every === 0 && step <= Number(env.JOB_SAVE_UNTIL ?? Infinity)) save('');
   if (step === Number(env.JOB_READY_STEP ?? every * 2)) writeFileSync('ready', '');
 }, stepMs);
 `;

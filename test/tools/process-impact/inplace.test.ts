@@ -82,6 +82,25 @@ describe('a checkpoint overwritten in place', () => {
     expect(text.stdout.replace(/\s+/g, ' ')).toContain('it is stopped (state T), and the time since is not compute');
   });
 
+  it('leaves out of the lost compute the time it was seen stopped after the last save while watching', async () => {
+    const job = await startFakeJob(temp(), { env: { JOB_STEP_MS: '20', JOB_SAVE_EVERY: '10', JOB_SAVE_UNTIL: '20', JOB_READY_STEP: '20' } });
+    const pending = runTool([String(job.pid), '--json', '--sample-ms', '0', '--no-gpu', '--watch', '2.5']);
+    await new Promise((r) => setTimeout(r, 700));
+    process.kill(job.pid, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 1000));
+    process.kill(job.pid, 'SIGCONT');
+    const result = await pending;
+    expect(result.stderr).toBe('');
+    const json = JSON.parse(result.stdout);
+    const stopped = Number(/ - ([\d.]+) s seen stopped \(state T\) while watching$/.exec(json.ifKilledNow.lostFormula)![1]);
+    expect(stopped).toBeGreaterThanOrEqual(0.7);
+    expect(stopped).toBeLessThanOrEqual(1.5);
+    // Lost = time since the last save (the checkpoint's age) - the stop after it.
+    const age = json.checkpoints.latest.ageSeconds;
+    expect(json.ifKilledNow.lostSeconds).toBeGreaterThanOrEqual(age - stopped - 0.2);
+    expect(json.ifKilledNow.lostSeconds).toBeLessThanOrEqual(age - stopped + 0.2);
+  });
+
   it('--action wait returns once the file overwritten in place has a newer save', async () => {
     const job = await startFakeJob(temp(), { env: { JOB_STEP_MS: '20', JOB_SAVE_EVERY: '25' } });
     const result = await runTool([String(job.pid), '--action', 'wait', '--poll-ms', '100', '--wait-timeout', '15', '--sample-ms', '0', '--no-gpu']);

@@ -31,10 +31,14 @@ export function ownedFile(path: string, content: string): DesiredFile {
   return { path, content, executable: false };
 }
 
-/** Claude rules listed in one line, each in backticks. */
-export function ruleList(rules: string[]): string {
-  return rules.map((rule) => `\`${rule}\``).join(', ');
+/** Claude rules listed in one line, each in backticks; past `limit`, the rest counted (allows left out only ask more). */
+export function ruleList(rules: string[], limit = Infinity): string {
+  const shown = rules.slice(0, limit).map((rule) => `\`${rule}\``).join(', ');
+  return rules.length > limit ? `${shown} and ${rules.length - limit} more` : shown;
 }
+
+/** How many allows left out a line names: the assistant asks for them, which is safe, so the rest are counted. */
+export const ALLOWS_NAMED = 5;
 
 /** The line an assistant without a place dp writes environment variables to says. */
 export function envNotExpressed(env: Record<string, string>, why: string): string[] {

@@ -4,7 +4,7 @@
 // trusted project already ask before anything outside the workspace, and a project config.toml is the
 // user's. Facts: ../shared/research/assistants.md §2.
 import type { AssistantAdapter } from './adapter.js';
-import { type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
+import { ALLOWS_NAMED, type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
 import { commandPrefixes, type Decision, narrowedLine, type PrefixRule } from './command-prefixes.js';
 import { AGENTS_MD } from './claude.js';
 import { checkCodexRules, checkCodexSkillPolicy, checkSkill } from './file-checks.js';
@@ -54,7 +54,8 @@ export function planCodex(persona: PlannedPersonaView): AssistantPlan {
   const cannotExpress: string[] = [];
   for (const decision of ['deny', 'ask', 'allow'] as const) {
     const rules = mapping.notExpressed.filter((entry) => entry.decision === decision);
-    if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed as prefix rules (they match whole leading words): ${ruleList(rules.map((r) => r.rule))}`);
+    const listed = ruleList(rules.map((r) => r.rule), decision === 'allow' ? ALLOWS_NAMED : Infinity);
+    if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed as prefix rules (they match whole leading words): ${listed}`);
   }
   for (const entry of mapping.narrowed) cannotExpress.push(narrowedLine(entry));
   const fileRules = [...persona.permissions.deny, ...persona.permissions.ask, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));

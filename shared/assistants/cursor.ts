@@ -4,7 +4,7 @@
 // `permissions.allow` / `permissions.deny`: Shell(<program>) names the first word only, Read/Write take
 // globs. Facts: ../shared/research/assistants.md §5.
 import type { AssistantAdapter } from './adapter.js';
-import { type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
+import { ALLOWS_NAMED, type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
 import { commandPrefixes, narrowedLine } from './command-prefixes.js';
 import { AGENTS_MD } from './claude.js';
 import { checkJsonLists } from './file-checks.js';
@@ -57,7 +57,7 @@ export function planCursor(persona: PlannedPersonaView): AssistantPlan {
   for (const decision of ['deny', 'allow'] as const) {
     const rules = notExpressed.filter((entry) => entry.decision === decision).map((entry) => entry.rule);
     const why = decision === 'deny' ? 'Shell() names a whole program, and denying all of it would deny more' : 'Shell() names a whole program, and allowing all of it would allow more';
-    if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed in .cursor/cli.json (${why}): ${ruleList(rules)}`);
+    if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed in .cursor/cli.json (${why}): ${ruleList(rules, decision === 'allow' ? ALLOWS_NAMED : Infinity)}`);
   }
   for (const entry of mapping.narrowed.filter((narrowed) => !narrowed.covers.includes(' '))) cannotExpress.push(narrowedLine(entry));
   if (allow.length + deny.length > 0) cannotExpress.push('the editor\'s permissions cannot be expressed: .cursor/cli.json applies to Cursor CLI only; the editor takes its auto-run settings from your user settings');

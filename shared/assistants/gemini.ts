@@ -7,7 +7,7 @@
 // tier). Facts: ../shared/research/assistants.md §3.
 import { parseSections } from '../merge/sections.js';
 import type { AssistantAdapter } from './adapter.js';
-import { type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
+import { ALLOWS_NAMED, type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
 import { AGENTS_MD } from './claude.js';
 import { checkGeminiCommand, checkJsonLists } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
@@ -65,7 +65,7 @@ export function planGemini(persona: PlannedPersonaView): AssistantPlan {
   if (notDenied.length > 0) cannotExpress.push(`${notDenied.length} deny rule(s) cannot be expressed as run_shell_command prefixes: ${ruleList(notDenied.map((r) => r.rule))}`);
   for (const entry of mapping.narrowed) cannotExpress.push(narrowedLine(entry));
   const notAllowed = mapping.notExpressed.filter((entry) => entry.decision === 'allow');
-  if (notAllowed.length > 0) cannotExpress.push(`${notAllowed.length} allow rule(s) cannot be expressed without allowing more (Gemini CLI asks for them): ${ruleList(notAllowed.map((r) => r.rule))}`);
+  if (notAllowed.length > 0) cannotExpress.push(`${notAllowed.length} allow rule(s) cannot be expressed without allowing more (Gemini CLI asks for them): ${ruleList(notAllowed.map((r) => r.rule), ALLOWS_NAMED)}`);
   const fileRules = [...persona.permissions.deny, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));
   if (fileRules.length > 0) cannotExpress.push(`file and tool rules cannot be expressed: Gemini CLI has no project setting for them: ${ruleList(fileRules)}`);
   cannotExpress.push(...envNotExpressed(persona.env, 'it reads them from .env files, which personas never write'));

@@ -111,3 +111,10 @@ describe('workflows only the user starts', () => {
     expect(planCopilot(view, { claudeSkills: false }).cannotExpress[0]).toBe('that only you start the workflows ship cannot be expressed: Copilot may use a skill on its own when its description fits');
   });
 });
+
+describe('allows left out', () => {
+  it('are named up to five, the rest counted: Codex asks for them, which is safe', () => {
+    const allow = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((word) => `Bash(${word})`);
+    expect(planCodex(persona({ allow })).cannotExpress).toEqual(['7 allow rule(s) cannot be expressed as prefix rules (they match whole leading words): `Bash(a)`, `Bash(b)`, `Bash(c)`, `Bash(d)`, `Bash(e)` and 2 more']);
+  });
+});

@@ -101,7 +101,7 @@ function writeScaffold(target: string, personas: string[], git: boolean): Outcom
   }
   const readme = join(target, 'README.md');
   if (!existsSync(readme)) {
-    writeFileSync(readme, `# ${basename(target)}\n\nAI-assistant personas applied with generator-dp: ${personas.join(', ')}.\nSee CLAUDE.md for the guidance and .claude/commands/ for the slash commands; \`dp status\` shows what is installed.\n`);
+    writeFileSync(readme, `# ${basename(target)}\n\nAI-assistant personas applied with generator-dp: ${personas.join(', ')}.\nSee CLAUDE.md for the guidance and .claude/skills/ for the slash commands; \`dp status\` shows what is installed.\n`);
     written.push({ path: 'README.md', status: 'created' });
   }
   const gitignore = join(target, '.gitignore');

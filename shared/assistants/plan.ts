@@ -62,6 +62,8 @@ export function forClaudeCode(persona: DesiredPersona, targets: readonly string[
     permissions: { allow: [], ask: [], deny: [] },
     env: {},
     hooks: [],
+    workflows: [],
+    agents: [],
     commands: [],
     tools: persona.tools,
   };

@@ -3,7 +3,7 @@
 import { planPersona } from '../plan/plan.js';
 import type { DesiredPersona } from '../merge/model.js';
 import type { PersonaRecord } from '../merge/record.js';
-import { loadPersona, userCommandNames } from '../persona/resolve.js';
+import { loadPersona, userWorkflows } from '../persona/resolve.js';
 import type { Persona } from '../persona/schema.js';
 
 
@@ -19,8 +19,8 @@ export interface PersonaRequest {
 export function planRequests(repoRoot: string, requests: PersonaRequest[]): DesiredPersona[] {
   return requests.map((request) => {
     const persona = request.persona ?? loadPersona(request.id, repoRoot);
-    const userCommands = persona.origin.kind === 'custom' ? userCommandNames(repoRoot, persona) : undefined;
-    return planPersona(persona, { level: request.level, userCommands, ...(request.statusLine ? { statusLine: true } : {}) });
+    const userWorkflowsFound = persona.origin.kind === 'custom' ? userWorkflows(repoRoot, persona) : undefined;
+    return planPersona(persona, { level: request.level, ...(userWorkflowsFound ? { userWorkflows: userWorkflowsFound } : {}), ...(request.statusLine ? { statusLine: true } : {}) });
   });
 }
 

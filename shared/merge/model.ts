@@ -23,6 +23,30 @@ export interface DesiredHook {
   timeout: number;
 }
 
+/** A persona workflow, assistant-neutral: Claude Code gets it as a skill, other assistants in their formats. */
+export interface Workflow {
+  /** Lower-case letters, digits and dashes: the invocation name (`/<name>`). */
+  name: string;
+  description: string;
+  argumentHint?: string;
+  /** Tools pre-approved while it runs: read-only tools and rules the persona's settings allow. */
+  allowedTools: string[];
+  /** Only the user starts it (it writes or changes state): the model never invokes it on its own. */
+  userOnly: boolean;
+  /** The instructions, Markdown. */
+  body: string;
+}
+
+/** A specialist the assistant delegates to, with its own instructions and a minimal tool list. */
+export interface Subagent {
+  name: string;
+  description: string;
+  /** Tool names (Read, Grep, Glob, Bash, ...); the settings' rules still govern each use. */
+  tools: string[];
+  /** Its system prompt, Markdown. */
+  body: string;
+}
+
 /** One persona as it should be in the repository. */
 export interface DesiredPersona {
   id: string;
@@ -37,6 +61,9 @@ export interface DesiredPersona {
   hooks: DesiredHook[];
   /** The status line command, when the user opted in to the persona's status line. */
   statusLine?: string;
+  workflows: Workflow[];
+  agents: Subagent[];
+  /** The workflow files it lists (the record's configuration.commands): skills dp writes, a custom persona's own files. */
   commands: string[];
   tools: string[];
 }

@@ -1,6 +1,6 @@
 // Find a persona by name: a built-in one (id, alias or menu number), else the repository's own
 // (profiles/personas/<id>.json, the seed format). Unknown names fail with the list of known ones.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DpError } from '../errors.js';
 import { refuseBidiControls, refuseBidiFileName } from './bidi.js';
@@ -63,14 +63,43 @@ function escapingAllows(persona: Persona, broad: string[]): string[] {
     });
 }
 
-/** Names of the command files a custom persona's user keeps in .claude/commands/sets/<id>/. */
-export function userCommandNames(repoRoot: string, persona: Persona): string[] {
-  const dir = join(repoRoot, '.claude', 'commands', persona.commandSet);
-  if (!existsSync(dir)) return [];
-  const names = readdirSync(dir).filter((name) => name.endsWith('.md'));
-  // The names are listed in the CLAUDE.md section; the files' contents are the user's and never copied.
-  for (const name of names) refuseBidiFileName(`.claude/commands/${persona.commandSet}`, name);
-  return names.map((name) => name.slice(0, -'.md'.length)).sort();
+/** A workflow a custom persona's user keeps: dp lists it in the CLAUDE.md section, never writes it. */
+export interface UserWorkflow {
+  name: string;
+  path: string;
+  /** What the user types: a command in a folder is `/<folder>:<name>` (Claude Code joins the folders with `:`). */
+  invocation: string;
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/**
+ * The workflows of a custom persona: every `<name>.md` and `<name>/SKILL.md` in .claude/commands/sets/<id>/,
+ * and each name its definition lists that is a skill, .claude/skills/<name>/SKILL.md. A listed name with
+ * no file is listed as the command file it should be (`dp doctor` and the warnings below name it).
+ */
+export function userWorkflows(repoRoot: string, persona: Persona): UserWorkflow[] {
+  const set = `.claude/commands/${persona.commandSet}`;
+  const namespace = persona.commandSet!.split('/').join(':');
+  const found = new Map<string, UserWorkflow>();
+  const dir = join(repoRoot, set);
+  if (existsSync(dir)) {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      // The names are listed in the CLAUDE.md section; the files' contents are the user's and never copied.
+      refuseBidiFileName(set, entry.name);
+      const name = entry.isDirectory() ? entry.name : entry.name.endsWith('.md') ? entry.name.slice(0, -'.md'.length) : null;
+      const path = entry.isDirectory() ? `${set}/${entry.name}/SKILL.md` : `${set}/${entry.name}`;
+      if (name !== null && isFile(join(repoRoot, path))) found.set(name, { name, path, invocation: `/${namespace}:${name}` });
+    }
+  }
+  for (const name of persona.workflows) {
+    const path = `.claude/skills/${name}/SKILL.md`;
+    if (found.has(name)) continue;
+    found.set(name, isFile(join(repoRoot, path)) ? { name, path, invocation: `/${name}` } : { name, path: `${set}/${name}.md`, invocation: `/${namespace}:${name}` });
+  }
+  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** What a user should hear about a custom persona before it is applied. */
@@ -93,10 +122,11 @@ export function customPersonaWarnings(repoRoot: string, persona: Persona): strin
   if (secrets.length > 0) {
     warnings.push(`${persona.id} sets what look like secrets in the environment: ${secrets.join(', ')}. .claude/settings.json is committed and its env goes to every command: keep secrets out of it (use your shell or a secret manager)`);
   }
-  const found = userCommandNames(repoRoot, persona);
-  const missing = persona.commands.filter((name) => !found.includes(name));
+  const missing = userWorkflows(repoRoot, persona)
+    .filter((workflow) => !isFile(join(repoRoot, workflow.path)))
+    .map((workflow) => workflow.name);
   if (missing.length > 0) {
-    warnings.push(`${persona.id} lists commands with no file in .claude/commands/${persona.commandSet}/: ${missing.map((n) => `${n}.md`).join(', ')}`);
+    warnings.push(`${persona.id} lists commands with no file in .claude/commands/${persona.commandSet}/ (<name>.md or <name>/SKILL.md) or .claude/skills/<name>/SKILL.md: ${missing.join(', ')}`);
   }
   return warnings;
 }

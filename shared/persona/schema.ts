@@ -6,6 +6,12 @@ import { isBlanketAllow, isValidRule } from './rules.js';
 import { zod } from '../zod.js';
 
 const PERSONA_ID = /^[a-z][a-z0-9-]{0,63}$/;
+/**
+ * A workflow's or subagent's name: the folder of `.claude/skills/<name>/SKILL.md` (the invocation name) or the
+ * basename of `.claude/agents/<name>.md`. The Agent Skills standard's rule: lower-case letters, digits and single
+ * dashes, at most 64 characters, no dash first or last. Claude Code itself checks none of it.
+ */
+export const WORKFLOW_NAME = /^(?=.{1,64}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** The schemas, built on first use (shared/zod.ts: a command that validates nothing does not load zod). */
@@ -34,10 +40,11 @@ function buildSchemas(z: typeof Zod) {
     defaultMode: defaultMode.optional(),
   });
 
-  /** A command's basename: becomes `.claude/commands/<set>/<name>.md`, so no path separators or dots. */
+  /** A user's own command file name (`.claude/commands/sets/<id>/<name>.md`): no path separators or dots. */
   const commandName = z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'command names are lower-case letters, digits and dashes: no slashes, dots or "..", which would leave the commands folder');
+  const workflowName = z.string().regex(WORKFLOW_NAME, 'names are lower-case letters, digits and single dashes (at most 64, no dash first or last): no slashes, dots or ".."');
 
   /** A path inside the repository, relative, without `..`. */
   const repoPath = z
@@ -65,7 +72,7 @@ function buildSchemas(z: typeof Zod) {
     description: z.string().min(1),
     permissions: permissions.default({ allow: [], ask: [], deny: [] }),
     env: env.default({}),
-    commands: z.array(commandName).default([]),
+    workflows: z.array(workflowName).default([]),
     hooks: z.array(hook).default([]),
   });
 
@@ -84,16 +91,17 @@ function buildSchemas(z: typeof Zod) {
   const builtinPersona = z.strictObject({
     ...menuFields,
     description: z.string().min(1),
-    /** Folder under .claude/commands/ holding this persona's commands. */
-    commandSet: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a single folder name'),
-    commands: z.array(commandName).default([]),
+    /** Workflows (workflows/<name>.md.ejs), written as Claude Code skills: .claude/skills/<name>/SKILL.md. */
+    workflows: z.array(workflowName).default([]),
+    /** Subagents (agents/<name>.md.ejs), written as .claude/agents/<name>.md. */
+    agents: z.array(workflowName).default([]),
     permissions: permissions.default({ allow: [], ask: [], deny: [] }),
     env: env.default({}),
     /** Standalone tools (shared/tools/<tool>/tool.json `script`) installed as scripts/<script>.mjs + .sh. */
     tools: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]),
     /** Other files rendered from templates in the persona folder. */
     files: z.array(z.strictObject({ path: repoPath, template: z.string().min(1) })).default([]),
-    /** Skill levels: each adds its permissions, env and commands to the base; the section template sees the level. */
+    /** Skill levels: each adds its permissions, env and workflows to the base; the section template sees the level. */
     levels: z.record(levelName, level).optional(),
     /** Hooks that enforce the persona's guardrails (settings.json `hooks`), each running a bundled script. */
     hooks: z.array(hook).default([]),
@@ -122,7 +130,10 @@ function buildSchemas(z: typeof Zod) {
       })
       .default({ allow: [], ask: [], block: [], deny: [] }),
     environment: env.default({}),
-    /** Commands the user keeps in .claude/commands/sets/<persona>/<name>.md (listed in the CLAUDE.md section). */
+    /**
+     * Workflows the user keeps (listed in the CLAUDE.md section, never written by dp): a legacy command
+     * .claude/commands/sets/<persona>/<name>.md (or <name>/SKILL.md there), or a skill .claude/skills/<name>/SKILL.md.
+     */
     commands: z.array(commandName).default([]),
     /** Guidance for the persona's CLAUDE.md section. */
     instructions: z.string().optional(),
@@ -156,8 +167,8 @@ export interface Persona {
   id: string;
   displayName: string;
   description: string;
-  commandSet: string;
-  commands: string[];
+  workflows: string[];
+  agents: string[];
   permissions: PermissionSet;
   env: Record<string, string>;
   tools: string[];
@@ -167,6 +178,8 @@ export interface Persona {
   statusLine?: { script: string };
   /** Custom personas: the guidance their CLAUDE.md section carries. */
   instructions?: string;
+  /** Custom personas: the folder under .claude/commands/ holding the user's own commands (`sets/<id>`). */
+  commandSet?: string;
   origin: { kind: 'builtin' | 'custom'; dir: string; file: string };
 }
 
@@ -182,7 +195,8 @@ export function fromSeed(data: SeedPersonaData, origin: Persona['origin']): Pers
     displayName: data.display_name,
     description: data.description ?? `${data.display_name} (custom persona)`,
     commandSet: `sets/${data.persona}`,
-    commands: data.commands,
+    workflows: data.commands,
+    agents: [],
     permissions: { allow, ask, deny: [...new Set([...block, ...deny])] },
     env: data.environment,
     tools: [],

@@ -12,12 +12,14 @@ function persona(id: string, section = `## ${id}\n\nWork carefully.\n`): Desired
   return {
     id,
     displayName: id.toUpperCase(),
-    files: [{ path: `.claude/commands/${id}/go.md`, content: 'go\n', executable: false }, { path: `scripts/${id}.mjs`, content: 'tool\n', executable: true }],
+    files: [{ path: `.claude/skills/${id}-go/SKILL.md`, content: 'go\n', executable: false }, { path: `scripts/${id}.mjs`, content: 'tool\n', executable: true }],
     section,
     permissions: { allow: ['Bash(npm test)'], ask: [], deny: ['Read(./.env)'] },
     env: {},
     hooks: [],
-    commands: [`.claude/commands/${id}/go.md`],
+    workflows: [],
+    agents: [],
+    commands: [`.claude/skills/${id}-go/SKILL.md`],
     tools: [`scripts/${id}.mjs`],
   };
 }
@@ -48,7 +50,7 @@ describe('targets', () => {
     const result = repo.apply([persona('pm')], ['claude', 'agents']);
     expect(repo.read('AGENTS.md')).toBe('# Team\n\n<!-- dp:begin pm -->\n## pm\n\nWork carefully.\n<!-- dp:end pm -->\n');
     expect(repo.read('CLAUDE.md')).toBe('<!-- dp:begin import-AGENTS.md -->\n@AGENTS.md\n<!-- dp:end import-AGENTS.md -->\n');
-    expect(repo.read('.claude/commands/pm/go.md')).toBe('go\n');
+    expect(repo.read('.claude/skills/pm-go/SKILL.md')).toBe('go\n');
     expect(JSON.parse(repo.read('.claude/persona.json')!).assistants).toEqual(['claude', 'agents']);
     expect(result.notes.some((n) => n.startsWith('AGENTS.md: pm: its 2 permission rules cannot be expressed in AGENTS.md'))).toBe(true);
 

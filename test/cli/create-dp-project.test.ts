@@ -54,7 +54,7 @@ describe('npx create-dp-project', () => {
     const result = await onTerminal(parent, ['node', createBin, 'app', '-y', '--persona', 'pm'], '');
     expect(result.stdout).not.toContain('?');
     expect(result.exitCode).toBe(0);
-    expect(existsSync(join(parent, 'app', '.claude/commands/product/generate-prd.md'))).toBe(true);
+    expect(existsSync(join(parent, 'app', '.claude/skills/generate-prd/SKILL.md'))).toBe(true);
   });
 
   it('applies a persona named several ways once', async () => {
@@ -120,7 +120,7 @@ describe('create-dp-project <existing repository> --force only adds personas', (
     const dir = newDir();
     expect((await dp(dir, ['persona', 'add', 'ds', 'pm'])).exitCode).toBe(0);
     const before = snapshot(dir);
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['.claude/commands/product/generate-prd.md']));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['.claude/skills/generate-prd/SKILL.md']));
     const result = await createProject(dir, [dir, '--force', '--persona', 'ds']);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
@@ -155,7 +155,7 @@ describe('create-dp-project <existing repository> --force only adds personas', (
     const kept = await createProject(dir, [dir, '--force', '--persona', 'developer,pm']);
     expect(kept.exitCode).toBe(0);
     expect(activeIds(dir)).toEqual(['developer:l1', 'pm']);
-    expect(read(dir, '.claude/commands/dev/dev-precommit.md')).toBe(before['.claude/commands/dev/dev-precommit.md']!.content);
+    expect(read(dir, '.claude/skills/dev-precommit/SKILL.md')).toBe(before['.claude/skills/dev-precommit/SKILL.md']!.content);
 
     const untouched = snapshot(dir);
     const refused = await createProject(dir, [dir, '--force', '--persona', 'designer,developer', '--level', 'expert']);

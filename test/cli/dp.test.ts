@@ -105,11 +105,11 @@ describe('dp status, upgrade, doctor', () => {
   it('status reports active personas, your changes and upgrades', async () => {
     const dir = newDir();
     await dp(dir, ['persona', 'add', 'ds']);
-    writeFileSync(join(dir, '.claude/commands/data-science/gpu-optimize.md'), 'my own version\n');
+    writeFileSync(join(dir, '.claude/skills/gpu-optimize/SKILL.md'), 'my own version\n');
     const status = JSON.parse((await dp(dir, ['status', '--json'])).stdout);
     expect(status.active).toEqual([{ id: 'data-scientist', displayName: 'Data Scientist', level: null, custom: false }]);
     expect(status.appliedWith).toBe(status.generatorVersion);
-    expect(status.changedByYou).toEqual(['.claude/commands/data-science/gpu-optimize.md']);
+    expect(status.changedByYou).toEqual(['.claude/skills/gpu-optimize/SKILL.md']);
     expect(status.upgradesAvailable).toEqual([]);
   });
 
@@ -136,18 +136,18 @@ describe('dp status, upgrade, doctor', () => {
   it('doctor finds missing files and lost modes, and --fix repairs them', async () => {
     const dir = newDir();
     await dp(dir, ['persona', 'add', 'ds']);
-    rmSync(join(dir, '.claude/commands/data-science/process-impact.md'));
+    rmSync(join(dir, '.claude/skills/process-impact/SKILL.md'));
     chmodSync(join(dir, 'scripts/gpu_monitor.mjs'), 0o644);
     const sick = await dp(dir, ['doctor']);
     expect(sick.exitCode).toBe(1);
-    expect(sick.stdout).toContain('problem  .claude/commands/data-science/process-impact.md is missing (data-scientist)  (dp doctor --fix)');
+    expect(sick.stdout).toContain('problem  .claude/skills/process-impact/SKILL.md is missing (data-scientist)  (dp doctor --fix)');
     expect(sick.stdout).toContain('problem  scripts/gpu_monitor.mjs is not executable');
     expect(sick.stdout).toMatch(/Node\.js \d+\.\d+/);
     expect(sick.stdout).toMatch(/nvidia-smi/);
     const fixed = await dp(dir, ['doctor', '--fix']);
     expect(fixed.exitCode).toBe(0);
     expect(fixed.stdout).toContain('dp doctor: no problems');
-    expect(existsSync(join(dir, '.claude/commands/data-science/process-impact.md'))).toBe(true);
+    expect(existsSync(join(dir, '.claude/skills/process-impact/SKILL.md'))).toBe(true);
   });
 });
 
@@ -187,15 +187,15 @@ describe('dp persona add --level, dp graduate and dp doctor', () => {
   it('doctor --json: the findings, the problem count, and what --fix did', async () => {
     const dir = newDir();
     await dp(dir, ['persona', 'add', 'ds']);
-    rmSync(join(dir, '.claude/commands/data-science/process-impact.md'));
+    rmSync(join(dir, '.claude/skills/process-impact/SKILL.md'));
     const sick = await dp(dir, ['doctor', '--json']);
     expect(sick.exitCode).toBe(1);
     const report = JSON.parse(sick.stdout);
     expect(report).toMatchObject({ ok: false, problems: 1 });
-    expect(report.findings).toContainEqual({ level: 'problem', text: '.claude/commands/data-science/process-impact.md is missing (data-scientist)', path: '.claude/commands/data-science/process-impact.md', fixable: true });
+    expect(report.findings).toContainEqual({ level: 'problem', text: '.claude/skills/process-impact/SKILL.md is missing (data-scientist)', path: '.claude/skills/process-impact/SKILL.md', fixable: true });
     const fixed = await dp(dir, ['doctor', '--fix', '--json']);
     expect(fixed.exitCode).toBe(0);
-    expect(JSON.parse(fixed.stdout)).toMatchObject({ ok: true, problems: 0, fixed: [{ path: '.claude/commands/data-science/process-impact.md', status: 'restored' }] });
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ ok: true, problems: 0, fixed: [{ path: '.claude/skills/process-impact/SKILL.md', status: 'restored' }] });
   });
 });
 
@@ -249,7 +249,7 @@ describe('line endings and files without a final newline', () => {
   it('a command file checked out with CRLF is upgraded, not reported as a conflict', async () => {
     const dir = newDir();
     await dp(dir, ['persona', 'add', 'pm']);
-    const path = '.claude/commands/product/user-stories.md';
+    const path = '.claude/skills/user-stories/SKILL.md';
     writeFileSync(join(dir, path), read(dir, path).replace(/\n/g, '\r\n'));
     const before = snapshot(dir);
     const again = await dp(dir, ['persona', 'add', 'pm']);

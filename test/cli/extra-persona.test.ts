@@ -23,7 +23,7 @@ function packageWithQaLead(): string {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   cpSync(join(dir, 'personas/pm'), join(dir, 'personas/qa-lead'), { recursive: true });
   const persona = JSON.parse(readFileSync(join(dir, 'personas/pm/persona.json'), 'utf8'));
-  writeFileSync(join(dir, 'personas/qa-lead/persona.json'), JSON.stringify({ ...persona, id: 'qa-lead', displayName: 'QA Lead', menu: 6, aliases: ['qa'], commandSet: 'qa' }));
+  writeFileSync(join(dir, 'personas/qa-lead/persona.json'), JSON.stringify({ ...persona, id: 'qa-lead', displayName: 'QA Lead', menu: 6, aliases: ['qa'] }));
   // generators/qa-lead/index.ts as the build writes it.
   mkdirSync(join(dir, 'dist/generators/qa-lead'));
   writeFileSync(

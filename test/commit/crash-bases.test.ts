@@ -14,7 +14,7 @@ import { useTempDir } from '../support/tmp.js';
 
 const newDir = useTempDir('dp-crash-bases-');
 const preload = fileURLToPath(new URL('../fixtures/crash-after-renames.cjs', import.meta.url));
-const command = '.claude/commands/data-science/gpu-optimize.md';
+const command = '.claude/skills/gpu-optimize/SKILL.md';
 const tool = 'scripts/gpu_monitor.mjs';
 
 /** An older version applied data-scientist (this format); the user then edited a command. */

@@ -1,6 +1,6 @@
 // All five built-in personas at once, then one removed: one section each, every command present with
 // a unique basename, settings the union of all (deny kept), valid against the schema.
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
@@ -22,8 +22,8 @@ describe('all built-in personas together', () => {
     expect(record.active.map((a: { id: string }) => a.id)).toEqual(ALL);
     const claude = read(dir, 'CLAUDE.md');
     for (const id of ALL) expect(claude.match(new RegExp(`<!-- dp:begin ${id} -->`, 'g'))).toHaveLength(1);
-    const commands = listFiles(dir).filter((p) => p.startsWith('.claude/commands/'));
-    expect(new Set(commands.map((p) => basename(p))).size).toBe(commands.length);
+    const commands = listFiles(dir).filter((p) => p.startsWith('.claude/skills/'));
+    expect(new Set(commands.map((p) => basename(dirname(p)))).size).toBe(commands.length);
     expect(commands.length).toBe(record.configuration.commands.length);
     const settings = JSON.parse(read(dir, '.claude/settings.json'));
     for (const rule of recordRules(record, 'deny')) expect(settings.permissions.deny).toContain(rule);
@@ -33,7 +33,7 @@ describe('all built-in personas together', () => {
     const after = JSON.parse(read(dir, '.claude/settings.json'));
     const remaining = JSON.parse(read(dir, '.claude/persona.json'));
     expect(remaining.active.map((a: { id: string }) => a.id)).toEqual(ALL.filter((id) => id !== 'pm'));
-    expect(listFiles(dir).filter((p) => p.startsWith('.claude/commands/product/'))).toEqual([]);
+    expect(listFiles(dir).filter((p) => p.startsWith('.claude/skills/generate-prd/'))).toEqual([]);
     for (const rule of recordRules(remaining, 'deny')) expect(after.permissions.deny).toContain(rule);
     for (const rule of recordRules(remaining, 'allow')) {
       if (!after.permissions.deny.includes(rule)) expect(after.permissions.allow).toContain(rule);

@@ -35,7 +35,7 @@ describe('yo dp (the menu)', () => {
     const dir = newDir();
     const result = await runIn(dir, 'app', { options: { persona } });
     expect(result.askedQuestions).toEqual([]);
-    expect(listFiles(dir)).toContain('.claude/commands/data-science/gpu-optimize.md');
+    expect(listFiles(dir)).toContain('.claude/skills/gpu-optimize/SKILL.md');
   });
 
   it('refuses an unknown persona with the list of known ones, writing nothing', async () => {

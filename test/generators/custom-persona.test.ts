@@ -35,7 +35,8 @@ describe('custom personas: the walk-through', () => {
     if (hasShared) expect(settingsSchemaErrors(settings)).toEqual([]);
     const claude = read(dir, 'CLAUDE.md');
     expect(claude).toContain('<!-- dp:begin my-role -->\n## Release Captain persona (custom)');
-    expect(claude).toContain('`/cut-release`');
+    // Claude Code joins a command's folders with ':' (checked against Claude Code 2.1.197: `/cut-release` is unknown).
+    expect(claude).toContain('Commands of this persona: `/sets:my-role:cut-release` (`.claude/commands/sets/my-role/cut-release.md`).');
     expect(claude).toContain('`Bash(git push --force *)`');
     const record = JSON.parse(read(dir, '.claude/persona.json'));
     expect(record.active).toEqual([{ id: 'my-role', displayName: 'Release Captain', custom: true }]);
@@ -47,6 +48,26 @@ describe('custom personas: the walk-through', () => {
     const again = snapshot(dir);
     await runIn(dir, 'persona', { args: ['my-role'] });
     expect(snapshot(dir)).toEqual(again);
+  });
+
+  it('lists skill folders too: <name>/SKILL.md in the set folder, and listed names kept as .claude/skills/<name>/SKILL.md', async () => {
+    const dir = newDir();
+    write(dir, 'profiles/personas/my-role.json', JSON.stringify({ ...seed, commands: ['ship-it', 'cut-release'] }, null, 2));
+    write(dir, '.claude/commands/sets/my-role/cut-release.md', '---\ndescription: Cut a release\n---\nCut it.\n');
+    write(dir, '.claude/commands/sets/my-role/triage/SKILL.md', '---\ndescription: Triage\n---\nTriage.\n');
+    write(dir, '.claude/commands/sets/my-role/notes.txt', 'not a command\n');
+    write(dir, '.claude/skills/ship-it/SKILL.md', '---\nname: ship-it\ndescription: Ship\n---\nShip.\n');
+    const userFiles = snapshot(dir);
+
+    await runIn(dir, 'persona', { args: ['my-role'] });
+
+    expect(read(dir, 'CLAUDE.md')).toContain(
+      'Commands of this persona: `/sets:my-role:cut-release` (`.claude/commands/sets/my-role/cut-release.md`), `/ship-it` (`.claude/skills/ship-it/SKILL.md`), `/sets:my-role:triage` (`.claude/commands/sets/my-role/triage/SKILL.md`).',
+    );
+    const record = JSON.parse(read(dir, '.claude/persona.json'));
+    expect(record.configuration.commands).toEqual(['.claude/commands/sets/my-role/cut-release.md', '.claude/skills/ship-it/SKILL.md', '.claude/commands/sets/my-role/triage/SKILL.md']);
+    for (const [path, before] of Object.entries(userFiles)) expect(read(dir, path)).toBe(before.content);
+    expect(Object.keys(record.managed.files)).toEqual([]);
   });
 
   it('applies broad allows with a warning that names them', async () => {

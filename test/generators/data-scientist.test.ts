@@ -11,13 +11,14 @@ import { useTempDir } from '../support/tmp.js';
 const newDir = useTempDir('dp-ds-');
 
 const DS_FILES = [
-  '.claude/commands/data-science/gpu-optimize.md',
-  '.claude/commands/data-science/parallel-explain.md',
-  '.claude/commands/data-science/process-impact.md',
+  '.claude/agents/training-run-investigator.md',
   '.claude/hooks/kill-guard.mjs',
   '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
+  '.claude/skills/gpu-optimize/SKILL.md',
+  '.claude/skills/parallel-explain/SKILL.md',
+  '.claude/skills/process-impact/SKILL.md',
   'CLAUDE.md',
   'scripts/analyze_process_impact.mjs',
   'scripts/analyze_process_impact.sh',
@@ -59,11 +60,11 @@ describe('yo dp:data-scientist in an empty repository', () => {
     }
 
     for (const command of ['gpu-optimize', 'parallel-explain', 'process-impact']) {
-      const text = read(dir, `.claude/commands/data-science/${command}.md`);
-      expect(text).toMatch(/^---\ndescription: .+\nargument-hint: .+\nallowed-tools: .+\n---\n/);
+      const text = read(dir, `.claude/skills/${command}/SKILL.md`);
+      expect(text).toMatch(new RegExp(`^---\nname: ${command}\ndescription: .+\nargument-hint: .+\nallowed-tools: .+\n---\n`));
       expect(text).not.toMatch(/\$\d/);
     }
-    expect(read(dir, '.claude/commands/data-science/process-impact.md')).toContain('scripts/analyze_process_impact.sh $ARGUMENTS --json');
+    expect(read(dir, '.claude/skills/process-impact/SKILL.md')).toContain('scripts/analyze_process_impact.sh $ARGUMENTS --json');
 
     const claude = read(dir, 'CLAUDE.md');
     expect(claude.startsWith('<!-- dp:begin data-scientist -->\n## Data Scientist persona\n')).toBe(true);
@@ -92,10 +93,10 @@ describe('yo dp:data-scientist in an empty repository', () => {
     const tool = record.managed.files['scripts/gpu_monitor.sh'];
     expect(tool).toEqual({ persona: 'data-scientist', sha256: sha256(read(dir, 'scripts/gpu_monitor.sh')), executable: true, update: 'replace' });
     // A command's pristine copy, the base of the next three-way merge, is in the bases file.
-    const command = record.managed.files['.claude/commands/data-science/gpu-optimize.md'];
+    const command = record.managed.files['.claude/skills/gpu-optimize/SKILL.md'];
     expect(command.base).toBeUndefined();
     const bases = json(dir, '.claude/persona.bases.json').bases;
-    expect(bases[command.sha256]).toBe(read(dir, '.claude/commands/data-science/gpu-optimize.md'));
+    expect(bases[command.sha256]).toBe(read(dir, '.claude/skills/gpu-optimize/SKILL.md'));
     expect(Object.keys(bases)).not.toContain(tool.sha256);
   });
 
@@ -172,9 +173,9 @@ describe('yo dp:data-scientist after an upgrade (the templates changed since the
   it('upgrades an untouched file, merges an edited one and reports a conflicting one', async () => {
     const dir = newDir();
     await runIn(dir, 'data-scientist');
-    const gpu = '.claude/commands/data-science/gpu-optimize.md';
-    const parallel = '.claude/commands/data-science/parallel-explain.md';
-    const impact = '.claude/commands/data-science/process-impact.md';
+    const gpu = '.claude/skills/gpu-optimize/SKILL.md';
+    const parallel = '.claude/skills/parallel-explain/SKILL.md';
+    const impact = '.claude/skills/process-impact/SKILL.md';
     const current = { gpu: read(dir, gpu), parallel: read(dir, parallel), impact: read(dir, impact) };
     // The older version differed in the line after the frontmatter's title.
     const older = (text: string) => text.replace(/^# (.*)$/m, '# $1 (old wording)');
@@ -208,7 +209,7 @@ describe('yo dp:data-scientist after an upgrade (the templates changed since the
   it('writes conflict markers when asked to', async () => {
     const dir = newDir();
     await runIn(dir, 'data-scientist');
-    const impact = '.claude/commands/data-science/process-impact.md';
+    const impact = '.claude/skills/process-impact/SKILL.md';
     const current = read(dir, impact);
     pretendOlderVersion(dir, impact, current.replace(/^# (.*)$/m, '# old'), current.replace(/^# (.*)$/m, '# mine'));
     await runIn(dir, 'data-scientist', { options: { onConflict: 'markers' } });

@@ -12,7 +12,8 @@ const newDir = useTempDir('dp-design-');
 
 const COMMANDS = ['accessibility-audit', 'component-spec', 'design-system', 'mock-screen'];
 const DESIGN_FILES = [
-  ...COMMANDS.map((name) => `.claude/commands/design/${name}.md`),
+  ...COMMANDS.map((name) => `.claude/skills/${name}/SKILL.md`),
+  '.claude/agents/accessibility-auditor.md',
   '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
@@ -42,7 +43,7 @@ function json(dir: string, path: string) {
 }
 
 function command(dir: string, name: string): string {
-  return read(dir, `.claude/commands/design/${name}.md`);
+  return read(dir, `.claude/skills/${name}/SKILL.md`);
 }
 
 describe('yo dp:designer in an empty repository', () => {
@@ -53,7 +54,7 @@ describe('yo dp:designer in an empty repository', () => {
 
     for (const name of COMMANDS) {
       const text = command(dir, name);
-      expect(Object.keys(frontmatter(text)!), name).toEqual(['description', 'argument-hint', 'allowed-tools']);
+      expect(Object.keys(frontmatter(text)!), name).toEqual(['name', 'description', 'argument-hint', 'allowed-tools', ...(name === 'mock-screen' ? ['disable-model-invocation'] : [])]);
       expect(frontmatter(text)!['allowed-tools'], name).toBe('Read, Grep, Glob');
       expect(text, name).toContain('$ARGUMENTS');
       expect(text, name).not.toMatch(/\$\d/);
@@ -119,7 +120,7 @@ describe('yo dp:designer beside yo dp:pm', () => {
     await runIn(dir, 'designer');
     expect(json(dir, '.claude/persona.json').active.map((a: { id: string }) => a.id)).toEqual(['pm', 'designer']);
     const files = listFiles(dir);
-    expect(files).toEqual(expect.arrayContaining(['.claude/commands/product/generate-prd.md', '.claude/commands/design/mock-screen.md']));
+    expect(files).toEqual(expect.arrayContaining(['.claude/skills/generate-prd/SKILL.md', '.claude/skills/mock-screen/SKILL.md']));
     const claude = read(dir, 'CLAUDE.md');
     expect(claude.match(/^<!-- dp:begin (pm|designer) -->$/gm)).toEqual(['<!-- dp:begin pm -->', '<!-- dp:begin designer -->']);
     const allow = json(dir, '.claude/settings.json').permissions.allow as string[];

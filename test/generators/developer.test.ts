@@ -50,14 +50,15 @@ const DENY = [
 
 const INSTALLS = ['Bash(npm install)', 'Bash(npm install *)', 'Bash(pnpm add *)', 'Bash(yarn add *)', 'Bash(pip install *)'];
 
-const COMMON_FILES = ['.claude/persona.bases.json', '.claude/persona.json', '.claude/settings.json', '.yo-rc.json', 'CLAUDE.md'];
+const COMMON_FILES = ['.claude/agents/diff-reviewer.md', '.claude/persona.bases.json', '.claude/persona.json', '.claude/settings.json', '.yo-rc.json', 'CLAUDE.md'];
 
 function json(dir: string, path: string) {
   return JSON.parse(read(dir, path));
 }
 
 function filesOf(level: Level): string[] {
-  return [...COMMON_FILES, ...COMMANDS[level].map((name) => `.claude/commands/dev/${name}.md`)].sort();
+  // The beginner's guard hook asks before history rewrites.
+  return [...COMMON_FILES, ...(level === 'beginner' ? ['.claude/hooks/git-guard.mjs'] : []), ...COMMANDS[level].map((name) => `.claude/skills/${name}/SKILL.md`)].sort();
 }
 
 type Permissions = { allow: string[]; ask: string[]; deny: string[] };
@@ -74,9 +75,11 @@ describe.each(LEVELS)('yo dp:developer --level %s in an empty repository', (leve
     expect(listFiles(dir)).toEqual(filesOf(level));
 
     for (const name of COMMANDS[level]) {
-      const text = read(dir, `.claude/commands/dev/${name}.md`);
+      const text = read(dir, `.claude/skills/${name}/SKILL.md`);
       const fields = frontmatter(text)!;
-      expect(Object.keys(fields)).toEqual(['description', 'argument-hint', 'allowed-tools']);
+      const userOnly = ['dev-fix-bug', 'dev-add-tests', 'dev-undo-safely', 'dev-perf-investigate'].includes(name);
+      expect(Object.keys(fields)).toEqual(['name', 'description', 'argument-hint', 'allowed-tools', ...(userOnly ? ['disable-model-invocation'] : [])]);
+      expect(fields.name).toBe(name);
       expect(text).toContain('$ARGUMENTS');
       expect(text).not.toMatch(/\$\d/);
     }
@@ -142,7 +145,9 @@ describe('yo dp:developer guardrails per level', () => {
     expect(expert.allow.filter((rule) => rule.startsWith('Bash(git commit') || rule.startsWith('Bash(git switch'))).toEqual([]);
     expect(expert.ask).toEqual(expect.arrayContaining(['Bash(git push)', 'Bash(git push *)', ...INSTALLS]));
     expect(expert.ask).not.toContain('Bash(rm -r *)');
-    for (const level of LEVELS) expect([...byLevel[level].deny].sort(), level).toEqual([...expert.deny].sort());
+    // The beginner also denies edits of its guard hook's script.
+    for (const level of LEVELS) expect([...byLevel[level].deny].filter((rule) => rule !== 'Edit(**/.claude/hooks/**)').sort(), level).toEqual([...expert.deny].sort());
+    expect(byLevel.beginner.deny).toContain('Edit(**/.claude/hooks/**)');
     // Graduation: each level allows at least what the level below allows.
     for (let i = 1; i < LEVELS.length; i += 1) {
       expect(byLevel[LEVELS[i]!].allow, `${LEVELS[i]} keeps ${LEVELS[i - 1]}'s allows`).toEqual(expect.arrayContaining(byLevel[LEVELS[i - 1]!].allow));
@@ -214,7 +219,7 @@ describe('developer levels accumulate from L1 up', () => {
     }
     // What the persona folder says is what was tested above.
     const persona = JSON.parse(read(join(import.meta.dirname, '../../personas/developer'), 'persona.json'));
-    for (const level of LEVELS) expect([...persona.commands, ...persona.levels[level].commands].sort(), level).toEqual(COMMANDS[level]);
+    for (const level of LEVELS) expect([...persona.workflows, ...persona.levels[level].workflows].sort(), level).toEqual(COMMANDS[level]);
   });
 
   it('graduating L1 -> L2 only adds commands: /dev-add-tests stays', async () => {
@@ -224,7 +229,7 @@ describe('developer levels accumulate from L1 up', () => {
     const result = await runIn(dir, 'developer', { options: { level: 'l2' } });
     const outcomes = (result.generator as unknown as { outcomes: Array<{ path: string; status: string }> }).outcomes;
     expect(outcomes.filter((o) => o.status === 'removed')).toEqual([]);
-    for (const name of COMMANDS.l1) expect(read(dir, `.claude/commands/dev/${name}.md`)).toBe(before[`.claude/commands/dev/${name}.md`]!.content);
+    for (const name of COMMANDS.l1) expect(read(dir, `.claude/skills/${name}/SKILL.md`)).toBe(before[`.claude/skills/${name}/SKILL.md`]!.content);
   });
 });
 
@@ -238,7 +243,7 @@ describe('yo dp:developer level change on a re-run', () => {
     mkdirSync(join(dir, '.claude'));
     writeFileSync(join(dir, '.claude/settings.json'), `${JSON.stringify({ permissions: userRules, model: 'opus' }, null, 2)}\n`);
     await runIn(dir, 'developer', { options: { level: 'beginner' } });
-    expect(listFiles(dir)).toContain('.claude/commands/dev/dev-explain.md');
+    expect(listFiles(dir)).toContain('.claude/skills/dev-explain/SKILL.md');
 
     await runIn(dir, 'developer', { options: { level: 'expert' } });
 
@@ -246,7 +251,7 @@ describe('yo dp:developer level change on a re-run', () => {
     const fresh = await applied('expert');
     expect(listFiles(dir)).toEqual(filesOf('expert'));
     for (const name of COMMANDS.expert) {
-      const path = `.claude/commands/dev/${name}.md`;
+      const path = `.claude/skills/${name}/SKILL.md`;
       expect(read(dir, path), path).toBe(read(fresh.dir, path));
     }
 
@@ -274,7 +279,7 @@ describe('yo dp:developer level change on a re-run', () => {
   it("keeps a command of the old level that the user edited, and reports it", async () => {
     const dir = newDir();
     await runIn(dir, 'developer', { options: { level: 'beginner' } });
-    const explain = '.claude/commands/dev/dev-explain.md';
+    const explain = '.claude/skills/dev-explain/SKILL.md';
     const edited = `${read(dir, explain)}\nAlso draw a diagram.\n`;
     writeFileSync(join(dir, explain), edited);
     const result = await runIn(dir, 'developer', { options: { level: 'l1' } });
@@ -282,7 +287,7 @@ describe('yo dp:developer level change on a re-run', () => {
     expect(listFiles(dir)).toEqual([...filesOf('l1'), explain].sort());
     const outcomes = (result.generator as unknown as { outcomes: Array<{ path: string; status: string }> }).outcomes;
     expect(outcomes).toContainEqual(expect.objectContaining({ path: explain, status: 'kept-edited' }));
-    expect(outcomes).toContainEqual(expect.objectContaining({ path: '.claude/commands/dev/dev-undo-safely.md', status: 'removed' }));
+    expect(outcomes).toContainEqual(expect.objectContaining({ path: '.claude/skills/dev-undo-safely/SKILL.md', status: 'removed' }));
   });
 
   it('going back down (expert, then beginner) restores the beginner guardrails', async () => {

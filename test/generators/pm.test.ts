@@ -12,7 +12,8 @@ const newDir = useTempDir('dp-pm-');
 
 const COMMANDS = ['acceptance-criteria', 'generate-prd', 'generate-release-notes', 'user-stories'];
 const PM_FILES = [
-  ...COMMANDS.map((name) => `.claude/commands/product/${name}.md`),
+  ...COMMANDS.map((name) => `.claude/skills/${name}/SKILL.md`),
+  '.claude/agents/acceptance-checker.md',
   '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
@@ -24,7 +25,7 @@ function json(dir: string, path: string) {
 }
 
 function command(dir: string, name: string): string {
-  return read(dir, `.claude/commands/product/${name}.md`);
+  return read(dir, `.claude/skills/${name}/SKILL.md`);
 }
 
 describe('yo dp:pm in an empty repository', () => {
@@ -36,7 +37,7 @@ describe('yo dp:pm in an empty repository', () => {
 
     for (const name of COMMANDS) {
       const text = command(dir, name);
-      expect(Object.keys(frontmatter(text)!), name).toEqual(['description', 'argument-hint', 'allowed-tools']);
+      expect(Object.keys(frontmatter(text)!), name).toEqual(['name', 'description', 'argument-hint', 'allowed-tools']);
       expect(text, name).toContain('$ARGUMENTS');
       expect(text, name).not.toMatch(/\$\d/);
       expect(text, name).toMatch(/## \d\. Gather the facts|## 1\. Find the range/);

@@ -73,7 +73,7 @@ describe('yo dp:remove', () => {
     const result = await runIn(dir, 'remove', { args: ['data-scientist'] });
 
     expect(existsSync(join(dir, 'scripts/gpu_monitor.mjs'))).toBe(false);
-    expect(existsSync(join(dir, '.claude/commands/data-science/gpu-optimize.md'))).toBe(false);
+    expect(existsSync(join(dir, '.claude/skills/gpu-optimize/SKILL.md'))).toBe(false);
     expect(read(dir, 'scripts/gpu_monitor.sh')).toContain('# my tweak');
     const outcomes = (result.generator as unknown as { outcomes: Array<{ path: string; status: string }> }).outcomes;
     expect(outcomes).toContainEqual(expect.objectContaining({ path: 'scripts/gpu_monitor.sh', status: 'kept-edited' }));

@@ -13,7 +13,9 @@ const newDir = useTempDir('dp-sa-');
 
 const COMMANDS = ['adr-new', 'architecture-review', 'performance-audit'];
 const SA_FILES = [
-  ...COMMANDS.map((name) => `.claude/commands/architecture/${name}.md`),
+  ...COMMANDS.map((name) => `.claude/skills/${name}/SKILL.md`),
+  '.claude/agents/architecture-reviewer.md',
+  '.claude/hooks/adr-guard.mjs',
   '.claude/persona.bases.json',
   '.claude/persona.json',
   '.claude/settings.json',
@@ -29,7 +31,7 @@ function json(dir: string, path: string) {
 }
 
 function command(dir: string, name: string): string {
-  return read(dir, `.claude/commands/architecture/${name}.md`);
+  return read(dir, `.claude/skills/${name}/SKILL.md`);
 }
 
 describe('yo dp:software-architect in an empty repository', () => {
@@ -48,7 +50,7 @@ describe('yo dp:software-architect in an empty repository', () => {
     for (const name of COMMANDS) {
       const text = command(dir, name);
       const fields = frontmatter(text)!;
-      expect(Object.keys(fields), name).toEqual(['description', 'argument-hint', 'allowed-tools']);
+      expect(Object.keys(fields), name).toEqual(['name', 'description', 'argument-hint', 'allowed-tools', ...(name === 'adr-new' ? ['disable-model-invocation'] : [])]);
       expect(fields['allowed-tools'], name).toContain('Bash(scripts/analyze_architecture.sh --json)');
       expect(fields['allowed-tools'], name).not.toContain('Bash(scripts/analyze_architecture.sh *)');
       expect(fields['allowed-tools'], name).not.toMatch(/(^|, )(Bash|Edit|Write)(, |$)/);
@@ -63,7 +65,9 @@ describe('yo dp:software-architect in an empty repository', () => {
     expect(command(dir, 'architecture-review')).toMatch(/Failure modes/);
     expect(command(dir, 'architecture-review')).toMatch(/CAP/);
     expect(command(dir, 'performance-audit')).toMatch(/Measure before optimising/);
-    expect(frontmatter(command(dir, 'adr-new'))!['allowed-tools']).toContain('Edit(docs/adr/*.md)');
+    // Writing an ADR starts only when the user asks, and each write asks: the skill pre-approves reads only.
+    expect(frontmatter(command(dir, 'adr-new'))!['disable-model-invocation']).toBe('true');
+    expect(frontmatter(command(dir, 'adr-new'))!['allowed-tools']).not.toContain('Edit');
     expect(command(dir, 'adr-new')).toContain('**Status**: `Proposed`');
 
     const template = read(dir, 'docs/adr/0000-template.md');
@@ -114,7 +118,8 @@ describe('yo dp:software-architect in an empty repository', () => {
     expect(facts.root).toBe(dir);
     expect(facts.stacks).toEqual([]);
     expect(facts.languages).toEqual([
-      { language: 'JavaScript', files: 1 },
+      // scripts/analyze_architecture.mjs and the ADR guard, .claude/hooks/adr-guard.mjs.
+      { language: 'JavaScript', files: 2 },
       { language: 'Shell', files: 1 },
     ]);
     expect(facts.routes).toEqual([]);

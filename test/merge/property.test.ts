@@ -62,6 +62,8 @@ function persona(id: Id, version: number, level: 'low' | 'high'): DesiredPersona
       { event: 'SessionStart', command: 'node hooks/shared.mjs', timeout: 5 },
     ],
     ...(id === 'alpha' ? { statusLine: `node hooks/status-v${version % 2}.mjs` } : {}),
+    workflows: [],
+    agents: [],
     commands: [],
     tools: [],
   };

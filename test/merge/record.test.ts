@@ -13,7 +13,7 @@ import { useTempDir } from '../support/tmp.js';
 const newDir = useTempDir('dp-record-');
 const RECORD = '.claude/persona.json';
 const BASES = '.claude/persona.bases.json';
-const command = '.claude/commands/data-science/gpu-optimize.md';
+const command = '.claude/skills/gpu-optimize/SKILL.md';
 const tool = 'scripts/gpu_monitor.mjs';
 const otherTool = 'scripts/parallel_optimizer.mjs';
 
@@ -140,7 +140,7 @@ describe('the record', () => {
     writeFileSync(join(dir, BASES), JSON.stringify(bases));
     writeFileSync(join(dir, command), `${old}\nMy own note.\n`);
     const upgraded = await ok(dir, ['upgrade']);
-    expect(upgraded.stdout).toMatch(/merged\s+\.claude\/commands\/data-science\/gpu-optimize\.md/);
+    expect(upgraded.stdout).toMatch(/merged\s+\.claude\/skills\/gpu-optimize\/SKILL\.md/);
     expect(read(dir, command)).toBe(`${current}\nMy own note.\n`);
     // The old base stays one run, for a run cut short; the next change of the record drops it.
     expect(json(dir, BASES).bases[sha256(current)]).toBe(current);

@@ -1,6 +1,7 @@
 // Every built-in persona folder (personas/*/persona.json, whoever added it) is checked here: its
-// commands render with the frontmatter Claude Code reads, their names are unique, and its permissions
-// at every level stay within dp's policy.
+// workflows render as skills and its subagents as agent files with the frontmatter Claude Code reads
+// (read back with a YAML parser: Claude Code drops what it cannot read without a word), their names are
+// unique and no Claude Code built-in, and its permissions at every level stay within dp's policy.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,9 @@ import { isBlanketAllow, isBroadAllow, riskyEnvNames } from '../../shared/person
 import type { Persona } from '../../shared/persona/schema.js';
 import { packageRoot } from '../../shared/package-root.js';
 import { planPersona } from '../../shared/plan/plan.js';
-import { BUILT_IN_COMMANDS, frontmatter, yamlProblem } from './checks.js';
+import { parse as parseYaml } from 'yaml';
+import { CLAUDE_CODE_COMMANDS } from '../../shared/persona/claude-builtins.js';
+import { frontmatter, yamlProblem } from './checks.js';
 
 const personasDir = join(packageRoot(), 'personas');
 const ids = readdirSync(personasDir)
@@ -22,8 +25,8 @@ function plans(persona: Persona) {
   return levels.map((level) => ({ level: level ?? '(no levels)', plan: planPersona(persona, { level }) }));
 }
 
-function templateNames(id: string): string[] {
-  const dir = join(personasDir, id, 'commands');
+function templateNames(id: string, folder: 'workflows' | 'agents' = 'workflows'): string[] {
+  const dir = join(personasDir, id, folder);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.md.ejs'))
@@ -39,20 +42,47 @@ describe('built-in personas', () => {
   describe.each(ids)('%s', (id) => {
     const persona = loadBuiltinPersona(id);
 
-    it('declares exactly the command templates it ships', () => {
-      const declared = new Set([...persona.commands, ...Object.values(persona.levels ?? {}).flatMap((level) => level.commands)]);
+    it('declares exactly the workflow and subagent templates it ships, and at least one subagent', () => {
+      const declared = new Set([...persona.workflows, ...Object.values(persona.levels ?? {}).flatMap((level) => level.workflows)]);
       expect([...declared].sort()).toEqual(templateNames(id));
+      expect([...persona.agents].sort()).toEqual(templateNames(id, 'agents'));
+      expect(persona.agents.length).toBeGreaterThan(0);
     });
 
-    it('renders every command with description, argument-hint and allowed-tools frontmatter, and no $<digit>', () => {
+    it('writes each subagent as .claude/agents/<name>.md with its name, a description and a minimal tool list, read back by a YAML parser', () => {
       for (const { level, plan } of plans(persona)) {
-        const commands = plan.files.filter((file) => file.path.startsWith('.claude/commands/'));
-        expect(commands.map((file) => file.path), level).toEqual(plan.commands);
-        for (const file of commands) {
+        const agents = plan.files.filter((file) => file.path.startsWith('.claude/agents/'));
+        expect(agents.map((file) => file.path), level).toEqual(persona.agents.map((name) => `.claude/agents/${name}.md`));
+        for (const [index, file] of agents.entries()) {
+          const agent = plan.agents[index]!;
+          const yaml = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(file.content)![1]!) as Record<string, unknown>;
+          expect(yaml, file.path).toEqual({ name: agent.name, description: agent.description, tools: agent.tools.join(', ') });
+          expect(agent.tools.length, file.path).toBeLessThanOrEqual(4);
+          expect(file.content, file.path).not.toMatch(/undefined|\[object Object\]/);
+        }
+      }
+    });
+
+    it('writes each workflow as .claude/skills/<name>/SKILL.md whose frontmatter a YAML parser reads back as the workflow, pre-approving only what the persona allows', () => {
+      for (const { level, plan } of plans(persona)) {
+        const skills = plan.files.filter((file) => file.path.startsWith('.claude/skills/'));
+        expect(skills.map((file) => file.path), level).toEqual(plan.commands);
+        expect(plan.workflows.map((workflow) => `.claude/skills/${workflow.name}/SKILL.md`), level).toEqual(plan.commands);
+        for (const [index, file] of skills.entries()) {
+          const workflow = plan.workflows[index]!;
           const where = `${file.path} (${level})`;
+          const yaml = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(file.content)![1]!) as Record<string, unknown>;
+          expect(yaml, where).toEqual({
+            name: workflow.name,
+            description: workflow.description,
+            'argument-hint': workflow.argumentHint,
+            'allowed-tools': workflow.allowedTools.join(', '),
+            ...(workflow.userOnly ? { 'disable-model-invocation': true } : {}),
+          });
+          for (const tool of workflow.allowedTools) expect(['Read', 'Grep', 'Glob', ...plan.permissions.allow], where).toContain(tool);
           const fields = frontmatter(file.content);
           expect(fields, `${where}: frontmatter`).not.toBeNull();
-          expect(Object.keys(fields!), where).toEqual(expect.arrayContaining(['description', 'argument-hint', 'allowed-tools']));
+          expect(Object.keys(fields!), where).toEqual(expect.arrayContaining(['name', 'description', 'argument-hint', 'allowed-tools']));
           for (const [key, value] of Object.entries(fields!)) expect(yamlProblem(value), `${where}: ${key}`).toBeNull();
           expect(fields!['allowed-tools'], where).not.toMatch(/(^|[ ,])Bash(\(\*\))?($|,)/);
           expect(file.content, where).not.toMatch(/\$\d/);
@@ -83,18 +113,25 @@ describe('built-in personas', () => {
     });
   });
 
-  it('use command basenames that are unique across personas and are not Claude Code built-ins', () => {
-    const owners = new Map<string, string[]>();
-    for (const id of ids) for (const name of templateNames(id)) owners.set(name, [...(owners.get(name) ?? []), id]);
-    const shared = [...owners].filter(([, personas]) => personas.length > 1);
-    expect(shared).toEqual([]);
-    expect([...owners.keys()].filter((name) => BUILT_IN_COMMANDS.includes(name))).toEqual([]);
+  it('use workflow and subagent names that are unique across personas and are not Claude Code built-ins', () => {
+    for (const folder of ['workflows', 'agents'] as const) {
+      const owners = new Map<string, string[]>();
+      for (const id of ids) for (const name of templateNames(id, folder)) owners.set(name, [...(owners.get(name) ?? []), id]);
+      const shared = [...owners].filter(([, personas]) => personas.length > 1);
+      expect(shared, folder).toEqual([]);
+      expect([...owners.keys()].filter((name) => CLAUDE_CODE_COMMANDS.has(name)), folder).toEqual([]);
+    }
+  });
+
+  it('ask only for the user to start the workflows that write files or change state', () => {
+    const userOnly = ids.flatMap((id) => plans(loadBuiltinPersona(id)).flatMap(({ plan }) => plan.workflows.filter((w) => w.userOnly).map((w) => w.name)));
+    expect([...new Set(userOnly)].sort()).toEqual(['adr-new', 'dev-add-tests', 'dev-fix-bug', 'dev-perf-investigate', 'dev-undo-safely', 'mock-screen']);
   });
 
   it('use no positional $<digit> placeholders in any template', () => {
     for (const id of ids) {
       for (const name of templateNames(id)) {
-        const source = readFileSync(join(personasDir, id, 'commands', `${name}.md.ejs`), 'utf8');
+        const source = readFileSync(join(personasDir, id, 'workflows', `${name}.md.ejs`), 'utf8');
         expect(source, `${id}/${name}`).not.toMatch(/\$\d/);
       }
     }

@@ -29,14 +29,6 @@ export function yamlProblem(value: string): string | null {
   return null;
 }
 
-/** Slash commands built into Claude Code: a project command with the same name would be shadowed or shadow it. */
-export const BUILT_IN_COMMANDS = [
-  'add-dir', 'agents', 'bug', 'clear', 'compact', 'config', 'context', 'cost', 'doctor', 'exit', 'export', 'help', 'hooks',
-  'ide', 'init', 'install-github-app', 'login', 'logout', 'mcp', 'memory', 'model', 'permissions', 'plan', 'plugin',
-  'pr-comments', 'release-notes', 'resume', 'review', 'rewind', 'security-review', 'skills', 'status', 'terminal-setup',
-  'todos', 'upgrade', 'usage', 'vim',
-];
-
 /** A rule as its tool and specifier (undefined for a bare tool name). */
 function ruleParts(rule: string): { tool: string; specifier: string | undefined } {
   const match = /^([A-Za-z]+)(?:\((.*)\))?$/s.exec(rule);

@@ -27,7 +27,7 @@ const plans = ids.flatMap((id) => {
 const grants = plans.flatMap(({ where, id, level, plan }) => [
   ...plan.permissions.allow.map((rule) => ({ where: `${where} settings.json`, id, level, rule })),
   ...plan.files
-    .filter((file) => file.path.startsWith('.claude/commands/'))
+    .filter((file) => file.path.startsWith('.claude/skills/'))
     .flatMap((file) => allowedTools(frontmatter(file.content)!['allowed-tools']!).map((rule) => ({ where: `${where} ${file.path}`, id, level, rule }))),
 ]);
 const bashGrants = grants.filter((grant) => bashSpecifier(grant.rule) !== null);
@@ -74,7 +74,7 @@ describe('the escape catalogue', () => {
 describe('built-in allow rules', () => {
   it('are enumerated for every persona and level, settings and command files alike', () => {
     expect(new Set(plans.map((plan) => plan.where))).toEqual(new Set([...ids.filter((id) => id !== 'developer'), ...['beginner', 'l1', 'l2', 'expert'].map((level) => `developer (${level})`)]));
-    expect(bashGrants.some((grant) => grant.where.includes('.claude/commands/'))).toBe(true);
+    expect(bashGrants.some((grant) => grant.where.includes('.claude/skills/'))).toBe(true);
   });
 
   it('let no catalogued escape run without a prompt', () => {

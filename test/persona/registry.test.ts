@@ -124,7 +124,7 @@ describe('the built-in personas as the build validated them', () => {
 
   it('an invalid persona.json fails the build, naming the file and the field', () => {
     const pm = JSON.parse(readFileSync(join(packageRoot(), 'personas', 'pm', 'persona.json'), 'utf8'));
-    const dir = personas([{ ...pm, menu: 1, featured: true, commandSet: 'product/extra' }]);
-    expect(() => checkPersonaFolders(dir)).toThrow('personas/pm/persona.json: commandSet: must be a single folder name');
+    const dir = personas([{ ...pm, menu: 1, featured: true, workflows: ['product/extra'] }]);
+    expect(() => checkPersonaFolders(dir)).toThrow('personas/pm/persona.json: workflows[0]: names are lower-case letters, digits and single dashes');
   });
 });

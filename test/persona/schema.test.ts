@@ -8,8 +8,8 @@ const builtin = {
   displayName: 'QA',
   menu: 1,
   description: 'Quality',
-  commandSet: 'qa',
-  commands: ['qa-plan'],
+  workflows: ['qa-plan'],
+  agents: ['qa-reviewer'],
   permissions: { allow: ['Bash(make e2e)'], ask: [], deny: ['Read(./.env)'] },
   env: { QA_MODE: 'strict' },
   tools: [],
@@ -18,7 +18,7 @@ const builtin = {
 describe('the persona model', () => {
   it('reads the built-in format', () => {
     const persona = parsePersona(builtin, origin, 'personas/qa/persona.json');
-    expect(persona).toMatchObject({ id: 'qa', commandSet: 'qa', commands: ['qa-plan'], env: { QA_MODE: 'strict' }, files: [] });
+    expect(persona).toMatchObject({ id: 'qa', workflows: ['qa-plan'], agents: ['qa-reviewer'], env: { QA_MODE: 'strict' }, files: [] });
   });
 
   it('reads the seed format users write, block meaning deny', () => {
@@ -31,6 +31,7 @@ describe('the persona model', () => {
       id: 'my-role',
       displayName: 'My Role',
       commandSet: 'sets/my-role',
+      agents: [],
       permissions: { allow: ['Bash(make test)'], ask: [], deny: ['Bash(rm -rf *)'] },
       env: { MY_ROLE: '1' },
     });
@@ -39,7 +40,10 @@ describe('the persona model', () => {
   it.each([
     [{ ...builtin, env: { 'qa-mode': 'x' } }, 'personas/qa/persona.json: env.qa-mode: environment variable names must match'],
     [{ ...builtin, env: { QA: 1 } }, 'personas/qa/persona.json: env.QA: environment values must be strings'],
-    [{ ...builtin, commands: ['../escape'] }, 'personas/qa/persona.json: commands[0]: command names are lower-case'],
+    [{ ...builtin, workflows: ['../escape'] }, 'personas/qa/persona.json: workflows[0]: names are lower-case letters, digits and single dashes'],
+    [{ ...builtin, workflows: ['qa--plan'] }, 'personas/qa/persona.json: workflows[0]: names are lower-case letters, digits and single dashes'],
+    [{ ...builtin, agents: ['x'.repeat(65)] }, 'personas/qa/persona.json: agents[0]: names are lower-case letters, digits and single dashes (at most 64'],
+    [{ ...builtin, commandSet: 'qa' }, 'personas/qa/persona.json: unknown field "commandSet"'],
     [{ ...builtin, permissions: { allow: ['Bash(*)'] } }, 'personas/qa/persona.json: permissions.allow[0]: "Bash(*)" allows every command'],
     [{ ...builtin, permissions: { deny: ['rm -rf'] } }, 'personas/qa/persona.json: permissions.deny[0]: "rm -rf" is not a Claude Code permission rule'],
     [{ ...builtin, files: [{ path: '../outside.md', template: 'x.ejs' }] }, 'personas/qa/persona.json: files[0].path: must be a relative path inside the repository'],

@@ -1,5 +1,5 @@
 // planPersona (shared/plan/plan.ts): a persona and its answers -> what it should put in the repository.
-// A level adds its own commands and rules to the persona's, and the plan is the same every time.
+// A level adds its own workflows and rules to the persona's, and the plan is the same every time.
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinPersona } from '../../shared/persona/load.js';
 import { builtinMenu } from '../../shared/persona/registry.js';
@@ -9,14 +9,14 @@ const levelled = builtinMenu().map((entry) => loadBuiltinPersona(entry.id)).find
 const [first, last] = [Object.keys(levelled.levels!)[0]!, Object.keys(levelled.levels!).at(-1)!];
 
 describe('planPersona', () => {
-  it('a level adds its commands and rules to the persona\'s own, and records the level', () => {
+  it('a level adds its workflows and rules to the persona\'s own, and records the level', () => {
     for (const level of [first, last]) {
       const plan = planPersona(levelled, { level });
       const levelData = levelled.levels![level]!;
       expect(plan.level).toBe(level);
       for (const rule of [...levelled.permissions.deny, ...levelData.permissions.deny]) expect(plan.permissions.deny).toContain(rule);
       for (const rule of levelData.permissions.allow) expect(plan.permissions.allow).toContain(rule);
-      for (const name of levelData.commands) expect(plan.files.map((f) => f.path)).toContain(`.claude/commands/${levelled.commandSet}/${name}.md`);
+      for (const name of levelData.workflows) expect(plan.files.map((f) => f.path)).toContain(`.claude/skills/${name}/SKILL.md`);
     }
   });
 

@@ -8,7 +8,7 @@ import { read, runIn } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 
 const newDir = useTempDir('dp-ask-');
-const impact = '.claude/commands/data-science/process-impact.md';
+const impact = '.claude/skills/process-impact/SKILL.md';
 
 async function conflicted(): Promise<{ dir: string; mine: string; current: string }> {
   const dir = newDir();

@@ -2,11 +2,12 @@
 // its pristine copy (decide.ts: upgraded, kept, merged line by line, or a conflict). A bundled tool is
 // kept or replaced by hash, never merged: untouched (the recorded hash) it is replaced, edited it stays
 // and the new version is written beside it as <file>.dp-new. Files no active persona produces any more
-// are taken back unless the user edited them.
+// are taken back unless the user edited them (legacy-commands.ts says what replaced a command dp wrote).
 import { decide, type Decision } from '../decide.js';
 import { dominantEol, sameContent, toLf, withEol } from '../eol.js';
 import { dpNewPath, type Change, type DesiredFile, type DesiredPersona, type Reader } from '../model.js';
 import { sha256, storedBase, type ManagedFile } from '../record.js';
+import { keptEditedDetail, removedDetail } from './legacy-commands.js';
 import { conflictDetail, managedEntry, priorBase, type OutputKind, type Run } from './run.js';
 
 export const ownedFiles: OutputKind = (read, personas, run) => () => {
@@ -85,9 +86,10 @@ function applyFiles(read: Reader, personas: DesiredPersona[], run: Run): void {
     const base = prior.update === 'replace' ? null : storedBase(prior, run.bases);
     if (base !== null ? sameContent(disk, base) : sha256(toLf(disk)) === prior.sha256) {
       changes.push({ path, content: null });
-      outcomes.push({ path, status: 'removed' });
+      const detail = removedDetail(path, record);
+      outcomes.push({ path, status: 'removed', ...(detail ? { detail } : {}) });
     } else {
-      outcomes.push({ path, status: 'kept-edited', detail: 'you edited it, so it stays (it is yours now)' });
+      outcomes.push({ path, status: 'kept-edited', detail: keptEditedDetail(path, record) });
     }
   }
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedPersonaView } from '../../shared/assistants/assistant-plan.js';
 import { codexRulesPath, planCodex } from '../../shared/assistants/codex.js';
-import { checkCodexRules, checkSkill } from '../../shared/assistants/file-checks.js';
+import { checkCodexRules, checkCodexSkillPolicy, checkSkill } from '../../shared/assistants/file-checks.js';
 import { plannedPersonas } from './planned-personas.js';
 
 function persona(permissions: Partial<PlannedPersonaView['permissions']>, env: Record<string, string> = {}): PlannedPersonaView {
@@ -20,7 +20,11 @@ describe('Codex files', () => {
     for (const { label, view } of plannedPersonas()) {
       const plan = planCodex(view);
       for (const file of plan.files) {
-        const problems = file.path.endsWith('.rules') ? checkCodexRules(file.path, file.content) : checkSkill(file.path, file.content);
+        const problems = file.path.endsWith('.rules')
+          ? checkCodexRules(file.path, file.content)
+          : file.path.endsWith('/agents/openai.yaml')
+            ? checkCodexSkillPolicy(file.path, file.content)
+            : checkSkill(file.path, file.content);
         expect(problems, `${label}: ${file.path}`).toEqual([]);
       }
       expect(plan.files.filter((f) => f.path.endsWith('/SKILL.md')).map((f) => f.path), label).toEqual(view.workflows.map((w) => `.agents/skills/${w.name}/SKILL.md`));

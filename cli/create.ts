@@ -17,13 +17,15 @@ import { levelQuestion, resolveLevel } from '../shared/persona/levels.js';
 import { loadPersona } from '../shared/persona/resolve.js';
 import { parseCommandLine, runMain } from '../shared/tools/lib/cli.js';
 import { ask, choose, closePrompts, interactive } from './prompt.js';
-import { wrap } from './wrap.js';
+import { words, wrap } from './wrap.js';
+import { assistantIds, parseAssistants } from '../shared/assistants/registry.js';
 
 /** The help text for these personas (this package's own, or a test's). */
 export function createHelp(menu: readonly MenuEntry[]): string {
   const named = menu.map((entry, i) => `${entry.id}${entry.aliases.length ? ` (${entry.aliases.join(', ')})` : ''}${i === menu.length - 1 ? ';' : ','}`);
   const levelled = levelledPersonas(menu);
-  return `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--force] [--no-git] [--yes]
+  return `Usage: create-dp-project [directory] [--persona <id>[,<id>...]] [--level <level>] [--assistants <ids>]
+                         [--force] [--no-git] [--yes]
 
 Creates the directory (it must be new or empty unless --force), runs git init, writes a README and a
 .gitignore (with .claude/settings.local.json and CLAUDE.local.md), and applies the personas.
@@ -31,6 +33,7 @@ Asks for the directory, personas and skill level on a terminal; without one, pas
 
 ${wrap('  --persona <ids>   ', [...named, 'several', 'comma-separated'], ' '.repeat(20))}
   --level <level>   the ${levelled.name} persona's skill level: ${levelled.levels.join(', ')}
+${wrap('  --assistants <ids> ', [...words(`the AI assistants to write for: ${assistantIds().join(',')} or all (default: claude)`)], ' '.repeat(20))}
   --force           use a directory that is not empty: nothing of yours is overwritten, the
                     personas already applied there stay active at their level, the others are added
   --no-git          do not run git init
@@ -159,6 +162,7 @@ async function create(argv: string[]): Promise<number> {
     const { values, positionals } = parseCommandLine(argv, {
       persona: { type: 'string' },
       level: { type: 'string' },
+      assistants: { type: 'string' },
       force: { type: 'boolean' },
       'no-git': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
@@ -174,6 +178,7 @@ async function create(argv: string[]): Promise<number> {
       return 0;
     }
     if (positionals.length > 1) throw new DpError('give one directory', 'create-dp-project <directory> --persona <id>', 2);
+    const assistants = values.assistants === undefined ? undefined : parseAssistants(values.assistants, "run 'create-dp-project --help' for its options");
     // --yes answers every question with its default, on a terminal or not.
     const yes = values.yes ?? false;
     const canAsk = yes || interactive();
@@ -212,7 +217,8 @@ async function create(argv: string[]): Promise<number> {
     addOnly(active, requests);
     prepareDirectory(target, values.force ?? false);
     // What is there already is read and checked (a file dp cannot merge into is refused) before the scaffold is written.
-    if (active.length > 0 || readdirSync(target).length > 0) planOnDisk(target, (current) => addOnly(current, requests), { onConflict: 'keep' });
+    const chosen = assistants ? { assistants: () => assistants } : {};
+    if (active.length > 0 || readdirSync(target).length > 0) planOnDisk(target, (current) => addOnly(current, requests), { onConflict: 'keep', ...chosen });
     const scaffold = writeScaffold(target, requests.map((r) => r.id), !values['no-git']);
     let before: PersonaRequest[] = [];
     let after: PersonaRequest[] = [];
@@ -220,7 +226,7 @@ async function create(argv: string[]): Promise<number> {
       before = current;
       after = addOnly(current, requests);
       return after;
-    }, { onConflict: 'keep' });
+    }, { onConflict: 'keep', ...chosen });
     // One list of every file written: the scaffold, the personas' files, dp's record and answers.
     for (const line of formatOutcomes([...scaffold, ...result.outcomes, ...ownFiles(result)], result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
     const shown = relative(process.cwd(), target) || '.';

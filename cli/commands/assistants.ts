@@ -1,20 +1,14 @@
 // dp assistants [list] | add <id>... | remove <id>...: which AI coding assistants dp writes the active
 // personas for. The choice is kept in the record; adding one writes its files, removing one takes back
 // exactly what dp wrote for it.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ADAPTERS, adapterFor, parseAssistants, requiredBy, withRequired } from '../../shared/assistants/registry.js';
 import { recordedTargets } from '../../shared/assistants/plan.js';
+import { detectedAssistants } from '../../shared/assistants/detect.js';
 import { planOnDisk, readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { DpError } from '../../shared/errors.js';
 import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
 import { repoRoot } from '../repo.js';
 import { writeRun } from '../write-run.js';
-
-/** The adapters whose files are in the repository (what the menus pre-select). */
-export function detectedAssistants(root: string): string[] {
-  return ADAPTERS.filter((a) => a.detect.some((path) => existsSync(join(root, path)))).map((a) => a.id);
-}
 
 function list(argv: string[]): number {
   const { values } = parse('assistants list', argv, { ...COMMON, json: { type: 'boolean' } });

@@ -8,6 +8,10 @@ import { builtinMenu, type MenuEntry } from '../../shared/persona/registry.js';
 import { CUSTOM_DIR, customPersonaIds, loadPersona } from '../../shared/persona/resolve.js';
 import { examplePersonas, levelledPersonas } from '../../shared/persona/wording.js';
 import { DpGenerator } from '../../shared/yeoman/dp-generator.js';
+import { canPrompt } from '../../shared/yeoman/io.js';
+import { recordedTargets } from '../../shared/assistants/plan.js';
+import { detectedAssistants } from '../../shared/assistants/detect.js';
+import { ADAPTERS, withRequired } from '../../shared/assistants/registry.js';
 
 const SEVERAL = 'several';
 const CUSTOM = 'custom';
@@ -24,6 +28,9 @@ export default class AppGenerator extends DpGenerator {
     this.option('level', { type: String, description: `skill level for the ${levelled.name} persona: ${levelled.levels.join(', ')}` });
     this.option('custom', { type: String, description: `your own persona(s), comma-separated ids from ${CUSTOM_DIR}/<id>.json` });
   }
+
+  /** The assistants to write for: asked on a terminal (those whose files are here, and those chosen before, pre-selected). */
+  private assistants: string | undefined;
 
   async prompting(): Promise<void> {
     await this.guard(async () => {
@@ -62,7 +69,21 @@ export default class AppGenerator extends DpGenerator {
       } else {
         this.chosen = [choice];
       }
+      await this.askAssistants();
     });
+  }
+
+  private async askAssistants(): Promise<void> {
+    if (this.dpOptions.assistants !== undefined || !canPrompt(this)) return;
+    const root = this.destinationRoot();
+    const selected = new Set([...recordedTargets(this.currentRecord()), ...detectedAssistants(root)]);
+    const picked = await this.ask<string[]>('assistants', undefined, {
+      type: 'checkbox',
+      message: 'Which AI assistants should the personas reach? (those whose files are here are selected)',
+      choices: ADAPTERS.map((a) => ({ value: a.id, name: a.displayName, checked: selected.has(a.id) })),
+      validate: (ids: string[]) => ids.length > 0 || 'pick at least one',
+    }, '--assistants <ids>');
+    this.assistants = withRequired(picked?.length ? picked : [...selected]).join(',');
   }
 
   async configuring(): Promise<void> {
@@ -91,6 +112,7 @@ export default class AppGenerator extends DpGenerator {
 
   private forwardedOptions(): Record<string, unknown> {
     const { level, onConflict, restoreDeleted } = this.dpOptions;
-    return Object.fromEntries(Object.entries({ level, onConflict, restoreDeleted }).filter(([, value]) => value !== undefined));
+    const assistants = this.dpOptions.assistants ?? this.assistants;
+    return Object.fromEntries(Object.entries({ level, onConflict, restoreDeleted, assistants }).filter(([, value]) => value !== undefined));
   }
 }

@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assistantIds } from '../../shared/assistants/registry.js';
-import { dp } from '../support/cli.js';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { dp, type Ran } from '../support/cli.js';
 import { listFiles, runIn, snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -106,5 +108,48 @@ describe('yo dp:<persona> --assistants', () => {
     const dir = newDir();
     await expect(runIn(dir, 'pm', { options: { assistants: 'nope' } }).run()).rejects.toThrow('unknown assistant "nope"');
     expect(listFiles(dir)).toEqual([]);
+  });
+});
+
+describe('the menu (yo dp)', () => {
+  it('offers the assistants and writes for those picked', async () => {
+    const dir = newDir();
+    await runIn(dir, 'app', { answers: { persona: 'pm', assistants: ['claude', 'agents'] } }).run();
+    expect(read(dir, 'AGENTS.md')).toContain('<!-- dp:begin pm -->');
+    expect(record(dir).assistants).toEqual(['claude', 'agents']);
+  });
+
+  it('pre-selects the assistants whose files are in the repository', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'AGENTS.md'), '# Team\n');
+    await runIn(dir, 'app', { answers: { persona: 'pm' } }).run();
+    expect(record(dir).assistants).toEqual(['claude', 'agents']);
+    expect(read(dir, 'CLAUDE.md')).toContain('@AGENTS.md');
+  });
+});
+
+// This worktree's build, run as the package's bin runs it (the bin imports generator-dp/create, which
+// resolves to the installed package).
+const createJs = fileURLToPath(new URL('../../dist/cli/create.js', import.meta.url));
+function createProject(cwd: string, args: string[]): Promise<Ran> {
+  const script = `const { runCreate } = await import(${JSON.stringify(createJs)}); process.exitCode = await runCreate(process.argv.slice(1));`;
+  return execa('node', ['--input-type=module', '-e', script, ...args], { cwd, reject: false, stdin: 'ignore' }) as unknown as Promise<Ran>;
+}
+
+describe('create-dp-project --assistants', () => {
+  it('creates the project for the assistants named', async () => {
+    const parent = newDir();
+    const result = await createProject(parent, ['app', '--persona', 'pm', '--assistants', 'agents', '--no-git']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(read(join(parent, 'app'), 'AGENTS.md')).toContain('<!-- dp:begin pm -->');
+    expect(listFiles(join(parent, 'app'))).not.toContain('CLAUDE.md');
+  });
+
+  it('refuses an unknown id before creating anything', async () => {
+    const parent = newDir();
+    const result = await createProject(parent, ['app', '--persona', 'pm', '--assistants', 'emacs', '--no-git']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^create-dp-project: unknown assistant "emacs"/);
+    expect(listFiles(parent)).toEqual([]);
   });
 });

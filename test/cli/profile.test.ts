@@ -11,21 +11,28 @@ describe('dp profile', () => {
   it('shows the numbered menu and applies the persona picked with the arrow keys (3 = Data Scientist)', async () => {
     const dir = newDir();
     const terminal = execa('script', ['-qec', `node ${dpBin} profile`, '/dev/null'], { cwd: dir, reject: false });
-    // Wait for the menu, then: down, down, enter.
+    // Wait for the menu, then: down, down, enter; then the assistants (Claude Code pre-selected): enter.
     let seen = '';
-    await new Promise<void>((resolve) => {
-      terminal.stdout!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('Designer')) resolve();
+    const shown = (text: string) =>
+      new Promise<void>((resolve) => {
+        const look = () => seen.includes(text) && resolve();
+        terminal.stdout!.on('data', look);
+        look();
       });
+    terminal.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
     });
+    await shown('Designer');
     terminal.stdin!.write('\x1b[B\x1b[B\r');
+    await shown('Which AI assistants');
+    terminal.stdin!.write('\r');
     terminal.stdin!.end();
     const result = await terminal;
     const screen = result.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
     expect(screen).toContain('1) Software Developer');
     expect(screen).toContain('3) Data Scientist');
     expect(screen).toContain('6) Several at once');
+    expect(screen).toContain('Which AI assistants should the personas reach?');
     expect(screen).toMatch(/dp: data-scientist: \d+ created/);
     // One voice: no deprecation line for the prompt, no second list of files from Yeoman.
     expect(screen).not.toMatch(/deprecated/i);

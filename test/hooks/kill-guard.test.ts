@@ -115,3 +115,12 @@ describe('kill guard: silent when nothing would be lost', () => {
     expect(statSync(join(state, 'generator-dp')).mode & 0o777).toBe(0o700);
   });
 });
+
+describe('kill guard: a hung nvidia-smi', () => {
+  it('still asks, without GPU figures (it gives nvidia-smi 2 s)', async () => {
+    const path = installFakeSmi(join(base, 'hung-bin'), [{ match: [], stdout: '', delayMs: 30_000 }]);
+    const answer = decision(await runHookScript('kill-guard', bashPayload(`kill ${run.pid}`), { PATH: path }));
+    expect(answer?.permissionDecision).toBe('ask');
+    expect(answer?.permissionDecisionReason).not.toContain('GPU-hours');
+  }, 20_000);
+});

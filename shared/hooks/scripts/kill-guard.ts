@@ -12,6 +12,8 @@ import { listedTargets, stopCommand, type StopCommand } from '../lib/stop-comman
 
 /** At most this many processes are analysed per command: the hook must answer in well under a second. */
 const MAX_ANALYSED = 16;
+/** A hung driver must not hold the session: the GPU facts are left out after this long (Claude Code's limit is the hook's 10 s). */
+const SMI_TIMEOUT_MS = 2000;
 
 async function decide(input: HookInput) {
   const command = input.tool_input?.command;
@@ -28,7 +30,7 @@ async function decide(input: HookInput) {
   }
   const analyses = await Promise.all(
     pids.slice(0, MAX_ANALYSED).map((pid) =>
-      analyze({ pid, sampleMs: 0 }).catch(() => null), // exited meanwhile, or not readable: nothing to report
+      analyze({ pid, sampleMs: 0, smi: { timeoutMs: SMI_TIMEOUT_MS } }).catch(() => null), // exited meanwhile, or not readable: nothing to report
     ),
   );
   const losing = analyses.filter((a) => a !== null && losesWork(a.json));

@@ -66,6 +66,11 @@ function argLines(args: Arg[]): string[] {
   return args.map(([flag, value]) => `  ${flag}${value === undefined ? '' : ` ${value}`}`);
 }
 
+/** Text for a `#` comment: a newline or other control character in a path would end the comment and run the rest. */
+function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, '?');
+}
+
 /** The torchrun line of megatron_pretrain.sh (the argument arrays are defined above it in the script). */
 export function megatronTorchrun(cluster: Cluster, script: string): string {
   const rendezvous = cluster.nodes > 1 ? `--nnodes=${cluster.nodes} --node-rank="$NODE_RANK" --master-addr="$MASTER_ADDR" --master-port=6000` : '--standalone --nnodes=1';
@@ -83,8 +88,8 @@ export function megatronScript(model: ModelInfo, cluster: Cluster, training: Tra
   const placeholder = (name: string, what: string) => `${name}="\${${name}:?PLACEHOLDER: set ${name} to ${what}}"`;
   const lines = [
     '#!/bin/bash',
-    `# Megatron-LM ${script} for ${model.source}: t = ${row.layout.t}, p = ${row.layout.p}, d = ${row.layout.d} on ${cluster.nodes} x ${cluster.gpusPerNode} GPUs`,
-    `# model arguments from ${model.shapeEstimated ? 'an ESTIMATED shape (no config.json): replace them with your model' : model.shapeSource}`,
+    commentText(`# Megatron-LM ${script} for ${model.source}: t = ${row.layout.t}, p = ${row.layout.p}, d = ${row.layout.d} on ${cluster.nodes} x ${cluster.gpusPerNode} GPUs`),
+    commentText(`# model arguments from ${model.shapeEstimated ? 'an ESTIMATED shape (no config.json): replace them with your model' : model.shapeSource}`),
     ...unknown.map((u) => `# not in config.json: ${u}`),
     'set -euo pipefail',
     '# PLACEHOLDERS: only you know these; the script stops with a message until each is set',

@@ -256,7 +256,10 @@ function dataParallel(input: PlanInput, name: 'ddp' | 'zero1' | 'zero2' | 'zero3
   return finish(input, { name, title: titles[name], layout: { t: 1, p: 1, d: n }, states, stateFormula, comm, notes });
 }
 
-/** Tensor parallel over t GPUs of a node, pipeline over p stages, data parallel over d (ZeRO-1 when zero1). */
+/**
+ * Tensor parallel over t GPUs of a node, pipeline over p stages, data parallel over d, with Megatron-LM's model
+ * states (megatron.ts: its table, the distributed optimizer sharding main params, main grads and optimizer over d).
+ */
 export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout: Layout, distributedOptimizer: boolean): StrategyResult {
   const { model, cluster, training } = input;
   const { t, p, d } = layout;
@@ -296,7 +299,8 @@ export function modelParallel(input: PlanInput, name: 'tp' | 'pp' | '3d', layout
 /**
  * The 3-D layout by Narayanan et al. 2021 §3 takeaways: the smallest model-parallel size M = t·p that fits
  * (takeaway 2), tensor parallel first and at most the GPUs of one node (takeaway 1), NVLink only, then
- * pipeline stages; data parallel (with the distributed optimizer, ZeRO-1) over the rest.
+ * pipeline stages; data parallel (with the distributed optimizer) over the rest. Only layouts Megatron-LM accepts
+ * (megatron.ts layoutProblem) are candidates.
  */
 export function searchLayout(input: PlanInput): { result: StrategyResult; candidates: number } {
   const { model, cluster, training } = input;

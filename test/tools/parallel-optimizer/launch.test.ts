@@ -2,7 +2,7 @@
 // batch rule holds, and the printed commands and megatron_pretrain.sh run under bash against launchers on PATH that
 // record the arguments they receive.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -175,6 +175,25 @@ describe('megatron_pretrain.sh', () => {
     const report = await plan(`--params 70B --nodes 4 --gpus-per-node 8 --recompute selective ${H100}`);
     const script = report.launch.files.find((f) => f.name === 'megatron_pretrain.sh')!.content;
     expect(script).toContain('# model arguments from an ESTIMATED shape (no config.json): replace them with your model');
+  });
+});
+
+describe('hostile names', () => {
+  it('a config path with a newline stays inside the script comment: only torchrun runs', async () => {
+    const dir = tempDir();
+    const hostile = join(dir, 'x\ntouch pwned\n');
+    mkdirSync(hostile);
+    copyFileSync(LLAMA3, join(hostile, 'config.json'));
+    const built = await buildReport(['--config', join(hostile, 'config.json'), '--params', '8.03B', '--nodes', '2', '--gpus-per-node', '8', '--gpu-memory', '24GiB', '--interconnect', 'nvlink', '--seq-len', '8192'], noDetection);
+    const launch = built!.report.launch;
+    const script = launch.files.find((f) => f.name === 'megatron_pretrain.sh')!.content;
+    expect(script).not.toContain('\ntouch pwned');
+    const work = tempDir();
+    writeFiles(work, launch);
+    const { bin, out } = fakeLaunchers();
+    const env = { ...process.env, PATH: `${bin}:/usr/bin:/bin`, ARGV_DIR: out, DATA_PATH: 'd', TOKENIZER_MODEL: 't', CHECKPOINT_DIR: 'c', TRAIN_ITERS: '1', MASTER_ADDR: 'a', NODE_RANK: '0' };
+    expect(bash('bash megatron_pretrain.sh', work, env).status).toBe(0);
+    expect(existsSync(join(work, 'pwned'))).toBe(false);
   });
 });
 

@@ -3,7 +3,9 @@
 // (byte for byte the file the hook tests run), the deny rule that keeps the assistant from editing it; a
 // re-run writes nothing and a removal gives the user's settings back byte for byte.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { dp } from '../support/cli.js';
 import { hasShared } from '../support/shared-fixtures.js';
@@ -36,6 +38,13 @@ describe.each([
     expect(readFileSync(join(dir, `.claude/hooks/${script}.mjs`), 'utf8')).toBe(readFileSync(hookScript(script), 'utf8'));
     const record = JSON.parse(readFileSync(join(dir, '.claude/persona.json'), 'utf8'));
     expect(record.managed.files[`.claude/hooks/${script}.mjs`]).toMatchObject({ persona, update: 'replace' });
+
+    // The command exactly as written, run as Claude Code runs it: through a shell, from another directory.
+    const command = settings.hooks.PreToolUse[1].hooks[0].command as string;
+    const ran = await execa('sh', ['-c', command], { cwd: tmpdir(), env: { CLAUDE_PROJECT_DIR: dir }, input: JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: 'x' } }), reject: false });
+    expect({ code: ran.exitCode, stdout: ran.stdout, stderr: ran.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
+    const wrongDir = await execa('sh', ['-c', command], { cwd: tmpdir(), env: { CLAUDE_PROJECT_DIR: tmpdir() }, input: '{}', reject: false });
+    expect(wrongDir.exitCode).not.toBe(0);
 
     const again = await dp(dir, ['persona', 'add', persona, ...options]);
     expect(again.exitCode, again.stderr).toBe(0);

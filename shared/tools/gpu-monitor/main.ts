@@ -129,7 +129,9 @@ async function runCommand(settings: Settings): Promise<number> {
   let page = PAGE_ROWS;
   let listed = 0;
   if (settings.mode === 'prometheus') {
-    const host = hostname();
+    // Like dcgm-exporter: NODE_NAME (set from spec.nodeName in the DaemonSet) names the node; inside a pod, the
+    // host name is the pod's, which changes with every restart.
+    const host = process.env.NODE_NAME || hostname();
     const served = await serveMetrics(settings.port!, settings.host, () =>
       formatMetrics({
         source: latest?.source ?? null,

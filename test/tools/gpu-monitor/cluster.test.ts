@@ -84,7 +84,7 @@ describe('--cluster-config', () => {
     expect(documents.every((doc) => doc.errors.length === 0)).toBe(true);
     const daemonSet = documents[0]!.toJS() as {
       kind: string;
-      spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: { containers: { command: string[]; ports: { containerPort: number }[]; volumeMounts: { mountPath: string }[] }[] } } };
+      spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: { containers: { command: string[]; env: { name: string; value?: string; valueFrom?: unknown }[]; ports: { containerPort: number }[]; volumeMounts: { mountPath: string }[] }[] } } };
     };
     expect(daemonSet.kind).toBe('DaemonSet');
     expect(daemonSet.spec.template.metadata.labels).toMatchObject(daemonSet.spec.selector.matchLabels);
@@ -94,6 +94,8 @@ describe('--cluster-config', () => {
     expect(script!.startsWith(`${container.volumeMounts[0]!.mountPath}/`)).toBe(true);
     expect(parseSettings(args)).toMatchObject({ mode: 'prometheus', port: 9400, host: '0.0.0.0' });
     expect(container.ports[0]!.containerPort).toBe(9400);
+    // The series' Hostname label is the node's name (from NODE_NAME), not the pod's, which changes on every restart.
+    expect(container.env).toContainEqual({ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
   });
 
   it('slurm: a batch script bash accepts, starting one exporter per node with a command line the tool accepts', async () => {

@@ -207,6 +207,21 @@ describe('--prometheus', () => {
     expect(readFileSync(join(dir, 'm.csv'), 'utf8').split('\n').length).toBeGreaterThan(8);
   });
 
+  it('labels the series with NODE_NAME as Hostname when it is set, as dcgm-exporter does (a pod\'s own host name is the pod\'s)', async () => {
+    const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } }));
+    const monitor = startMonitor(['--prometheus', '0', '--interval', '0.2'], { ...smi.env, NODE_NAME: 'gpu-node-7' });
+    const out = await monitor.waitForStdout(/serving Prometheus metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)\n/);
+    const url = /serving Prometheus metrics at (\S+)/.exec(out)![1]!;
+    let metrics = await scrape(url);
+    for (let attempt = 0; attempt < 100 && !metrics.body.includes('DCGM_FI_DEV_GPU_UTIL'); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      metrics = await scrape(url);
+    }
+    const hostnames = new Set([...metrics.body.matchAll(/Hostname="([^"]*)"/g)].map((m) => m[1]));
+    expect([...hostnames]).toEqual(['gpu-node-7']);
+    expect((await monitor.stop()).code).toBe(0);
+  });
+
   it('never asks nvidia-smi for the process list, which the metrics do not include', async () => {
     const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } }));
     const run = await runMonitor(['--prometheus', '0', '--interval', '0.2', '--processes-every', '0.1', '--count', '4'], smi.env);

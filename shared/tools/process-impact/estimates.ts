@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import type { Checkpoint } from './checkpoints.js';
 import type { ParsedProgress } from './progress.js';
 import type { SaveEvent } from './saves.js';
+import { roundSeconds } from './numbers.js';
 
 export interface Estimate {
   seconds: number | null;
@@ -105,13 +106,16 @@ export function startup(options: { startMs: number | null; firstProgressAtMs: nu
   return { seconds: null, formula: 'its log shows neither a timestamped progress line nor a bar that runs from the first step' };
 }
 
-/** Recovery: start-up again + redoing the work since the last save at today's speed. */
+/**
+ * Recovery: start-up again + redoing the work since the last save at today's speed. The replay is the lost compute
+ * itself, already at its one rounding (a tenth), so that it reads the same as "Work lost".
+ */
 export function recovery(startupEstimate: Estimate, lostSeconds: number | null): Estimate & { replaySeconds: number | null } {
   if (lostSeconds === null) return { seconds: null, replaySeconds: null, formula: 'the work lost is unknown' };
-  const replay = Math.round(lostSeconds);
+  const replay = lostSeconds;
   if (startupEstimate.seconds === null) return { seconds: null, replaySeconds: replay, formula: `start-up unknown (${startupEstimate.formula}); replay of the lost work ${replay} s` };
   return {
-    seconds: startupEstimate.seconds + replay,
+    seconds: roundSeconds(startupEstimate.seconds + replay),
     replaySeconds: replay,
     formula: `start-up ${startupEstimate.seconds} s (this run's) + replay ${replay} s (the compute lost since the last save, redone at the same speed); queue wait not included`,
   };

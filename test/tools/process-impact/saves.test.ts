@@ -87,11 +87,13 @@ describe('estimates', () => {
     expect(boot).toEqual({ seconds: 55, formula: "(last log write - the bar's elapsed 2945 s) - process start: the bar runs from the first step" });
     const timed = startup({ startMs: start, firstProgressAtMs: start + 42_000, firstProgressLine: '***** Running training *****', progress: null, logWrittenMs: null });
     expect(timed.seconds).toBe(42);
+    // The replay is the lost compute itself, at its one rounding (a tenth): 113.4 s in both places, never 113 here.
     expect(recovery(boot, 113.4)).toEqual({
-      seconds: 55 + 113,
-      replaySeconds: 113,
-      formula: "start-up 55 s (this run's) + replay 113 s (the compute lost since the last save, redone at the same speed); queue wait not included",
+      seconds: 168.4,
+      replaySeconds: 113.4,
+      formula: "start-up 55 s (this run's) + replay 113.4 s (the compute lost since the last save, redone at the same speed); queue wait not included",
     });
+    expect(recovery({ seconds: 1, formula: 'x' }, 0.5)).toMatchObject({ seconds: 1.5, replaySeconds: 0.5 });
     expect(recovery({ seconds: null, formula: 'x' }, 10)).toEqual({ seconds: null, replaySeconds: 10, formula: 'start-up unknown (x); replay of the lost work 10 s' });
   });
 });

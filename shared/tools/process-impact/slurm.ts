@@ -147,8 +147,9 @@ export function slurmFacts(input: SlurmInput): SlurmJson | null {
     ifRequeued = `unknown (${via} gives no Requeue field; the cluster's JobRequeue setting decides)`;
   }
 
-  const script = readScript(f.get('Command'));
-  const signal = script.text ? signalInScript(script.text) : null;
+  // Without an answer from scontrol the batch script is unknown, which says nothing about the job being interactive.
+  const script = input.scontrol?.ok ? readScript(f.get('Command')) : null;
+  const signal = script?.text ? signalInScript(script.text) : null;
   const endsAt = endTime(f.get('EndTime'), env.SLURM_JOB_END_TIME);
   const limit = endsAt ? `the time limit (${endsAt})` : 'the time limit';
   let atTimeLimit: string;
@@ -168,7 +169,11 @@ export function slurmFacts(input: SlurmInput): SlurmJson | null {
       ? `--signal=${signal}: Slurm sends ${name} to the batch shell only, ${secs} s (up to 60 s more) before ${limit}; this process gets it only if the script forwards it (trap ... kill)`
       : `--signal=${signal}: Slurm sends ${name} to every job step, so to this process, ${secs} s (up to 60 s more) before ${limit}${handled}`;
   } else {
-    const none = script.text ? 'no --signal in the batch script' : `--signal unknown (scontrol does not print it; ${script.why})`;
+    const none = !script
+      ? `--signal unknown (${input.scontrol && !input.scontrol.ok ? input.scontrol.reason : 'scontrol not asked'}, so the batch script that would hold it is unknown)`
+      : script.text
+        ? 'no --signal in the batch script'
+        : `--signal unknown (scontrol does not print it; ${script.why})`;
     atTimeLimit = `${none}: at ${limit} Slurm sends SIGTERM, then SIGKILL after KillWait (30 s by default)`;
   }
   return {

@@ -57,6 +57,8 @@ describe('reading Slurm', () => {
     expect(envOnly).toMatchObject({ nodes: 4, gpusPerNode: 8, gpus: 32, gpuHoursAtStake: 4, requeue: null });
     expect(envOnly.allocationSource).toContain('assumes every node has as many');
     expect(envOnly.ifRequeued).toBe("unknown (SLURM_* variables (scontrol is not on PATH) gives no Requeue field; the cluster's JobRequeue setting decides)");
+    // Without scontrol the batch script is unknown: that says nothing about the job being interactive.
+    expect(envOnly.atTimeLimit).toBe('--signal unknown (scontrol is not on PATH, so the batch script that would hold it is unknown): at the time limit Slurm sends SIGTERM, then SIGKILL after KillWait (30 s by default)');
     expect(slurmFacts({ env: {}, scontrol: null, lostSeconds: 1, caught: new Set(), resumeFrom: null })).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 // Build: TypeScript -> dist/ with esbuild (type checking is `npm run typecheck`).
 // - generators/ and shared/ are transpiled file by file (Yeoman looks generators up as dist/generators/*/index.js);
-// - the dp CLI and create-dp-project are bundled (dist/cli/dp.js, dist/cli/create.js, and the chunks they
-//   share in dist/cli/chunks/, loaded as a command needs them): loading a few files instead of a few hundred
-//   modules is most of a fast cold start; Yeoman stays external (only `dp profile` loads it);
+// - the dp CLI and create-dp-project are bundled, one file each (dist/cli/dp.js, dist/cli/create.js): loading
+//   one file instead of a few hundred modules (or a dozen chunks: each ES module costs its resolution) is most of
+//   a fast cold start; Yeoman stays external (only `dp profile` loads it);
 // - each standalone tool (shared/tools/<tool>/tool.json) is bundled into one self-contained
 //   dist/scripts/<script>.mjs with a node shebang: the exact file the data-scientist persona installs;
 // - each hook script (shared/hooks/scripts/<name>.ts) likewise into dist/hooks/<name>.mjs.
@@ -98,10 +98,10 @@ export async function buildAll() {
   const { checkPersonaFolders } = await import(pathToFileURL(join(dist, 'shared', 'persona', 'registry.js')).href);
   write(join(dist, 'personas.checked.json'), `${JSON.stringify(checkPersonaFolders(join(root, 'personas')))}\n`);
 
-  // dp is split: a small entry file, and what a command needs beyond it (each command, the engine with ejs
-  // they share, the help texts) in chunks loaded when the command runs, so `dp --version` does not load the
-  // engine. zod is not bundled: dist/zod-lite.cjs is loaded only by code that validates. create-dp-project
-  // runs one command: one file.
+  // One file per program: an ES module costs its resolution and linking however small it is, and a command
+  // of dp needs most of the bundle, so splitting it into chunks loaded on use cost more than it saved. What
+  // a command does not need is not run: the commands and help texts are imported when used (inlined by the
+  // bundler, evaluated on use), zod (dist/zod-lite.cjs) is required only by code that validates.
   const cliOptions = {
     ...common,
     bundle: true,
@@ -110,12 +110,17 @@ export async function buildAll() {
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     // DP_BUILD_READABLE=1: unminified, for reading a CPU profile.
     minify: process.env.DP_BUILD_READABLE !== '1',
-    // ejs is CommonJS and requires Node builtins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // CommonJS (dist/cli/package.json says so): an ES module entry starts Node's ES module loader, and an
+    // imported builtin is loaded on start even where only a command that is not run uses it; a require
+    // runs when the code that needs it first runs. import.meta.url is the file's URL, as in an ES module.
+    format: 'cjs',
+    define: { 'import.meta.url': '__fileUrl' },
+    banner: { js: "const __fileUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
-  const dpBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'dp.ts')], outdir: join(dist, 'cli'), entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]', splitting: true });
+  const dpBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'dp.ts')], outfile: join(dist, 'cli', 'dp.js') });
   const createBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'create.ts')], outfile: join(dist, 'cli', 'create.js') });
-  for (const file of [...dpBuild.outputFiles, ...createBuild.outputFiles]) write(file.path, file.contents, file.path.includes(join('cli', 'chunks')) ? 0o644 : 0o755);
+  for (const file of [...dpBuild.outputFiles, ...createBuild.outputFiles]) write(file.path, file.contents, 0o755);
+  write(join(dist, 'cli', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
   for (const tool of toolManifests()) {
     const entry = join(tool.dir, 'main.ts');

@@ -26,7 +26,8 @@ function input(): Interface {
 }
 
 export function interactive(): boolean {
-  return process.stdin.isTTY === true && process.stdout.isTTY === true;
+  // stdout first: without a terminal there, process.stdin (a stream set up on first use) is never created.
+  return process.stdout.isTTY === true && process.stdin.isTTY === true;
 }
 
 export async function ask(text: string, fallback = ''): Promise<string> {

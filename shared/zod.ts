@@ -4,7 +4,6 @@
 // Loaded with require, as the callers are synchronous, from dist/zod-lite.cjs: the build bundles zod's
 // schema builders and English messages into it, without the locales and JSON Schema conversion that
 // zod's own entry loads.
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { z as Zod } from 'zod';
 import { packageRoot } from './package-root.js';
@@ -12,6 +11,7 @@ import { packageRoot } from './package-root.js';
 let loaded: typeof Zod | undefined;
 
 export function zod(): typeof Zod {
-  loaded ??= (createRequire(import.meta.url)(join(packageRoot(), 'dist', 'zod-lite.cjs')) as { z: typeof Zod }).z;
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  loaded ??= (require(join(packageRoot(), 'dist', 'zod-lite.cjs')) as { z: typeof Zod }).z;
   return loaded;
 }

@@ -4,7 +4,7 @@ import { readRecordOnDisk } from '../../shared/engine/apply-on-disk.js';
 import { menuChoices } from '../../shared/persona/menu.js';
 import { builtinMenu, canonicalId } from '../../shared/persona/registry.js';
 import { levelledPersonas } from '../../shared/persona/wording.js';
-import { customPersonaIds, customPersonaWarnings, loadPersona } from '../../shared/persona/resolve.js';
+import { customPersonaIds, loadPersona } from '../../shared/persona/resolve.js';
 import { parseAssistants } from '../../shared/assistants/registry.js';
 import { COMMON, WRITING, conflictOption, parse, usage } from '../args.js';
 import { levelFor } from '../levels.js';
@@ -35,7 +35,11 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
   }
   const wanted: PersonaRequest[] = [];
   for (const persona of personas) {
-    if (persona.origin.kind === 'custom') for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
+    if (persona.origin.kind === 'custom') {
+      // The escape catalogue behind these warnings is loaded only for a user's own persona.
+      const { customPersonaWarnings } = await import('../../shared/persona/custom-warnings.js');
+      for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
+    }
     const level = await levelFor(root, persona, persona.levels ? values.level : undefined, record);
     // Opted in now, or before (the record keeps it): a re-run keeps the status line.
     const statusLine = persona.statusLine !== undefined && (values['status-line'] === true || record?.active.some((a) => a.id === persona.id && a.statusLine) === true);

@@ -4,7 +4,8 @@
 // argument (static `takesName`), and switch makes it the only active one (static `exclusive`).
 import { DpError } from '../errors.js';
 import { builtinMenu } from '../persona/registry.js';
-import { CUSTOM_DIR, customPersonaIds, customPersonaWarnings, loadPersona } from '../persona/resolve.js';
+import { customPersonaWarnings } from '../persona/custom-warnings.js';
+import { CUSTOM_DIR, customPersonaIds, loadPersona } from '../persona/resolve.js';
 import { levelledPersonas } from '../persona/wording.js';
 import { knownLevel } from '../engine/answers.js';
 import { withPersona } from '../engine/plan-active.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parsePersona } from '../../shared/persona/load.js';
-import { customPersonaWarnings } from '../../shared/persona/resolve.js';
+import { customPersonaWarnings } from '../../shared/persona/custom-warnings.js';
 import { isBlanketAllow, isBroadAllow, isSecretEnvName, riskyEnvNames } from '../../shared/persona/rules.js';
 
 describe('isBlanketAllow', () => {

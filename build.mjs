@@ -156,6 +156,10 @@ export async function buildAll() {
     });
     for (const file of bundled.outputFiles) write(file.path, file.contents, 0o644);
   }
+  // The personas as a Claude Code plugin marketplace (shared/plugins/marketplace.ts), from the modules and hook
+  // scripts built above: dist/claude-plugins/, shipped in the package.
+  const { marketplaceFiles } = await import(pathToFileURL(join(dist, 'shared', 'plugins', 'marketplace.js')).href);
+  for (const file of marketplaceFiles()) write(join(dist, 'claude-plugins', file.path), file.content);
   // Outputs of sources that no longer exist go; a tool still being written keeps its last build.
   const keep = (path) => produced.has(path) || (path.startsWith(join(dist, 'scripts')) && !path.endsWith('.tmp'));
   for (const path of filesUnder(dist)) if (!keep(path)) rmSync(path, { force: true });

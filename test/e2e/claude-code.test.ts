@@ -5,13 +5,15 @@
 // - every allow, ask and deny rule was applied (Claude Code drops a whole settings file it cannot read, hooks
 //   included, without a word: then no rule is added at all);
 // - every skill was loaded (`Loaded N unique skills (... project: N, ... legacy commands: C)`);
-// - every subagent is known (`--agent <absent name>` lists the agents it loaded).
+// - every subagent is known (`--agent <absent name>` lists the agents it loaded);
+// and `claude plugin validate --strict` accepts the plugin marketplace the build writes, and each plugin.
 // Facts: ../shared/research/claude-code-surfaces.md §6.
 import { execa } from 'execa';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dp } from '../support/cli.js';
 import { read } from '../support/generators.js';
@@ -117,5 +119,16 @@ describe.skipIf(why !== null)(`Claude Code ${why === null ? '' : `(skipped: ${wh
     // 11 skills and the kept command: 12 unique names, because the command loads as /dev:dev-explain.
     expect(log).toContain(`Loaded 12 unique skills (12 unconditional, 0 conditional, managed: 0, user: 0, project: 11, additional: 0, legacy commands: 1)`);
     expect(loadedAgents(output)).toEqual(expect.arrayContaining(dpWrote.agents));
+  });
+
+  it('claude plugin validate --strict accepts the marketplace in dist/claude-plugins and every plugin in it', async () => {
+    const marketplace = fileURLToPath(new URL('../../dist/claude-plugins', import.meta.url));
+    const plugins = (JSON.parse(readFileSync(join(marketplace, '.claude-plugin/marketplace.json'), 'utf8')) as { plugins: Array<{ source: string }> }).plugins;
+    expect(plugins.length).toBeGreaterThanOrEqual(5);
+    for (const target of [marketplace, ...plugins.map((plugin) => join(marketplace, plugin.source))]) {
+      const ran = await execa((binary as { path: string }).path, ['plugin', 'validate', '--strict', target], { reject: false, stdin: 'ignore', timeout: 60_000, env: { HOME: home, PATH: process.env.PATH ?? '' }, extendEnv: false });
+      expect(ran.exitCode, `${target}: ${ran.stdout}${ran.stderr}`).toBe(0);
+      expect(ran.stdout, target).toContain('Validation passed');
+    }
   });
 });

@@ -29,7 +29,7 @@ const reasonBit = (bit: number) => `floor(${perGpu('DCGM_FI_DEV_CLOCKS_EVENT_REA
 
 const STATS: PanelSpec[] = [
   { kind: 'stat', title: 'Mean GPU utilisation', description: 'Mean of DCGM_FI_DEV_GPU_UTIL over the selected GPUs.', unit: 'percent', targets: [{ expr: `avg(${perGpu('DCGM_FI_DEV_GPU_UTIL')})`, legend: 'mean' }] },
-  { kind: 'stat', title: 'GPUs reporting', description: 'Selected GPUs with a fresh sample (series are dropped when a node stops sampling).', unit: 'none', targets: [{ expr: `count(${perGpu('DCGM_FI_DEV_GPU_UTIL')})`, legend: 'GPUs' }] },
+  { kind: 'stat', title: 'GPUs reporting', description: 'Selected GPUs with a fresh sample (series are dropped when a node stops sampling).', unit: 'none', targets: [{ expr: `count(${perGpu('DCGM_FI_DEV_FB_TOTAL')})`, legend: 'GPUs' }] },
   { kind: 'stat', title: 'Power draw, total', description: 'Sum of DCGM_FI_DEV_POWER_USAGE (nvidia-smi power.draw) over the selected GPUs.', unit: 'watt', targets: [{ expr: `sum(${perGpu('DCGM_FI_DEV_POWER_USAGE')})`, legend: 'total' }] },
   { kind: 'stat', title: 'Monitors not sampling', description: 'gpu_monitor instances whose latest GPU sample is not fresh (gpu_monitor_up == 0).', unit: 'none', targets: [{ expr: 'count(gpu_monitor_up == 0) or vector(0)', legend: 'down' }] },
 ];
@@ -170,8 +170,9 @@ export function grafanaDashboard(): Record<string, unknown> {
     templating: {
       list: [
         { name: 'datasource', label: 'Prometheus', type: 'datasource', query: 'prometheus', current: {}, hide: 0 },
-        variable('Hostname', 'Node', 'label_values(DCGM_FI_DEV_GPU_UTIL, Hostname)'),
-        variable('gpu', 'GPU', 'label_values(DCGM_FI_DEV_GPU_UTIL{Hostname=~"$Hostname"}, gpu)'),
+        // FB_TOTAL, not GPU_UTIL: a GPU in MIG mode reports no utilization.gpu but always its memory.
+        variable('Hostname', 'Node', 'label_values(DCGM_FI_DEV_FB_TOTAL, Hostname)'),
+        variable('gpu', 'GPU', 'label_values(DCGM_FI_DEV_FB_TOTAL{Hostname=~"$Hostname"}, gpu)'),
       ],
     },
     panels,

@@ -9,6 +9,7 @@ import { clusterFiles } from '../../../shared/tools/gpu-monitor/cluster-files.js
 import { formatMetrics } from '../../../shared/tools/gpu-monitor/prometheus.js';
 import { parseSettings } from '../../../shared/tools/gpu-monitor/settings.js';
 import { parseGpuCsv } from '../../../shared/tools/lib/gpu-query.js';
+import { hasShared, readSmiFixture } from '../../support/shared-fixtures.js';
 import { useTempDir } from '../../support/tmp.js';
 import { fakePath, ownFixture, projectRows, repoRoot, runMonitor } from './helpers.js';
 
@@ -67,6 +68,21 @@ describe('--cluster-config', () => {
     expect(dashboard.panels.every((panel) => panel.datasource.uid === '${datasource}' && panel.gridPos.x + panel.gridPos.w <= 24)).toBe(true);
     expect(queries.join('\n')).toContain('DCGM_FI_DEV_CLOCKS_EVENT_REASONS');
     expect(queries.join('\n')).not.toContain('THROTTLE');
+  });
+
+  it.skipIf(!hasShared)('grafana: a GPU in MIG mode (no utilization.gpu) still appears in the Node and GPU lists and in the GPU count', async () => {
+    const { dir } = await write('grafana');
+    const dashboard = JSON.parse(readFileSync(join(dir, 'grafana-gpu-monitor.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+      templating: { list: { type: string; query: string | { query: string } }[] };
+    };
+    const mig = parseGpuCsv(projectRows(readSmiFixture('query-gpu-all__h100-mig_590.48.01_load.csv.txt'))).gpus;
+    expect(mig[0]!.utilizationGpuPercent).toBeNull();
+    const text = formatMetrics({ source: 'nvidia-smi', gpus: mig, fresh: true, sampleAgeSeconds: 0.5, samples: 3, hostname: 'n1' });
+    const served = new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).map((line) => /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(line)![0]));
+    const variables = dashboard.templating.list.filter((v) => v.type === 'query').map((v) => (typeof v.query === 'string' ? v.query : v.query.query));
+    const count = dashboard.panels.find((panel) => panel.title === 'GPUs reporting')!.targets.map((target) => target.expr);
+    for (const query of [...variables, ...count]) for (const name of metricNames(query)) expect(served, `${name} in ${query}`).toContain(name);
   });
 
   it('prometheus: a scrape config that parses, with the nodes given and the port the exporters use', async () => {

@@ -2,7 +2,7 @@
 // Usage and options: docs/tools/process-impact.md. Facts and sources: ../shared/research/impact.md.
 import { DpError, isMain, numberOption, parseToolArgs, runMain, UsageError } from '../lib/cli.js';
 import { readProcess } from '../lib/proc.js';
-import { colorEnabled, stylist } from '../lib/term.js';
+import { colorEnabled, escapeControl, stylist } from '../lib/term.js';
 import { performAction } from './actions.js';
 import { analyze, assertLinux, type Analysis } from './analyze.js';
 import { assertMaySignal } from './guard.js';
@@ -137,7 +137,8 @@ export async function main(argv: string[]): Promise<number> {
 
   // Under --json there is no action (refused above) and no question: stdout stays one JSON object.
   if (values.json) return 0;
-  const log = (line: string) => process.stdout.write(`${line}\n`);
+  // Action lines hold paths and log text from the process: control characters are shown escaped.
+  const log = (line: string) => process.stdout.write(`${escapeControl(line)}\n`);
   let chosen = action;
   if (!chosen && !interactive) return 0;
   const needsConfirm = (name: ActionName) => name !== 'wait' && !values.yes;

@@ -3,7 +3,7 @@
 import { basename, relative } from 'node:path';
 import { formatBytes, formatMiB, formatPercent } from '../lib/format.js';
 import { commandString, cpuPercent } from '../lib/proc.js';
-import { wrap, type Stylist } from '../lib/term.js';
+import { escapeControl, wrap, type Stylist } from '../lib/term.js';
 import type { Analysis } from './analyze.js';
 import { SCAN_LIMITS } from './checkpoints.js';
 import { durationText, gpuHoursText } from './numbers.js';
@@ -44,9 +44,10 @@ function report(analysis: Analysis, style: Stylist, width: number): Report {
     style,
     wrapped,
     head: (title) => out.push('', style('bold', `${title}:`)),
-    row: (label, value) => wrapped(`  ${`${label}:`.padEnd(12)}${value}`, ' '.repeat(14)),
-    warn: (text) => wrapped(`  ${style('yellow', '⚠')}  ${text}`, '      '),
-    good: (text) => wrapped(`  ${style('green', '✓')}  ${text}`, '      '),
+    // Values come from the process (paths, command lines, log lines): control characters are shown escaped.
+    row: (label, value) => wrapped(`  ${`${label}:`.padEnd(12)}${escapeControl(value)}`, ' '.repeat(14)),
+    warn: (text) => wrapped(`  ${style('yellow', '⚠')}  ${escapeControl(text)}`, '      '),
+    good: (text) => wrapped(`  ${style('green', '✓')}  ${escapeControl(text)}`, '      '),
     show: (path) => {
       if (!cwd) return path;
       const rel = relative(cwd, path);
@@ -74,7 +75,7 @@ export function renderText(analysis: Analysis, style: Stylist, width = 100): str
 function title({ json, facts }: Analysis, r: Report, width: number): void {
   const [program, script] = facts.entry.cmdline;
   const short = program === undefined ? `[${facts.entry.comm}]` : [basename(program), script !== undefined && /\.(py|sh|js|mjs|cjs|ts)$/.test(script) ? basename(script) : script].filter((a) => a !== undefined).join(' ');
-  const text = `Process Impact Analysis - PID: ${json.pid} (${short})`;
+  const text = `Process Impact Analysis - PID: ${json.pid} (${escapeControl(short)})`;
   r.out.push(r.style('bold', text));
   r.out.push('═'.repeat(Math.min(width, text.length)));
 }
@@ -204,7 +205,7 @@ function childProcesses(analysis: Analysis, r: Report): void {
   const heading = analysis.system ? `not listed: it ${analysis.system.reason}` : analysis.tree.length > 0 ? '[S] and [K] act on all of them' : 'none';
   r.head(`Child Processes (${heading})`);
   for (const member of analysis.tree) {
-    r.wrapped(`  ${'  '.repeat(member.depth - 1)}- ${member.role} (PID ${member.entry.pid}): ${truncate(json.children.find((c) => c.pid === member.entry.pid)?.command ?? '', 80)}`, '      ');
+    r.wrapped(`  ${'  '.repeat(member.depth - 1)}- ${member.role} (PID ${member.entry.pid}): ${truncate(escapeControl(json.children.find((c) => c.pid === member.entry.pid)?.command ?? ''), 80)}`, '      ');
   }
   if (analysis.tree.some((m) => m.role === 'DataLoader worker' || m.role.startsWith('forked worker'))) {
     r.out.push('    DataLoader workers watch their parent and exit when it dies.');
@@ -213,7 +214,7 @@ function childProcesses(analysis: Analysis, r: Report): void {
     r.out.push('  Helpers serving it, left out of [S]/[K] (they exit by themselves when it ends):');
     for (const helper of analysis.helpers) {
       const where = helper.descendant ? 'a child in its own session' : 'not a descendant';
-      r.wrapped(`  - ${helper.role} (PID ${helper.entry.pid}, via ${helper.link}; ${where}): ${truncate(helper.entry.cmdline.join(' '), 80)}`, '      ');
+      r.wrapped(`  - ${helper.role} (PID ${helper.entry.pid}, via ${helper.link}; ${where}): ${truncate(escapeControl(helper.entry.cmdline.join(' ')), 80)}`, '      ');
     }
   }
 }
@@ -223,7 +224,7 @@ function distributedTraining(analysis: Analysis, r: Report): void {
   const d = analysis.distributed;
   if (!d) {
     const why = analysis.environ.ok ? 'no launcher above it and no RANK/WORLD_SIZE/SLURM/MPI variables in its environment' : `environment unreadable (${analysis.environ.message}) and no launcher above it`;
-    r.out.push(`  Not distributed as far as can be seen (${why})`);
+    r.out.push(`  Not distributed as far as can be seen (${escapeControl(why)})`);
     return;
   }
   const j = d.json;
@@ -232,7 +233,7 @@ function distributedTraining(analysis: Analysis, r: Report): void {
   r.row('Master', j.masterAddr ? `${j.masterAddr}:${j.masterPort ?? 'unknown'}` : 'unknown (MASTER_ADDR not set)');
   r.row('If killed', j.peers.ifKilled);
   r.row('If stopped', j.peers.ifSuspended);
-  for (const line of d.details) r.wrapped(`  - ${line}`, '    ');
+  for (const line of d.details) r.wrapped(`  - ${escapeControl(line)}`, '    ');
 }
 
 function recommendations(analysis: Analysis, r: Report): void {
@@ -240,7 +241,7 @@ function recommendations(analysis: Analysis, r: Report): void {
   for (const rec of analysis.json.recommendations) {
     const name = `[${rec.key}] ${TITLES[rec.key]}${rec.signal ? ` (${rec.signal})` : ''}`;
     const colour = rec.key === 'K' ? 'red' : rec.key === 'W' ? 'green' : 'cyan';
-    r.wrapped(`  ${r.style(colour, name)}: ${rec.reason}`, '      ');
+    r.wrapped(`  ${r.style(colour, name)}: ${escapeControl(rec.reason)}`, '      ');
   }
   if (analysis.masks.caughtNames) r.out.push(`  Caught signals (SigCgt): ${analysis.masks.caughtNames.join(', ') || 'none'}`);
 }
@@ -249,5 +250,5 @@ function notReadable(analysis: Analysis, r: Report): void {
   if (analysis.unreadable.length === 0) return;
   r.out.push('');
   r.out.push(`Not readable (process of ${analysis.json.user ?? 'another user'}; run as that user or root for these):`);
-  for (const item of analysis.unreadable) r.out.push(`  - ${item}`);
+  for (const item of analysis.unreadable) r.out.push(`  - ${escapeControl(item)}`);
 }

@@ -18,6 +18,21 @@ const report = async (pid: number, extra: string[] = []) => {
   return JSON.parse(result.stdout);
 };
 
+describe('control characters in what the report shows', () => {
+  it('a working directory, log and checkpoint path holding an escape sequence are shown escaped, never sent to the terminal', async () => {
+    const job = await startFakeJob(join(temp(), 'run\x1b[2J\x1b]0;owned\x07'), { env: { JOB_STEP_MS: '20', JOB_SAVE_EVERY: '10', JOB_SAVE_LINE: 'plain' } });
+    const text = await runTool([String(job.pid), '--sample-ms', '0', '--no-gpu'], { NO_COLOR: '1' });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('run\\x1b[2J\\x1b]0;owned\\x07');
+    expect(text.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    // What the action prints (the checkpoint written while stopping) too.
+    const stop = await runTool([String(job.pid), '--sample-ms', '0', '--no-gpu', '--action', 'graceful', '--wait', '10', '--yes'], { NO_COLOR: '1' });
+    expect(stop.code).toBe(0);
+    expect(stop.stdout).toMatch(/^Checkpoint written while stopping: .*run\\x1b\[2J\\x1b\]0;owned\\x07\/out\/model\.pt /m);
+    expect(stop.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+});
+
 describe('a checkpoint overwritten in place', () => {
   it('has no interval from one mtime, and gets one by watching its successive modification times', async () => {
     const job = await startFakeJob(temp(), { env: { JOB_STEP_MS: '20', JOB_SAVE_EVERY: '10' } });

@@ -73,8 +73,8 @@ export const codexAdapter: AssistantAdapter = {
   plan: (personas) => merged(personas.map((p) => toOutputs(p, planCodex(viewOf(p))))),
   check(path, text) {
     if (/^\.agents\/skills\/[^/]+\/SKILL\.md$/.test(path)) return checkSkill(path, text)[0] ?? null;
-    if (path.startsWith('.codex/rules/')) return checkCodexRules(path, text)[0] ?? null;
-    if (/^\.agents\/skills\/[^/]+\/agents\/openai\.yaml$/.test(path)) return checkCodexSkillPolicy(path, text)[0] ?? null;
+    if (path.startsWith('.codex/rules/')) return checkCodexRules(text)[0] ?? null;
+    if (/^\.agents\/skills\/[^/]+\/agents\/openai\.yaml$/.test(path)) return checkCodexSkillPolicy(text)[0] ?? null;
     return null;
   },
 };

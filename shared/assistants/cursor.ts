@@ -73,5 +73,5 @@ export const cursorAdapter: AssistantAdapter = {
   requires: ['agents'],
   reads: () => [AGENTS_MD],
   plan: (personas) => merged(personas.map((p) => toOutputs(p, planCursor(viewOf(p))))),
-  check: (path, text) => (path === CURSOR_CLI_SETTINGS ? checkJsonLists(path, text, [['permissions', 'allow'], ['permissions', 'deny']])[0] ?? null : null),
+  check: (path, text) => (path === CURSOR_CLI_SETTINGS ? checkJsonLists(text, [['permissions', 'allow'], ['permissions', 'deny']])[0] ?? null : null),
 };

@@ -106,8 +106,8 @@ export const geminiAdapter: AssistantAdapter = {
     return outputs;
   },
   check(path, text) {
-    if (path.startsWith('.gemini/commands/')) return checkGeminiCommand(path, text)[0] ?? null;
-    if (path === GEMINI_SETTINGS) return checkJsonLists(path, text, [['tools', 'exclude'], ['tools', 'allowed']])[0] ?? null;
+    if (path.startsWith('.gemini/commands/')) return checkGeminiCommand(text)[0] ?? null;
+    if (path === GEMINI_SETTINGS) return checkJsonLists(text, [['tools', 'exclude'], ['tools', 'allowed']])[0] ?? null;
     return null;
   },
 };

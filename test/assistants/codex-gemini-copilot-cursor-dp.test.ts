@@ -91,3 +91,20 @@ describe.each(['codex', 'gemini', 'copilot', 'cursor'])('dp persona add --assist
     expect(readFileSync(join(repo, path), 'utf8')).toBe(edited);
   });
 });
+
+describe('dp doctor', () => {
+  it("names a Gemini command and a skill broken by hand, once each, with the assistant that may not load it", async () => {
+    const repo = repository();
+    await dp(repo, ['persona', 'add', persona.id, '--level', level, '--assistants', 'gemini,codex']);
+    const files = [...snapshot(repo).keys()];
+    const toml = files.find((p) => p.startsWith('.gemini/commands/'))!;
+    const skill = files.find((p) => p.endsWith('/SKILL.md'))!;
+    writeFileSync(join(repo, toml), 'prompt = """never closed\n');
+    writeFileSync(join(repo, skill), 'no frontmatter any more\n');
+    const doctor = await dp(repo, ['doctor']);
+    expect(doctor.exitCode).not.toBe(0);
+    expect(doctor.stdout).toContain(`problem  ${toml}: not TOML: `);
+    expect(doctor.stdout).toContain('(Gemini CLI may not load it)');
+    expect(doctor.stdout).toContain(`problem  ${skill}: no frontmatter: a skill starts with --- and its name and description (Codex CLI may not load it)`);
+  });
+});

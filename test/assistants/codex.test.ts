@@ -21,9 +21,9 @@ describe('Codex files', () => {
       const plan = planCodex(view);
       for (const file of plan.files) {
         const problems = file.path.endsWith('.rules')
-          ? checkCodexRules(file.path, file.content)
+          ? checkCodexRules(file.content)
           : file.path.endsWith('/agents/openai.yaml')
-            ? checkCodexSkillPolicy(file.path, file.content)
+            ? checkCodexSkillPolicy(file.content)
             : checkSkill(file.path, file.content);
         expect(problems, `${label}: ${file.path}`).toEqual([]);
       }
@@ -82,10 +82,10 @@ describe('Codex files', () => {
   });
 
   it('the rules check names a line dp did not write as a prefix rule', () => {
-    expect(checkCodexRules('r.rules', '# c\nprefix_rule(pattern = ["a"], decision = "allow")\n')).toEqual([]);
-    expect(checkCodexRules('r.rules', 'prefix_rule(pattern = [], decision = "allow")\nprefix_rule(pattern = ["a"], decision = "maybe")\n')).toEqual([
-      'r.rules:1: not a prefix_rule(pattern = [...], decision = "allow|prompt|forbidden") line',
-      'r.rules:2: not a prefix_rule(pattern = [...], decision = "allow|prompt|forbidden") line',
+    expect(checkCodexRules('# c\nprefix_rule(pattern = ["a"], decision = "allow")\n')).toEqual([]);
+    expect(checkCodexRules('prefix_rule(pattern = [], decision = "allow")\nprefix_rule(pattern = ["a"], decision = "maybe")\n')).toEqual([
+      'line 1: not a prefix_rule(pattern = [...], decision = "allow|prompt|forbidden") line',
+      'line 2: not a prefix_rule(pattern = [...], decision = "allow|prompt|forbidden") line',
     ]);
   });
 });
@@ -111,7 +111,7 @@ describe('workflows only the user starts', () => {
     expect(files[1]!.content).toBe('policy:\n  allow_implicit_invocation: false\n');
     const { codexAdapter } = await import('../../shared/assistants/codex.js');
     expect(codexAdapter.check!(files[1]!.path, files[1]!.content)).toBeNull();
-    expect(codexAdapter.check!(files[1]!.path, 'policy:\n  allow_implicit_invocation: maybe\n')).toBe('.agents/skills/ship/agents/openai.yaml: policy.allow_implicit_invocation must be true or false');
+    expect(codexAdapter.check!(files[1]!.path, 'policy:\n  allow_implicit_invocation: maybe\n')).toBe('policy.allow_implicit_invocation must be true or false');
     expect(planCopilot(view, { claudeSkills: false }).cannotExpress[0]).toBe('that only you start the workflows ship cannot be expressed: Copilot may use a skill on its own when its description fits');
   });
 });

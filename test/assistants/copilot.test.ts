@@ -33,8 +33,8 @@ describe('GitHub Copilot files', () => {
   });
 
   it('the skill check names broken frontmatter and a name that is not its folder', () => {
-    expect(checkSkill('.agents/skills/a/SKILL.md', 'no frontmatter')).toEqual(['.agents/skills/a/SKILL.md: no frontmatter: a skill starts with --- and its name and description']);
+    expect(checkSkill('.agents/skills/a/SKILL.md', 'no frontmatter')).toEqual(['no frontmatter: a skill starts with --- and its name and description']);
     expect(checkSkill('.agents/skills/a/SKILL.md', '---\nname: [a\n---\n')[0]).toMatch(/frontmatter is not YAML/);
-    expect(checkSkill('.agents/skills/a/SKILL.md', '---\nname: b\ndescription: d\n---\n')).toEqual(['.agents/skills/a/SKILL.md: name "b" differs from its folder "a"']);
+    expect(checkSkill('.agents/skills/a/SKILL.md', '---\nname: b\ndescription: d\n---\n')).toEqual(['name "b" differs from its folder "a"']);
   });
 });

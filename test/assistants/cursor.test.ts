@@ -30,7 +30,7 @@ describe('Cursor files', () => {
         expect(file.content.startsWith(`${persona.workflows[i]!.description}\n\n`)).toBe(true);
         expect(file.content).toContain(persona.workflows[i]!.body);
       }
-      expect(checkJsonLists(CURSOR_CLI_SETTINGS, JSON.stringify(cliJson(plan)), [['permissions', 'allow'], ['permissions', 'deny']])).toEqual([]);
+      expect(checkJsonLists(JSON.stringify(cliJson(plan)), [['permissions', 'allow'], ['permissions', 'deny']])).toEqual([]);
       // Every deny is written or said: a whole program as Shell(), a file rule as Read()/Write().
       const denied = plan.lists.find((l) => l.key[1] === 'deny')?.values ?? [];
       for (const rule of persona.permissions.deny) {
@@ -67,7 +67,7 @@ describe('the Cursor adapter check', () => {
   it('names a .cursor/cli.json broken by hand, and a permissions list that is not strings', async () => {
     const { cursorAdapter } = await import('../../shared/assistants/cursor.js');
     expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": ["Shell(rm)"] } }')).toBeNull();
-    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": [')).toMatch(/^\.cursor\/cli\.json: not JSON \(/);
-    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": "Shell(rm)" } }')).toBe('.cursor/cli.json: permissions.deny must be a list of strings');
+    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": [')).toMatch(/^not JSON \(/);
+    expect(cursorAdapter.check!('.cursor/cli.json', '{ "permissions": { "deny": "Shell(rm)" } }')).toBe('permissions.deny must be a list of strings');
   });
 });

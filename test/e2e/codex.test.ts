@@ -13,7 +13,7 @@ const skip = whyNotRunnable('codex');
 const sandbox = useSandbox();
 
 describe.skipIf(skip !== null)(`codex CLI loads what dp writes${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it("untrusted: every persona's AGENTS.md section and every skill are in the prompt; the sandbox stays read-only", async () => {
+  it("untrusted: every persona's AGENTS.md section and every skill the model may use are in the prompt; the sandbox stays read-only", async () => {
     const box = sandbox();
     const personas = applyBuiltins(box, ['codex'], { 'AGENTS.md': '# Team\n\nTEAM-RULES\n' });
     const { stdout, exitCode } = await box.run('codex', ['debug', 'prompt-input', 'hi']);
@@ -21,9 +21,15 @@ describe.skipIf(skip !== null)(`codex CLI loads what dp writes${skip ? ` (skippe
     expect(stdout).toContain('TEAM-RULES');
     for (const persona of personas) {
       expect(stdout).toContain(firstLine(persona.section));
-      for (const workflow of viewOf(persona).workflows) expect(stdout).toContain(`${workflow.name}: `);
+      // Skills only the user starts stay out of the model's list (their agents/openai.yaml policy).
+      for (const workflow of viewOf(persona).workflows) {
+        if (workflow.userOnly) expect(stdout, workflow.name).not.toContain(`${workflow.name}: `);
+        else expect(stdout, workflow.name).toContain(`${workflow.name}: `);
+      }
     }
     expect(stdout).toContain('`sandbox_mode` is `read-only`');
+    const workflows = personas.flatMap((p) => viewOf(p).workflows);
+    expect(workflows.some((w) => w.userOnly) && workflows.some((w) => !w.userOnly)).toBe(true);
   });
 
   it('trusted: Codex takes the project in (workspace sandbox); every forbidden rule forbids its own command', async () => {

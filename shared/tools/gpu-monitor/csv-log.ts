@@ -1,10 +1,11 @@
 // `--log FILE`: one CSV row per GPU per sample, appended while the monitor runs; read back by `--plot`.
 // Columns: timestamp (ISO 8601, UTC), gpu_index, then the numeric fields as nvidia-smi/rocm-smi reported
 // them. An unknown value is an empty cell, never 0.
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { GpuReading } from '../lib/gpu-query.js';
 import { DpError, UsageError } from '../lib/cli.js';
 import type { GpuJson } from './snapshot.js';
+import { openOwnFile } from './own-file.js';
 
 export const CSV_COLUMNS = [
   'timestamp',
@@ -66,12 +67,7 @@ export class CsvLog {
   ) {}
 
   static open(path: string): CsvLog {
-    let fd: number;
-    try {
-      fd = openSync(path, 'a+');
-    } catch (error) {
-      throw cannotWrite(path, error);
-    }
+    const fd = openOwnFile(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, '--log FILE.csv');
     const size = fstatSync(fd).size;
     if (size === 0) {
       writeSync(fd, `${CSV_HEADER}\n`);

@@ -1,7 +1,7 @@
 // gpu_monitor: the command line. Modes: live view (default), --once [--json], --watch --json, --plot,
 // --prometheus, --cluster-config; --log works with every sampling mode. See help.ts and docs/tools/gpu-monitor.md.
 // With --json a failure is a JSON object too ({"timestamp","error":{...}}) besides the one line on stderr.
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import { DpError, UsageError, isMain, runMain } from '../lib/cli.js';
@@ -19,6 +19,7 @@ import { renderFrame, renderView } from './render.js';
 import { Screen, onQuit, type ScrollKey } from './screen.js';
 import { errorJson, snapshotJson } from './snapshot.js';
 import { writeClusterConfig } from './cluster-config.js';
+import { openOwnFile } from './own-file.js';
 import { missingGpus, selectFrame, selectGpus, selectHostProcesses, selectProcesses } from './gpu-filter.js';
 import { TOOL, parseSettings, type Settings } from './settings.js';
 import { instantWarnings } from './warnings.js';
@@ -35,10 +36,13 @@ function plotCommand(settings: Settings): number {
   const { rows, skipped } = readCsvLog(input);
   if (rows.length === 0) throw new UsageError(`${input} has no samples to plot`, 'record some first: gpu_monitor --log FILE.csv');
   const plot = renderPlotSvg(rows, { title: `GPU utilisation, memory, power and temperature: ${input}` });
+  const fd = openOwnFile(output, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, '-o FILE.svg');
   try {
-    writeFileSync(output, plot.svg);
+    writeFileSync(fd, plot.svg);
   } catch (error) {
-    throw new DpError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'check that the directory exists and is writable', 2);
+    throw new DpError(`cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'check that the disk has room', 2);
+  } finally {
+    closeSync(fd);
   }
   const skippedNote = skipped > 0 ? `; ${skipped} unreadable line${skipped === 1 ? '' : 's'} skipped` : '';
   process.stdout.write(`wrote ${output}: ${plot.gpus} GPU${plot.gpus === 1 ? '' : 's'}, ${plot.samples} rows over ${formatDuration(plot.durationMs / 1000)}${skippedNote}\n`);

@@ -1,7 +1,7 @@
 // The built script over time: the -lms stream (header once, header mid-stream, dead and hung nvidia-smi),
 // the live view, --log then --plot, and /metrics scraped over loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -128,6 +128,31 @@ describe('--watch --json over the -lms stream', () => {
         expect(svg.polylines.filter((p) => p.gpu === String(gpu) && p.series === series).map((p) => p.points.length)).toEqual([3]);
       }
     }
+  });
+});
+
+describe('--log and --plot never write through a symbolic link or into a non-file', () => {
+  it('--plot -o a symbolic link: refused, its target untouched', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'run.csv');
+    const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } }));
+    expect((await runMonitor(['--watch', '--json', '--interval', '0.2', '--count', '1', '--log', log], smi.env)).code).toBe(0);
+    writeFileSync(join(dir, 'notes.txt'), 'keep me\n');
+    symlinkSync(join(dir, 'notes.txt'), join(dir, 'run.svg'));
+    const plot = await runMonitor(['--plot', log], smi.env);
+    expect(plot.code).toBe(2);
+    expect(plot.stderr).toBe(`gpu_monitor: ${join(dir, 'run.svg')} is a symbolic link; it is not followed\n  name another file: -o FILE.svg\n`);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep me\n');
+  });
+
+  it('--log a symbolic link, even one to nothing yet: refused, nothing created', async () => {
+    const dir = tempDir();
+    symlinkSync(join(dir, 'elsewhere.csv'), join(dir, 'run.csv'));
+    const smi = fake(streaming({ stdout: TRAINING(), repeat: { text: TRAINING(), everyMs: 100 } }));
+    const run = await runMonitor(['--watch', '--json', '--count', '1', '--log', join(dir, 'run.csv')], smi.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`gpu_monitor: ${join(dir, 'run.csv')} is a symbolic link; it is not followed\n  name another file: --log FILE.csv\n`);
+    expect(existsSync(join(dir, 'elsewhere.csv'))).toBe(false);
   });
 });
 

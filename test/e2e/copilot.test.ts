@@ -29,4 +29,12 @@ describe.skipIf(skip !== null)(`copilot CLI loads what dp writes${skip ? ` (skip
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expect(project).toContain(`  ${name} - `);
   });
+
+  it('skill list: with Claude Code and Codex targeted too (.claude/skills and .agents/skills both hold them), each workflow once', async () => {
+    const box = sandbox();
+    const personas = applyBuiltins(box, ['claude', 'codex', 'copilot'], {});
+    const { stdout } = await box.run('copilot', ['skill', 'list']);
+    const project = stdout.split('Builtin skills:')[0]!;
+    for (const name of personas.flatMap((p) => viewOf(p).workflows.map((w) => w.name))) expect(project.split(`  ${name} - `).length - 1, name).toBe(1);
+  });
 });

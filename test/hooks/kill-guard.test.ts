@@ -68,10 +68,31 @@ describe('kill guard: a stop that would lose work asks, with the facts', () => {
     ['inside bash -c', (pid: number) => `bash -c 'kill ${pid}'`],
     ['a kill of its process group', () => `kill -TERM -- -${readFileSync(`/proc/${run.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]}`],
     ['scancel of its Slurm job', () => 'scancel --signal=TERM 4242'],
+    ['inside bash -lc', (pid: number) => `bash -lc 'kill -9 ${pid}'`],
+    ['inside sh -ec --', (pid: number) => `sh -ec -- "kill ${pid}"`],
+    ['through eval', (pid: number) => `eval "kill ${pid}"`],
+    ['the name in ANSI-C quotes', (pid: number) => `$'\\x6bill' -9 ${pid}`],
   ])('%s', async (_name, command) => {
     const answer = decision(await runHookScript('kill-guard', bashPayload(command(run.pid)), { PATH: NO_GPU_PATH, USER: 'root' }));
     expect(answer?.permissionDecision).toBe('ask');
     expect(answer?.permissionDecisionReason).toContain(`PID ${run.pid} `);
+  });
+
+  it.each([
+    ['a PID in a variable', 'kill -9 $PID', 'kill -9 $PID', '$PID'],
+    ['PIDs piped in from a file', 'cat train.pid | xargs kill', 'kill', 'the processes piped or substituted into `kill`'],
+    ['PIDs substituted from a file', 'kill -9 $(cat train.pid)', 'kill -9', 'the processes piped or substituted into `kill -9`'],
+    ['every process the user may signal', 'kill -9 -1', 'kill -9 -1', '-1 (every process you may signal)'],
+    ['every process of the user', 'pkill -u "$USER"', 'pkill -u $USER', 'every process matching -u $USER'],
+    ['a job spec', 'kill %1', 'kill %1', '%1'],
+  ])('what the line cannot name asks: %s', async (_name, command, stop, what) => {
+    const ran = await runHookScript('kill-guard', bashPayload(command), { PATH: NO_GPU_PATH });
+    expect(ran.code).toBe(0);
+    expect(decision(ran)).toEqual({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'ask',
+      permissionDecisionReason: `\`${stop}\` stops processes this check cannot name before the command runs: ${what}. Find the PIDs first and check them with scripts/analyze_process_impact.mjs <pid>, or stop them by PID.`,
+    });
   });
 
   it('killall by name: the run, or more processes than it checks one by one', async () => {

@@ -15,6 +15,12 @@ describe('simpleCommands', () => {
     ['( kill 3 ) | cat', [['kill', '3'], ['cat']]],
     ['env -u X PATH=/x /bin/kill 9', [['/bin/kill', '9']]],
     ['echo ${HOME}/x', [['echo', '${HOME}/x']]],
+    ["bash -lc 'kill 1'", [['kill', '1']]],
+    ['sh -ec -- "kill 2"', [['kill', '2']]],
+    ["su -c 'kill 3' me", [['kill', '3']]],
+    ['eval "kill 4"; eval kill 5', [['kill', '4'], ['kill', '5']]],
+    ["$'\\x6bill' 6; $\"kill\" 7", [['kill', '6'], ['kill', '7']]],
+    ['busybox kill 8', [['kill', '8']]],
   ])('%s', (line, expected) => {
     expect(simpleCommands(line)).toEqual(expected);
   });
@@ -33,6 +39,15 @@ describe('stopCommand', () => {
     [['scancel', '-u', 'me', '1234_7', '99.0'], null, [{ kind: 'slurm', job: '1234' }, { kind: 'slurm', job: '99' }]],
     [['tmux', '-L', 'work', 'kill-session', '-t', 'train'], null, [{ kind: 'tmux', scope: 'session', target: 'train' }]],
     [['tmux', 'kill-server'], null, [{ kind: 'tmux', scope: 'server', target: null }]],
+    [['kill', '-TERM', '-1234'], 'TERM', [{ kind: 'group', pgid: 1234 }]],
+    [['kill', '-9', '-1'], 'KILL', [{ kind: 'unresolved', what: '-1 (every process you may signal)' }]],
+    [['kill', '-9', '$PID', '%1'], 'KILL', [{ kind: 'unresolved', what: '$PID' }, { kind: 'unresolved', what: '%1' }]],
+    [['pkill', '-u', 'me'], null, [{ kind: 'unresolved', what: 'every process matching -u me' }]],
+    [['pkill', '-f', 'train.py$'], null, [{ kind: 'match', pattern: 'train.py$', full: true, exact: false, ignoreCase: false, regex: true }]],
+    [['killall', '-u', 'me'], null, [{ kind: 'unresolved', what: 'every process of user me' }]],
+    [['docker', 'stop'], null, [{ kind: 'unresolved', what: 'containers listed by a substitution' }]],
+    [['scancel', '-u', 'me'], null, [{ kind: 'unresolved', what: 'jobs chosen by its filters' }]],
+    [['scancel', '$JOB'], null, [{ kind: 'unresolved', what: '$JOB' }]],
   ])('%j', (argv, signal, targets) => {
     expect(stopCommand(argv as string[])).toEqual({ text: (argv as string[]).join(' '), signal, targets });
   });

@@ -10,7 +10,9 @@ export type StopTarget =
   | { kind: 'match'; pattern: string; full: boolean; exact: boolean; ignoreCase: boolean; regex: boolean }
   | { kind: 'docker'; container: string }
   | { kind: 'slurm'; job: string }
-  | { kind: 'tmux'; scope: 'session' | 'server' | 'window' | 'pane'; target: string | null };
+  | { kind: 'tmux'; scope: 'session' | 'server' | 'window' | 'pane'; target: string | null }
+  /** What the command line alone cannot name: `$PID`, `%1`, `-1` (every process), `pkill -u me` (all of a user's). */
+  | { kind: 'unresolved'; what: string };
 
 export interface StopCommand {
   /** The command as the reason quotes it. */
@@ -70,15 +72,22 @@ function signalOf(parsed: Parsed, shorthand: (flag: string) => boolean): string 
 }
 
 const isSignalFlag = (flag: string) => /^-(\d+|[A-Z][A-Z0-9+-]*)$/.test(flag);
+/** A word the shell expands before the command runs (a variable, a substitution left in quotes, a job spec). */
+const isExpanded = (word: string) => /\$[A-Za-z_{(0-9!@#?*$-]|`|^%/.test(word);
+const unresolved = (what: string): StopTarget => ({ kind: 'unresolved', what });
 
 function kill(args: string[]): StopTarget[] | null {
   const parsed = parseOptions(args, VALUE_OPTIONS.kill!);
   if (parsed.flags.some((f) => f === '-l' || f === '-L' || f === '--list' || f === '--table')) return null;
   const targets: StopTarget[] = [];
-  // `kill -9 -1234` reads -1234 as a signal only when it is the first option; after `--` it is a group.
-  for (const operand of parsed.operands) {
+  // `kill -9 -1234` reads -1234 as a signal only when it is the first option; after it (or after `--`) it is a group.
+  const signalGiven = parsed.values.has('-s') || parsed.values.has('--signal') || parsed.values.has('-n');
+  const negativeFlags = parsed.flags.filter((flag, k) => /^-\d+$/.test(flag) && (signalGiven || k > 0));
+  for (const operand of [...negativeFlags, ...parsed.operands]) {
     if (/^\d+$/.test(operand)) targets.push({ kind: 'pid', pid: Number(operand) });
-    else if (/^-\d+$/.test(operand) && operand !== '-1') targets.push({ kind: 'group', pgid: -Number(operand) });
+    else if (operand === '-1') targets.push(unresolved('-1 (every process you may signal)'));
+    else if (/^-\d+$/.test(operand)) targets.push({ kind: 'group', pgid: -Number(operand) });
+    else if (isExpanded(operand)) targets.push(unresolved(operand));
   }
   return targets;
 }
@@ -87,7 +96,9 @@ function pkill(args: string[]): StopTarget[] {
   const parsed = parseOptions(args, VALUE_OPTIONS.pkill!);
   const has = (...names: string[]) => parsed.flags.some((f) => names.includes(f) || (/^-[a-z]+$/.test(f) && names.some((n) => n.length === 2 && f.includes(n[1]!))));
   const pattern = parsed.operands[0];
-  if (pattern === undefined) return [];
+  // Without a pattern, the selection options alone choose: `pkill -u me` stops every process of the user.
+  if (pattern === undefined) return parsed.values.size > 0 ? [unresolved(`every process matching ${[...parsed.values].map(([o, v]) => `${o} ${v}`).join(' ')}`)] : [];
+  if (isExpanded(pattern)) return [unresolved(pattern)];
   return [{ kind: 'match', pattern, full: has('-f', '--full'), exact: has('-x', '--exact'), ignoreCase: has('-i', '--ignore-case'), regex: true }];
 }
 
@@ -95,6 +106,8 @@ function killall(args: string[]): StopTarget[] {
   const parsed = parseOptions(args, VALUE_OPTIONS.killall!);
   const has = (...names: string[]) => parsed.flags.some((f) => names.includes(f));
   const regex = has('-r', '--regexp');
+  // `killall -u me` with no name stops every process of the user.
+  if (parsed.operands.length === 0) return parsed.values.has('-u') || parsed.values.has('--user') ? [unresolved(`every process of user ${parsed.values.get('-u') ?? parsed.values.get('--user')}`)] : [];
   return parsed.operands.map((name) => ({ kind: 'match' as const, pattern: name, full: false, exact: !regex, ignoreCase: has('-I', '--ignore-case'), regex }));
 }
 
@@ -110,13 +123,18 @@ function docker(args: string[]): { targets: StopTarget[]; signal: string | null 
   // `docker rm` refuses a running container without --force.
   if (verb === 'rm' && !parsed.flags.some((f) => f === '-f' || f === '--force' || /^-[a-z]*f/.test(f))) return null;
   const signal = verb === 'kill' ? signalName(parsed.values.get('-s') ?? parsed.values.get('--signal') ?? 'KILL') : null;
-  return { targets: parsed.operands.map((container) => ({ kind: 'docker', container })), signal };
+  // `docker stop $(docker ps -q)`: the containers come from a substitution.
+  const targets = parsed.operands.length === 0 ? [unresolved('containers listed by a substitution')] : parsed.operands.map((container): StopTarget => (isExpanded(container) ? unresolved(container) : { kind: 'docker', container }));
+  return { targets, signal };
 }
 
 function scancel(args: string[]): StopTarget[] {
   const parsed = parseOptions(args, VALUE_OPTIONS.scancel!);
   // 1234, 1234_7 (array task), 1234.0 (step): the job's processes are found by SLURM_JOB_ID.
-  return parsed.operands.filter((op) => /^\d+([_.][\d\w[\]-]+)?$/.test(op)).map((op) => ({ kind: 'slurm', job: /^\d+/.exec(op)![0] }));
+  const jobs: StopTarget[] = parsed.operands.filter((op) => /^\d+([_.][\d\w[\]-]+)?$/.test(op)).map((op) => ({ kind: 'slurm', job: /^\d+/.exec(op)![0] }));
+  // `scancel -u me`, `scancel --me`, `scancel $JOB`: the jobs are chosen by Slurm, not named here.
+  const named = parsed.operands.length > 0 && parsed.operands.every((op) => !isExpanded(op));
+  return named ? jobs : [...jobs, unresolved(parsed.operands.find(isExpanded) ?? 'jobs chosen by its filters')];
 }
 
 const TMUX_SCOPES: Record<string, 'session' | 'server' | 'window' | 'pane'> = {

@@ -22,7 +22,14 @@ async function decide(input: HookInput) {
   const stops = commands.map(stopCommand).filter((stop): stop is StopCommand => stop !== null);
   if (stops.length === 0) return null;
   // `kill $(pgrep -f train.py)`, `pgrep train | xargs kill`: a stop without targets of its own stops what pgrep lists.
-  const listed = stops.some((stop) => stop.targets.length === 0) ? commands.flatMap(listedTargets) : [];
+  const bare = stops.filter((stop) => stop.targets.length === 0);
+  const listed = bare.length > 0 ? commands.flatMap(listedTargets) : [];
+  // What the line alone cannot name (`kill $PID`, `cat pids | xargs kill`, `pkill -u me`) cannot be checked: ask.
+  const unnamed = stops.flatMap((stop) => stop.targets.flatMap((target) => (target.kind === 'unresolved' ? [target.what] : [])));
+  if (bare.length > 0 && listed.length === 0) unnamed.push(...bare.map((stop) => `the processes piped or substituted into \`${stop.text}\``));
+  if (unnamed.length > 0) {
+    return ask(`\`${stops.map((stop) => stop.text).join('; ')}\` stops processes this check cannot name before the command runs: ${unnamed.join(', ')}. Find the PIDs first and check them with scripts/analyze_process_impact.mjs <pid>, or stop them by PID.`);
+  }
   const pids = resolveTargets([...stops.flatMap((stop) => stop.targets), ...listed]);
   const signal = stops.find((stop) => stop.signal !== null)?.signal ?? null;
   if (pids.length > MAX_ANALYSED) {

@@ -44,6 +44,26 @@ function zodLite() {
   ].join('\n');
 }
 
+// Libraries that only some commands call (YAML and TOML, to check other assistants' files): the bundle
+// loads each on its first call instead of on every start. A name not listed here fails the build.
+const LOADED_ON_FIRST_CALL = { yaml: ['parse'], 'smol-toml': ['parse'] };
+const onFirstCall = {
+  name: 'on-first-call',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(LOADED_ON_FIRST_CALL).join('|')})$`);
+    // The stand-in's own require of the library resolves as usual.
+    build.onResolve({ filter }, (args) => (args.namespace === 'on-first-call' ? undefined : { path: args.path, namespace: 'on-first-call' }));
+    build.onLoad({ filter: /.*/, namespace: 'on-first-call' }, (args) => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: [
+        'let loaded;',
+        ...LOADED_ON_FIRST_CALL[args.path].map((name) => `export function ${name}(...args) { loaded ??= require(${JSON.stringify(args.path)}); return loaded.${name}(...args); }`),
+      ].join('\n'),
+    }));
+  },
+};
+
 export function toolManifests() {
   return readdirSync(toolsDir)
     .filter((name) => existsSync(join(toolsDir, name, 'tool.json')))
@@ -108,6 +128,7 @@ export async function buildAll() {
     external: ['yeoman-environment', 'yeoman-generator'],
     // jsonc-parser's main entry is UMD, whose requires esbuild cannot follow: bundle its ES module build.
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    plugins: [onFirstCall],
     // DP_BUILD_READABLE=1: unminified, for reading a CPU profile.
     minify: process.env.DP_BUILD_READABLE !== '1',
     // CommonJS (dist/cli/package.json says so): an ES module entry starts Node's ES module loader, and an

@@ -142,6 +142,11 @@ export function serveMetrics(port: number, host: string, body: () => string): Pr
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
+      // A name that does not resolve, or an address no interface here holds: the host is wrong, not the port.
+      if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+        reject(new DpError(`cannot serve metrics on ${host}:${port}: ${host} is not an address of this machine`, "--host 127.0.0.1 (the default), 0.0.0.0 for every interface, or one of this machine's addresses", 2));
+        return;
+      }
       const why = error.code === 'EADDRINUSE' ? 'is already in use' : error.code === 'EACCES' ? 'needs more privileges' : `failed (${error.code ?? error.message})`;
       reject(new DpError(`cannot serve metrics on ${host}:${port}: the port ${why}`, 'choose another port: --prometheus PORT (0 picks a free one)', 2));
     });

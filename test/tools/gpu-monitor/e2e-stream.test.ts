@@ -256,6 +256,14 @@ describe('--prometheus', () => {
     expect(smi.calls().filter((c) => c.includes('--query-compute-apps'))).toEqual([]);
   });
 
+  it('a --host that is not an address of this machine: the line names the address, not the port', async () => {
+    for (const host of ['no-such-host.invalid', '192.0.2.1']) {
+      const run = await runMonitor(['--prometheus', '0', '--host', host], fake(streaming({ stdout: TRAINING() })).env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`gpu_monitor: cannot serve metrics on ${host}:0: ${host} is not an address of this machine\n  --host 127.0.0.1 (the default), 0.0.0.0 for every interface, or one of this machine's addresses\n`);
+    }
+  });
+
   it('a port already in use: one line, exit code 2', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

@@ -186,6 +186,7 @@ export const ESCAPES: readonly Escape[] = [
   { program: 'rocm-smi', spelling: { options: ['--save'] }, effect: 'write', why: 'writes the settings to any file', sample: 'rocm-smi --save /tmp/x' },
   // dp's own tools
   { program: 'gpu_monitor', spelling: { options: ['--log', '--plot', '-o', '--output'] }, effect: 'write', why: 'appends the CSV log to any path, or writes the SVG plot to any path', sample: 'scripts/gpu_monitor.sh --once --log /tmp/x' },
+  { program: 'gpu_monitor', spelling: { options: ['--cluster-config', '--out'] }, effect: 'write', why: 'writes Prometheus, Grafana, Slurm and Kubernetes files into any directory (--out), creating it', sample: 'scripts/gpu_monitor.sh --cluster-config all --out /tmp/x' },
   { program: 'gpu_monitor', spelling: { options: ['--prometheus', '--host'] }, effect: 'network', why: 'serves metrics on a port (--host 0.0.0.0: to every machine that reaches it)', sample: 'scripts/gpu_monitor.sh --prometheus 9400 --host 0.0.0.0' },
   { program: 'analyze_process_impact', spelling: { options: ['--action'] }, effect: 'signal', unless: '--json', why: 'signals the process and its descendants; the tool refuses --action with --json (a --json after -- is a second PID: refused too)', sample: 'scripts/analyze_process_impact.sh 1234 --action kill --yes' },
   { program: 'analyze_architecture', spelling: { operand: 'outside' }, effect: 'read', why: 'maps any directory it is given: names, manifests and routes of ~/.ssh or another user\'s project', sample: 'scripts/analyze_architecture.sh ~/.ssh --json' },

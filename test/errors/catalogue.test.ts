@@ -12,6 +12,7 @@ import { anotherUsersProcess, impact, inNewSession, kernelThread, NEVER_STARTED,
 import { snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 import { yoProcess } from '../support/yo-process.js';
+import { ownFixture, projectRows } from '../tools/gpu-monitor/helpers.js';
 
 const newDir = useTempDir('dp-errors-');
 const scripts = fileURLToPath(new URL('../../dist/scripts/', import.meta.url));
@@ -232,6 +233,17 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   E67: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--headroom', '1']) },
   E68: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--seq-len', '1e30']) },
   E69: { run: (dir) => tool(dir, 'analyze_process_impact', ['1', '--sample-ms', '-5']) },
+  E96: {
+    run: (dir) => {
+      const PATH = installFakeSmi(join(newDir(), 'bin'), [{ match: ['--query-gpu'], stdout: projectRows(ownFixture('query-gpu_h100-x8_train.csv')) }]);
+      return tool(dir, 'gpu_monitor', ['--once', '--gpus', '0,9'], { PATH });
+    },
+  },
+  E97: { run: (dir) => tool(dir, 'gpu_monitor', ['--once', '--gpus', 'a']) },
+  E98: { run: (dir) => tool(dir, 'gpu_monitor', ['--cluster-config', 'x']) },
+  E99: { setup: (dir) => put(dir, 'monitoring/prometheus-gpu-monitor.yml', 'scrape_configs: []\n'), run: (dir) => tool(dir, 'gpu_monitor', ['--cluster-config', 'all', '--out', 'monitoring']) },
+  E100: { setup: (dir) => symlinkSync(newDir(), join(dir, 'linked')), run: (dir) => tool(dir, 'gpu_monitor', ['--cluster-config', 'all', '--out', 'linked']) },
+  E101: { run: (dir) => tool(dir, 'analyze_process_impact', ['1', '--action', 'kill', '--wait', '5']) },
 };
 
 /** `<...>` in a documented message stands for text that varies (a pid, a temporary path). */

@@ -126,6 +126,16 @@ describe('built-in allow rules', () => {
     expect(open.map(({ where }) => where)).toEqual([]);
   });
 
+  it.each([
+    ['scripts/gpu_monitor.sh --cluster-config all --out /tmp/x'],
+    ['scripts/gpu_monitor.mjs --out /tmp/x --cluster-config=grafana'],
+    ['scripts/analyze_process_impact.sh 1234 --action kill --yes'],
+  ])('ask before the data scientist runs `%s`, whatever else allows it', (command) => {
+    const open = plans.filter(({ id, plan }) => id === 'data-scientist' && !plan.permissions.ask.some((rule) => bashRuleMatches(rule, command)));
+    expect(open.map(({ where }) => where)).toEqual([]);
+    expect(plans.some(({ id }) => id === 'data-scientist')).toBe(true);
+  });
+
   it('deny editing the repository\'s .git (its config and hooks run code when an allowed git command runs)', () => {
     const open = plans.filter(({ plan }) => ['.git/config', '.git/hooks/pre-commit', 'sub/.git/config'].some((path) => !plan.permissions.deny.some((rule) => pathRuleCovers(rule, 'Edit', path))));
     expect(open.map(({ where }) => where)).toEqual([]);

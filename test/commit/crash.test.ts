@@ -92,3 +92,33 @@ describe('a dp persona add killed while writing', () => {
     }
   }, 120_000);
 });
+
+describe('a dp assistants add killed while writing', () => {
+  it('the next run finishes it as an uninterrupted run does, and taking AGENTS.md and the persona back gives every byte back', async () => {
+    const user = newDir();
+    writeFileSync(join(user, 'CLAUDE.md'), '# Ours\r\n\r\nNo final newline');
+    writeFileSync(join(user, 'AGENTS.md'), '# Team\n\nRun make check.\n');
+    const mine = contents(user);
+    const before = newDir();
+    cpSync(user, before, { recursive: true });
+    expect((await dp(before, ['persona', 'add', 'pm'])).exitCode).toBe(0);
+    const reference = newDir();
+    cpSync(before, reference, { recursive: true });
+    expect((await dp(reference, ['assistants', 'add', 'agents'])).exitCode).toBe(0);
+    const fresh = contents(reference);
+    const writes = planOnDisk(before, (active) => active, { onConflict: 'keep', assistants: () => ['claude', 'agents'] }).changes.length;
+    expect(writes).toBeGreaterThanOrEqual(3);
+
+    for (let crashAt = 1; crashAt <= writes; crashAt += 1) {
+      const dir = newDir();
+      cpSync(before, dir, { recursive: true });
+      const crashed = await execa('node', ['--require', preload, dpBin, 'assistants', 'add', 'agents'], { cwd: dir, reject: false, env: { DP_CRASH_AFTER_RENAMES: String(crashAt) } });
+      expect(crashed.signal, `run killed before write ${crashAt}`).toBe('SIGKILL');
+      expect((await dp(dir, ['assistants', 'add', 'agents'])).exitCode).toBe(0);
+      expect(contents(dir), `repaired after a crash before write ${crashAt}`).toEqual(fresh);
+      expect((await dp(dir, ['assistants', 'remove', 'agents'])).exitCode).toBe(0);
+      expect((await dp(dir, ['persona', 'remove', 'pm'])).exitCode).toBe(0);
+      expect(contents(dir), `given back after a crash before write ${crashAt}`).toEqual(mine);
+    }
+  }, 120_000);
+});

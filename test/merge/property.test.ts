@@ -5,6 +5,8 @@
 // rule of the active personas, and running again writes nothing. A run may have another program write
 // while it runs (between dp's reading and its writing): a line added to CLAUDE.md, a rule approved into
 // settings.json, saved in place as Claude Code does; dp merges them in, and they are checked like the rest.
+// Each sequence writes for Claude Code, AGENTS.md, or both (the sections then in AGENTS.md, CLAUDE.md
+// importing it): the user's text in either file is kept the same way.
 //
 // Seeded and reproducible: DP_PROPERTY_SEED=<seed> reruns a failure (fast-check prints the seed and
 // the shrunk sequence); DP_PROPERTY_RUNS sets the number of sequences (npm run test:long: 1000).
@@ -19,6 +21,7 @@ import { SETTINGS_PATH } from '../../shared/merge/settings-file.js';
 import { commitChanges } from '../../shared/commit/commit.js';
 import { diskReader, type Snapshot } from '../../shared/commit/read.js';
 import { parseSections } from '../../shared/merge/sections.js';
+import { sectionKey } from '../../shared/merge/record.js';
 import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
 import { listFiles } from '../support/generators.js';
@@ -30,6 +33,9 @@ const RUNS = Number(process.env.DP_PROPERTY_RUNS ?? 60);
 const SEED = process.env.DP_PROPERTY_SEED === undefined ? undefined : Number(process.env.DP_PROPERTY_SEED);
 const IDS = ['alpha', 'beta', 'gamma'] as const;
 type Id = (typeof IDS)[number];
+/** The Markdown files that hold dp's sections among the user's text. */
+const SECTION_FILES = [CLAUDE_MD, 'AGENTS.md'] as const;
+const TARGETS = [['claude'], ['claude', 'agents'], ['agents']] as const;
 
 /** The template of one generator version: lines change from version to version, some files come and go. */
 function lines(prefix: string, version: number, count = 8): string {
@@ -76,10 +82,10 @@ type Op =
   | { kind: 'apply'; active: Id[]; level: 'low' | 'high'; markers: boolean; during: During }
   | { kind: 'upgrade'; markers: boolean; during: During }
   | { kind: 'editLine'; pick: number; line: number; replace: boolean }
-  | { kind: 'claudeText'; top: boolean; finalNewline: boolean }
-  | { kind: 'crlf' }
+  | { kind: 'claudeText'; file: number; top: boolean; finalNewline: boolean }
+  | { kind: 'crlf'; file: number }
   | { kind: 'deleteSettings' }
-  | { kind: 'editSection'; pick: number; line: number }
+  | { kind: 'editSection'; file: number; pick: number; line: number }
   | { kind: 'userRule'; list: 'allow' | 'ask' | 'deny' }
   | { kind: 'dropDpRule'; pick: number; list: 'allow' | 'ask' | 'deny' }
   | { kind: 'userEnv' }
@@ -103,10 +109,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('upgrade' as const), markers: fc.boolean(), during: duringArb }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('editLine' as const), pick: fc.nat(), line: fc.nat(), replace: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claudeText' as const), top: fc.boolean(), finalNewline: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'crlf' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claudeText' as const), file: fc.nat(), top: fc.boolean(), finalNewline: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crlf' as const), file: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'deleteSettings' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('editSection' as const), pick: fc.nat(), line: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('editSection' as const), file: fc.nat(), pick: fc.nat(), line: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('userRule' as const), list: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dropDpRule' as const), pick: fc.nat(), list: fc.constantFrom('allow' as const, 'ask' as const, 'deny' as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'userEnv' as const }) },
@@ -116,15 +122,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteFile' as const), pick: fc.nat() }) },
 );
 
-/** CLAUDE.md with every dp section (markers included) cut out: what belongs to the user. */
-/** CLAUDE.md outside dp's sections, less the blank line dp put before each section it appended (the record says which). */
-function outsideSections(text: string, record: string | null): string {
+/** A file of sections outside dp's sections, less the blank line dp put before each section it appended (the record says which). */
+function outsideSections(file: string, text: string, record: string | null): string {
   const sections = record === null ? {} : (JSON.parse(record) as { managed: { sections: Record<string, { addedBlankLine?: boolean }> } }).managed.sections;
   let out = '';
   let offset = 0;
-  for (const span of parseSections(text, CLAUDE_MD)) {
+  for (const span of parseSections(text, file)) {
     out += text.slice(offset, span.start);
-    if (sections[span.id]?.addedBlankLine && /(^|\n)\r?\n$/.test(out)) out = out.replace(/\r?\n$/, '');
+    if (sections[sectionKey(file, span.id)]?.addedBlankLine && /(^|\n)\r?\n$/.test(out)) out = out.replace(/\r?\n$/, '');
     offset = span.end;
   }
   return out + text.slice(offset);
@@ -132,6 +137,11 @@ function outsideSections(text: string, record: string | null): string {
 
 class Repo {
   readonly dir = mkdtempSync(join(tmpdir(), 'dp-prop-'));
+  constructor(readonly assistants: readonly string[] = ['claude']) {}
+  /** Where the personas' sections go. */
+  get sectionFile(): string {
+    return this.assistants.includes('agents') ? 'AGENTS.md' : CLAUDE_MD;
+  }
   version = 0;
   active: Id[] = [];
   level: 'low' | 'high' = 'low';
@@ -174,11 +184,11 @@ class Repo {
 
   /** Another program writes while dp runs: in place, as Claude Code saves settings.json. */
   otherProgramWrites(during: During): void {
-    const claude = this.read(CLAUDE_MD);
+    const claude = this.read(this.sectionFile);
     if (during.claude && claude !== null) {
       const line = this.token();
-      this.write(CLAUDE_MD, `${claude}${claude === '' || claude.endsWith('\n') ? '' : '\n'}${line}\n`);
-      this.remember(CLAUDE_MD, line);
+      this.write(this.sectionFile, `${claude}${claude === '' || claude.endsWith('\n') ? '' : '\n'}${line}\n`);
+      this.remember(this.sectionFile, line);
     }
     if (during.settings && this.read(SETTINGS_PATH) !== null) {
       const settings = this.settings();
@@ -193,27 +203,30 @@ class Repo {
   dp(markers: boolean, removing: boolean, during: During): void {
     const personas = this.desired();
     const snapshot: Snapshot = new Map();
-    const result = applyPersonas(diskReader(this.dir, snapshot), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
+    const options = { version: `1.${this.version}.0`, onConflict: markers ? ('markers' as const) : ('keep' as const), assistants: this.assistants };
+    const result = applyPersonas(diskReader(this.dir, snapshot), personas, options);
     this.otherProgramWrites(during);
-    const outsideBefore = outsideSections(this.read(CLAUDE_MD) ?? '', this.read('.claude/persona.json'));
+    const outsideBefore = SECTION_FILES.map((file) => outsideSections(file, this.read(file) ?? '', this.read('.claude/persona.json')));
     commitChanges(this.dir, result.changes, snapshot, `1.${this.version}.0`);
     if (!removing) {
-      // Outside dp's sections, CLAUDE.md is the user's, byte for byte (dp may only add a missing final newline,
-      // and the blank line before a section it appends, which it records).
-      const after = outsideSections(this.read(CLAUDE_MD) ?? '', this.read('.claude/persona.json'));
-      expect([outsideBefore, `${outsideBefore}\n`, `${outsideBefore}\r\n`], 'CLAUDE.md outside the sections').toContain(after);
+      // Outside dp's sections, CLAUDE.md and AGENTS.md are the user's, byte for byte (dp may only add a missing
+      // final newline, and the blank line before a section it appends, which it records).
+      SECTION_FILES.forEach((file, i) => {
+        const after = outsideSections(file, this.read(file) ?? '', this.read('.claude/persona.json'));
+        expect([outsideBefore[i], `${outsideBefore[i]}\n`, `${outsideBefore[i]}\r\n`], `${file} outside the sections`).toContain(after);
+      });
     }
     for (const outcome of result.outcomes.filter((o) => o.status === 'conflict')) {
-      if (outcome.path === CLAUDE_MD) continue;
+      if ((SECTION_FILES as readonly string[]).includes(outcome.path)) continue;
       const wanted = personas.flatMap((p) => p.files).find((f) => f.path === outcome.path)!;
       expect(this.read(dpNewPath(outcome.path)), `conflict in ${outcome.path} left its new version`).toBe(wanted.content);
     }
     for (const p of personas) {
-      const dpNew = this.read(sectionDpNewPath(CLAUDE_MD, p.id));
-      if (result.changes.some((c) => c.path === sectionDpNewPath(CLAUDE_MD, p.id))) expect(dpNew).toBe(p.section);
+      const dpNew = this.read(sectionDpNewPath(this.sectionFile, p.id));
+      if (result.changes.some((c) => c.path === sectionDpNewPath(this.sectionFile, p.id))) expect(dpNew).toBe(p.section);
     }
     this.check();
-    const again = applyPersonas(diskReader(this.dir), personas, { version: `1.${this.version}.0`, onConflict: markers ? 'markers' : 'keep' });
+    const again = applyPersonas(diskReader(this.dir), personas, options);
     expect(again.changes.map((c) => c.path), 'a re-run with nothing new writes nothing').toEqual([]);
   }
 
@@ -222,11 +235,13 @@ class Repo {
       const text = this.read(path) ?? '';
       for (const line of wrote) expect(text, `${line} in ${path}`).toContain(line);
     }
-    parseSections(this.read(CLAUDE_MD) ?? '', CLAUDE_MD);
+    for (const file of SECTION_FILES) parseSections(this.read(file) ?? '', file);
     const settings = this.settings();
     for (const { list, rule } of this.userRules) expect(settings.permissions?.[list], `user rule ${rule}`).toContain(rule);
     for (const [key, value] of this.userEnv) expect(settings.env?.[key]).toBe(value);
-    for (const p of this.desired()) for (const rule of p.permissions.deny) expect(settings.permissions?.deny, `deny ${rule}`).toContain(rule);
+    // settings.json is Claude Code's: written only where Claude Code is.
+    const claude = this.assistants.includes('claude');
+    if (claude) for (const p of this.desired()) for (const rule of p.permissions.deny) expect(settings.permissions?.deny, `deny ${rule}`).toContain(rule);
     // The user's hooks stay; dp's are never there twice (beyond the user's own identical copies).
     const count = (key: string, keys: string[]) => keys.filter((k) => k === key).length;
     const present = Object.entries(settings.hooks ?? {}).flatMap(([event, groups]) => groups.map((g) => hookKey(event, g)));
@@ -250,8 +265,9 @@ class Repo {
         this.version += 1;
         return this.dp(op.markers, false, op.during);
       case 'crlf': {
-        const text = this.read(CLAUDE_MD);
-        if (text !== null) this.write(CLAUDE_MD, text.replace(/\r?\n/g, '\r\n'));
+        const file = SECTION_FILES[op.file % SECTION_FILES.length]!;
+        const text = this.read(file);
+        if (text !== null) this.write(file, text.replace(/\r?\n/g, '\r\n'));
         return;
       }
       case 'deleteSettings':
@@ -276,22 +292,24 @@ class Repo {
       }
       case 'claudeText': {
         const line = this.token();
-        const text = this.read(CLAUDE_MD) ?? '';
+        const file = SECTION_FILES[op.file % SECTION_FILES.length]!;
+        const text = this.read(file) ?? '';
         const end = op.finalNewline ? '\n' : '';
-        this.write(CLAUDE_MD, op.top ? `${line}\n${text}` : `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}${end}`);
-        return this.remember(CLAUDE_MD, line);
+        this.write(file, op.top ? `${line}\n${text}` : `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}${end}`);
+        return this.remember(file, line);
       }
       case 'editSection': {
-        const text = this.read(CLAUDE_MD);
+        const file = SECTION_FILES[op.file % SECTION_FILES.length]!;
+        const text = this.read(file);
         if (!text) return;
-        const spans = parseSections(text, CLAUDE_MD);
+        const spans = parseSections(text, file);
         if (spans.length === 0) return;
         const span = spans[op.pick % spans.length]!;
         const body = text.slice(span.bodyStart, span.bodyEnd).split('\n');
         const line = this.token();
         body.splice(op.line % body.length, 0, line);
-        this.write(CLAUDE_MD, text.slice(0, span.bodyStart) + body.join('\n') + text.slice(span.bodyEnd));
-        return this.remember(CLAUDE_MD, line);
+        this.write(file, text.slice(0, span.bodyStart) + body.join('\n') + text.slice(span.bodyEnd));
+        return this.remember(file, line);
       }
       case 'userRule': {
         const settings = this.settings();
@@ -367,8 +385,8 @@ class Repo {
 describe('never lose a byte (randomized)', () => {
   it(`holds over ${RUNS} random sequences of edits, upgrades and persona changes`, () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 14 }), (ops) => {
-        const repo = new Repo();
+      fc.property(fc.constantFrom(...TARGETS), fc.array(opArb, { minLength: 1, maxLength: 14 }), (targets, ops) => {
+        const repo = new Repo(targets);
         try {
           for (const op of ops) repo.step(op);
         } finally {

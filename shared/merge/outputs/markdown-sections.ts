@@ -48,6 +48,26 @@ function applySections(file: string, fileText: string | null, run: Run): void {
     if (detail) details.push(detail);
   };
 
+  const kept = new Set(planned.map((s) => s.id));
+  // Sections no longer planned go first, last first: a section that is last when its turn comes takes back
+  // the final newline it added, before a new section is appended after it.
+  const spans = parseSections(text, file);
+  const position = (id: string) => spans.find((s) => s.id === id)?.start ?? -1;
+  const leaving = [...prior].filter(([id]) => !kept.has(id)).sort(([a], [b]) => position(b) - position(a));
+  // The final newline dp added to the user's last line, recorded on a section that leaves without taking it
+  // back (gone already, after a run cut short; or not last): it passes to the section that ends the file.
+  let newlineOwed = false;
+  for (const [id, before] of leaving) {
+    const current = sectionBody(text, id, file);
+    const last = parseSections(text, file).at(-1);
+    if (before.addedNewline && (current === null || last?.id !== id || last.end !== text.length)) newlineOwed = true;
+    if (current === null) continue;
+    const base = storedBase(before, run.bases);
+    const edited = base !== null ? !sameContent(current, base) : sha256(toLf(current)) !== before.sha256;
+    text = removeSection(text, id, file, { keepBody: edited, dropAddedNewline: before.addedNewline ?? false, dropBlankLine: before.addedBlankLine ?? false });
+    note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} taken out`);
+  }
+
   // Section conflicts never prompt: one file holds every persona's section, and declining the whole
   // file would drop the others' updates too. `ask` resolves them like `keep`.
   const markers = options.onConflict === 'markers';
@@ -103,18 +123,13 @@ function applySections(file: string, fileText: string | null, run: Run): void {
       ...(section.fileWasDps ? { fileWasDps: true } : {}),
     };
   }
-  const kept = new Set(planned.map((s) => s.id));
-  // Taken out last first, so that a section that is last when its turn comes takes back the final newline it added.
-  const spans = parseSections(text, file);
-  const position = (id: string) => spans.find((s) => s.id === id)?.start ?? -1;
-  const leaving = [...prior].filter(([id]) => !kept.has(id)).sort(([a], [b]) => position(b) - position(a));
-  for (const [id, before] of leaving) {
-    const current = sectionBody(text, id, file);
-    if (current === null) continue;
-    const base = storedBase(before, run.bases);
-    const edited = base !== null ? !sameContent(current, base) : sha256(toLf(current)) !== before.sha256;
-    text = removeSection(text, id, file, { keepBody: edited, dropAddedNewline: before.addedNewline ?? false, dropBlankLine: before.addedBlankLine ?? false });
-    note(edited ? 'kept-edited' : 'removed', edited ? `section ${id}: you edited it, so its text stays without the markers` : `section ${id} taken out`);
+  const last = parseSections(text, file).at(-1);
+  const endingKey = last && last.end === text.length ? sectionKey(file, last.id) : undefined;
+  const ending = endingKey === undefined ? undefined : record.managed.sections[endingKey];
+  if (newlineOwed && ending && !ending.addedNewline) {
+    // In the record's own key order, as an entry that added the newline itself is written.
+    const { addedBlankLine, fileWasDps, ...entry } = ending;
+    record.managed.sections[endingKey!] = { ...entry, addedNewline: true, ...(addedBlankLine ? { addedBlankLine } : {}), ...(fileWasDps ? { fileWasDps } : {}) };
   }
 
   if (text !== (fileText ?? '')) {

@@ -95,12 +95,12 @@ export function startup(options: { startMs: number | null; firstProgressAtMs: nu
   const { startMs, firstProgressAtMs, progress, logWrittenMs } = options;
   if (startMs === null) return { seconds: null, formula: 'start time unreadable' };
   if (firstProgressAtMs !== null && firstProgressAtMs >= startMs - 1000) {
-    return { seconds: Math.max(0, Math.round((firstProgressAtMs - startMs) / 1000)), formula: `timestamp of the first progress line in its log (${options.firstProgressLine}) - process start` };
+    return { seconds: Math.max(0, roundSeconds((firstProgressAtMs - startMs) / 1000)), formula: `timestamp of the first progress line in its log (${options.firstProgressLine}) - process start` };
   }
   if (progress?.sinceFirstProgress != null && logWrittenMs !== null) {
     const first = logWrittenMs - progress.sinceFirstProgress * 1000;
     if (first >= startMs - 1000) {
-      return { seconds: Math.max(0, Math.round((first - startMs) / 1000)), formula: `(last log write - the bar's elapsed ${progress.sinceFirstProgress} s) - process start: the bar runs from the first step` };
+      return { seconds: Math.max(0, roundSeconds((first - startMs) / 1000)), formula: `(last log write - the bar's elapsed ${progress.sinceFirstProgress} s) - process start: the bar runs from the first step` };
     }
   }
   return { seconds: null, formula: 'its log shows neither a timestamped progress line nor a bar that runs from the first step' };

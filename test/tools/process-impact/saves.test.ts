@@ -87,6 +87,8 @@ describe('estimates', () => {
     expect(boot).toEqual({ seconds: 55, formula: "(last log write - the bar's elapsed 2945 s) - process start: the bar runs from the first step" });
     const timed = startup({ startMs: start, firstProgressAtMs: start + 42_000, firstProgressLine: '***** Running training *****', progress: null, logWrittenMs: null });
     expect(timed.seconds).toBe(42);
+    // Seconds at the report's one rounding (a tenth), as the text shows them ("1.3s"), never a whole second shown as "1.0s".
+    expect(startup({ startMs: start, firstProgressAtMs: start + 1_250, firstProgressLine: 'step 1/10', progress: null, logWrittenMs: null }).seconds).toBe(1.3);
     // The replay is the lost compute itself, at its one rounding (a tenth): 113.4 s in both places, never 113 here.
     expect(recovery(boot, 113.4)).toEqual({
       seconds: 168.4,

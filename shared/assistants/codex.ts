@@ -5,7 +5,7 @@
 // user's. Facts: ../shared/research/assistants.md §2.
 import type { AssistantAdapter } from './adapter.js';
 import { ALLOWS_NAMED, type AssistantPlan, envNotExpressed, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
-import { commandPrefixes, type Decision, narrowedLine, type PrefixRule } from './command-prefixes.js';
+import { commandPrefixes, type Decision, narrowedLine, type PrefixRule, WRAPPED_DENY_LINE } from './command-prefixes.js';
 import { AGENTS_MD } from './claude.js';
 import { checkCodexRules, checkCodexSkillPolicy, checkSkill } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
@@ -58,6 +58,7 @@ export function planCodex(persona: PlannedPersonaView): AssistantPlan {
     if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed as prefix rules (they match whole leading words): ${listed}`);
   }
   for (const entry of mapping.narrowed) cannotExpress.push(narrowedLine(entry));
+  if (mapping.rules.some((rule) => rule.decision === 'deny')) cannotExpress.push(WRAPPED_DENY_LINE);
   const fileRules = [...persona.permissions.deny, ...persona.permissions.ask, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));
   if (fileRules.length > 0) cannotExpress.push(`file and tool rules cannot be expressed: Codex has no project rule for them (its sandbox decides what commands may write): ${ruleList(fileRules)}`);
   cannotExpress.push(...envNotExpressed(persona.env, 'its environment settings live in .codex/config.toml, which dp leaves to you'));

@@ -78,6 +78,12 @@ export function narrowedLine(entry: PrefixMapping['narrowed'][number]): string {
   return `${entry.decision} rule \`${entry.rule}\` covers \`${entry.covers}\` only: longer words starting with its last one cannot be expressed`;
 }
 
+/**
+ * Claude Code looks past `timeout`, `nice`, `nohup`, `time` and `stdbuf` in front of a command (bash-rule.ts);
+ * a prefix or first-word rule matches the command as typed, so a deny does not hold behind one.
+ */
+export const WRAPPED_DENY_LINE = 'that a deny also holds behind a wrapper (`timeout 5 sudo ...`, `nice sudo ...`) cannot be expressed: the rule matches the command as typed, where Claude Code looks past such wrappers';
+
 /** One prefix rule per decision and prefix: `Bash(git push)` and `Bash(git push *)` ask for the same words. */
 function addRule(mapping: PrefixMapping, decision: Decision, words: string[], source: string): void {
   const same = mapping.rules.find((other) => other.decision === decision && other.words.join(' ') === words.join(' '));

@@ -5,7 +5,7 @@
 // globs. Facts: ../shared/research/assistants.md §5.
 import type { AssistantAdapter } from './adapter.js';
 import { ALLOWS_NAMED, type AssistantPlan, envNotExpressed, type JsonListEntries, ownedFile, type PlannedPersonaView, ruleList } from './assistant-plan.js';
-import { commandPrefixes, narrowedLine } from './command-prefixes.js';
+import { commandPrefixes, narrowedLine, WRAPPED_DENY_LINE } from './command-prefixes.js';
 import { AGENTS_MD } from './claude.js';
 import { checkJsonLists } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
@@ -60,6 +60,7 @@ export function planCursor(persona: PlannedPersonaView): AssistantPlan {
     if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed in .cursor/cli.json (${why}): ${ruleList(rules, decision === 'allow' ? ALLOWS_NAMED : Infinity)}`);
   }
   for (const entry of mapping.narrowed.filter((narrowed) => !narrowed.covers.includes(' '))) cannotExpress.push(narrowedLine(entry));
+  if (deny.some((rule) => rule.startsWith('Shell('))) cannotExpress.push(WRAPPED_DENY_LINE);
   if (allow.length + deny.length > 0) cannotExpress.push('the editor\'s permissions cannot be expressed: .cursor/cli.json applies to Cursor CLI only; the editor takes its auto-run settings from your user settings');
   cannotExpress.push(...envNotExpressed(persona.env, 'it has no project setting for them'));
   const files = persona.workflows.map((workflow) => ownedFile(cursorCommandPath(workflow.name), renderMarkdownCommand(workflow)));

@@ -11,7 +11,7 @@ import { ALLOWS_NAMED, type AssistantPlan, envNotExpressed, type JsonListEntries
 import { AGENTS_MD } from './claude.js';
 import { checkGeminiCommand, checkJsonLists } from './file-checks.js';
 import { merged, toOutputs, viewOf } from './persona-view.js';
-import { commandPrefixes, narrowedLine } from './command-prefixes.js';
+import { commandPrefixes, narrowedLine, WRAPPED_DENY_LINE } from './command-prefixes.js';
 import { withFinalNewline, type Workflow } from './workflow-text.js';
 
 export const GEMINI_SETTINGS = '.gemini/settings.json';
@@ -64,6 +64,7 @@ export function planGemini(persona: PlannedPersonaView): AssistantPlan {
   const notDenied = mapping.notExpressed.filter((entry) => entry.decision === 'deny');
   if (notDenied.length > 0) cannotExpress.push(`${notDenied.length} deny rule(s) cannot be expressed as run_shell_command prefixes: ${ruleList(notDenied.map((r) => r.rule))}`);
   for (const entry of mapping.narrowed) cannotExpress.push(narrowedLine(entry));
+  if (denied.length > 0) cannotExpress.push(WRAPPED_DENY_LINE);
   const notAllowed = mapping.notExpressed.filter((entry) => entry.decision === 'allow');
   if (notAllowed.length > 0) cannotExpress.push(`${notAllowed.length} allow rule(s) cannot be expressed without allowing more (Gemini CLI asks for them): ${ruleList(notAllowed.map((r) => r.rule), ALLOWS_NAMED)}`);
   const fileRules = [...persona.permissions.deny, ...persona.permissions.allow].filter((rule) => !rule.startsWith('Bash'));

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedPersonaView } from '../../shared/assistants/assistant-plan.js';
 import { codexRulesPath, planCodex } from '../../shared/assistants/codex.js';
+import { WRAPPED_DENY_LINE } from '../../shared/assistants/command-prefixes.js';
 import { checkCodexRules, checkCodexSkillPolicy, checkSkill } from '../../shared/assistants/file-checks.js';
 import { plannedPersonas } from './planned-personas.js';
 
@@ -65,6 +66,9 @@ describe('Codex files', () => {
       'prefix_rule(pattern = ["sudo"], decision = "forbidden", justification = "Claude Code rules Bash(sudo *), Bash(sudo)")',
     ]);
     expect(planCodex(view).cannotExpress).toContain('deny rule `Bash(git push --force*)` covers `git push --force` only: longer words starting with its last one cannot be expressed');
+    // Claude Code looks past `nice` and `timeout`; a prefix rule does not, and that is said.
+    expect(planCodex(view).cannotExpress).toContain(WRAPPED_DENY_LINE);
+    expect(planCodex(persona({ allow: ['Bash(ls *)'] })).cannotExpress).not.toContain(WRAPPED_DENY_LINE);
   });
 
   it('quotes, escapes and shell syntax in a rule are never turned into words', () => {

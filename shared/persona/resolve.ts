@@ -66,11 +66,12 @@ export function userWorkflows(repoRoot: string, persona: Persona): UserWorkflow[
   const dir = join(repoRoot, set);
   if (existsSync(dir)) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      // The names are listed in the CLAUDE.md section; the files' contents are the user's and never copied.
-      refuseBidiFileName(set, entry.name);
       const name = entry.isDirectory() ? entry.name : entry.name.endsWith('.md') ? entry.name.slice(0, -'.md'.length) : null;
       const path = entry.isDirectory() ? `${set}/${entry.name}/SKILL.md` : `${set}/${entry.name}`;
-      if (name !== null && isFile(join(repoRoot, path))) found.set(name, { name, path, invocation: `/${namespace}:${name}` });
+      if (name === null || !isFile(join(repoRoot, path))) continue;
+      // The names are listed in the CLAUDE.md section; the files' contents are the user's and never copied.
+      refuseBidiFileName(set, entry.name);
+      found.set(name, { name, path, invocation: `/${namespace}:${name}` });
     }
   }
   for (const name of persona.workflows) {

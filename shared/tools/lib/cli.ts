@@ -6,6 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { escapeControl } from './term.js';
 
 /** A failure the user can act on: one line of message, an optional line of hint, the exit code. */
 export class DpError extends Error {
@@ -30,9 +31,14 @@ export class UsageError extends DpError {
 
 /** What a user sees for an error: `<program>: <message>` and, indented below, the hint. */
 export function formatError(program: string, error: unknown): string {
-  if (error instanceof DpError) return `${program}: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`;
+  if (error instanceof DpError) return `${program}: ${visible(error.message)}${error.hint ? `\n  ${visible(error.hint)}` : ''}`;
   const message = error instanceof Error ? error.message : String(error);
-  return `${program}: unexpected error: ${message}`;
+  return `${program}: unexpected error: ${visible(message)}`;
+}
+
+/** Messages quote input (paths, values): control characters other than a line break are shown escaped (\x1b). */
+function visible(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -10,6 +10,11 @@ describe('formatError', () => {
     expect(formatError('gpu_monitor', new UsageError('no GPU'))).toBe('gpu_monitor: no GPU');
   });
 
+  it('shows an escape sequence or carriage return from the input escaped, so an error line cannot repaint the terminal', () => {
+    expect(formatError('gpu_monitor', new UsageError("cannot read a\x1b[2Jb.csv\r: no such file", 'try \x9b31m'))).toBe('gpu_monitor: cannot read a\\x1b[2Jb.csv\\r: no such file\n  try \\x9b31m');
+    expect(formatError('dp', new Error('bad \x07 bell'))).toBe('dp: unexpected error: bad \\x07 bell');
+  });
+
   it('calls anything else unexpected', () => {
     expect(formatError('dp', new Error('boom'))).toBe('dp: unexpected error: boom');
     expect(formatError('dp', 'text')).toBe('dp: unexpected error: text');

@@ -153,3 +153,21 @@ describe('create-dp-project --assistants', () => {
     expect(listFiles(parent)).toEqual([]);
   });
 });
+
+describe('dp status and dp doctor cover every assistant written for', () => {
+  it('a Gemini command that no longer parses as TOML and a .cursor/cli.json broken by hand are problems, named', async () => {
+    const dir = newDir();
+    expect((await dp(dir, ['persona', 'add', 'pm', '--assistants', 'gemini,cursor'])).exitCode).toBe(0);
+    expect((await dp(dir, ['doctor'])).stdout).not.toMatch(/^problem .*(toml|cli\.json)/m);
+    writeFileSync(join(dir, '.gemini/commands/generate-prd.toml'), "prompt = '''unterminated\n");
+    writeFileSync(join(dir, '.cursor/cli.json'), '{ "permissions": \n');
+    const doctor = await dp(dir, ['doctor']);
+    expect(doctor.exitCode).toBe(1);
+    expect(doctor.stdout).toMatch(/^problem +\.gemini\/commands\/generate-prd\.toml: not TOML: .* \(Gemini CLI may not load it\)$/m);
+    expect(doctor.stdout).toMatch(/^problem +\.cursor\/cli\.json line 2: not strict JSON/m);
+    const status = await dp(dir, ['status', '--json']);
+    const report = JSON.parse(status.stdout) as { assistants: string[]; unreadable: string[] };
+    expect(report.assistants).toEqual(['agents', 'gemini', 'cursor']);
+    expect(report.unreadable).toHaveLength(2);
+  });
+});

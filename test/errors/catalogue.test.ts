@@ -73,6 +73,7 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   E90: { run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'windsurf']) },
   E91: { setup: async (dir) => expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0), run: (dir) => dp(dir, ['assistants', 'remove', 'agents']) },
   E92: { setup: async (dir) => expect((await dp(dir, ['persona', 'add', 'pm'])).exitCode).toBe(0), run: (dir) => dp(dir, ['assistants', 'remove', 'claude']) },
+  E110: { setup: (dir) => put(dir, '.cursor/cli.json', '{\n  // mine\n  "permissions": {}\n}\n'), run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'cursor']) },
   E95: { run: (dir) => dp(dir, ['assistants', 'add', 'agents']) },
   E93: { setup: (dir) => put(dir, 'AGENTS.md', '# Team\n<!-- dp:begin pm -->\nhalf a section\n'), run: (dir) => dp(dir, ['persona', 'add', 'pm', '--assistants', 'agents']) },
   E94: {

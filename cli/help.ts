@@ -55,6 +55,7 @@ ${WRITE_OPTIONS}
 ${levelOption}
       --status-line         also show the persona's status line in Claude Code (GPU use and training
                             progress for the personas that have one; yours is never replaced)
+      --no-status-line      turn that status line off again (only dp's is removed; yours stays)
 
 Example: dp persona add ${first} ${second}${levelExampleLine}`,
     'persona remove': `Usage: dp persona remove <persona>... [options]
@@ -111,6 +112,8 @@ Re-apply the active personas with this version's templates. One line per file: u
 edits stay), merged, or conflict (yours stays; the new version is written beside it as <file>.dp-new).
 
 ${WRITE_OPTIONS}
+      --no-status-line      turn off the status line the personas were opted in to (only dp's is
+                            removed; yours stays)
 
 Example: dp upgrade --dry-run`,
     doctor: `Usage: dp doctor [--fix] [--json] [-C <dir>]

@@ -11,7 +11,7 @@ import { levelFor } from '../levels.js';
 import { repoRoot } from '../repo.js';
 import { notActive, writeRun } from '../write-run.js';
 
-const ADD = { ...COMMON, ...WRITING, level: { type: 'string' }, 'status-line': { type: 'boolean' }, assistants: { type: 'string' } } as const;
+const ADD = { ...COMMON, ...WRITING, level: { type: 'string' }, 'status-line': { type: 'boolean' }, 'no-status-line': { type: 'boolean' }, assistants: { type: 'string' } } as const;
 
 async function add(argv: string[], exclusive: boolean): Promise<number> {
   const command = exclusive ? 'persona switch' : 'persona add';
@@ -30,8 +30,11 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
     const levelled = levelledPersonas(builtinMenu());
     throw usage(`--level applies to the ${levelled.name} persona, which is not among ${personas.map((p) => p.id).join(', ')}`, command);
   }
-  if (values['status-line'] && !personas.some((p) => p.statusLine)) {
-    throw usage(`--status-line applies to a persona with a status line, and none of ${personas.map((p) => p.id).join(', ')} has one`, command);
+  if (values['status-line'] && values['no-status-line']) throw usage('--status-line and --no-status-line contradict each other: give one', command);
+  for (const option of ['status-line', 'no-status-line'] as const) {
+    if (values[option] && !personas.some((p) => p.statusLine)) {
+      throw usage(`--${option} applies to a persona with a status line, and none of ${personas.map((p) => p.id).join(', ')} has one`, command);
+    }
   }
   const wanted: PersonaRequest[] = [];
   for (const persona of personas) {
@@ -41,8 +44,8 @@ async function add(argv: string[], exclusive: boolean): Promise<number> {
       for (const warning of customPersonaWarnings(root, persona)) process.stderr.write(`dp: warning: ${warning}\n`);
     }
     const level = await levelFor(root, persona, persona.levels ? values.level : undefined, record);
-    // Opted in now, or before (the record keeps it): a re-run keeps the status line.
-    const statusLine = persona.statusLine !== undefined && (values['status-line'] === true || record?.active.some((a) => a.id === persona.id && a.statusLine) === true);
+    // Opted in now, or before (the record keeps it): a re-run keeps the status line; --no-status-line opts out.
+    const statusLine = persona.statusLine !== undefined && values['no-status-line'] !== true && (values['status-line'] === true || record?.active.some((a) => a.id === persona.id && a.statusLine) === true);
     wanted.push({ id: persona.id, persona, ...(level ? { level } : {}), ...(statusLine ? { statusLine } : {}) });
   }
   const added = wanted.map((w) => w.id);

@@ -28,7 +28,7 @@ export abstract class PersonaGenerator extends DpGenerator {
     if (this.kind.takesName) this.argument('name', { type: String, required: false, description: `the persona's id: profiles/personas/<id>.json` });
     const levelled = levelledPersonas(builtinMenu()).entries.map((entry) => `${entry.id}: ${entry.levels.join(', ')}`);
     this.option('level', { type: String, description: `skill level, for personas that have levels (${levelled.join('; ')})` });
-    this.option('status-line', { type: Boolean, description: "also show the persona's status line in Claude Code, for personas that have one (yours is never replaced)" });
+    this.option('status-line', { type: Boolean, description: "also show the persona's status line in Claude Code, for personas that have one (yours is never replaced); --no-status-line turns it off (only dp's is removed)" });
   }
 
   private get kind(): typeof PersonaGenerator {
@@ -53,8 +53,10 @@ export abstract class PersonaGenerator extends DpGenerator {
       const persona = loadPersona(this.requestedId, this.destinationRoot());
       this.request = { id: persona.id, persona };
       const record = this.currentRecord(); // refuse a corrupt or newer record before asking anything
-      // Opted in now, or before (the record keeps it): a re-run keeps the status line.
-      if (persona.statusLine && (this.dpOptions['status-line'] === true || record?.active.some((a) => a.id === persona.id && a.statusLine))) this.request.statusLine = true;
+      // Opted in now, or before (the record keeps it): a re-run keeps the status line; --no-status-line
+      // (the option false) opts out.
+      const optIn = this.dpOptions['status-line'];
+      if (persona.statusLine && optIn !== false && (optIn === true || record?.active.some((a) => a.id === persona.id && a.statusLine))) this.request.statusLine = true;
       if (persona.origin.kind === 'custom') {
         for (const warning of customPersonaWarnings(this.destinationRoot(), persona)) this.log(`dp: warning: ${warning}`);
       }

@@ -65,6 +65,8 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   E15: { setup: (dir) => put(dir, '.claude/settings.json', '{"env": {"DEBUG": true}}'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
   E16: { setup: (dir) => put(dir, '.claude/settings.json', '{"permissions": {"block": ["Bash(rm *)"]}}'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
   E83: { run: (dir) => dp(dir, ['persona', 'add', 'pm', '--status-line']) },
+  E102: { run: (dir) => dp(dir, ['persona', 'add', 'pm', '--no-status-line']) },
+  E103: { run: (dir) => dp(dir, ['persona', 'add', 'ds', '--status-line', '--no-status-line']) },
   E82: { setup: (dir) => put(dir, '.claude/settings.json', '{"hooks": {"PreToolUse": {"matcher": "Bash"}}}'), run: (dir) => dp(dir, ['persona', 'add', 'ds']) },
   E70: {
     setup: (dir) => put(dir, '.claude/settings.json', '{\n  "permissions": {\n    "allow": ["Bash(make)"],\n    "allow": ["Bash(ls)"]\n  }\n}\n'),

@@ -7,6 +7,7 @@ import { hasShared } from '../support/shared-fixtures.js';
 import { settingsSchemaErrors } from '../support/settings-schema.js';
 import { listFiles, read, runIn, snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
+import { yoProcess } from '../support/yo-process.js';
 
 const newDir = useTempDir('dp-ds-');
 
@@ -43,6 +44,29 @@ describe('yo dp:data-scientist --status-line', () => {
     expect(json(dir, '.claude/settings.json').statusLine).toEqual(statusLine);
     expect(listFiles(dir)).toContain('.claude/hooks/gpu-status.mjs');
   });
+});
+
+describe('yo dp:data-scientist --no-status-line', () => {
+  it("takes back the status line dp set, keeps the rest of the settings, and records the choice", async () => {
+    const dir = newDir();
+    await runIn(dir, 'data-scientist');
+    const without = read(dir, '.claude/settings.json');
+    await runIn(dir, 'data-scientist', { options: { 'status-line': true } });
+    expect(json(dir, '.claude/settings.json').statusLine).toBeDefined();
+    await runIn(dir, 'data-scientist', { options: { 'status-line': false } });
+    expect(read(dir, '.claude/settings.json')).toBe(without);
+    expect(listFiles(dir)).not.toContain('.claude/hooks/gpu-status.mjs');
+    expect(json(dir, '.claude/persona.json').active[0].statusLine).toBeUndefined();
+  });
+
+  it('is read from the command line as the option turned off', async () => {
+    const dir = newDir();
+    expect((await yoProcess(dir, 'data-scientist', {}, ['--status-line'])).exitCode).toBe(0);
+    expect(json(dir, '.claude/settings.json').statusLine).toBeDefined();
+    const off = await yoProcess(dir, 'data-scientist', {}, ['--no-status-line']);
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(json(dir, '.claude/settings.json').statusLine).toBeUndefined();
+  }, 60_000);
 });
 
 describe('yo dp:data-scientist in an empty repository', () => {

@@ -88,6 +88,57 @@ describe('the status line (opt-in)', () => {
     expect(existsSync(join(dir, '.claude/hooks/gpu-status.mjs'))).toBe(false);
   }, 60_000);
 
+  it('--no-status-line turns it off: exactly what dp wrote is taken back, the record says so, re-runs keep it off', async () => {
+    const dir = newDir();
+    expect((await dp(dir, ['persona', 'add', 'ds'])).exitCode).toBe(0);
+    const without = readFileSync(join(dir, '.claude/settings.json'), 'utf8');
+    const record = () => JSON.parse(readFileSync(join(dir, '.claude/persona.json'), 'utf8')).active[0];
+    for (const off of [['persona', 'add', 'ds', '--no-status-line'], ['upgrade', '--no-status-line']]) {
+      expect((await dp(dir, ['persona', 'add', 'ds', '--status-line'])).exitCode).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).statusLine).toEqual(ours);
+      const turnedOff = await dp(dir, off);
+      expect(turnedOff.exitCode, turnedOff.stderr).toBe(0);
+      expect(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).toBe(without);
+      expect(existsSync(join(dir, '.claude/hooks/gpu-status.mjs'))).toBe(false);
+      expect(record()).toMatchObject({ id: 'data-scientist' });
+      expect(record().statusLine).toBeUndefined();
+      expect((await dp(dir, ['persona', 'add', 'ds'])).exitCode).toBe(0);
+      expect((await dp(dir, ['upgrade'])).exitCode).toBe(0);
+      expect(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).toBe(without);
+    }
+  }, 120_000);
+
+  it("--no-status-line keeps a status line that is the user's: their own, or dp's after they changed it", async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, '.claude'));
+    const mine = { type: 'command', command: '~/.claude/statusline.sh' };
+    writeFileSync(join(dir, '.claude/settings.json'), `${JSON.stringify({ statusLine: mine })}\n`);
+    expect((await dp(dir, ['persona', 'add', 'ds', '--status-line'])).exitCode).toBe(0);
+    expect((await dp(dir, ['persona', 'add', 'ds', '--no-status-line'])).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, '.claude/settings.json'), 'utf8')).statusLine).toEqual(mine);
+
+    const other = newDir();
+    expect((await dp(other, ['persona', 'add', 'ds', '--status-line'])).exitCode).toBe(0);
+    const settings = JSON.parse(readFileSync(join(other, '.claude/settings.json'), 'utf8'));
+    const edited = { ...ours, refreshInterval: 30 };
+    writeFileSync(join(other, '.claude/settings.json'), `${JSON.stringify({ ...settings, statusLine: edited }, null, 2)}\n`);
+    const off = await dp(other, ['upgrade', '--no-status-line']);
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(other, '.claude/settings.json'), 'utf8')).statusLine).toEqual(edited);
+    expect(off.stdout + off.stderr).toContain('statusLine: you changed it; it is yours now');
+  }, 120_000);
+
+  it.each([
+    [['persona', 'add', 'ds', '--status-line', '--no-status-line'], 'dp: --status-line and --no-status-line contradict each other: give one'],
+    [['persona', 'add', 'pm', '--no-status-line'], 'dp: --no-status-line applies to a persona with a status line, and none of pm has one'],
+  ])('dp %j: one line, exit 2, nothing written', async (args, line) => {
+    const dir = newDir();
+    const ran = await dp(dir, args);
+    expect(ran.exitCode).toBe(2);
+    expect(ran.stderr.split('\n')[0]).toBe(line);
+    expect(existsSync(join(dir, '.claude'))).toBe(false);
+  });
+
   it("never replaces the user's own status line, and says how to switch", async () => {
     const dir = newDir();
     mkdirSync(join(dir, '.claude'));

@@ -133,12 +133,26 @@ function rebaseList(target: Settings, top: string, list: string, base: unknown[]
   const baseKeys = new Set((base ?? []).map(key));
   const oursKeys = new Set((ours ?? []).map(key));
   const added = (ours ?? []).filter((value) => !baseKeys.has(key(value)));
-  const removed = new Set((base ?? []).map(key).filter((k) => !oursKeys.has(k)));
+  // Counted, not as a set: dp taking its copy out beside the user's identical one removes one copy only.
+  const removed = new Map<string, number>();
+  for (const k of baseKeys) {
+    const count = (base ?? []).filter((value) => key(value) === k).length - (oursKeys.has(k) ? ours!.filter((value) => key(value) === k).length : 0);
+    if (count > 0) removed.set(k, count);
+  }
   const dropped = base !== undefined && ours === undefined;
   const created = base === undefined && ours !== undefined;
   if (added.length === 0 && removed.size === 0 && !dropped && !created) return;
   const theirs = objectAt(target, top)?.[list] as unknown[] | undefined;
-  const values = (theirs ?? []).filter((value) => !removed.has(key(value)));
+  const values = [...(theirs ?? [])];
+  for (const [k, count] of removed) {
+    let left = count;
+    for (let i = values.length - 1; i >= 0 && left > 0; i -= 1) {
+      if (key(values[i]) === k) {
+        values.splice(i, 1);
+        left -= 1;
+      }
+    }
+  }
   for (const value of added) if (!values.some((v) => key(v) === key(value))) values.push(value);
   if (values.length > 0 || (theirs !== undefined && !dropped)) ensureObject(target, top)[list] = values;
   else if (theirs !== undefined) delete objectAt(target, top)![list];

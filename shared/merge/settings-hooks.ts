@@ -65,6 +65,11 @@ function describeHook(event: string, entry: HookGroup): string {
   return `hook ${event}${entry.matcher ? `(${entry.matcher})` : ''} ${entry.hooks[0]?.command ?? ''}`;
 }
 
+/** The group holding dp's hook command after the user edited the group (added a hook of theirs, changed the timeout). */
+function editedGroupWith(groups: unknown[], command: string): Record<string, unknown> | undefined {
+  return groups.find((group): group is Record<string, unknown> => isPlainObject(group) && Array.isArray(group.hooks) && group.hooks.some((h) => isPlainObject(h) && h.command === command));
+}
+
 interface Owned {
   ownership: HookOwnership;
   declined: HookDeclined;
@@ -103,7 +108,22 @@ function mergeHookGroups(settings: Settings, contributions: HookContribution[], 
   for (const hook of previous.ownership.hooks ?? []) {
     const key = keyOf(hook.event, hook.entry);
     ownedKeys.add(key);
-    if (!isPresent(hook.event, hook.entry)) {
+    const command = hook.entry.hooks[0]!.command;
+    const edited = isPresent(hook.event, hook.entry) ? undefined : editedGroupWith(groupsOf(hook.event) ?? [], command);
+    if (edited) {
+      // The user edited the group dp added: their edit stays while dp wants the hook. Once it does not, only dp's
+      // hook leaves the group (its script leaves with the persona, so a hook left behind would fail on every call).
+      const stillWanted = [...wanted].find(([, w]) => w.event === hook.event && w.entry.hooks[0]!.command === command);
+      if (stillWanted) {
+        ownedKeys.add(stillWanted[0]);
+        owned.push({ ...stillWanted[1], entry: hook.entry });
+      } else {
+        const list = edited.hooks as unknown[];
+        list.splice(list.findIndex((h) => isPlainObject(h) && h.command === command), 1);
+        if (list.length === 0) groupsOf(hook.event)!.splice(groupsOf(hook.event)!.indexOf(edited), 1);
+        else notes.push(`${describeHook(hook.event, hook.entry)}: taken out of the hook group you edited; your hooks in it stay`);
+      }
+    } else if (!isPresent(hook.event, hook.entry)) {
       if (wanted.has(key)) {
         declined.add(key);
         notes.push(`${describeHook(hook.event, hook.entry)}: you removed it, so dp does not add it back`);

@@ -80,15 +80,38 @@ describe('hooks in settings.json', () => {
     expect(run(again.text, [], again.ownership).ownership.declined.hooks).toBeUndefined();
   });
 
-  it('an upgraded hook replaces the one dp wrote; a user-edited one stays theirs', () => {
+  it('an upgraded hook replaces the one dp wrote; one the user edited keeps their values and leaves with its persona', () => {
     const guard = { ...ds, statusLine: undefined };
     const added = run('{}\n', [guard], emptyOwnership());
     const newer = { ...guard, hooks: [{ event: 'PreToolUse', matcher: 'Bash', command: GUARD, timeout: 20 }] };
     const upgraded = run(added.text, [newer], added.ownership);
     expect(JSON.parse(upgraded.text).hooks.PreToolUse).toEqual([{ ...dpGroup, hooks: [{ ...dpGroup.hooks[0], timeout: 20 }] }]);
     const edited = upgraded.text.replace('"timeout": 20', '"timeout": 45');
-    const kept = run(edited, [], upgraded.ownership);
+    const kept = run(edited, [newer], upgraded.ownership);
     expect(kept.text).toBe(edited);
+    expect(kept.notes).toEqual([]);
+    // Removed with its persona (its script goes too): a hook left behind would fail on every Bash call.
+    expect(run(kept.text, [], kept.ownership).text).toBe('{}\n');
+  });
+
+  it("a hook the user added to dp's group keeps dp's hook there on re-runs, and alone stays on removal", () => {
+    const guard = { ...ds, statusLine: undefined };
+    const added = run(userFile, [guard], emptyOwnership());
+    const settings = JSON.parse(added.text);
+    settings.hooks.PreToolUse[1].hooks.push({ type: 'command', command: 'echo mine' });
+    const edited = `${JSON.stringify(settings, null, 4)}\n`;
+    const again = run(edited, [guard], added.ownership);
+    expect(again.text).toBe(edited);
+    expect(again.notes).toEqual([]);
+    expect(again.ownership.hooks).toEqual(added.ownership.hooks);
+    const removed = run(again.text, [], again.ownership);
+    expect(JSON.parse(removed.text).hooks.PreToolUse).toEqual([
+      { matcher: 'Read', hooks: [{ type: 'command', command: 'audit.sh' }] },
+      { matcher: 'Bash', hooks: [{ type: 'command', command: 'echo mine' }] },
+    ]);
+    expect(removed.text).not.toContain('kill-guard');
+    expect(removed.notes).toEqual([`hook PreToolUse(Bash) ${GUARD}: taken out of the hook group you edited; your hooks in it stay`]);
+    expect(removed.ownership.hooks).toBeUndefined();
   });
 
   it('two personas wanting the same hook write it once, owned by both', () => {
@@ -111,6 +134,20 @@ describe('hooks in settings.json', () => {
     const removal = JSON.parse(mergeSettingsThreeWay(ours, base, JSON.stringify({ ...JSON.parse(ours), hooks: { PreToolUse: [dpGroup, userGroup] } })));
     expect(removal.hooks).toEqual({ PreToolUse: [userGroup] });
     expect(removal.statusLine).toBeUndefined();
+  });
+
+  it("dp taking its hook out beside the user's identical copy while another program writes: the user's copy stays", () => {
+    const guard = { ...ds, statusLine: undefined };
+    const added = run('{}\n', [guard], emptyOwnership());
+    const withCopy = JSON.parse(added.text);
+    withCopy.hooks.PreToolUse.push(dpGroup);
+    const base = `${JSON.stringify(withCopy, null, 2)}\n`;
+    const ours = run(base, [], added.ownership).text;
+    expect(JSON.parse(ours).hooks.PreToolUse).toEqual([dpGroup]);
+    const theirs = `${JSON.stringify({ ...withCopy, permissions: { allow: ['Bash(make test)'] } }, null, 2)}\n`;
+    const merged = JSON.parse(mergeSettingsThreeWay(base, ours, theirs));
+    expect(merged.hooks).toEqual({ PreToolUse: [dpGroup] });
+    expect(merged.permissions).toEqual({ allow: ['Bash(make test)'] });
   });
 
   it('a concurrent writer that set its own status line meanwhile wins', () => {

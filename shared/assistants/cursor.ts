@@ -38,9 +38,13 @@ export function planCursor(persona: PlannedPersonaView): AssistantPlan {
   const allow: string[] = [];
   const deny: string[] = [];
   const notExpressed: Array<{ rule: string; decision: string }> = mapping.notExpressed.map(({ rule, decision }) => ({ rule, decision }));
+  // A deny about some of a program's arguments is not written: allowing the whole program would run
+  // what Claude Code denies without asking, so that allow goes unwritten too.
+  const partlyDenied = new Set(mapping.rules.filter((rule) => rule.decision === 'deny' && rule.words.length > 1).map((rule) => rule.words[0]));
   for (const rule of mapping.rules) {
     // Shell() names the program only: a rule about some of a program's arguments would cover all of them.
-    if (rule.words.length === 1) (rule.decision === 'deny' ? deny : allow).push(`Shell(${rule.words[0]})`);
+    const wholeProgram = rule.words.length === 1 && !(rule.decision === 'allow' && partlyDenied.has(rule.words[0]));
+    if (wholeProgram) (rule.decision === 'deny' ? deny : allow).push(`Shell(${rule.words[0]})`);
     else notExpressed.push(...rule.sources.map((source) => ({ rule: source, decision: rule.decision })));
   }
   for (const decision of ['deny', 'allow'] as const) {

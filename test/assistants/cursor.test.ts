@@ -54,6 +54,12 @@ describe('Cursor files', () => {
     expect(plan.cannotExpress.join('\n')).toContain('`Bash(pytest)`, `Bash(git status *)`');
   });
 
+  it('a whole-program allow is not written where a deny about some of its arguments cannot be: the deny would not hold', () => {
+    const plan = planCursor(view({ allow: ['Bash(git *)', 'Bash(rm *)', 'Bash(ls *)'], deny: ['Bash(git push *)', 'Bash(rm -rf /)'] }));
+    expect(cliJson(plan)).toEqual({ permissions: { allow: ['Shell(ls)'] } });
+    expect(plan.cannotExpress.join('\n')).toContain('`Bash(git *)`, `Bash(rm *)`');
+  });
+
   it('file rules: the project\'s paths relative, absolute ones absolute, ~ refused', () => {
     expect(cursorFileRule('Read(./.env.*)')).toBe('Read(.env.*)');
     expect(cursorFileRule('Edit(/docs/**)')).toBe('Write(docs/**)');

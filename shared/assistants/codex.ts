@@ -45,7 +45,7 @@ export function codexSkillPolicyPath(name: string): string {
 const USER_ONLY_POLICY = 'policy:\n  allow_implicit_invocation: false\n';
 
 export function planCodex(persona: PlannedPersonaView): AssistantPlan {
-  const mapping = commandPrefixes(persona.permissions, 'rules');
+  const mapping = commandPrefixes(persona.permissions, 'rules', { editDenies: false });
   const files = persona.workflows.flatMap((workflow) => [
     ownedFile(skillPath(workflow.name), renderSkill(workflow)),
     ...(workflow.userOnly ? [ownedFile(codexSkillPolicyPath(workflow.name), USER_ONLY_POLICY)] : []),

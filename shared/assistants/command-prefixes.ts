@@ -68,11 +68,6 @@ function mayOverlap(allowed: string[], leading: string[]): boolean {
   return startsWith(allowed, leading) || startsWith(leading, allowed);
 }
 
-/**
- * `asks: 'rules'` where the assistant has prompt rules (Codex: the strictest matching rule wins);
- * `asks: 'default'` where asking is what it does for any command not allowed (Gemini CLI): the asks are
- * then written nowhere, and an allow they could overlap is dropped.
- */
 /** What a rule with a glob inside its last word covers, said once. */
 export function narrowedLine(entry: PrefixMapping['narrowed'][number]): string {
   return `${entry.decision} rule \`${entry.rule}\` covers \`${entry.covers}\` only: longer words starting with its last one cannot be expressed`;
@@ -91,7 +86,18 @@ function addRule(mapping: PrefixMapping, decision: Decision, words: string[], so
   else mapping.rules.push({ decision, words, sources: [source] });
 }
 
-export function commandPrefixes(permissions: PermissionSet, asks: 'rules' | 'default'): PrefixMapping {
+/** A word naming a file by a relative path (`scripts/tool.sh`, `./run`): a file in the repository. */
+const REPOSITORY_PATH = /^(?!\/)[^/]*\/./;
+
+/**
+ * `asks: 'rules'` where the assistant has prompt rules (Codex: the strictest matching rule wins);
+ * `asks: 'default'` where asking is what it does for any command not allowed (Gemini CLI): the asks are
+ * then written nowhere, and an allow they could overlap is dropped.
+ * `editDenies: false` where the assistant cannot hold the persona's Edit/Write denies (Codex, Gemini CLI):
+ * it may change any file of the repository without asking, so an allow that runs or names one (Claude
+ * allows `scripts/tool.sh *` because it denies editing that script) would run code it can change.
+ */
+export function commandPrefixes(permissions: PermissionSet, asks: 'rules' | 'default', { editDenies = true }: { editDenies?: boolean } = {}): PrefixMapping {
   const mapping: PrefixMapping = { rules: [], notExpressed: [], narrowed: [] };
   const inexact: string[][] = [];
   if (asks === 'default') inexact.push(...permissions.ask.filter((rule) => bashSpecifier(rule) !== null).map(leadingWords));
@@ -118,6 +124,8 @@ export function commandPrefixes(permissions: PermissionSet, asks: 'rules' | 'def
       if (bashSpecifier(rule) !== null) mapping.notExpressed.push({ rule, decision: 'allow', why: parsed.why });
     } else if (parsed.kind !== 'prefix') {
       mapping.notExpressed.push({ rule, decision: 'allow', why: `a prefix rule would also allow every longer \`${parsed.words.join(' ')} ...\`` });
+    } else if (!editDenies && parsed.words.some((word) => REPOSITORY_PATH.test(word))) {
+      mapping.notExpressed.push({ rule, decision: 'allow', why: 'it runs a file of the repository, which the assistant may change without asking: the deny on editing it cannot be expressed' });
     } else {
       const overlapping = inexact.find((leading) => mayOverlap(parsed.words, leading));
       if (overlapping) mapping.notExpressed.push({ rule, decision: 'allow', why: 'it would also allow commands the persona asks for or denies with a rule that cannot be expressed as a prefix' });

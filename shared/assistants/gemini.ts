@@ -51,7 +51,7 @@ function shellTool(words: string[]): string {
 }
 
 export function planGemini(persona: PlannedPersonaView): AssistantPlan {
-  const mapping = commandPrefixes(persona.permissions, 'default');
+  const mapping = commandPrefixes(persona.permissions, 'default', { editDenies: false });
   const lists: JsonListEntries[] = [];
   const denied = mapping.rules.filter((rule) => rule.decision === 'deny').map((rule) => shellTool(rule.words));
   const allowed = mapping.rules.filter((rule) => rule.decision === 'allow').map((rule) => shellTool(rule.words));

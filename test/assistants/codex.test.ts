@@ -59,6 +59,12 @@ describe('Codex files', () => {
     expect(planCodex(view).cannotExpress.join('\n')).toContain('`Bash(git diff -- *)`');
   });
 
+  it('an allow that runs a file of the repository is dropped: Codex may edit it, the deny on editing it cannot be expressed', () => {
+    const view = persona({ allow: ['Bash(scripts/tool.sh *)', 'Bash(node ./bin/run.mjs *)', 'Bash(ls *)'], deny: ['Edit(**/scripts/tool.sh)', 'Edit(**/bin/**)'] });
+    expect(rulesOf(view)).toEqual(['prefix_rule(pattern = ["ls"], decision = "allow", justification = "Claude Code rule Bash(ls *)")']);
+    expect(planCodex(view).cannotExpress.join('\n')).toContain('`Bash(scripts/tool.sh *)`, `Bash(node ./bin/run.mjs *)`');
+  });
+
   it('a deny with a glob inside its last word covers that word and says it covers no more', () => {
     const view = persona({ deny: ['Bash(git push --force*)', 'Bash(sudo *)', 'Bash(sudo)'] });
     expect(rulesOf(view)).toEqual([

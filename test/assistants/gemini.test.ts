@@ -71,6 +71,12 @@ describe('Gemini CLI files', () => {
     expect(plan.cannotExpress.join('\n')).toContain('`Bash(git log *)`, `Bash(npm test)`');
   });
 
+  it('an allow that runs a file of the repository stays out: Gemini CLI may edit it, the deny on editing it cannot be expressed', () => {
+    const plan = planGemini(view([], { allow: ['Bash(scripts/tool.sh *)', 'Bash(ls *)'], deny: ['Edit(**/scripts/tool.sh)'] }));
+    expect(settingsFrom(plan.lists)).toEqual({ tools: { allowed: ['run_shell_command(ls)'] } });
+    expect(plan.cannotExpress.join('\n')).toContain('`Bash(scripts/tool.sh *)`');
+  });
+
   it('the command check names a TOML file broken by hand', () => {
     expect(checkGeminiCommand('prompt = """unclosed\n')[0]).toMatch(/^not TOML: /);
     expect(checkGeminiCommand('description = 1\n')).toEqual(['prompt must be a string', 'description must be a string']);

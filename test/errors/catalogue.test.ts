@@ -39,6 +39,9 @@ function tool(dir: string, script: string, args: string[], env: Record<string, s
   return execa('node', [join(scripts, `${script}.mjs`), ...args], { cwd: dir, reject: false, stdin: 'ignore', env: { NO_COLOR: '1', PATH: '/usr/bin:/bin', ...env } }) as unknown as Promise<Ran>;
 }
 
+/** Two samples of one GPU, as --log writes them. */
+const LOG_CSV = 'timestamp,gpu_index,utilization_gpu_percent,utilization_memory_percent,memory_used_mib,memory_total_mib,temperature_c,power_draw_w,power_limit_w\n2026-01-01T00:00:00.000Z,0,50,20,1000,81559,40,100,700\n2026-01-01T00:00:01.000Z,0,60,20,1000,81559,41,110,700\n';
+
 const seed = (extra: Record<string, unknown>) => JSON.stringify({ persona: 'my-role', display_name: 'My Role', ...extra });
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -204,6 +207,20 @@ const scenarios: Record<string, { setup?: (dir: string) => void | Promise<unknow
   },
   E42: { run: (dir) => tool(dir, 'gpu_monitor', ['--interval', '0']) },
   E43: { run: (dir) => tool(dir, 'gpu_monitor', ['--plot', 'run.csv', '-o', 'run.svg']) },
+  E120: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--grad-precision', 'x']) },
+  E121: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--precision', 'fp32', '--grad-precision', 'bf16']) },
+  E122: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--precision', 'fp16', '--grad-precision', 'bf16']) },
+  E123: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--layers', '32', '--hidden-size', '4096', '--heads', '32', '--kv-heads', '5']) },
+  E124: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '8', '--gpu-memory', '80GiB', '--units', 'TB']) },
+  E125: {
+    setup: (dir) => {
+      put(dir, 'run.csv', LOG_CSV);
+      symlinkSync(join(newDir(), 'not-yet.svg'), join(dir, 'out.svg'));
+    },
+    run: (dir) => tool(dir, 'gpu_monitor', ['--plot', 'run.csv', '-o', 'out.svg']),
+  },
+  E126: { setup: (dir) => put(dir, 'run.csv', LOG_CSV), run: (dir) => tool(dir, 'gpu_monitor', ['--plot', 'run.csv', '-o', '/dev/null']) },
+  E127: { run: (dir) => tool(dir, 'gpu_monitor', ['--prometheus', '0', '--host', '192.0.2.1']) },
   E44: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7Q']) },
   E45: { run: (dir) => tool(dir, 'parallel_optimizer', ['--params', '7B', '--gpus', '0']) },
   E46: { setup: (dir) => put(dir, 'model.safetensors', 'garbage'), run: (dir) => tool(dir, 'parallel_optimizer', ['--model', 'model.safetensors', '--gpus', '1', '--gpu-memory', '80GiB']) },

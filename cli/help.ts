@@ -36,7 +36,7 @@ ${personaList}
   persona remove <persona>...  take a persona back (your edits stay)
   persona switch <persona>     make one persona the only active one
   persona list                 available and active personas
-  assistants [add|remove <id>] the AI assistants written for (default claude; see dp assistants --help)
+  assistants [add|remove <id>] the AI assistants written for (default: claude alone)
   profile                      the interactive menu (same as yo dp)
   status                       active personas, version, your changes, upgrades available
   upgrade                      re-apply the active personas with this version's templates

@@ -1,5 +1,6 @@
 // The developer's git guard and the architect's ADR guard, run as Claude Code runs them: the exact
 // PreToolUse payloads on stdin; an "ask" with the explanation, or silence.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,31 @@ describe('git guard (developer, beginner level)', () => {
     expect(answer.permissionDecision).toBe('ask');
     expect(answer.permissionDecisionReason).toMatch(explanation);
     expect(answer.permissionDecisionReason).toContain('`dp graduate` moves to a level without this check');
+  });
+
+  describe('aliases', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'dp-git-alias-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+    git('init', '-q');
+    git('config', 'alias.pf', 'push --force');
+    git('config', 'alias.nuke', '!git reset --hard && git clean -fd');
+    git('config', 'alias.st', 'status');
+    afterAll(() => rmSync(repo, { recursive: true, force: true }));
+    const env = { GIT_CONFIG_GLOBAL: '/dev/null' };
+
+    it.each([
+      ['git pf origin main', /^`git push --force origin main`: a force push/],
+      ['git nuke', /^`git reset --hard`: git reset --hard throws away[^\n]*\n`git clean -fd`: git clean deletes untracked files/],
+      ["git -c alias.yolo='push -f' yolo", /^`git -c alias.yolo=push -f push -f`: a force push/],
+    ])('%s (an alias) asks as what it runs', async (command, reason) => {
+      const answer = decision(await runHookScript('git-guard', bashPayload(command, repo), env));
+      expect(answer?.permissionDecision).toBe('ask');
+      expect(answer?.permissionDecisionReason).toMatch(reason);
+    });
+
+    it('an alias of a safe command, or none, passes silently', async () => {
+      expect(await runHookScript('git-guard', bashPayload('git st && git nosuchalias', repo), env)).toEqual({ code: 0, stdout: '', stderr: '' });
+    });
   });
 
   it.each(['git push', 'git push origin feature', 'git status && git log --oneline', 'git rebase --continue', 'git restore --staged a.ts', 'git checkout -b new', 'echo "git push --force"', 'npm test'])('%s passes silently', async (command) => {

@@ -1,13 +1,44 @@
 // Git commands that rewrite history or throw work away, each with what it does in words a beginner can
 // act on: the developer persona's beginner level asks before them (scripts/git-guard.ts).
+import { execFileSync } from 'node:child_process';
 
 /** git's global options that take a value in the next word. */
 const GLOBAL_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']);
 
-function subcommand(args: string[]): { name: string; rest: string[] } | null {
+function subcommand(args: string[]): { name: string; rest: string[]; global: string[] } | null {
   let i = 0;
   while (i < args.length && args[i]!.startsWith('-')) i += GLOBAL_VALUE_OPTIONS.has(args[i]!) ? 2 : 1;
-  return args[i] === undefined ? null : { name: args[i]!, rest: args.slice(i + 1) };
+  return args[i] === undefined ? null : { name: args[i]!, rest: args.slice(i + 1), global: args.slice(0, i) };
+}
+
+/** git's own commands, which an alias cannot replace (git ignores such aliases): no need to ask git's config. */
+const BUILTINS = new Set('add am apply bisect blame branch bundle checkout cherry-pick clean clone commit config describe diff fetch format-patch fsck gc grep help init log ls-files ls-remote merge mv notes pull push range-diff rebase reflog remote reset restore rev-list rev-parse revert rm shortlog show sparse-checkout stash status submodule switch tag worktree'.split(' '));
+
+/** How long `git config` may take to name an alias. */
+const ALIAS_QUERY_TIMEOUT_MS = 500;
+
+/**
+ * What `git <args>` runs when its subcommand is an alias: from `-c alias.<name>=...` on the line, else from
+ * git's config in `cwd`. Null when it is no alias. `!`-aliases come back as the shell command they run.
+ */
+export function aliasExpansion(args: string[], cwd: string | undefined): { shell: string } | { args: string[] } | null {
+  const sub = subcommand(args);
+  if (!sub || BUILTINS.has(sub.name) || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(sub.name)) return null;
+  const prefix = `alias.${sub.name.toLowerCase()}=`;
+  let value: string | undefined;
+  sub.global.forEach((option, k) => {
+    const setting = option === '-c' ? sub.global[k + 1] : option.startsWith('-c') && option.length > 2 ? option.slice(2) : undefined;
+    if (setting?.toLowerCase().startsWith(prefix)) value = setting.slice(prefix.length);
+  });
+  if (value === undefined) {
+    try {
+      value = execFileSync('git', ['config', '--get', `alias.${sub.name}`], { cwd, encoding: 'utf8', timeout: ALIAS_QUERY_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return null; // no such alias, no git, or not answering in time
+    }
+  }
+  if (value === '') return null;
+  return value.startsWith('!') ? { shell: value.slice(1) } : { args: [...sub.global, ...value.split(/\s+/), ...sub.rest] };
 }
 
 const has = (rest: string[], ...options: string[]) => rest.some((arg) => options.includes(arg) || options.some((o) => o.startsWith('--') && arg.startsWith(`${o}=`)));

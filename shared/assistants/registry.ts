@@ -29,9 +29,8 @@ export function unknownAssistant(id: string, hint: string): UsageError {
 export function parseAssistants(text: string, hint: string): string[] {
   const names = text.split(',').map((name) => name.trim().toLowerCase());
   if (names.some((name) => name === '')) throw new UsageError(`--assistants takes a comma-separated list such as claude,agents, got "${text}"`, hint);
-  const ids = names.includes('all') ? assistantIds() : names;
-  for (const id of ids) if (!adapterFor(id)) throw unknownAssistant(id, hint);
-  return withRequired(ids);
+  for (const name of names) if (name !== 'all' && !adapterFor(name)) throw unknownAssistant(name, hint);
+  return withRequired(names.includes('all') ? assistantIds() : names);
 }
 
 /** The ids with what they require, each once, in ADAPTERS order. */

@@ -40,6 +40,14 @@ describe('dp persona add --assistants', () => {
     expect(result.stderr).not.toContain('    at ');
     expect(listFiles(dir)).toEqual([]);
   });
+
+  it('refuses an unknown assistant beside all too: all does not hide a typo', async () => {
+    const dir = newDir();
+    const result = await dp(dir, ['persona', 'add', 'pm', '--assistants', 'all,windsurf']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.split('\n')[0]).toBe(`dp: unknown assistant "windsurf": this dp writes for ${assistantIds().join(', ')} (or all)`);
+    expect(listFiles(dir)).toEqual([]);
+  });
 });
 
 describe('dp assistants', () => {

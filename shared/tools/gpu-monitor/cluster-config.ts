@@ -14,7 +14,8 @@ const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String
 function checkDirectory(dir: string): void {
   let stat;
   try {
-    stat = lstatSync(dir);
+    // lstat of "link/" resolves the link: look at the name without its trailing slashes.
+    stat = lstatSync(dir.replace(/(?<=.)\/+$/, ''));
   } catch (error) {
     if (code(error) !== 'ENOENT') throw new DpError(`cannot use --out ${dir} (${code(error)})`, 'choose a directory you can write to', 2);
     try {

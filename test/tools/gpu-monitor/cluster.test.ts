@@ -158,6 +158,12 @@ describe('--cluster-config', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.split('\n')[0]).toBe(`gpu_monitor: --out ${link} is a symbolic link; it is not followed`);
     expect(readdirSync(real)).toEqual([]);
+    for (const spelled of [`${link}/`, `${link}//`]) {
+      const slashed = await runMonitor(['--cluster-config', 'prometheus', '--out', spelled], env());
+      expect(slashed.code).toBe(2);
+      expect(slashed.stderr.split('\n')[0]).toBe(`gpu_monitor: --out ${spelled} is a symbolic link; it is not followed`);
+      expect(readdirSync(real)).toEqual([]);
+    }
     const file = join(tempDir(), 'file');
     writeFileSync(file, '');
     expect((await runMonitor(['--cluster-config', 'grafana', '--out', file], env())).stderr.split('\n')[0]).toBe(`gpu_monitor: --out ${file} is not a directory`);

@@ -85,6 +85,8 @@ describe('kill guard: a stop that would lose work asks, with the facts', () => {
     ['every process the user may signal', 'kill -9 -1', 'kill -9 -1', '-1 (every process you may signal)'],
     ['every process of the user', 'pkill -u "$USER"', 'pkill -u $USER', 'every process matching -u $USER'],
     ['a job spec', 'kill %1', 'kill %1', '%1'],
+    ['a Compose project', 'cd infra && docker compose down', 'docker compose down', 'the containers of the Compose project'],
+    ['a systemd unit', 'sudo systemctl stop trainer', 'systemctl stop trainer', 'the processes of trainer'],
   ])('what the line cannot name asks: %s', async (_name, command, stop, what) => {
     const ran = await runHookScript('kill-guard', bashPayload(command), { PATH: NO_GPU_PATH });
     expect(ran.code).toBe(0);

@@ -48,11 +48,15 @@ describe('stopCommand', () => {
     [['docker', 'stop'], null, [{ kind: 'unresolved', what: 'containers listed by a substitution' }]],
     [['scancel', '-u', 'me'], null, [{ kind: 'unresolved', what: 'jobs chosen by its filters' }]],
     [['scancel', '$JOB'], null, [{ kind: 'unresolved', what: '$JOB' }]],
+    [['docker', 'compose', '-f', 'train.yml', 'down'], null, [{ kind: 'unresolved', what: 'the containers of the Compose project' }]],
+    [['docker-compose', 'kill', 'trainer'], 'KILL', [{ kind: 'unresolved', what: 'the containers of services trainer' }]],
+    [['systemctl', '--user', 'stop', 'train.service'], null, [{ kind: 'unresolved', what: 'the processes of train.service' }]],
+    [['service', 'trainer', 'restart'], null, [{ kind: 'unresolved', what: 'the processes of trainer' }]],
   ])('%j', (argv, signal, targets) => {
     expect(stopCommand(argv as string[])).toEqual({ text: (argv as string[]).join(' '), signal, targets });
   });
 
-  it.each([[['kill', '-0', '5']], [['kill', '-CONT', '5']], [['kill', '-l']], [['pkill', '-SIGCONT', 'x']], [['docker', 'ps']], [['docker', 'rm', 'x']], [['tmux', 'ls']], [['echo', 'kill']]])('%j stops nothing', (argv) => {
+  it.each([[['kill', '-0', '5']], [['kill', '-CONT', '5']], [['kill', '-l']], [['pkill', '-SIGCONT', 'x']], [['docker', 'ps']], [['docker', 'rm', 'x']], [['tmux', 'ls']], [['echo', 'kill']], [['docker', 'compose', 'up', '-d']], [['docker', 'compose', 'rm', '-f']], [['systemctl', 'status', 'x']], [['service', 'x', 'status']]])('%j stops nothing', (argv) => {
     expect(stopCommand(argv)).toBeNull();
   });
 });

@@ -116,6 +116,7 @@ const DOCKER_STOPS = new Set(['stop', 'kill', 'restart', 'rm']);
 function docker(args: string[]): { targets: StopTarget[]; signal: string | null } | null {
   let rest = args;
   while (rest[0]?.startsWith('-')) rest = rest.slice(rest[0] === '-H' || rest[0] === '--host' || rest[0] === '--context' || rest[0] === '-c' ? 2 : 1);
+  if (rest[0] === 'compose') return compose(rest.slice(1));
   if (rest[0] === 'container') rest = rest.slice(1);
   const verb = rest[0];
   if (verb === undefined || !DOCKER_STOPS.has(verb)) return null;
@@ -126,6 +127,34 @@ function docker(args: string[]): { targets: StopTarget[]; signal: string | null 
   // `docker stop $(docker ps -q)`: the containers come from a substitution.
   const targets = parsed.operands.length === 0 ? [unresolved('containers listed by a substitution')] : parsed.operands.map((container): StopTarget => (isExpanded(container) ? unresolved(container) : { kind: 'docker', container }));
   return { targets, signal };
+}
+
+const COMPOSE_STOPS = new Set(['down', 'stop', 'kill', 'restart', 'rm']);
+/** Compose's options that take a value in the next word. */
+const COMPOSE_VALUE_OPTIONS = new Set(['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--ansi', '--parallel', '--progress']);
+
+/** `docker compose down|stop|kill|restart` (and `docker-compose ...`): the project's containers, which only Compose can list. */
+function compose(args: string[]): { targets: StopTarget[]; signal: string | null } | null {
+  let i = 0;
+  while (args[i]?.startsWith('-')) i += COMPOSE_VALUE_OPTIONS.has(args[i]!) ? 2 : 1;
+  const verb = args[i];
+  if (verb === undefined || !COMPOSE_STOPS.has(verb)) return null;
+  const rest = args.slice(i + 1);
+  // `compose rm` stops running containers only with -s/--stop.
+  if (verb === 'rm' && !rest.some((a) => a === '--stop' || /^-[a-z]*s/.test(a))) return null;
+  const services = rest.filter((a) => !a.startsWith('-'));
+  return { targets: [unresolved(`the containers of ${services.length > 0 ? `services ${services.join(', ')}` : 'the Compose project'}`)], signal: verb === 'kill' ? 'KILL' : null };
+}
+
+const SYSTEMCTL_STOPS = new Set(['stop', 'kill', 'restart', 'try-restart', 'reload-or-restart', 'isolate']);
+
+/** `systemctl [--user] stop <unit>`, `service <unit> stop`: the unit's processes, which only systemd can list. */
+function systemctl(args: string[]): StopTarget[] | null {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const verb = words.findIndex((w) => SYSTEMCTL_STOPS.has(w));
+  if (verb === -1) return null;
+  const units = words.slice(verb + 1);
+  return [unresolved(`the processes of ${units.length > 0 ? units.join(', ') : 'the unit'}`)];
 }
 
 function scancel(args: string[]): StopTarget[] {
@@ -177,6 +206,18 @@ export function stopCommand(argv: string[]): StopCommand | null {
     case 'docker': {
       const found = docker(args);
       return found ? { text, ...found } : null;
+    }
+    case 'docker-compose': {
+      const found = compose(args);
+      return found ? { text, ...found } : null;
+    }
+    case 'systemctl': {
+      const targets = systemctl(args);
+      return targets ? { text, signal: null, targets } : null;
+    }
+    case 'service': {
+      const targets = args[0] !== undefined && /^(stop|restart|force-reload)$/.test(args[1] ?? '') ? [unresolved(`the processes of ${args[0]}`)] : null;
+      return targets ? { text, signal: null, targets } : null;
     }
     case 'scancel':
       return { text, signal: null, targets: scancel(args) };

@@ -19,10 +19,16 @@ interface Style {
   comma: string;
 }
 
+// The tree of the last text parsed: syncing settings.json asks for nodes of the same text many times
+// between two edits. Nothing here changes a tree; an edit gives a new text, parsed on its next use.
+let lastParsed: { text: string; root: Node } | undefined;
+
 function parseJson(text: string): Node {
+  if (lastParsed?.text === text) return lastParsed.root;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (!root || errors.length > 0) throw new Error('json-edit: the text is not strict JSON');
+  lastParsed = { text, root };
   return root;
 }
 

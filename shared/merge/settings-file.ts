@@ -6,7 +6,7 @@ import { DpError } from '../errors.js';
 import { isValidRule } from '../persona/rules.js';
 import { formatIssuePath, issueMessage } from '../persona/schema.js';
 import { zod } from '../zod.js';
-import { duplicateKey, looseJsonProblem } from './settings-syntax.js';
+import { duplicateKey, looseJsonProblem, writesEachKeyOnce } from './settings-syntax.js';
 
 export const SETTINGS_PATH = '.claude/settings.json';
 
@@ -39,6 +39,49 @@ function buildSettingsSchema(z: typeof Zod) {
 
 let settingsSchema: ReturnType<typeof buildSettingsSchema> | undefined;
 
+const DEFAULT_MODES = new Set(['acceptEdits', 'bypassPermissions', 'default', 'delegate', 'dontAsk', 'plan', 'auto', 'manual']);
+const PERMISSION_KEYS = new Set(['allow', 'ask', 'deny', 'defaultMode', 'disableBypassPermissionsMode', 'disableAutoMode', 'additionalDirectories']);
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRuleList = (value: unknown) => Array.isArray(value) && value.every((rule) => typeof rule === 'string' && isValidRule(rule)) && new Set(value).size === value.length;
+
+function fitsPermissions(permissions: Record<string, unknown>): boolean {
+  const { allow, ask, deny, defaultMode, disableBypassPermissionsMode, disableAutoMode, additionalDirectories: directories } = permissions;
+  return (
+    Object.keys(permissions).every((key) => PERMISSION_KEYS.has(key)) &&
+    [allow, ask, deny].every((list) => list === undefined || isRuleList(list)) &&
+    (defaultMode === undefined || (typeof defaultMode === 'string' && DEFAULT_MODES.has(defaultMode))) &&
+    [disableBypassPermissionsMode, disableAutoMode].every((flag) => flag === undefined || flag === 'disable') &&
+    (directories === undefined || (Array.isArray(directories) && directories.every((dir) => typeof dir === 'string' && dir.length >= 1)))
+  );
+}
+
+/**
+ * Whether buildSettingsSchema's schema accepts `data`, written out by hand: a run on a repository that has a
+ * settings.json checks it without loading and compiling zod. Only a file this does not accept goes through
+ * the zod schema, whose first issue is the message (test/merge/settings-fast-check.test.ts holds the two together).
+ */
+export function fitsSettingsSchema(data: Record<string, unknown>): boolean {
+  const { permissions, env, hooks, statusLine } = data;
+  return (
+    (permissions === undefined || (isObject(permissions) && fitsPermissions(permissions))) &&
+    (env === undefined || (isObject(env) && Object.entries(env).every(([name, value]) => ENV_NAME.test(name) && typeof value === 'string'))) &&
+    (hooks === undefined ||
+      (isObject(hooks) &&
+        Object.values(hooks).every(
+          (groups) => Array.isArray(groups) && groups.every((group) => isObject(group) && Array.isArray(group.hooks) && group.hooks.every((hook) => isObject(hook) && typeof hook.type === 'string')),
+        ))) &&
+    (statusLine === undefined || (isObject(statusLine) && statusLine.type === 'command' && typeof statusLine.command === 'string'))
+  );
+}
+
+/** The zod schema's verdict, for the test that holds fitsSettingsSchema to it. */
+export function settingsSchemaAccepts(data: unknown): boolean {
+  settingsSchema ??= buildSettingsSchema(zod());
+  return settingsSchema.safeParse(data).success;
+}
+
 const REFUSAL_HINT = 'Claude Code skips a settings file it cannot parse; fix it (strict JSON) and run again. dp did not change it';
 
 /** Parse and check settings text; `file` names it in errors. */
@@ -51,7 +94,7 @@ export function parseSettings(text: string, file: string): Settings {
     if (loose) throw new DpError(`${file} ${loose.what} on line ${loose.line}: settings files are strict JSON`, REFUSAL_HINT);
     throw new DpError(`${file} is not valid JSON (${(error as Error).message})`, REFUSAL_HINT);
   }
-  const duplicate = duplicateKey(text);
+  const duplicate = writesEachKeyOnce(text, data) ? null : duplicateKey(text);
   if (duplicate) {
     const where = duplicate.where ? `in ${JSON.stringify(duplicate.where)}` : 'at the top level';
     throw new DpError(
@@ -62,6 +105,7 @@ export function parseSettings(text: string, file: string): Settings {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new DpError(`${file} must hold a JSON object`, REFUSAL_HINT);
   }
+  if (fitsSettingsSchema(data as Record<string, unknown>)) return data as Settings;
   settingsSchema ??= buildSettingsSchema(zod());
   const checked = settingsSchema.safeParse(data);
   if (!checked.success) {

@@ -56,3 +56,21 @@ export function duplicateKey(text: string): { key: string; line: number; where: 
   });
   return found;
 }
+
+/**
+ * Whether strict JSON `text` (JSON.parse gave `data`) writes no key twice in one object, without a scan of
+ * the text: JSON.parse keeps one property per key, so the text writes more members than its objects hold
+ * exactly when some key is written twice. Members are counted as the strings followed by `:` (in strict
+ * JSON a `"` outside a string always opens one, so the pattern matches each string whole).
+ */
+export function writesEachKeyOnce(text: string, data: unknown): boolean {
+  let written = 0;
+  for (const match of text.matchAll(/"(?:[^"\\]|\\.)*"[ \t\r\n]*(:)?/g)) if (match[1] !== undefined) written += 1;
+  return written === propertiesIn(data);
+}
+
+function propertiesIn(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  const children = Object.values(value);
+  return (Array.isArray(value) ? 0 : children.length) + children.reduce<number>((sum, child) => sum + propertiesIn(child), 0);
+}

@@ -23,8 +23,9 @@ describe('planSettled', () => {
     writeFileSync(join(dir, 'settings.json'), '');
     const snapshot: Snapshot = new Map();
     // The plan blocks this thread while it waits: the save runs in another process.
-    const saver = execa('node', ['-e', `setTimeout(()=>require('fs').writeFileSync(${JSON.stringify(join(dir, 'settings.json'))}, '{"env": {"A": "1"}}'), 100)`]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // It says when it has started (Node's own start-up may take longer than the plan waits on a loaded machine).
+    const saver = execa('node', ['-e', `process.stdout.write('started'); setTimeout(()=>require('fs').writeFileSync(${JSON.stringify(join(dir, 'settings.json'))}, '{"env": {"A": "1"}}'), 100)`]);
+    await new Promise((resolve) => saver.stdout.once('data', resolve));
     const planned = planSettled(dir, snapshot, () => planSettings(dir, snapshot));
     await saver;
     expect(planned).toEqual({ env: { A: '1' } });

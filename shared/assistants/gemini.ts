@@ -91,6 +91,17 @@ function usersText(text: string): string {
   return users + text.slice(offset);
 }
 
+/** Whether the user's `context.fileName` (a string or a list) has Gemini CLI read AGENTS.md itself: an import would read it twice. */
+function readsAgentsMd(settings: string | null): boolean {
+  let fileName: unknown;
+  try {
+    fileName = (JSON.parse(settings ?? '{}') as { context?: { fileName?: unknown } })?.context?.fileName;
+  } catch {
+    return false; // not strict JSON: the settings check refuses the run
+  }
+  return (Array.isArray(fileName) ? fileName : [fileName]).includes(AGENTS_MD);
+}
+
 export const geminiAdapter: AssistantAdapter = {
   id: 'gemini',
   displayName: 'Gemini CLI',
@@ -100,7 +111,7 @@ export const geminiAdapter: AssistantAdapter = {
   plan(personas, { read }) {
     const outputs = merged(personas.map((p) => toOutputs(p, planGemini(viewOf(p)))));
     const gemini = read(GEMINI_MD);
-    const importedByUser = gemini !== null && USER_IMPORT.test(usersText(gemini));
+    const importedByUser = (gemini !== null && USER_IMPORT.test(usersText(gemini))) || readsAgentsMd(read(GEMINI_SETTINGS));
     if (personas.length > 0 && !importedByUser) {
       outputs.sections.push({ file: GEMINI_MD, id: GEMINI_IMPORT_ID, owner: 'the AGENTS.md import', body: '@AGENTS.md\n', ...(gemini === null || usersText(gemini).trim() === '' ? { fileWasDps: true } : {}) });
     }

@@ -1,6 +1,6 @@
 // Choosing the assistants: --assistants on dp persona add and the generators, dp assistants add|remove|list,
 // the choice kept by re-runs, removal taking back exactly an assistant's files, bad ids refused in one line.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assistantIds } from '../../shared/assistants/registry.js';
@@ -39,6 +39,22 @@ describe('dp persona add --assistants', () => {
     expect(result.stderr.split('\n')[0]).toBe(`dp: unknown assistant "windsurf": this dp writes for ${assistantIds().join(', ')} (or all)`);
     expect(result.stderr).not.toContain('    at ');
     expect(listFiles(dir)).toEqual([]);
+  });
+
+  it('GEMINI.md imports nothing where the user\'s context.fileName already has Gemini CLI read AGENTS.md: the section is read once', async () => {
+    const dir = newDir();
+    mkdirSync(join(dir, '.gemini'));
+    const settings = '{"context": {"fileName": ["AGENTS.md", "GEMINI.md"]}}\n';
+    writeFileSync(join(dir, '.gemini/settings.json'), settings);
+    writeFileSync(join(dir, 'GEMINI.md'), '# Ours\n');
+    const added = await dp(dir, ['persona', 'add', 'pm', '--assistants', 'gemini']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(read(dir, 'GEMINI.md')).toBe('# Ours\n');
+    expect(read(dir, '.gemini/settings.json')).toMatch(/^\{"context": \{"fileName": \["AGENTS.md", "GEMINI.md"\]\}, "tools"/);
+    expect(read(dir, 'AGENTS.md')).toContain('<!-- dp:begin pm -->');
+    expect((await dp(dir, ['persona', 'remove', 'pm'])).exitCode).toBe(0);
+    expect(read(dir, 'GEMINI.md')).toBe('# Ours\n');
+    expect(read(dir, '.gemini/settings.json')).toBe(settings);
   });
 
   it('refuses an unknown assistant beside all too: all does not hide a typo', async () => {

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBuiltinPersona } from '../../shared/persona/load.js';
 import { builtinMenu } from '../../shared/persona/registry.js';
+import { adapterFor } from '../../shared/assistants/registry.js';
 import { dp } from '../support/cli.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -62,6 +63,11 @@ describe.each(['codex', 'gemini', 'copilot', 'cursor'])('dp persona add --assist
     const mine = [...after.keys()].filter((path) => own[id]!.test(path));
     expect(mine.length).toBeGreaterThan(3);
     expect(added.stdout).toContain('cannot be expressed');
+    // Each such line names the assistant once, before the persona: the adapter's text does not repeat it.
+    const name = adapterFor(id)!.displayName;
+    const inexpressible = added.stdout.split('\n').filter((line) => line.includes(`${name}: ${persona.id}: `));
+    expect(inexpressible.length).toBeGreaterThan(0);
+    for (const line of inexpressible) expect(line.slice(line.indexOf(`${persona.id}: `) + persona.id.length + 2)).not.toMatch(new RegExp(`^${name.split(' ')[0]}`));
 
     const again = await dp(repo, ['persona', 'add', persona.id, '--level', level]);
     expect(again.exitCode).toBe(0);

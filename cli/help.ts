@@ -9,7 +9,8 @@ import { words, wrap } from './wrap.js';
 const WRITE_OPTIONS = `  -n, --dry-run             show the changes (as diffs) and write nothing
   -y, --yes                 answer confirmations with yes
       --on-conflict <how>   keep (yours stays, the new version goes to <file>.dp-new) or markers
-                            (git-style conflict markers); on a terminal dp asks when a conflict happens
+                            (git-style conflict markers); on a terminal dp asks when a conflict
+                            happens
   -C, --cwd <dir>           the repository (default: the current directory, or the nearest parent
                             with .claude/persona.json, .yo-rc.json or .git)`;
 
@@ -60,8 +61,8 @@ ${levelOption}
 Example: dp persona add ${first} ${second}${levelExampleLine}`,
     'persona remove': `Usage: dp persona remove <persona>... [options]
 
-Take personas back: their CLAUDE.md sections, their settings entries (unless another active persona or
-you have them too) and their files (unless you edited them: kept and reported).
+Take personas back: their CLAUDE.md sections, their settings entries (unless another active persona
+or you have them too) and their files (unless you edited them: kept and reported).
 
 ${WRITE_OPTIONS}
 
@@ -109,7 +110,8 @@ changed, the upgrades this version brings, and conflicts waiting in .dp-new file
     upgrade: `Usage: dp upgrade [options]
 
 Re-apply the active personas with this version's templates. One line per file: updated, kept (your
-edits stay), merged, or conflict (yours stays; the new version is written beside it as <file>.dp-new).
+edits stay), merged, or conflict (yours stays; the new version is written beside it as
+<file>.dp-new).
 
 ${WRITE_OPTIONS}
       --no-status-line      turn off the status line the personas were opted in to (only dp's is
@@ -122,7 +124,8 @@ Checks that the personas are applied as recorded (files, commands, sections, too
 targeted assistant's files in its own format),
 that .claude/settings.json is valid, that no conflict is left unresolved, that nvidia-smi is
 reachable, and the Node.js version. --fix restores missing files and sections and tool modes;
-it never overwrites your edits. --json prints the findings as JSON. Exit code 1 while problems remain.`,
+it never overwrites your edits. --json prints the findings as JSON. Exit code 1 while problems
+remain.`,
     graduate: `Usage: dp graduate [--yes] [options]
 
 ${wrap('', words(`Raise the ${levelled.name} persona's skill level one step (${levelled.levels.join(' -> ')}) after confirmation: its guidance, commands and permissions change with the level.`))}

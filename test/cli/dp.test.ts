@@ -2,6 +2,8 @@ import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dp } from '../support/cli.js';
+import { helpTexts } from '../../cli/help.js';
+import { builtinMenu } from '../../shared/persona/registry.js';
 import { listFiles, read, snapshot } from '../support/generators.js';
 import { useTempDir } from '../support/tmp.js';
 
@@ -227,6 +229,18 @@ describe('dp refuses bad usage with one line and a hint', () => {
     }
     const version = await dp(dir, ['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('every --help fits in 100 columns, the width the wrapped parts use (cli/wrap.ts)', async () => {
+    const dir = newDir();
+    const commands = Object.keys(helpTexts(builtinMenu()));
+    expect(commands).toContain('persona add');
+    for (const command of commands) {
+      const result = await dp(dir, [...command.split(' ').filter(Boolean), '--help']);
+      expect(result.exitCode, command).toBe(0);
+      const wide = result.stdout.split('\n').filter((line) => line.length > 100);
+      expect(wide, `dp ${command} --help`).toEqual([]);
+    }
   });
 });
 

@@ -33,6 +33,18 @@ describe.skipIf(skip !== null)(`gemini CLI loads what dp writes${skip ? ` (skipp
     for (const persona of personas) expect(stdout).toContain(firstLine(persona.section));
   });
 
+  it('/memory show: with context.fileName naming AGENTS.md, each persona\'s section is loaded once', async () => {
+    const box = sandbox();
+    const settings = JSON.stringify({ context: { fileName: ['AGENTS.md', 'GEMINI.md'] } });
+    const personas = applyBuiltins(box, ['gemini'], { 'AGENTS.md': '# Team\n\nTEAM-RULES\n', 'GEMINI.md': 'USERS-OWN-GEMINI-MD\n', '.gemini/settings.json': settings });
+    box.write('../home/.gemini/trustedFolders.json', JSON.stringify({ [box.repo]: 'TRUST_FOLDER' }));
+    box.write('../home/.gemini/settings.json', JSON.stringify({ general: { maxAttempts: 1, retryFetchErrors: false } }));
+    const { stdout } = await slash(box, '/memory show');
+    expect(stdout).toContain('USERS-OWN-GEMINI-MD');
+    expect(stdout.split('TEAM-RULES').length - 1).toBe(1);
+    for (const persona of personas) expect(stdout.split(firstLine(persona.section)).length - 1).toBe(1);
+  });
+
   it("/commands list: every workflow is a project command; dp's tools.exclude is read (and said to be deprecated)", async () => {
     const { box, personas } = prepared();
     const { stdout, stderr } = await slash(box, '/commands list');

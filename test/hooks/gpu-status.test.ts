@@ -1,7 +1,7 @@
 // The data scientist's status line, run as Claude Code runs it (the session JSON on stdin, the first
 // stdout line shown): GPU figures and the training run's progress from one cached snapshot per user, with
 // a fake nvidia-smi (its calls counted) and with none; the cache private, shared by concurrent renders.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,24 @@ describe('the GPU status line', () => {
     expect(renders.filter((r) => r.stdout.startsWith('GPU0 95%')).length).toBeGreaterThanOrEqual(1);
     expect(renders.filter((r) => r.stdout !== 'GPU: reading…\n' && !r.stdout.startsWith('GPU0 95%'))).toEqual([]);
     expect(calls().filter((c) => c.includes('--query-gpu')).length).toBe(1);
+  });
+
+  it('a render whose lock another render took over as stale still shows the figures', async () => {
+    const { path, state } = setup(1500);
+    const lock = join(state, 'generator-dp', 'gpu-snapshot.lock');
+    const rendering = render(path, state);
+    while (!existsSync(lock)) await new Promise((resolve) => setTimeout(resolve, 20));
+    unlinkSync(lock);
+    expect((await rendering).stdout).toMatch(/^GPU0 95% /);
+  });
+
+  it('a state folder others can write to is not used: nothing shown, no snapshot written there', async () => {
+    const { path, state } = setup();
+    const shared = join(state, 'generator-dp');
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    expect(await render(path, state)).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readdirSync(shared)).toEqual([]);
   });
 
   it('without nvidia-smi: says so, exit 0', async () => {

@@ -4,12 +4,12 @@
 // snapshot lives in the user's private state folder (0700), is replaced by rename, and one render refreshes it
 // while the others read the last one (an O_EXCL lock file, taken over when older than a refresh can last).
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryComputeProcesses, queryGpus } from '../../tools/lib/gpu-query.js';
 import { analyze } from '../../tools/process-impact/analyze.js';
 import type { ProgressJson } from '../../tools/process-impact/types.js';
-import { stateDir } from './private-log.js';
+import { privateStateDir } from './private-log.js';
 
 export const SNAPSHOT_TTL_MS = 5000;
 /** A refresh takes at most the nvidia-smi timeouts below and one analysis; a lock older than this was left by a crash. */
@@ -88,8 +88,7 @@ async function trainingOf(processes: Array<{ pid: number; usedMemoryMiB: number 
 }
 
 /** The current snapshot: the cached one while fresh, else a new one (or the last one while another render refreshes it). */
-export async function gpuSnapshot(dir = stateDir()): Promise<Snapshot | null> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+export async function gpuSnapshot(dir = privateStateDir()): Promise<Snapshot | null> {
   const path = join(dir, 'gpu-snapshot.json');
   const cached = readSnapshot(path);
   const age = cached ? Date.now() - cached.takenAtMs : Infinity;
@@ -103,6 +102,15 @@ export async function gpuSnapshot(dir = stateDir()): Promise<Snapshot | null> {
     renameSync(temporary, path);
     return snapshot;
   } finally {
-    unlinkSync(lock);
+    releaseLock(lock);
+  }
+}
+
+/** A render that outlived STALE_LOCK_MS may find its lock taken over (and gone): that is no error. */
+function releaseLock(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

@@ -47,10 +47,13 @@ export function planCursor(persona: PlannedPersonaView): AssistantPlan {
     if (wholeProgram) (rule.decision === 'deny' ? deny : allow).push(`Shell(${rule.words[0]})`);
     else notExpressed.push(...rule.sources.map((source) => ({ rule: source, decision: rule.decision })));
   }
+  // Cursor has no ask list: a file allow beside an ask for the same tool could cover what Claude Code asks for.
+  const askedTools = new Set(persona.permissions.ask.map((rule) => /^(Read|Edit|Write|MultiEdit)\(/.exec(rule)?.[1]).filter((tool) => tool !== undefined).map((tool) => FILE_TOOLS[tool]));
   for (const decision of ['deny', 'allow'] as const) {
     for (const rule of persona.permissions[decision].filter((r) => !r.startsWith('Bash'))) {
       const cursorRule = cursorFileRule(rule);
-      if (cursorRule) (decision === 'deny' ? deny : allow).push(cursorRule);
+      if (cursorRule && decision === 'allow' && askedTools.has(FILE_TOOLS[/^\w+/.exec(rule)![0]]!)) notExpressed.push({ rule, decision });
+      else if (cursorRule) (decision === 'deny' ? deny : allow).push(cursorRule);
       else notExpressed.push({ rule, decision });
     }
   }
@@ -60,7 +63,7 @@ export function planCursor(persona: PlannedPersonaView): AssistantPlan {
   const cannotExpress: string[] = [];
   for (const decision of ['deny', 'allow'] as const) {
     const rules = notExpressed.filter((entry) => entry.decision === decision).map((entry) => entry.rule);
-    const why = decision === 'deny' ? 'Shell() names a whole program, and denying all of it would deny more' : 'Shell() names a whole program, and allowing all of it would allow more';
+    const why = decision === 'deny' ? 'Shell() names a whole program, and denying all of it would deny more' : 'Shell() names a whole program and Cursor has no ask list: allowing it would allow more than Claude Code does';
     if (rules.length > 0) cannotExpress.push(`${rules.length} ${decision} rule(s) cannot be expressed in .cursor/cli.json (${why}): ${ruleList(rules, decision === 'allow' ? ALLOWS_NAMED : Infinity)}`);
   }
   for (const entry of mapping.narrowed.filter((narrowed) => !narrowed.covers.includes(' '))) cannotExpress.push(narrowedLine(entry));

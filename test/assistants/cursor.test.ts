@@ -60,6 +60,12 @@ describe('Cursor files', () => {
     expect(plan.cannotExpress.join('\n')).toContain('`Bash(git *)`, `Bash(rm *)`');
   });
 
+  it('a file allow is not written beside an ask for the same tool: Cursor has no ask list, the allow would cover what is asked for', () => {
+    const plan = planCursor(view({ allow: ['Edit(./design/**)', 'Read(./src/**)'], ask: ['Edit(./design/secret/**)'] }));
+    expect(cliJson(plan)).toEqual({ permissions: { allow: ['Read(src/**)'] } });
+    expect(plan.cannotExpress.join('\n')).toContain('`Edit(./design/**)`');
+  });
+
   it('file rules: the project\'s paths relative, absolute ones absolute, ~ refused', () => {
     expect(cursorFileRule('Read(./.env.*)')).toBe('Read(.env.*)');
     expect(cursorFileRule('Edit(/docs/**)')).toBe('Write(docs/**)');

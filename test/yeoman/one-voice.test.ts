@@ -24,8 +24,8 @@ describe('one voice through Yeoman', () => {
     expect(result.exitCode, output).toBe(0);
     quiet(output);
     expect(output).toMatch(/^ {2}updated {2}CLAUDE\.md$/m);
-    expect(output).toMatch(/^ {2}created {2}\.claude\/commands\/product\/generate-prd\.md$/m);
-    expect(output.match(/generate-prd\.md/g)).toHaveLength(1);
+    expect(output).toMatch(/^ {2}created {2}\.claude\/skills\/generate-prd\/SKILL\.md$/m);
+    expect(output.match(/generate-prd\/SKILL\.md/g)).toHaveLength(1);
     expect(output).toMatch(/dp: pm: \d+ created, 1 updated/);
 
     const again = await yoProcess(dir, 'pm');

@@ -330,7 +330,11 @@ class Repo {
       }
       case 'userHook': {
         const settings = this.settings();
-        const desired = this.desired().flatMap((p) => p.hooks);
+        // A copy of one of dp's hooks that is in the file now. (A copy written where dp's is missing, e.g. into a
+        // settings.json the user deleted and wrote anew before dp ran again, reads exactly as dp's own recorded
+        // hook: dp takes it out with its persona, since it runs dp's script, which goes too.)
+        const present = new Set(Object.entries(settings.hooks ?? {}).flatMap(([event, groups]) => groups.map((g) => hookKey(event, g))));
+        const desired = this.desired().flatMap((p) => p.hooks).filter((h) => present.has(hookKey(h.event, hookGroup(h))));
         const hook = op.identical && desired.length > 0 ? desired[op.pick % desired.length]! : { event: 'PreToolUse', matcher: 'Read', command: `${this.token()}.sh`, timeout: 5 };
         const group = hookGroup(hook);
         settings.hooks = { ...settings.hooks, [hook.event]: [...(settings.hooks?.[hook.event] ?? []), group] };

@@ -9,8 +9,10 @@
 // Every output is written to a temporary file and renamed, so a test run reading dist/ while another
 // build runs never sees half a file.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -138,10 +140,11 @@ export async function buildAll() {
     define: { 'import.meta.url': '__fileUrl' },
     banner: { js: "const __fileUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
-  const dpBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'dp.ts')], outfile: join(dist, 'cli', 'dp.js') });
+  const dpBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'dp.ts')], outfile: join(dist, 'cli', 'dp-main.js') });
   const createBuild = await build({ ...cliOptions, entryPoints: [join(root, 'cli', 'create.ts')], outfile: join(dist, 'cli', 'create.js') });
   for (const file of [...dpBuild.outputFiles, ...createBuild.outputFiles]) write(file.path, file.contents, 0o755);
   write(join(dist, 'cli', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+  write(join(dist, 'cli', 'dp.js'), readFileSync(join(root, 'cli', 'start.cjs')), 0o755);
 
   for (const tool of toolManifests()) {
     const entry = join(tool.dir, 'main.ts');
@@ -185,6 +188,7 @@ export async function buildAll() {
   const keep = (path) => produced.has(path) || (path.startsWith(join(dist, 'scripts')) && !path.endsWith('.tmp'));
   for (const path of filesUnder(dist)) if (!keep(path)) rmSync(path, { force: true });
   removeEmptyDirs(dist);
+  writeCodeCache(join(dist, 'cli', 'dp.js'));
   return relative(root, dist);
 }
 
@@ -192,4 +196,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   const out = await buildAll();
   console.log(`built ${out}/ in ${Math.round(performance.now() - started)} ms`);
+}
+
+/**
+ * dp's code cache (cli/start.cjs): made by one real command, so that the functions a run compiles are in it.
+ * In a fresh temporary folder of its own; a failed sample run leaves no cache, and dp then compiles as usual.
+ */
+function writeCodeCache(dpEntry) {
+  const sample = mkdtempSync(join(tmpdir(), 'dp-code-cache-'));
+  try {
+    spawnSync('git', ['init', '-q'], { cwd: sample });
+    const ran = spawnSync(process.execPath, [dpEntry, 'persona', 'add', 'data-scientist'], { cwd: sample, env: { ...process.env, DP_BUILD_CODE_CACHE: '1' }, encoding: 'utf8' });
+    if (ran.status !== 0) console.warn(`build: dp's code cache not made (the sample run failed: ${(ran.stderr || '').split('\n')[0]})`);
+  } finally {
+    rmSync(sample, { recursive: true, force: true });
+  }
 }

@@ -6,9 +6,8 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { DpError } from '../shared/errors.js';
 import { applyOnDisk, planOnDisk, readRecordOnDisk } from '../shared/engine/apply-on-disk.js';
 import { activeRequests, type PersonaRequest } from '../shared/engine/plan-active.js';
-import { deletedPaths, formatOutcomes } from '../shared/engine/report.js';
+import { deletedPaths, formatOutcomes, ownFiles } from '../shared/engine/report.js';
 import type { Outcome } from '../shared/merge/model.js';
-import { ownFiles } from './write-run.js';
 import { generatorVersion, packageRoot } from '../shared/package-root.js';
 import { menuChoices } from '../shared/persona/menu.js';
 import { builtinIds, builtinMenu, canonicalId, type MenuEntry } from '../shared/persona/registry.js';
@@ -228,7 +227,7 @@ async function create(argv: string[]): Promise<number> {
       return after;
     }, { onConflict: 'keep', ...chosen });
     // One list of every file written: the scaffold, the personas' files, dp's record and answers.
-    for (const line of formatOutcomes([...scaffold, ...result.outcomes, ...ownFiles(result)], result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
+    for (const line of formatOutcomes([...scaffold, ...result.outcomes, ...ownFiles(result.outcomes, result.changes, result.before)], result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
     const shown = relative(process.cwd(), target) || '.';
     const named = (list: PersonaRequest[]) => list.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ');
     const done = before.length === 0 ? `Created ${shown} with ${named(after)}` : `Added ${named(after.slice(before.length)) || 'no persona'} to ${shown}; active: ${named(after)}`;

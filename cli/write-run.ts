@@ -1,11 +1,9 @@
 // The common end of every dp command that writes: plan, let a terminal user choose how conflicts are
 // resolved, apply (or with --dry-run show the diffs), and report one line per file.
 import { DpError } from '../shared/errors.js';
-import { applyOnDisk, planOnDisk, type DiskRunResult, type Selection } from '../shared/engine/apply-on-disk.js';
+import { applyOnDisk, planOnDisk, type Selection } from '../shared/engine/apply-on-disk.js';
 import type { AssistantSelection } from '../shared/engine/plan-run.js';
-import { deletedPaths, formatOutcomes, summarize } from '../shared/engine/report.js';
-import type { Outcome } from '../shared/merge/model.js';
-import { RECORD_PATH } from '../shared/merge/record.js';
+import { deletedPaths, formatOutcomes, ownFiles, summarize } from '../shared/engine/report.js';
 import { choose, interactive } from './prompt.js';
 
 export interface WriteRunOptions {
@@ -33,23 +31,11 @@ export async function writeRun(root: string, select: Selection, options: WriteRu
   const result = applyOnDisk(root, select, { onConflict, dryRun: options.dryRun, restoreDeleted: options.restoreDeleted, assistants: options.assistants });
   if (options.dryRun) for (const diff of result.diffs) process.stdout.write(diff);
   const deleted = deletedPaths(result.changes);
-  const outcomes = [...result.outcomes, ...ownFiles(result)];
+  const outcomes = [...result.outcomes, ...ownFiles(result.outcomes, result.changes, result.before)];
   for (const line of formatOutcomes(outcomes, result.notes, deleted)) process.stdout.write(`  ${line}\n`);
   const summary = summarize(outcomes, deleted);
   process.stdout.write(options.dryRun ? `dp: ${options.title} (dry run, nothing written): ${summary}\n` : `dp: ${options.title}: ${summary}\n`);
   return 0;
-}
-
-/**
- * dp's own files that the run writes besides the personas' (the record, the bases beside it, the answers in
- * .yo-rc.json), so that the list names every file written; the record last, as it is written last.
- */
-export function ownFiles(result: DiskRunResult): Outcome[] {
-  const listed = new Set(result.outcomes.map((o) => o.path));
-  return result.changes
-    .filter((change) => !listed.has(change.path))
-    .map((change): Outcome => ({ path: change.path, status: change.content === null ? 'removed' : (result.before.get(change.path) ?? null) === null ? 'created' : 'updated' }))
-    .sort((a, b) => Number(a.path === RECORD_PATH) - Number(b.path === RECORD_PATH));
 }
 
 export function notActive(ids: string[], active: string[]): DpError {

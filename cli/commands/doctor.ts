@@ -13,10 +13,9 @@ import { recordedTargets } from '../../shared/assistants/plan.js';
 import { assistantFileProblems } from '../../shared/engine/assistant-checks.js';
 import { parseSettings } from '../../shared/merge/settings-file.js';
 import { describeSmiFailure, runSmi } from '../../shared/tools/lib/nvidia-smi.js';
-import { deletedPaths, formatOutcomes } from '../../shared/engine/report.js';
+import { deletedPaths, formatOutcomes, ownFiles } from '../../shared/engine/report.js';
 import { COMMON, parse } from '../args.js';
 import { repoRoot } from '../repo.js';
-import { ownFiles } from '../write-run.js';
 
 type Level = 'ok' | 'warn' | 'problem';
 interface Finding {
@@ -143,7 +142,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     if (fixable.some((f) => f.fix === 'restore')) {
       // Restoring re-applies the active personas: anything else this version changes is reported too.
       const result = applyOnDisk(root, (active) => active, { onConflict: 'keep', restoreDeleted: true });
-      const outcomes = [...result.outcomes, ...ownFiles(result)];
+      const outcomes = [...result.outcomes, ...ownFiles(result.outcomes, result.changes, result.before)];
       fixed.push(...outcomes.filter((o) => o.status !== 'unchanged'));
       if (!json) for (const line of formatOutcomes(outcomes, result.notes, deletedPaths(result.changes))) process.stdout.write(`  ${line}\n`);
     }

@@ -1,6 +1,8 @@
 // The lines a user sees after a run: one per path that changed or needs attention, in one vocabulary for
 // dp, yo dp:* and create-dp-project (the README lists it under "What a run reports").
+import type { Snapshot } from '../commit/read.js';
 import type { Change, Outcome, Status } from '../merge/model.js';
+import { RECORD_PATH } from '../merge/record.js';
 
 /** The word for each outcome. One word per outcome: the detail says whose edits and why. */
 const WORDS: Record<Status, string> = {
@@ -48,4 +50,17 @@ export function summarize(outcomes: Outcome[], deleted?: Deleted): string {
   for (const o of outcomes) if (!QUIET.has(o.status)) counts.set(word(o, deleted), (counts.get(word(o, deleted)) ?? 0) + 1);
   if (counts.size === 0) return 'nothing to do: everything is up to date';
   return [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+}
+
+/**
+ * dp's own files that a run writes besides the personas' (the record, the bases beside it, the answers in
+ * .yo-rc.json), so that the list names every file written; the record last, as it is written last.
+ * `before`: what the run read, as it was before the run (null: the file did not exist).
+ */
+export function ownFiles(outcomes: readonly Outcome[], changes: readonly Change[], before: Snapshot): Outcome[] {
+  const listed = new Set(outcomes.map((o) => o.path));
+  return changes
+    .filter((change) => !listed.has(change.path))
+    .map((change): Outcome => ({ path: change.path, status: change.content === null ? 'removed' : (before.get(change.path) ?? null) === null ? 'created' : 'updated' }))
+    .sort((a, b) => Number(a.path === RECORD_PATH) - Number(b.path === RECORD_PATH));
 }

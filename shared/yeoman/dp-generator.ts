@@ -16,7 +16,7 @@ import { RECORD_PATH, parseRecord, type PersonaRecord } from '../merge/record.js
 import { generatorVersion } from '../package-root.js';
 import { dpCommitTask } from './commit.js';
 import { canPrompt, memFsReader, onTerminal, queueChanges, runSnapshot } from './io.js';
-import { deletedPaths, formatOutcomes, summarize, type Deleted } from '../engine/report.js';
+import { deletedPaths, formatOutcomes, ownFiles, summarize, type Deleted } from '../engine/report.js';
 
 export type { PersonaRequest };
 
@@ -118,7 +118,7 @@ export abstract class DpGenerator extends Generator {
       // Refused now, in this generator's own step, rather than in the commit after Yeoman's prompts.
       preflight(root, result.changes);
       queueChanges(this, result.changes);
-      this.outcomes = result.outcomes;
+      this.outcomes = [...result.outcomes, ...ownFiles(result.outcomes, result.changes, snapshot)];
       this.notes = result.notes;
       this.deleted = deletedPaths(result.changes);
     } catch (error) {

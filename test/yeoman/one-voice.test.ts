@@ -26,6 +26,9 @@ describe('one voice through Yeoman', () => {
     expect(output).toMatch(/^ {2}updated {2}CLAUDE\.md$/m);
     expect(output).toMatch(/^ {2}created {2}\.claude\/skills\/generate-prd\/SKILL\.md$/m);
     expect(output.match(/generate-prd\/SKILL\.md/g)).toHaveLength(1);
+    // dp's own files too, as dp's list names them: the record last.
+    const listed = output.split('\n').filter((line) => /^ {2}(created|updated) {2}/.test(line));
+    expect(listed.slice(-2)).toEqual(['  created  .claude/persona.bases.json', '  created  .claude/persona.json']);
     expect(output).toMatch(/dp: pm: \d+ created, 1 updated/);
 
     const again = await yoProcess(dir, 'pm');

@@ -231,7 +231,7 @@ async function create(argv: string[]): Promise<number> {
     const shown = relative(process.cwd(), target) || '.';
     const named = (list: PersonaRequest[]) => list.map((r) => r.id + (r.level ? ` (${r.level})` : '')).join(', ');
     const done = before.length === 0 ? `Created ${shown} with ${named(after)}` : `Added ${named(after.slice(before.length)) || 'no persona'} to ${shown}; active: ${named(after)}`;
-    const steps = [[`cd ${shellWord(shown)}`, ''], ['claude', 'start Claude Code: CLAUDE.md and the commands are in place'], [`${dpInvocation()} status`, 'what is installed, and upgrades later']];
+    const steps = [[`cd ${shellWord(shown)}`, ''], ['claude', 'start Claude Code: CLAUDE.md, the skills and the settings are in place'], [`${dpInvocation()} status`, 'what is installed, and upgrades later']];
     const width = Math.max(...steps.map(([command]) => command!.length)) + 2;
     process.stdout.write(`\n${done}.\nNext steps:\n${steps.map(([command, why]) => `  ${why ? `${command!.padEnd(width)}# ${why}` : command}`).join('\n')}\n`);
     return 0;

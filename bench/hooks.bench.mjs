@@ -4,11 +4,12 @@
 // extra processes; the git guard on a force push; the status line on a cached snapshot. Goal: each within 3x
 // `node -e 1` (Node's own start-up, ~40 ms on an idle machine: well under a second).
 // It builds first (node build.mjs), starts its processes in process groups of its own and kills exactly those.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atEnd, killStarted, startCrowd, startJob } from './processes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const hook = (name) => join(root, 'dist', 'hooks', `${name}.mjs`);
@@ -21,28 +22,11 @@ if (build.status !== 0 || !existsSync(hook('kill-guard'))) {
   process.exit(1);
 }
 
-const groups = [];
 const state = mkdtempSync(join(tmpdir(), 'dp-hooks-bench-'));
-function cleanup() {
-  for (const pgid of groups.splice(0)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  rmSync(state, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+atEnd(() => rmSync(state, { recursive: true, force: true }));
 
-const crowd = spawn('sh', ['-c', `i=0; while [ $i -lt ${EXTRA} ]; do sleep 600 & i=$((i+1)); done; echo started; wait`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-groups.push(crowd.pid);
-await new Promise((resolve) => crowd.stdout.once('data', resolve));
-const target = spawn('sh', ['-c', 'sleep 600 & sleep 600 & wait'], { detached: true, stdio: 'ignore' });
-groups.push(target.pid);
-while (readFileSync(`/proc/${target.pid}/task/${target.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).length < 2) await sleep(10);
+await startCrowd(EXTRA);
+const target = await startJob();
 
 const payload = (command) =>
   JSON.stringify({ session_id: 's', transcript_path: '/tmp/t.jsonl', cwd: root, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'bench' }, tool_use_id: 't' });
@@ -89,4 +73,4 @@ for (const [name, values] of Object.entries(samples)) {
 }
 const slowest = Math.max(...Object.entries(samples).filter(([n]) => n !== 'node -e 1').map(([, v]) => median(v)));
 console.log(`goal: every hook <= 3x node -e 1 -> slowest ${(slowest / baseline).toFixed(2)}x ${slowest / baseline <= 3 ? 'met' : 'NOT met'}`);
-cleanup();
+killStarted();

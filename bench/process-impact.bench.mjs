@@ -3,10 +3,11 @@
 // excluding the CPU-sampling window, i.e. --sample-ms 0).
 // It builds first (node build.mjs), starts the processes in two process groups of its own, and kills exactly those
 // groups at the end (also on Ctrl-C).
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atEnd, killStarted, startCrowd, startJob } from './processes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tool = join(root, 'dist', 'scripts', 'analyze_process_impact.mjs');
@@ -19,30 +20,10 @@ if (build.status !== 0 || !existsSync(tool)) {
   process.exit(1);
 }
 
-const groups = [];
-function cleanup() {
-  for (const pgid of groups.splice(0)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-process.on('exit', cleanup);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-
 const countProcesses = () => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// ~EXTRA background processes: one shell in its own process group starting `sleep` children.
-const crowd = spawn('sh', ['-c', `i=0; while [ $i -lt ${EXTRA} ]; do sleep 600 & i=$((i+1)); done; echo started; wait`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
-groups.push(crowd.pid);
-await new Promise((resolve) => crowd.stdout.once('data', resolve));
-// The analysed process: a small "job" with two children, also in its own group.
-const target = spawn('sh', ['-c', 'sleep 600 & sleep 600 & wait'], { detached: true, stdio: 'ignore' });
-groups.push(target.pid);
-while (readFileSync(`/proc/${target.pid}/task/${target.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).length < 2) await sleep(10);
+await startCrowd(EXTRA);
+const target = await startJob();
 
 const psApproach = [
   `ps -o pid,ppid,lstart,etime,stat,rss,nlwp,args -p ${target.pid}`,
@@ -108,4 +89,4 @@ for (const [name, values] of Object.entries(samples)) {
 }
 const analysis = median(samples['analysis (--sample-ms 0 --no-gpu)']);
 console.log(`goal (issue 4): analysis <= 2x node -e 1 -> ${(analysis / baseline).toFixed(2)}x ${analysis / baseline <= 2 ? 'met' : 'NOT met'}`);
-cleanup();
+killStarted();
